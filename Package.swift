@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+// ExportDesk: a JSON-RPC 2.0 system of record for export-support and internship programmes.
+// No package dependencies: only the toolchain (Foundation, Dispatch, Glibc, Synchronization, Testing).
+import PackageDescription
+
+let package = Package(
+    name: "ExportDesk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "exportdesk", targets: ["exportdesk"]),
+        .executable(name: "exportdesk-bench", targets: ["exportdesk-bench"]),
+        .library(name: "ExportDeskClient", targets: ["ExportDeskClient"]),
+    ],
+    targets: [
+        .target(name: "JSON"),
+        .target(name: "JSONRPC", dependencies: ["JSON"]),
+        .target(name: "CShims"),
+        .target(name: "RPCTransport", dependencies: ["JSON", "JSONRPC", "CShims"]),
+        .target(name: "ExportDeskServer", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
+        .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
+        .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient"]),
+        .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "exportdesk"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,22 @@
+import JSONRPC
+
+/// Everything `exportdesk serve` can be told.
+public struct ServeOptions: Sendable {
+    public var stdio = false
+    public var socketPath: String?
+    public var socketMode: UInt32 = 0o600
+    public var limits = RPCLimits()
+    public var logLevel = LogLevel.info
+    /// Also serve the JSON-RPC 2.0 specification's example methods (for conformance tests).
+    public var specExamples = false
+    /// Event-loop threads for socket connections.
+    public var ioThreads = 2
+
+    public init() {}
+
+    /// `$XDG_RUNTIME_DIR/exportdesk.sock`, else `./exportdesk.sock` (SPEC §1).
+    public static func defaultSocketPath(environment: [String: String]) -> String {
+        if let dir = environment["XDG_RUNTIME_DIR"], !dir.isEmpty { return dir + "/exportdesk.sock" }
+        return "./exportdesk.sock"
+    }
+}

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+import Foundation
+import JSON
+import JSONRPC
+import RPCTransport
+import Synchronization
+
+/// The ExportDesk server: builds the method registry and runs the transports until EOF on stdio or a signal.
+public final class Server: @unchecked Sendable {
+    public let options: ServeOptions
+    public let core: RPCServerCore
+    private let state = ServerState()
+    private var socketServer: SocketServer?
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    public init(options: ServeOptions) {
+        self.options = options
+        var registry = RPCMethodRegistry()
+        SystemMethods(server: state).register(in: &registry)
+        if options.specExamples { SpecExampleMethods.register(in: &registry) }
+        core = RPCServerCore(registry: registry, limits: options.limits)
+        state.core = core
+    }
+
+    /// Starts the transports, serves until told to stop, and returns the process exit status.
+    public func run() -> Int32 {
+        Log.level = options.logLevel
+        Signals.ignoreSIGPIPE()
+        Signals.onTermination { [self] sig in
+            Log.info("received \(sig == SIGINT ? "SIGINT" : "SIGTERM"); shutting down")
+            shutdown()
+        }
+        if let path = options.socketPath {
+            do {
+                let server = SocketServer(address: try UnixSocketAddress(path: path), mode: mode_t(options.socketMode),
+                                          core: core, loopCount: options.ioThreads)
+                try server.start()
+                socketServer = server
+                state.transports.append("socket")
+            } catch {
+                Log.error("cannot serve on \(path): \(error)")
+                return 1
+            }
+        }
+        if options.stdio {
+            state.transports.append("stdio")
+            let stdio = StdioTransport(core: core)
+            let thread = Thread { [self] in
+                stdio.run()
+                Log.info("stdin closed; shutting down")
+                shutdown()
+            }
+            thread.name = "exportdesk-stdio"
+            thread.start()
+        }
+        Log.info("exportdesk \(ExportDeskVersion.string) serving (\(state.transports.joined(separator: ", ")))")
+        finished.wait()
+        return 0
+    }
+
+    /// Stops accepting, lets running requests answer, closes connections. Safe to call more than once.
+    public func shutdown() {
+        guard !stopping.exchange(true, ordering: .relaxed) else { return }
+        DispatchQueue.global().async { [self] in
+            socketServer?.stopAccepting()
+            core.beginShutdown()
+            let deadline = MonotonicClock.now + 30
+            while core.inFlight > 0 && MonotonicClock.now < deadline { usleep(1000) }
+            // Give the loops a moment to flush answers just produced.
+            usleep(20_000)
+            socketServer?.closeConnections()
+            Log.info("stopped after serving \(core.requestsServed) requests")
+            finished.signal()
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import JSONRPC
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Facts about the running server that methods report (`system.info`).
+final class ServerState: @unchecked Sendable {
+    let startedAt = MonotonicClock.now
+    let pid = getpid()
+    // Set once during start-up, before any request is served.
+    var core: RPCServerCore?
+    var transports: [String] = []
+}

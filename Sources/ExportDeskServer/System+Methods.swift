@@ -1,0 +1,42 @@
+import JSON
+import JSONRPC
+
+/// `system.ping` and `system.info`: liveness and what the server is doing.
+struct SystemMethods {
+    let server: ServerState
+
+    struct Ping: Encodable { let pong = true }
+
+    struct Info: Encodable {
+        let version: String
+        let uptimeSeconds: Double
+        let connections: Int
+        let requestsServed: Int
+        let requestsRunning: Int
+        let transports: [String]
+        let pid: Int32
+    }
+
+    func register(in registry: inout RPCMethodRegistry) {
+        // The ping result is constant, so it is built once.
+        let pong: JSONValue = ["pong": true]
+        registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }))
+        registry.register("system.info", NoParams.self) { [server] _, _ in
+            Info(version: ExportDeskVersion.string,
+                 uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),
+                 connections: server.core?.connectionCount ?? 0,
+                 requestsServed: server.core?.requestsServed ?? 0,
+                 requestsRunning: server.core?.inFlight ?? 0,
+                 transports: server.transports,
+                 pid: server.pid)
+        }
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        return (self * scale).rounded() / scale
+    }
+}

@@ -1,0 +1,4 @@
+/// The ExportDesk release this binary is.
+public enum ExportDeskVersion {
+    public static let string = "0.1.0"
+}

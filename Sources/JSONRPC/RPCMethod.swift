@@ -1,0 +1,57 @@
+import JSON
+
+/// What a handler knows about the call it serves.
+public struct RPCContext: Sendable {
+    /// The connection the request came on; lets a handler send notifications such as `$/progress`.
+    public let session: RPCSession
+    public let requestID: JSONValue?
+    public let method: String
+
+    /// Sends `$/progress {token, value}` on this connection when the request carried a `progressToken`.
+    public func progress(token: JSONValue?, done: Int, total: Int, message: String? = nil) {
+        guard let token else { return }
+        var value: JSONObject = ["done": .number(.int(Int64(done))), "total": .number(.int(Int64(total)))]
+        if let message { value["message"] = .string(message) }
+        session.notify(method: "$/progress", params: ["token": token, "value": .object(value)])
+    }
+}
+
+/// How a method runs: inline on the connection's I/O thread (fast, never blocking) or as a task.
+public enum RPCHandler: Sendable {
+    case sync(@Sendable (RPCContext, JSONValue) throws -> JSONValue)
+    case async(@Sendable (RPCContext, JSONValue) async throws -> JSONValue)
+}
+
+/// One registered method: its name, handler, and the checks that run before the handler.
+public struct RPCMethod: Sendable {
+    public let name: String
+    public let handler: RPCHandler
+    /// Only the JSON-RPC specification's example methods take positional params; ExportDesk's take names.
+    public let acceptsPositionalParams: Bool
+    /// Validates params before the handler runs; returns the problems found (empty when valid).
+    public let validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])?
+
+    public init(name: String, handler: RPCHandler, acceptsPositionalParams: Bool = false,
+                validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])? = nil) {
+        self.name = name
+        self.handler = handler
+        self.acceptsPositionalParams = acceptsPositionalParams
+        self.validateParams = validateParams
+    }
+}
+
+/// The methods a server answers, by name. Built once at start-up, then read-only.
+public struct RPCMethodRegistry: Sendable {
+    public private(set) var methods: [String: RPCMethod] = [:]
+    public init() {}
+
+    public mutating func register(_ method: RPCMethod) {
+        precondition(methods[method.name] == nil, "method \(method.name) registered twice")
+        precondition(!method.name.hasPrefix("$/") && !method.name.hasPrefix("rpc.") || method.name == "rpc.discover" || method.name == "rpc.atomic",
+                     "reserved method name \(method.name)")
+        methods[method.name] = method
+    }
+
+    public subscript(name: String) -> RPCMethod? { methods[name] }
+    public var names: [String] { methods.keys.sorted() }
+}

@@ -1,0 +1,7 @@
+/// Where a session's framed bytes go. Implementations must be safe to call from any thread and never block
+/// one connection on another's peer.
+public protocol RPCOutput: AnyObject, Sendable {
+    func send(_ bytes: [UInt8])
+    /// Asks the transport to close this connection (after a fatal framing error).
+    func close()
+}

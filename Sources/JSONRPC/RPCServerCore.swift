@@ -1,0 +1,42 @@
+import JSON
+import Synchronization
+
+/// What all connections of one server share: the methods, the limits, the counters, the shutdown state.
+public final class RPCServerCore: Sendable {
+    public let registry: RPCMethodRegistry
+    public let limits: RPCLimits
+    private let served = Atomic<Int>(0)
+    private let openConnections = Atomic<Int>(0)
+    private let running = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+
+    public init(registry: RPCMethodRegistry, limits: RPCLimits = RPCLimits()) {
+        self.registry = registry
+        self.limits = limits
+    }
+
+    public var requestsServed: Int { served.load(ordering: .relaxed) }
+    public var connectionCount: Int { openConnections.load(ordering: .relaxed) }
+    /// Requests started and not yet answered, across all connections.
+    public var inFlight: Int { running.load(ordering: .relaxed) }
+    public var isShuttingDown: Bool { stopping.load(ordering: .relaxed) }
+
+    /// From now on new requests are answered SHUTTING_DOWN; running ones finish.
+    public func beginShutdown() { stopping.store(true, ordering: .relaxed) }
+
+    /// Reserves a connection slot; false when the limit is reached.
+    public func openConnection() -> Bool {
+        while true {
+            let n = openConnections.load(ordering: .relaxed)
+            if n >= limits.maxConnections { return false }
+            if openConnections.compareExchange(expected: n, desired: n + 1, ordering: .relaxed).exchanged { return true }
+        }
+    }
+
+    public func closeConnection() { openConnections.subtract(1, ordering: .relaxed) }
+
+    /// Counts one request or notification received, whatever its outcome.
+    func requestReceived() { served.add(1, ordering: .relaxed) }
+    func requestStarted() { running.add(1, ordering: .relaxed) }
+    func requestFinished() { running.subtract(1, ordering: .relaxed) }
+}

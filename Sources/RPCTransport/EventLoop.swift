@@ -1,0 +1,174 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import CShims
+import JSONRPC
+import Synchronization
+
+/// An epoll loop on its own thread serving a share of the socket connections.
+final class EventLoop: @unchecked Sendable {
+    let epfd: Int32
+    private let wakeFD: Int32
+    private let connections = Mutex<[Int32: SocketConnection]>([:])
+    private let closeQueue = Mutex<[SocketConnection]>([])
+    private let stopping = Atomic<Bool>(false)
+    private let finished = Atomic<Bool>(false)
+    private let core: RPCServerCore
+    let name: String
+
+    init(core: RPCServerCore, name: String) throws(SystemError) {
+        self.core = core
+        self.name = name
+        epfd = try syscall("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        wakeFD = try syscall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        var ev = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: wakeFD))
+        try syscall("epoll_ctl") { epoll_ctl(epfd, EPOLL_CTL_ADD, wakeFD, &ev) }
+    }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = name
+        thread.start()
+    }
+
+    var connectionCount: Int { connections.withLock { $0.count } }
+
+    func register(_ connection: SocketConnection) {
+        connections.withLock { $0[connection.fd] = connection }
+        var ev = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(fd: connection.fd))
+        if epoll_ctl(epfd, EPOLL_CTL_ADD, connection.fd, &ev) != 0 {
+            Log.error("\(name): epoll_ctl ADD failed: \(SystemError("epoll_ctl", errno: errno))")
+            requestClose(connection)
+        }
+    }
+
+    func modify(fd: Int32, events: UInt32) {
+        var ev = epoll_event(events: events, data: epoll_data_t(fd: fd))
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev)
+    }
+
+    func requestClose(_ connection: SocketConnection) {
+        closeQueue.withLock { $0.append(connection) }
+        wake()
+    }
+
+    private func wake() {
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
+    }
+
+    /// Stops the loop and closes every connection it holds.
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        wake()
+        while !finished.load(ordering: .relaxed) { usleep(1000) }
+    }
+
+    /// Sends `bytes` to every connection of this loop (used for shutdown notices).
+    func allConnections() -> [SocketConnection] { connections.withLock { Array($0.values) } }
+
+    private func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var readBuffer = [UInt8](repeating: 0, count: 65536)
+        var lastSweep = MonotonicClock.now
+        while !stopping.load(ordering: .relaxed) {
+            let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 100) }
+            if n < 0 && errno != EINTR {
+                Log.error("\(name): epoll_wait failed: \(SystemError("epoll_wait", errno: errno))")
+                break
+            }
+            for i in 0..<max(0, Int(n)) {
+                let fd = events[i].data.fd
+                let flags = events[i].events
+                if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = Glibc.read(wakeFD, &value, 8)
+                    continue
+                }
+                guard let connection = connections.withLock({ $0[fd] }) else { continue }
+                if flags & EPOLLOUT.rawValue != 0 {
+                    if !connection.flush() { close(connection); continue }
+                }
+                if flags & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                    readAvailable(connection, buffer: &readBuffer, hangup: flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
+                }
+            }
+            drainCloseQueue()
+            let now = MonotonicClock.now
+            if now - lastSweep >= 0.1 {
+                lastSweep = now
+                sweep(now: now)
+            }
+        }
+        for connection in connections.withLock({ Array($0.values) }) { close(connection) }
+        drainCloseQueue()
+        Glibc.close(epfd)
+        Glibc.close(wakeFD)
+        finished.store(true, ordering: .relaxed)
+    }
+
+    private func readAvailable(_ connection: SocketConnection, buffer: inout [UInt8], hangup: Bool) {
+        let paused = connection.state.withLock { $0.readPaused || $0.inputEnded }
+        if paused {
+            // Output is blocked (or input ended) and the peer hung up: nothing more can be delivered.
+            if hangup { close(connection) }
+            return
+        }
+        // A bounded number of reads per wake-up keeps one busy connection from starving the others.
+        for _ in 0..<8 {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(connection.fd, $0.baseAddress, $0.count) }
+            if n > 0 {
+                let ok = buffer.withUnsafeBytes { connection.session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                if !ok { close(connection); return }
+                connection.applyBackPressure()
+                if connection.state.withLock({ $0.readPaused }) { return }
+                if n < buffer.count { return }
+                continue
+            }
+            if n == 0 {
+                connection.markInputEnded()
+                if connection.isDrained { close(connection) }
+                return
+            }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return }
+            close(connection)
+            return
+        }
+    }
+
+    private func sweep(now: Double) {
+        for connection in connections.withLock({ Array($0.values) }) {
+            if connection.session.incompleteMessageExpired(now: now) {
+                Log.warn("\(connection.label): message incomplete for more than \(core.limits.incompleteMessageTimeout) s; closing")
+                close(connection)
+            } else if connection.isDrained {
+                close(connection)
+            }
+        }
+    }
+
+    private func drainCloseQueue() {
+        let queued = closeQueue.withLock { q -> [SocketConnection] in
+            defer { q.removeAll() }
+            return q
+        }
+        for connection in queued { close(connection) }
+    }
+
+    private func close(_ connection: SocketConnection) {
+        // Identity check: a queued close of an old connection must not close a newer one that reuses the fd.
+        let owned = connections.withLock { map -> Bool in
+            guard map[connection.fd] === connection else { return false }
+            map[connection.fd] = nil
+            return true
+        }
+        guard owned else { return }
+        _ = epoll_ctl(epfd, EPOLL_CTL_DEL, connection.fd, nil)
+        connection.closeDescriptor()
+        connection.session.close()
+        core.closeConnection()
+        Log.debug("\(connection.label): closed")
+    }
+}

@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CShims
+import JSONRPC
+import Synchronization
+
+/// One accepted socket: a non-blocking descriptor owned by one event loop, and the output side of its session.
+///
+/// Any thread may `send`; bytes the peer is not ready for wait in `pending` and are flushed by the loop on
+/// EPOLLOUT, so a peer that stops reading only ever stalls itself. Only the loop thread reads or closes the fd.
+final class SocketConnection: RPCOutput, @unchecked Sendable {
+    let fd: Int32
+    unowned let loop: EventLoop
+    let label: String
+    /// Set once, right after init, before the connection is registered with its loop.
+    nonisolated(unsafe) var session: RPCSession!
+
+    struct OutputState {
+        var pending: [UInt8] = []
+        var offset = 0
+        var closed = false
+        var closeRequested = false
+        var wantWrite = false
+        var readPaused = false
+        var inputEnded = false
+        var pendingCount: Int { pending.count - offset }
+    }
+    let state = Mutex(OutputState())
+
+    init(fd: Int32, loop: EventLoop, label: String) {
+        self.fd = fd
+        self.loop = loop
+        self.label = label
+    }
+
+    func send(_ bytes: [UInt8]) {
+        let failed = state.withLock { s -> Bool in
+            guard !s.closed && !s.closeRequested else { return false }
+            var start = 0
+            if s.pendingCount == 0 {
+                while start < bytes.count {
+                    let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + start, $0.count - start, msgNoSignal) }
+                    if n >= 0 { start += n; continue }
+                    if errno == EINTR { continue }
+                    if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                    s.closeRequested = true
+                    return true
+                }
+            }
+            guard start < bytes.count else { return false }
+            if s.offset > 0 && s.offset == s.pending.count {
+                s.pending.removeAll(keepingCapacity: true)
+                s.offset = 0
+            }
+            s.pending.append(contentsOf: bytes[start...])
+            if !s.wantWrite {
+                s.wantWrite = true
+                updateInterest(s)
+            }
+            return false
+        }
+        if failed { loop.requestClose(self) }
+    }
+
+    func close() {
+        state.withLock { $0.closeRequested = true }
+        loop.requestClose(self)
+    }
+
+    /// Writes what is pending (loop thread, on EPOLLOUT). Returns false when the peer is gone.
+    func flush() -> Bool {
+        state.withLock { s -> Bool in
+            guard !s.closed else { return false }
+            while s.offset < s.pending.count {
+                let n = s.pending.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + s.offset, $0.count - s.offset, msgNoSignal) }
+                if n >= 0 { s.offset += n; continue }
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                return false
+            }
+            if s.offset == s.pending.count {
+                s.pending.removeAll(keepingCapacity: s.pending.capacity <= 1 << 20)
+                s.offset = 0
+            }
+            let wasPaused = s.readPaused
+            s.wantWrite = s.pendingCount > 0
+            if s.readPaused && s.pendingCount < session.core.limits.outputHighWater / 2 { s.readPaused = false }
+            if !s.wantWrite || wasPaused != s.readPaused { updateInterest(s) }
+            return true
+        }
+    }
+
+    /// After reading: stop reading while too much output waits for a peer that does not read.
+    func applyBackPressure() {
+        state.withLock { s in
+            if !s.readPaused && s.pendingCount > session.core.limits.outputHighWater {
+                s.readPaused = true
+                Log.debug("\(label): peer is not reading; pausing input")
+                updateInterest(s)
+            }
+        }
+    }
+
+    func markInputEnded() {
+        state.withLock { s in
+            s.inputEnded = true
+            updateInterest(s)
+        }
+    }
+
+    /// True when the peer has finished sending and every answer has gone out.
+    var isDrained: Bool {
+        state.withLock { s in s.inputEnded && s.pendingCount == 0 } && session.runningCount == 0
+    }
+
+    private func updateInterest(_ s: OutputState) {
+        guard !s.closed else { return }
+        var events: UInt32 = 0
+        if !s.readPaused && !s.inputEnded { events |= EPOLLIN.rawValue }
+        if s.wantWrite { events |= EPOLLOUT.rawValue }
+        loop.modify(fd: fd, events: events)
+    }
+
+    /// Closes the descriptor (loop thread only) under the lock that senders take, so no write hits a reused fd.
+    func closeDescriptor() {
+        state.withLock { s in
+            guard !s.closed else { return }
+            s.closed = true
+            Glibc.close(fd)
+        }
+    }
+}

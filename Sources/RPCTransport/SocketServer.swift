@@ -1,0 +1,133 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import CShims
+import JSON
+import JSONRPC
+import Synchronization
+
+/// The Unix socket transport: a listener on a dedicated accept thread, connections spread over event loops.
+public final class SocketServer: @unchecked Sendable {
+    public let address: UnixSocketAddress
+    public let mode: mode_t
+    private let core: RPCServerCore
+    private var loops: [EventLoop] = []
+    private let listenFD = Atomic<Int32>(-1)
+    private let accepted = Atomic<Int>(0)
+    private let acceptDone = Atomic<Bool>(false)
+    private var socketInode: ino_t = 0
+
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(address: UnixSocketAddress, mode: mode_t = 0o600, core: RPCServerCore, loopCount: Int = 2) {
+        self.address = address
+        self.mode = mode
+        self.core = core
+        self.loopCount = loopCount
+    }
+    private let loopCount: Int
+
+    /// Binds the socket (replacing a stale file, refusing a live server) and starts serving.
+    public func start() throws {
+        try removeStaleSocket()
+        let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        // Create the file with no group/other access at all, then widen to the requested mode.
+        let oldMask = umask(0o177)
+        let bound = address.withSockAddr { bind(fd, $0, $1) }
+        let bindErrno = errno
+        umask(oldMask)
+        if bound != 0 {
+            close(fd)
+            throw StartError(description: "cannot bind \(address.path): \(SystemError("bind", errno: bindErrno))")
+        }
+        chmod(address.path, mode)
+        var st = stat()
+        if stat(address.path, &st) == 0 { socketInode = st.st_ino }
+        do {
+            try syscall("listen") { listen(fd, 4096) }
+        } catch {
+            close(fd)
+            unlink(address.path)
+            throw StartError(description: "cannot listen on \(address.path): \(error)")
+        }
+        listenFD.store(fd, ordering: .relaxed)
+        for i in 0..<max(1, loopCount) {
+            let loop = try EventLoop(core: core, name: "exportdesk-io-\(i)")
+            loop.start()
+            loops.append(loop)
+        }
+        let thread = Thread { [self] in acceptLoop(fd) }
+        thread.name = "exportdesk-accept"
+        thread.start()
+        Log.info("listening on \(address.path) (mode \(String(mode, radix: 8)))")
+    }
+
+    private func removeStaleSocket() throws {
+        var st = stat()
+        guard lstat(address.path, &st) == 0 else { return }
+        guard (st.st_mode & S_IFMT) == S_IFSOCK else {
+            throw StartError(description: "\(address.path) exists and is not a socket; refusing to replace it")
+        }
+        if let fd = try? address.connect() {
+            close(fd)
+            throw StartError(description: "another server is already listening on \(address.path)")
+        }
+        Log.info("replacing stale socket file \(address.path)")
+        unlink(address.path)
+    }
+
+    private func acceptLoop(_ fd: Int32) {
+        var next = 0
+        while true {
+            let client = exportdesk_accept_nonblocking(fd)
+            if client < 0 {
+                let e = errno
+                if e == EINTR || e == ECONNABORTED { continue }
+                if listenFD.load(ordering: .relaxed) < 0 || e == EINVAL || e == EBADF { break }
+                Log.warn("accept: \(SystemError("accept4", errno: e))")
+                usleep(10_000)  // EMFILE and friends: back off instead of spinning
+                continue
+            }
+            let number = accepted.add(1, ordering: .relaxed).newValue
+            guard core.openConnection() else {
+                let error = RPCError.overloaded("too many connections (limit \(core.limits.maxConnections)); try again later")
+                var out = RPCSession.errorBody(id: .null, error)
+                out.append(0x0A)
+                _ = out.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, msgNoSignal) }
+                close(client)
+                Log.warn("connection refused: limit of \(core.limits.maxConnections) connections reached")
+                continue
+            }
+            let loop = loops[next % loops.count]
+            next += 1
+            let connection = SocketConnection(fd: client, loop: loop, label: "socket#\(number)")
+            connection.session = RPCSession(core: core, output: connection, label: connection.label)
+            loop.register(connection)
+            Log.debug("\(connection.label): accepted")
+        }
+        acceptDone.store(true, ordering: .relaxed)
+    }
+
+    /// Stops accepting and removes the socket file; connections stay open until `closeConnections`.
+    public func stopAccepting() {
+        let fd = listenFD.exchange(-1, ordering: .relaxed)
+        guard fd >= 0 else { return }
+        Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        while !acceptDone.load(ordering: .relaxed) { usleep(1000) }
+        close(fd)
+        // Remove the file only if it is still ours (another server may have replaced it meanwhile).
+        var st = stat()
+        if stat(address.path, &st) == 0 && st.st_ino == socketInode { unlink(address.path) }
+    }
+
+    /// Closes every connection and stops the event loops.
+    public func closeConnections() {
+        for loop in loops { loop.stop() }
+        loops.removeAll()
+    }
+
+    public var connectionCount: Int { loops.reduce(0) { $0 + $1.connectionCount } }
+}

@@ -1,0 +1,32 @@
+let usage = """
+exportdesk — the ExportDesk JSON-RPC 2.0 server and its command-line client
+
+USAGE
+  exportdesk serve [--stdio] [--socket PATH] [options]
+  exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
+  exportdesk --help | --version
+
+SERVE
+  --stdio                  serve JSON-RPC on stdin/stdout (logs go to stderr)
+  --socket PATH            serve on a Unix socket (default: $XDG_RUNTIME_DIR/exportdesk.sock,
+                           else ./exportdesk.sock, when --stdio is not given)
+  --socket-mode MODE       octal file mode of the socket (default 0600)
+  --log-level LEVEL        error | warn | info | debug (default info)
+  --max-message-bytes N    largest accepted message (default 4194304)
+  --max-batch N            most entries in one batch (default 100)
+  --max-depth N            deepest nesting of arrays/objects (default 128)
+  --max-connections N      most concurrent socket connections (default 1024)
+  --incomplete-timeout S   seconds a started message may stay incomplete (default 30)
+  --io-threads N           event-loop threads for socket connections (default 2)
+  --spec-examples          also serve the JSON-RPC 2.0 specification's example methods
+                           (subtract, sum, get_data, update, notify_*) for conformance tests
+
+CALL
+  Prints the result as JSON on stdout; on an error prints it on stderr and exits 1
+  (2 when the server could not be reached). PARAMS-JSON is a JSON object; "-" reads it from stdin.
+
+EXAMPLES
+  exportdesk serve --socket /tmp/exportdesk.sock &
+  exportdesk call system.ping --socket /tmp/exportdesk.sock
+  echo '{"jsonrpc":"2.0","id":1,"method":"system.info"}' | exportdesk serve --stdio
+"""

@@ -1,0 +1,20 @@
+import ExportDeskServer
+import Foundation
+
+// The CLI: argument parsing and dispatch to the server or the client, nothing else.
+let arguments = CommandLine.arguments.dropFirst()
+let status: Int32
+do {
+    switch arguments.first {
+    case "serve": status = try ServeCommand.run(arguments.dropFirst())
+    case "call": status = try CallCommand.run(arguments.dropFirst())
+    case "--version", "version": print("exportdesk \(ExportDeskVersion.string)"); status = 0
+    case "--help", "-h", "help": print(usage); status = 0
+    case nil: printError(usage); status = 64
+    case let other?: throw Arguments.UsageError(description: "unknown command \(other)")
+    }
+} catch let error as Arguments.UsageError {
+    printError("exportdesk: \(error.description)\nRun 'exportdesk --help' for usage.")
+    status = 64
+}
+exit(status)
