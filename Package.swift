@@ -19,10 +19,11 @@ let package = Package(
         .target(name: "ExportDeskServer", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
         .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient"]),
-        .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "exportdesk"]),
+        .executableTarget(name: "exportdesk-bench", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
+        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "TestSupport", "exportdesk"]),
     ],
     swiftLanguageModes: [.v6]
 )

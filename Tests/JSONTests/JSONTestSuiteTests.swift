@@ -1,0 +1,58 @@
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// nst/JSONTestSuite against our parser: every y_ accepted, every n_ rejected, no i_ or transform case crashes.
+@Suite(.enabled(if: TestSuites.available, TestSuites.skipReason))
+struct JSONTestSuiteTests {
+    static func files(_ folder: String) -> [String] {
+        let dir = TestSuites.path("JSONTestSuite/" + folder)
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+    }
+
+    func bytes(_ folder: String, _ name: String) throws -> [UInt8] {
+        [UInt8](try TestSuites.read("JSONTestSuite/\(folder)/\(name)"))
+    }
+
+    @Test func everyAcceptCaseIsAccepted() throws {
+        let names = Self.files("test_parsing").filter { $0.hasPrefix("y_") }
+        #expect(names.count > 90)
+        var failures: [String] = []
+        for name in names {
+            do { _ = try JSONParser.parse(try bytes("test_parsing", name)) } catch { failures.append("\(name): \(error)") }
+        }
+        #expect(failures.isEmpty, "rejected valid JSON: \(failures)")
+        print("JSONTestSuite y_: \(names.count - failures.count)/\(names.count) accepted")
+    }
+
+    @Test func everyRejectCaseIsRejected() throws {
+        let names = Self.files("test_parsing").filter { $0.hasPrefix("n_") }
+        #expect(names.count > 180)
+        var accepted: [String] = []
+        for name in names {
+            if (try? JSONParser.parse(try bytes("test_parsing", name))) != nil { accepted.append(name) }
+        }
+        #expect(accepted.isEmpty, "accepted invalid JSON: \(accepted)")
+        print("JSONTestSuite n_: \(names.count - accepted.count)/\(names.count) rejected")
+    }
+
+    @Test func implementationDefinedCasesDoNotCrash() throws {
+        var outcomes: [String] = []
+        for name in Self.files("test_parsing").filter({ $0.hasPrefix("i_") }) {
+            let result = try? JSONParser.parse(try bytes("test_parsing", name))
+            outcomes.append("\(name): \(result == nil ? "rejected" : "accepted")")
+        }
+        #expect(outcomes.count > 30)
+        print("JSONTestSuite i_ outcomes:\n  " + outcomes.joined(separator: "\n  "))
+    }
+
+    @Test func transformCasesParseAndRoundTrip() throws {
+        for name in Self.files("test_transform") {
+            guard let value = try? JSONParser.parse(try bytes("test_transform", name)) else { continue }
+            // Whatever we accept must serialize to JSON that parses back to the same value.
+            let again = try JSONParser.parse(value.serialized())
+            #expect(again == value, "\(name) did not round-trip")
+        }
+    }
+}
