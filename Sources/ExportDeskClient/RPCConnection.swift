@@ -42,8 +42,19 @@ public final class RPCConnection {
         guard !closed else { return }
         closed = true
         Glibc.close(readFD)
-        if writeFD != readFD { Glibc.close(writeFD) }
+        if writeFD != readFD && !writeClosed { Glibc.close(writeFD) }
     }
+
+    /// Ends the sending direction (EOF for the server) while answers can still be read.
+    public func finishSending() {
+        if writeFD == readFD {
+            Glibc.shutdown(writeFD, Int32(SHUT_WR))
+        } else if !writeClosed {
+            writeClosed = true
+            Glibc.close(writeFD)
+        }
+    }
+    private var writeClosed = false
 
     /// Calls `method` and returns its result; a server error is thrown as `RPCError`.
     public func call(_ method: String, _ params: JSONValue? = nil, timeout: Double = 30) throws -> JSONValue {

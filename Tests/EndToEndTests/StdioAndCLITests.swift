@@ -1,0 +1,89 @@
+import ExportDeskClient
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+struct StdioAndCLITests {
+    @Test func stdioAnswersOnStdoutAndLogsOnlyOnStderr() throws {
+        let server = try ServerProcess(socket: false, stdio: true)
+        let c = server.stdioConnection()
+        #expect(try c.call("system.ping")["pong"] == true)
+        let info = try c.call("system.info")
+        #expect(info["transports"] == ["stdio"])
+        try c.sendRaw(Array("not json\n".utf8))
+        #expect(try c.readMessage()["error"]?["code"] == -32700)
+        c.close()
+        server.closeStdin()
+        #expect(server.waitForExit(timeout: 10) == 0, "EOF on stdin ends the process")
+        #expect(server.stderr.contains("info"), "logs go to stderr")
+    }
+
+    @Test func stdioFinishesAnsweringBeforeExitOnEOF() throws {
+        let server = try ServerProcess(socket: false, stdio: true)
+        let c = server.stdioConnection()
+        var bytes: [UInt8] = []
+        for i in 0..<300 { bytes += Array(#"{"jsonrpc":"2.0","id":\#(i),"method":"system.ping"}"#.utf8) + [0x0A] }
+        try c.sendRaw(bytes)
+        c.finishSending()
+        server.closeStdin()
+        var ids = Set<Int64>()
+        for _ in 0..<300 { ids.insert(try c.readMessage()["id"]?.int64Value ?? -1) }
+        #expect(ids.count == 300)
+        #expect(server.waitForExit(timeout: 10) == 0)
+    }
+
+    func run(_ args: [String], stdin: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        p.arguments = args
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(stdin.data(using: .utf8)!) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func callPrintsResultsAndErrorsForShellScripts() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let path = server.socketPath!
+        let ok = try run(["call", "system.ping", "--socket", path])
+        #expect(ok.status == 0)
+        #expect(try JSONParser.parse(ok.out)["pong"] == true)
+        #expect(ok.err.isEmpty)
+
+        let missing = try run(["call", "no.such.method", "{}", "--socket", path])
+        #expect(missing.status == 1)
+        #expect(missing.out.isEmpty)
+        #expect(try JSONParser.parse(missing.err)["data"]?["reason"] == "METHOD_NOT_FOUND")
+
+        let fromStdin = try run(["call", "system.info", "-", "--socket", path], stdin: "{}")
+        #expect(fromStdin.status == 0)
+
+        let badJSON = try run(["call", "system.ping", "{oops", "--socket", path])
+        #expect(badJSON.status == 64)
+        #expect(badJSON.err.contains("not valid JSON"))
+
+        let noServer = try run(["call", "system.ping", "--socket", server.directory.file("none.sock")])
+        #expect(noServer.status == 2)
+        #expect(noServer.err.contains("cannot connect"))
+    }
+
+    @Test func helpVersionAndUsageErrors() throws {
+        let help = try run(["--help"])
+        #expect(help.status == 0 && help.out.contains("exportdesk serve"))
+        let version = try run(["--version"])
+        #expect(version.status == 0 && version.out.hasPrefix("exportdesk "))
+        let bad = try run(["serve", "--log-level", "loud"])
+        #expect(bad.status == 64 && bad.err.contains("--log-level must be one of error, warn, info, debug"))
+        let unknown = try run(["serve", "--frobnicate"])
+        #expect(unknown.status == 64 && unknown.err.contains("unknown option --frobnicate"))
+    }
+}
