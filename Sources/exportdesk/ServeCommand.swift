@@ -4,7 +4,7 @@ import JSONRPC
 
 enum ServeCommand {
     static let valued: Set<String> = ["socket", "socket-mode", "log-level", "max-message-bytes", "max-batch", "max-depth",
-                                      "max-connections", "incomplete-timeout", "io-threads", "db"]
+                                      "max-connections", "incomplete-timeout", "io-threads"]
     static let flags: Set<String> = ["stdio", "spec-examples"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
