@@ -13,6 +13,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "JSON"),
+        .target(name: "JSONSchema", dependencies: ["JSON"]),
         .target(name: "JSONRPC", dependencies: ["JSON"]),
         .target(name: "CShims"),
         .target(name: "RPCTransport", dependencies: ["JSON", "JSONRPC", "CShims"]),
@@ -20,8 +21,9 @@ let package = Package(
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
         .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient"]),
         .executableTarget(name: "exportdesk-bench", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
-        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON", "JSONSchema"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
+        .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSON", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "TestSupport", "exportdesk"]),
     ],

@@ -1,0 +1,402 @@
+import Foundation
+import JSON
+
+/// What a schema evaluated of an instance, for `unevaluatedProperties` and `unevaluatedItems`.
+struct Annotations {
+    var properties: Set<String> = []
+    /// Items evaluated from the start by `prefixItems` / `items` (Int.max = all).
+    var itemPrefix = 0
+    var containsIndexes: Set<Int> = []
+
+    mutating func merge(_ other: Annotations?) {
+        guard let other else { return }
+        properties.formUnion(other.properties)
+        itemPrefix = max(itemPrefix, other.itemPrefix)
+        containsIndexes.formUnion(other.containsIndexes)
+    }
+}
+
+/// One validation run: the instance path, the dynamic scope, and the errors found.
+struct Evaluator {
+    let dynamicTargets: [String: [Int: SchemaNode]]
+    let collecting: Bool
+    var errors: [SchemaValidationError] = []
+    private var path: [String] = []
+    private var scope: [Int] = []
+
+    init(dynamicTargets: [String: [Int: SchemaNode]], collecting: Bool) {
+        self.dynamicTargets = dynamicTargets
+        self.collecting = collecting
+    }
+
+    private var pointer: String { path.isEmpty ? "" : "/" + path.map(JSONPointer.escape).joined(separator: "/") }
+
+    private mutating func fail(_ keyword: String, _ message: @autoclosure () -> String, report: Bool, child: String? = nil) {
+        guard report, errors.count < JSONSchemaValidator.maxErrors else { return }
+        var at = pointer
+        if let child { at += "/" + JSONPointer.escape(child) }
+        errors.append(SchemaValidationError(instancePath: at, keyword: keyword, message: message()))
+    }
+
+    /// Evaluates `node` against `value`. `report` collects errors; `track` returns annotations.
+    /// When not reporting, evaluation stops at the first failure.
+    mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, report: Bool, track: Bool) -> (valid: Bool, annotations: Annotations?) {
+        if let b = node.boolean {
+            if !b { fail("false", "is not allowed here", report: report) }
+            return (b, nil)
+        }
+        let entered = scope.last != node.resourceID
+        if entered { scope.append(node.resourceID) }
+        defer { if entered { scope.removeLast() } }
+
+        let wantAnnotations = track || node.needsAnnotations
+        var annotations: Annotations? = wantAnnotations ? Annotations() : nil
+        var valid = true
+        for check in node.checks {
+            let ok = run(check, value, report: report, annotations: &annotations)
+            if !ok {
+                valid = false
+                if !report { return (false, nil) }
+            }
+        }
+        return (valid, valid && track ? annotations : nil)
+    }
+
+    private mutating func child(_ node: SchemaNode, _ value: JSONValue, key: String, report: Bool) -> Bool {
+        path.append(key)
+        defer { path.removeLast() }
+        return evaluate(node, value, report: report, track: false).valid
+    }
+
+    private mutating func run(_ check: Check, _ value: JSONValue, report: Bool, annotations: inout Annotations?) -> Bool {
+        let track = annotations != nil
+        switch check {
+        case .type(let mask):
+            if mask.matches(value) { return true }
+            fail("type", "must be \(mask.names.joined(separator: " or ")), not \(value.typeName)", report: report)
+            return false
+
+        case .enumeration(let values, let shown):
+            if values.contains(value) { return true }
+            fail("enum", values.count == 1 ? "must be \(shown)" : "must be one of: \(shown)", report: report)
+            return false
+
+        case .constant(let expected):
+            if value == expected { return true }
+            fail("const", "must be \(expected.serializedString())", report: report)
+            return false
+
+        case .multipleOf(let divisor):
+            guard case .number(let n) = value else { return true }
+            if NumberMath.isMultiple(n, of: divisor) { return true }
+            fail("multipleOf", "must be a multiple of \(divisor.text)", report: report)
+            return false
+
+        case .maximum(let limit):
+            guard case .number(let n) = value, limit < n else { return true }
+            fail("maximum", "must be at most \(limit.text)", report: report)
+            return false
+        case .exclusiveMaximum(let limit):
+            guard case .number(let n) = value, !(n < limit) else { return true }
+            fail("exclusiveMaximum", "must be less than \(limit.text)", report: report)
+            return false
+        case .minimum(let limit):
+            guard case .number(let n) = value, n < limit else { return true }
+            fail("minimum", "must be at least \(limit.text)", report: report)
+            return false
+        case .exclusiveMinimum(let limit):
+            guard case .number(let n) = value, !(limit < n) else { return true }
+            fail("exclusiveMinimum", "must be greater than \(limit.text)", report: report)
+            return false
+
+        case .maxLength(let limit):
+            guard case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else { return true }
+            fail("maxLength", "must have at most \(limit) character\(limit == 1 ? "" : "s")", report: report)
+            return false
+        case .minLength(let limit):
+            guard case .string(let s) = value, s.utf8.count < limit || s.unicodeScalars.count < limit else { return true }
+            fail("minLength", limit == 1 ? "must not be empty" : "must have at least \(limit) characters", report: report)
+            return false
+        case .pattern(let regex, let source):
+            guard case .string(let s) = value, !regex.matches(s) else { return true }
+            fail("pattern", "must match the pattern \(source)", report: report)
+            return false
+        case .format(let format):
+            guard case .string(let s) = value, !format.accepts(s) else { return true }
+            fail("format", "must be \(format.expectation)", report: report)
+            return false
+
+        case .maxItems(let limit):
+            guard case .array(let a) = value, a.count > limit else { return true }
+            fail("maxItems", "must have at most \(limit) item\(limit == 1 ? "" : "s")", report: report)
+            return false
+        case .minItems(let limit):
+            guard case .array(let a) = value, a.count < limit else { return true }
+            fail("minItems", "must have at least \(limit) item\(limit == 1 ? "" : "s")", report: report)
+            return false
+        case .uniqueItems:
+            guard case .array(let a) = value, a.count > 1 else { return true }
+            if let (i, j) = Self.firstDuplicate(a) {
+                fail("uniqueItems", "must not contain duplicates (items \(i) and \(j) are equal)", report: report)
+                return false
+            }
+            return true
+
+        case .prefixItems(let nodes):
+            guard case .array(let a) = value else { return true }
+            var ok = true
+            for (i, item) in a.prefix(nodes.count).enumerated() where !child(nodes[i], item, key: String(i), report: report) {
+                ok = false
+                if !report { return false }
+            }
+            if track { annotations!.itemPrefix = max(annotations!.itemPrefix, min(a.count, nodes.count)) }
+            return ok
+        case .items(let node, let start):
+            guard case .array(let a) = value else { return true }
+            var ok = true
+            var i = start
+            while i < a.count {
+                if !child(node, a[i], key: String(i), report: report) {
+                    ok = false
+                    if !report { return false }
+                }
+                i += 1
+            }
+            if track { annotations!.itemPrefix = Int.max }
+            return ok
+        case .contains(let node, let minimum, let maximum):
+            guard case .array(let a) = value else { return true }
+            var matched: [Int] = []
+            for (i, item) in a.enumerated() where child(node, item, key: String(i), report: false) { matched.append(i) }
+            if track { annotations!.containsIndexes.formUnion(matched) }
+            if matched.count < minimum {
+                fail(minimum == 1 ? "contains" : "minContains",
+                     "must contain at least \(minimum) matching item\(minimum == 1 ? "" : "s") (found \(matched.count))", report: report)
+                return false
+            }
+            if let maximum, matched.count > maximum {
+                fail("maxContains", "must contain at most \(maximum) matching item\(maximum == 1 ? "" : "s") (found \(matched.count))", report: report)
+                return false
+            }
+            return true
+
+        case .maxProperties(let limit):
+            guard case .object(let o) = value, o.count > limit else { return true }
+            fail("maxProperties", "must have at most \(limit) propert\(limit == 1 ? "y" : "ies")", report: report)
+            return false
+        case .minProperties(let limit):
+            guard case .object(let o) = value, o.count < limit else { return true }
+            fail("minProperties", "must have at least \(limit) propert\(limit == 1 ? "y" : "ies")", report: report)
+            return false
+        case .required(let names):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for name in names where o[name] == nil {
+                ok = false
+                if !report { return false }
+                fail("required", "is required", report: report, child: name)
+            }
+            return ok
+        case .dependentRequired(let rules):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for (trigger, needed) in rules where o[trigger] != nil {
+                for name in needed where o[name] == nil {
+                    ok = false
+                    if !report { return false }
+                    fail("dependentRequired", "is required when '\(trigger)' is present", report: report, child: name)
+                }
+            }
+            return ok
+        case .dependentSchemas(let rules):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for (trigger, node) in rules where o[trigger] != nil {
+                let r = evaluate(node, value, report: report, track: track)
+                if !r.valid { ok = false; if !report { return false } } else if track { annotations!.merge(r.annotations) }
+            }
+            return ok
+
+        case .properties(let props):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for (name, node) in props {
+                guard let v = o[name] else { continue }
+                if track { annotations!.properties.insert(name) }
+                if !child(node, v, key: name, report: report) {
+                    ok = false
+                    if !report { return false }
+                }
+            }
+            return ok
+        case .patternProperties(let patterns):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for (key, v) in o {
+                for (regex, node) in patterns where regex.matches(key) {
+                    if track { annotations!.properties.insert(key) }
+                    if !child(node, v, key: key, report: report) {
+                        ok = false
+                        if !report { return false }
+                    }
+                }
+            }
+            return ok
+        case .additionalProperties(let node, let known, let patterns):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for (key, v) in o where !known.contains(key) && !patterns.contains(where: { $0.matches(key) }) {
+                if track { annotations!.properties.insert(key) }
+                if node.boolean == false {
+                    ok = false
+                    if !report { return false }
+                    fail("additionalProperties", "is not an allowed property", report: report, child: key)
+                } else if !child(node, v, key: key, report: report) {
+                    ok = false
+                    if !report { return false }
+                }
+            }
+            return ok
+        case .propertyNames(let node):
+            guard case .object(let o) = value else { return true }
+            var ok = true
+            for key in o.keys {
+                path.append(key)
+                let r = evaluate(node, .string(key), report: false, track: false).valid
+                path.removeLast()
+                if !r {
+                    ok = false
+                    if !report { return false }
+                    fail("propertyNames", "is not an allowed property name", report: report, child: key)
+                }
+            }
+            return ok
+
+        case .allOf(let nodes):
+            var ok = true
+            for node in nodes {
+                let r = evaluate(node, value, report: report, track: track)
+                if !r.valid { ok = false; if !report { return false } } else if track { annotations!.merge(r.annotations) }
+            }
+            return ok
+        case .anyOf(let nodes):
+            var ok = false
+            for node in nodes {
+                let r = evaluate(node, value, report: false, track: track)
+                if r.valid {
+                    ok = true
+                    if !track { break }
+                    annotations!.merge(r.annotations)
+                }
+            }
+            if !ok { fail("anyOf", "must match at least one of the allowed schemas", report: report) }
+            return ok
+        case .oneOf(let nodes):
+            var matches = 0
+            var matched: Annotations?
+            for node in nodes {
+                let r = evaluate(node, value, report: false, track: track)
+                if r.valid {
+                    matches += 1
+                    matched = r.annotations
+                    if matches > 1 && !report { return false }
+                }
+            }
+            if matches == 1 {
+                if track { annotations!.merge(matched) }
+                return true
+            }
+            fail("oneOf", matches == 0 ? "must match exactly one of the allowed schemas (matches none)"
+                                       : "must match exactly one of the allowed schemas (matches \(matches))", report: report)
+            return false
+        case .not(let node):
+            if evaluate(node, value, report: false, track: false).valid {
+                fail("not", "must not match the excluded schema", report: report)
+                return false
+            }
+            return true
+        case .conditional(let condition, let then, let otherwise):
+            let c = evaluate(condition, value, report: false, track: track)
+            if c.valid {
+                if track { annotations!.merge(c.annotations) }
+                guard let then else { return true }
+                let r = evaluate(then, value, report: report, track: track)
+                if r.valid && track { annotations!.merge(r.annotations) }
+                return r.valid
+            }
+            guard let otherwise else { return true }
+            let r = evaluate(otherwise, value, report: report, track: track)
+            if r.valid && track { annotations!.merge(r.annotations) }
+            return r.valid
+
+        case .ref(let node):
+            let r = evaluate(node, value, report: report, track: track)
+            if r.valid && track { annotations!.merge(r.annotations) }
+            return r.valid
+        case .dynamicRef(let staticTarget, let anchor):
+            var target = staticTarget
+            if let anchor, let table = dynamicTargets[anchor] {
+                // The outermost schema resource in the dynamic scope that declares this dynamic anchor wins.
+                for resource in scope {
+                    if let n = table[resource] { target = n; break }
+                }
+            }
+            let r = evaluate(target, value, report: report, track: track)
+            if r.valid && track { annotations!.merge(r.annotations) }
+            return r.valid
+
+        case .unevaluatedItems(let node):
+            guard case .array(let a) = value else { return true }
+            let seen = annotations ?? Annotations()
+            var ok = true
+            var i = seen.itemPrefix
+            while i < a.count {
+                if !seen.containsIndexes.contains(i) {
+                    if !child(node, a[i], key: String(i), report: report) {
+                        ok = false
+                        if !report { return false }
+                    }
+                }
+                i += 1
+            }
+            if track { annotations!.itemPrefix = Int.max }
+            return ok
+        case .unevaluatedProperties(let node):
+            guard case .object(let o) = value else { return true }
+            let seen = annotations?.properties ?? []
+            var ok = true
+            for (key, v) in o where !seen.contains(key) {
+                if node.boolean == false {
+                    ok = false
+                    if !report { return false }
+                    fail("unevaluatedProperties", "is not an allowed property", report: report, child: key)
+                } else if !child(node, v, key: key, report: report) {
+                    ok = false
+                    if !report { return false }
+                }
+                if track { annotations!.properties.insert(key) }
+            }
+            return ok
+        }
+    }
+
+    static func firstDuplicate(_ a: [JSONValue]) -> (Int, Int)? {
+        if a.count <= 16 {
+            for i in 0..<a.count { for j in (i + 1)..<a.count where a[i] == a[j] { return (i, j) } }
+            return nil
+        }
+        var seen: [JSONValue: Int] = [:]
+        for (j, v) in a.enumerated() {
+            if let i = seen[v] { return (i, j) }
+            seen[v] = j
+        }
+        return nil
+    }
+}
+
+extension NSRegularExpression {
+    /// ECMA-262 style search: the pattern may match anywhere in the string.
+    func matches(_ s: String) -> Bool {
+        firstMatch(in: s, options: [], range: NSRange(s.startIndex..<s.endIndex, in: s)) != nil
+    }
+}

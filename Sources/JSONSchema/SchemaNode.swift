@@ -1,0 +1,90 @@
+import Foundation
+import JSON
+
+/// A compiled schema: its checks, run in order, and what the evaluator needs to know about it.
+final class SchemaNode: @unchecked Sendable {
+    /// `true`/`false` schemas.
+    var boolean: Bool?
+    var checks: [Check] = []
+    /// Identifies the schema resource (base URI) this node belongs to, for `$dynamicRef`'s dynamic scope.
+    var resourceID = 0
+    /// Set when the node has `unevaluatedProperties`/`unevaluatedItems`, so siblings must report annotations.
+    var needsAnnotations = false
+
+    init() {}
+}
+
+/// One compiled keyword.
+enum Check {
+    case type(TypeMask)
+    case enumeration([JSONValue], String)
+    case constant(JSONValue)
+    case multipleOf(JSONNumber)
+    case maximum(JSONNumber), exclusiveMaximum(JSONNumber), minimum(JSONNumber), exclusiveMinimum(JSONNumber)
+    case maxLength(Int), minLength(Int)
+    case pattern(NSRegularExpression, String)
+    case format(Format)
+    case maxItems(Int), minItems(Int), uniqueItems
+    case prefixItems([SchemaNode])
+    case items(SchemaNode, from: Int)
+    case contains(SchemaNode, min: Int, max: Int?)
+    case maxProperties(Int), minProperties(Int)
+    case required([String])
+    case dependentRequired([(String, [String])])
+    case dependentSchemas([(String, SchemaNode)])
+    case properties([(String, SchemaNode)])
+    case patternProperties([(NSRegularExpression, SchemaNode)])
+    case additionalProperties(SchemaNode, known: Set<String>, patterns: [NSRegularExpression])
+    case propertyNames(SchemaNode)
+    case allOf([SchemaNode]), anyOf([SchemaNode]), oneOf([SchemaNode])
+    case not(SchemaNode)
+    case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
+    case ref(SchemaNode)
+    case dynamicRef(SchemaNode, anchor: String?)
+    case unevaluatedItems(SchemaNode)
+    case unevaluatedProperties(SchemaNode)
+}
+
+/// JSON types as a bit set, so `type: ["string", "null"]` is one comparison.
+struct TypeMask: OptionSet {
+    let rawValue: UInt8
+    static let null = TypeMask(rawValue: 1)
+    static let boolean = TypeMask(rawValue: 2)
+    static let integer = TypeMask(rawValue: 4)
+    static let number = TypeMask(rawValue: 8)
+    static let string = TypeMask(rawValue: 16)
+    static let array = TypeMask(rawValue: 32)
+    static let object = TypeMask(rawValue: 64)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init?(name: String) {
+        switch name {
+        case "null": self = .null
+        case "boolean": self = .boolean
+        case "integer": self = .integer
+        case "number": self = .number
+        case "string": self = .string
+        case "array": self = .array
+        case "object": self = .object
+        default: return nil
+        }
+    }
+
+    func matches(_ value: JSONValue) -> Bool {
+        switch value {
+        case .null: return contains(.null)
+        case .bool: return contains(.boolean)
+        case .number(let n): return contains(.number) || (contains(.integer) && n.isInteger)
+        case .string: return contains(.string)
+        case .array: return contains(.array)
+        case .object: return contains(.object)
+        }
+    }
+
+    var names: [String] {
+        let all: [(TypeMask, String)] = [(.object, "object"), (.array, "array"), (.string, "string"), (.number, "number"),
+                                         (.integer, "integer"), (.boolean, "boolean"), (.null, "null")]
+        return all.filter { contains($0.0) }.map(\.1)
+    }
+}
