@@ -9,6 +9,8 @@ public struct ServeOptions: Sendable {
     public var logLevel = LogLevel.info
     /// Also serve the JSON-RPC 2.0 specification's example methods (for conformance tests).
     public var specExamples = false
+    /// Validate every result against its Schemas/ result schema; a mismatch is logged and answered INTERNAL.
+    public var validateResults = false
     /// Event-loop threads for socket connections.
     public var ioThreads = 2
 

@@ -19,10 +19,7 @@ public final class Server: @unchecked Sendable {
 
     public init(options: ServeOptions) {
         self.options = options
-        var registry = RPCMethodRegistry()
-        SystemMethods(server: state).register(in: &registry)
-        if options.specExamples { SpecExampleMethods.register(in: &registry) }
-        core = RPCServerCore(registry: registry, limits: options.limits)
+        core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits)
         state.core = core
     }
 

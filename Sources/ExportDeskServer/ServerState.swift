@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 #if canImport(Glibc)
 import Glibc
@@ -6,8 +7,11 @@ import Glibc
 /// Facts about the running server that methods report (`system.info`).
 final class ServerState: @unchecked Sendable {
     let startedAt = MonotonicClock.now
+    let startedAtWall = WallClock.nowMillis
     let pid = getpid()
     // Set once during start-up, before any request is served.
     var core: RPCServerCore?
     var transports: [String] = []
+    /// The OpenRPC document of `rpc.discover`.
+    var discovery: JSONValue = .null
 }

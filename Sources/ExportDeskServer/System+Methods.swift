@@ -9,6 +9,7 @@ struct SystemMethods {
 
     struct Info: Encodable {
         let version: String
+        let startedAt: String
         let uptimeSeconds: Double
         let connections: Int
         let requestsServed: Int
@@ -23,6 +24,7 @@ struct SystemMethods {
         registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }))
         registry.register("system.info", NoParams.self) { [server] _, _ in
             Info(version: ExportDeskVersion.string,
+                 startedAt: WallClock.rfc3339(server.startedAtWall),
                  uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),
                  connections: server.core?.connectionCount ?? 0,
                  requestsServed: server.core?.requestsServed ?? 0,

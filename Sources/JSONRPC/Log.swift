@@ -38,14 +38,7 @@ public enum Log {
 
     private static func write(_ level: LogLevel, _ message: () -> String) {
         guard enabled(level) else { return }
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        var tmv = tm()
-        var secs = ts.tv_sec
-        gmtime_r(&secs, &tmv)
-        let stamp = String(format4: Int(tmv.tm_year) + 1900) + "-" + pad2(Int(tmv.tm_mon) + 1) + "-" + pad2(Int(tmv.tm_mday))
-            + "T" + pad2(Int(tmv.tm_hour)) + ":" + pad2(Int(tmv.tm_min)) + ":" + pad2(Int(tmv.tm_sec))
-            + "." + pad3(Int(ts.tv_nsec / 1_000_000)) + "Z"
+        let stamp = WallClock.rfc3339(WallClock.nowMillis)
         let line = "\(stamp) \(level.label) \(message())\n"
         writeLock.withLock { _ in
             var l = line
@@ -60,10 +53,24 @@ public enum Log {
         }
     }
 
-    private static func pad2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    private static func pad3(_ v: Int) -> String { v < 10 ? "00\(v)" : v < 100 ? "0\(v)" : "\(v)" }
 }
 
-extension String {
-    fileprivate init(format4 v: Int) { self = String(v) }
+/// Wall-clock time as SPEC §4 writes it: RFC 3339 in UTC with milliseconds, ending in Z.
+public enum WallClock {
+    public static var nowMillis: Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec / 1_000_000)
+    }
+
+    public static func rfc3339(_ millis: Int64) -> String {
+        var secs = time_t(millis / 1000)
+        var t = tm()
+        gmtime_r(&secs, &t)
+        func pad(_ v: Int32, _ width: Int) -> String {
+            let s = String(v)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+    }
 }

@@ -7,6 +7,12 @@ public struct RPCContext: Sendable {
     public let requestID: JSONValue?
     public let method: String
 
+    public init(session: RPCSession, requestID: JSONValue?, method: String) {
+        self.session = session
+        self.requestID = requestID
+        self.method = method
+    }
+
     /// Sends `$/progress {token, value}` on this connection when the request carried a `progressToken`.
     public func progress(token: JSONValue?, done: Int, total: Int, message: String? = nil) {
         guard let token else { return }

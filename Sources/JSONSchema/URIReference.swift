@@ -40,10 +40,11 @@ struct URIReference: Equatable {
         return s
     }
 
-    /// The reference without its fragment.
+    /// The reference without its fragment, normalized so that `https://host` and `https://host/` are one key.
     var withoutFragment: URIReference {
         var copy = self
         copy.fragment = nil
+        if authority != nil && path.isEmpty, let s = scheme?.lowercased(), s == "http" || s == "https" { copy.path = "/" }
         return copy
     }
 

@@ -5,7 +5,7 @@ import JSONRPC
 enum ServeCommand {
     static let valued: Set<String> = ["socket", "socket-mode", "log-level", "max-message-bytes", "max-batch", "max-depth",
                                       "max-connections", "incomplete-timeout", "io-threads"]
-    static let flags: Set<String> = ["stdio", "spec-examples"]
+    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: valued, flags: flags)
@@ -35,6 +35,7 @@ enum ServeCommand {
         options.limits.incompleteMessageTimeout = try a.double("incomplete-timeout", range: 0.01...86_400) ?? options.limits.incompleteMessageTimeout
         options.ioThreads = try a.int("io-threads", range: 1...64) ?? options.ioThreads
         options.specExamples = a.flag("spec-examples")
+        options.validateResults = a.flag("validate-results")
         raiseFileLimit(for: options.limits.maxConnections)
         return Server(options: options).run()
     }

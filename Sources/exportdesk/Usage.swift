@@ -18,6 +18,8 @@ SERVE
   --max-connections N      most concurrent socket connections (default 1024)
   --incomplete-timeout S   seconds a started message may stay incomplete (default 30)
   --io-threads N           event-loop threads for socket connections (default 2)
+  --validate-results       check every result against its Schemas/ result schema (tests use this);
+                           a result that breaks it is logged and answered -32603
   --spec-examples          also serve the JSON-RPC 2.0 specification's example methods
                            (subtract, sum, get_data, update, notify_*) for conformance tests
 

@@ -1,0 +1,11 @@
+import JSON
+import JSONRPC
+
+/// `rpc.discover`: the OpenRPC document, built once at start-up from Schemas/.
+struct DiscoveryMethods {
+    let state: ServerState
+
+    func register(in registry: inout RPCMethodRegistry) {
+        registry.register(RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }))
+    }
+}

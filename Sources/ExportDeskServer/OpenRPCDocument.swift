@@ -1,0 +1,105 @@
+import ExportDeskSchemas
+import JSON
+
+/// Builds the OpenRPC 1.3.2 document of `rpc.discover` from the same Schemas/ files the server validates with.
+enum OpenRPCDocument {
+    static func build(catalog: SchemaCatalog, methods: [String]) -> JSONValue {
+        var components = JSONObject()
+        for path in catalog.documents.keys.sorted() where path.hasPrefix("components/") {
+            components[componentName(path)] = rewrite(catalog.documents[path]!, from: path)
+        }
+        var list: [JSONValue] = []
+        for name in methods.sorted() {
+            guard let params = catalog.documents["methods/\(name).params.json"],
+                  let result = catalog.documents["methods/\(name).result.json"] else { continue }
+            list.append(method(name, params: params, result: result, catalog: catalog))
+        }
+        return [
+            "openrpc": "1.3.2",
+            "info": [
+                "title": "ExportDesk",
+                "version": .string(ExportDeskVersion.string),
+                "description": "System of record for a city's export-support and internship programme. JSON-RPC 2.0 over stdio and a Unix socket; params are by name.",
+            ],
+            "methods": .array(list),
+            "components": ["schemas": .object(components)],
+        ]
+    }
+
+    private static func componentName(_ path: String) -> String {
+        String(path.dropFirst("components/".count).dropLast(".json".count))
+    }
+
+    private static func method(_ name: String, params: JSONValue, result: JSONValue, catalog: SchemaCatalog) -> JSONValue {
+        let paramsPath = "methods/\(name).params.json"
+        let (properties, required) = objectShape(params, path: paramsPath, catalog: catalog)
+        var descriptors: [JSONValue] = []
+        for (key, schema) in properties {
+            var d: JSONObject = ["name": .string(key), "required": .bool(required.contains(key)),
+                                 "schema": rewrite(schema, from: paramsPath)]
+            if let text = schema["description"]?.stringValue { d["description"] = .string(text) }
+            descriptors.append(.object(d))
+        }
+        var m: JSONObject = ["name": .string(name), "paramStructure": "by-name", "params": .array(descriptors)]
+        if let summary = params["title"]?.stringValue { m["summary"] = .string(summary) }
+        if let description = params["description"]?.stringValue { m["description"] = .string(description) }
+        m["result"] = ["name": .string(result["title"]?.stringValue ?? "result"), "schema": rewrite(result, from: "methods/\(name).result.json")]
+        m["errors"] = [["code": -32602, "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)"]]
+        let paramExamples = params["examples"]?.arrayValue ?? []
+        let resultExamples = result["examples"]?.arrayValue ?? []
+        var pairings: [JSONValue] = []
+        for (i, example) in paramExamples.enumerated() {
+            var values: [JSONValue] = []
+            for (key, value) in example.objectValue ?? JSONObject() { values.append(["name": .string(key), "value": value]) }
+            var pairing: JSONObject = ["name": .string("\(name) example \(i + 1)"), "params": .array(values)]
+            if i < resultExamples.count { pairing["result"] = ["name": "result", "value": resultExamples[i]] }
+            pairings.append(.object(pairing))
+        }
+        if !pairings.isEmpty { m["examples"] = .array(pairings) }
+        return .object(m)
+    }
+
+    /// The top-level properties of a params schema, following a `$ref` to a component when that is all it is.
+    private static func objectShape(_ schema: JSONValue, path: String, catalog: SchemaCatalog) -> (JSONObject, Set<String>) {
+        if let props = schema["properties"]?.objectValue {
+            return (props, Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)))
+        }
+        if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/"),
+           let target = catalog.documents["components/" + ref.dropFirst("../components/".count)] {
+            return objectShape(target, path: path, catalog: catalog)
+        }
+        return (JSONObject(), [])
+    }
+
+    /// Makes a schema self-contained for the document: no `$id`/`$schema`, component references as
+    /// `#/components/schemas/Name`.
+    static func rewrite(_ schema: JSONValue, from path: String) -> JSONValue {
+        switch schema {
+        case .object(let o):
+            var out = JSONObject()
+            for (key, value) in o {
+                if key == "$id" || key == "$schema" { continue }
+                if key == "$ref", case .string(let ref) = value {
+                    out[key] = .string(rewriteRef(ref, from: path))
+                    continue
+                }
+                out[key] = rewrite(value, from: path)
+            }
+            return .object(out)
+        case .array(let items):
+            return .array(items.map { rewrite($0, from: path) })
+        default:
+            return schema
+        }
+    }
+
+    private static func rewriteRef(_ ref: String, from path: String) -> String {
+        var target = ref
+        if ref.hasPrefix("../components/") { target = "components/" + ref.dropFirst("../components/".count) }
+        else if path.hasPrefix("components/") && !ref.hasPrefix("#") && !ref.contains("/") { target = "components/" + ref }
+        if target.hasPrefix("components/"), target.hasSuffix(".json") {
+            return "#/components/schemas/" + componentName(target)
+        }
+        return ref
+    }
+}
