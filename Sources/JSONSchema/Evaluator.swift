@@ -62,10 +62,12 @@ struct Evaluator {
         return (valid, valid && track ? annotations : nil)
     }
 
-    private mutating func child(_ node: SchemaNode, _ value: JSONValue, key: String, report: Bool) -> Bool {
-        path.append(key)
+    /// Evaluates a member or item. The instance path is only kept while errors are being reported.
+    private mutating func child(_ node: SchemaNode, _ value: JSONValue, key: @autoclosure () -> String, report: Bool) -> Bool {
+        guard report else { return evaluate(node, value, report: false, track: false).valid }
+        path.append(key())
         defer { path.removeLast() }
-        return evaluate(node, value, report: report, track: false).valid
+        return evaluate(node, value, report: true, track: false).valid
     }
 
     private mutating func run(_ check: Check, _ value: JSONValue, report: Bool, annotations: inout Annotations?) -> Bool {
@@ -111,15 +113,19 @@ struct Evaluator {
 
         case .maxLength(let limit):
             guard case .string(let s) = value, s.utf8.count > limit, s.unicodeScalars.count > limit else { return true }
+            // (bytes ≤ limit means scalars ≤ limit; only longer strings are counted.)
             fail("maxLength", "must have at most \(limit) character\(limit == 1 ? "" : "s")", report: report)
             return false
         case .minLength(let limit):
-            guard case .string(let s) = value, s.utf8.count < limit || s.unicodeScalars.count < limit else { return true }
+            // Scalars never outnumber UTF-8 bytes, and never fall below a quarter of them.
+            guard case .string(let s) = value else { return true }
+            let bytes = s.utf8.count
+            guard bytes < limit || (bytes < 4 * limit && s.unicodeScalars.count < limit) else { return true }
             fail("minLength", limit == 1 ? "must not be empty" : "must have at least \(limit) characters", report: report)
             return false
-        case .pattern(let regex, let source):
+        case .pattern(let regex):
             guard case .string(let s) = value, !regex.matches(s) else { return true }
-            fail("pattern", "must match the pattern \(source)", report: report)
+            fail("pattern", "must match the pattern \(regex.source)", report: report)
             return false
         case .format(let format):
             guard case .string(let s) = value, !format.accepts(s) else { return true }
@@ -217,53 +223,44 @@ struct Evaluator {
             }
             return ok
 
-        case .properties(let props):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for (name, node) in props {
-                guard let v = o[name] else { continue }
-                if track { annotations!.properties.insert(name) }
-                if !child(node, v, key: name, report: report) {
-                    ok = false
-                    if !report { return false }
-                }
-            }
-            return ok
-        case .patternProperties(let patterns):
+        case .members(let table, let patterns, let additional):
             guard case .object(let o) = value else { return true }
             var ok = true
             for (key, v) in o {
+                var covered = false
+                if let i = table.find(key) {
+                    covered = true
+                    if !child(table.nodes[i], v, key: key, report: report) {
+                        ok = false
+                        if !report { return false }
+                    }
+                }
                 for (regex, node) in patterns where regex.matches(key) {
-                    if track { annotations!.properties.insert(key) }
+                    covered = true
                     if !child(node, v, key: key, report: report) {
                         ok = false
                         if !report { return false }
                     }
                 }
-            }
-            return ok
-        case .additionalProperties(let node, let known, let patterns):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for (key, v) in o where !known.contains(key) && !patterns.contains(where: { $0.matches(key) }) {
-                if track { annotations!.properties.insert(key) }
-                if node.boolean == false {
-                    ok = false
-                    if !report { return false }
-                    fail("additionalProperties", "is not an allowed property", report: report, child: key)
-                } else if !child(node, v, key: key, report: report) {
-                    ok = false
-                    if !report { return false }
+                if !covered, let additional {
+                    covered = true
+                    if additional.boolean == false {
+                        ok = false
+                        if !report { return false }
+                        fail("additionalProperties", "is not an allowed property", report: report, child: key)
+                    } else if !child(additional, v, key: key, report: report) {
+                        ok = false
+                        if !report { return false }
+                    }
                 }
+                if covered && track { annotations!.properties.insert(key) }
             }
             return ok
         case .propertyNames(let node):
             guard case .object(let o) = value else { return true }
             var ok = true
             for key in o.keys {
-                path.append(key)
                 let r = evaluate(node, .string(key), report: false, track: false).valid
-                path.removeLast()
                 if !r {
                     ok = false
                     if !report { return false }

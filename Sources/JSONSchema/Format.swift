@@ -86,27 +86,52 @@ public enum Format: String, Sendable, CaseIterable {
 
     static func isHex(_ c: UInt8) -> Bool { (48...57).contains(c) || (65...70).contains(c) || (97...102).contains(c) }
 
+    /// Characters allowed unquoted in an email local part (RFC 5322 atext and ".").
+    private static let atext: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.".utf8 { table[Int(c)] = true }
+        return table
+    }()
+
     static func isEmail(_ s: String) -> Bool {
-        guard let at = s.lastIndex(of: "@") else { return false }
-        let local = s[..<at], domain = s[s.index(after: at)...]
-        guard !local.isEmpty, !domain.isEmpty, local.utf8.count <= 64 else { return false }
-        if local.hasPrefix("\"") {
-            guard local.count >= 2, local.hasSuffix("\"") else { return false }
+        let b = Array(s.utf8)
+        guard let at = b.lastIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = b[..<at], domain = b[(at + 1)...]
+        guard !local.isEmpty, !domain.isEmpty, local.count <= 64 else { return false }
+        if local.first == UInt8(ascii: "\"") {
+            guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
         } else {
-            guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
-            let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.".utf8)
-            guard local.utf8.allSatisfy({ allowed.contains($0) || $0 >= 0x80 }) else { return false }
+            guard local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".") else { return false }
+            var previousDot = false
+            for c in local {
+                if c == UInt8(ascii: ".") {
+                    if previousDot { return false }
+                    previousDot = true
+                } else {
+                    previousDot = false
+                }
+                guard c >= 0x80 || atext[Int(c)] else { return false }
+            }
         }
-        if domain.hasPrefix("[") {
-            guard domain.hasSuffix("]") else { return false }
-            let literal = domain.dropFirst().dropLast()
+        if domain.first == UInt8(ascii: "[") {
+            guard domain.last == UInt8(ascii: "]") else { return false }
+            let literal = String(decoding: domain.dropFirst().dropLast(), as: UTF8.self)
             if literal.hasPrefix("IPv6:") { return isIPv6(String(literal.dropFirst(5))) }
-            return isIPv4(String(literal))
+            return isIPv4(literal)
         }
-        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.allSatisfy { label in
-            !label.isEmpty && label.utf8.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
-                && label.utf8.allSatisfy { ($0 >= 0x80) || (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == UInt8(ascii: "-") }
+        var labelStart = domain.startIndex
+        var i = domain.startIndex
+        while true {
+            if i == domain.endIndex || domain[i] == UInt8(ascii: ".") {
+                let label = domain[labelStart..<i]
+                guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
+                if i == domain.endIndex { return true }
+                labelStart = i + 1
+            } else {
+                let c = domain[i]
+                guard c >= 0x80 || isDigit(c) || isAlpha(c) || c == UInt8(ascii: "-") else { return false }
+            }
+            i += 1
         }
     }
 

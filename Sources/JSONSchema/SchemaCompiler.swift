@@ -14,7 +14,7 @@ final class SchemaCompiler {
     private var resourceIDs: [String: Int] = [:]
     /// For `$dynamicRef`: anchor name → resource id → compiled target.
     var dynamicTargets: [String: [Int: SchemaNode]] = [:]
-    private var regexCache: [String: NSRegularExpression] = [:]
+    private var regexCache: [String: Pattern] = [:]
 
     struct Context {
         var base: String
@@ -72,10 +72,10 @@ final class SchemaCompiler {
         return v
     }
 
-    private func regex(_ pattern: String, _ ctx: Context) throws -> NSRegularExpression {
+    private func regex(_ pattern: String, _ ctx: Context) throws -> Pattern {
         if let r = regexCache[pattern] { return r }
         do {
-            let r = try NSRegularExpression(pattern: ECMARegex.translate(pattern), options: [])
+            let r = try Pattern(pattern)
             regexCache[pattern] = r
             return r
         } catch {
@@ -157,7 +157,7 @@ final class SchemaCompiler {
             if let n = o["exclusiveMinimum"]?.numberValue { checks.append(.exclusiveMinimum(n)) }
             if let n = int("maxLength") { checks.append(.maxLength(n)) }
             if let n = int("minLength") { checks.append(.minLength(n)) }
-            if let p = o["pattern"]?.stringValue { checks.append(.pattern(try regex(p, ctx), p)) }
+            if let p = o["pattern"]?.stringValue { checks.append(.pattern(try regex(p, ctx))) }
             if let n = int("maxItems") { checks.append(.maxItems(n)) }
             if let n = int("minItems") { checks.append(.minItems(n)) }
             if o["uniqueItems"] == .bool(true) { checks.append(.uniqueItems) }
@@ -173,18 +173,17 @@ final class SchemaCompiler {
         }
 
         if vocab.applicator {
+            var properties: [(String, SchemaNode)] = []
             if case .object(let props)? = o["properties"] {
-                checks.append(.properties(try props.map { ($0.key, try sub($0.value, "properties/" + JSONPointer.escape($0.key))) }))
+                properties = try props.map { ($0.key, try sub($0.value, "properties/" + JSONPointer.escape($0.key))) }
             }
-            var patterns: [NSRegularExpression] = []
+            var patterns: [(Pattern, SchemaNode)] = []
             if case .object(let pp)? = o["patternProperties"] {
-                let compiled = try pp.map { (try regex($0.key, ctx), try sub($0.value, "patternProperties/" + JSONPointer.escape($0.key))) }
-                patterns = compiled.map(\.0)
-                checks.append(.patternProperties(compiled))
+                patterns = try pp.map { (try regex($0.key, ctx), try sub($0.value, "patternProperties/" + JSONPointer.escape($0.key))) }
             }
-            if let ap = o["additionalProperties"] {
-                let known = Set(o["properties"]?.objectValue?.keys ?? [])
-                checks.append(.additionalProperties(try sub(ap, "additionalProperties"), known: known, patterns: patterns))
+            let additional = try o["additionalProperties"].map { try sub($0, "additionalProperties") }
+            if !properties.isEmpty || !patterns.isEmpty || additional != nil {
+                checks.append(.members(properties: PropertyTable(properties), patterns: patterns, additional: additional))
             }
             if let pn = o["propertyNames"] { checks.append(.propertyNames(try sub(pn, "propertyNames"))) }
             if case .object(let ds)? = o["dependentSchemas"] {

@@ -22,7 +22,7 @@ enum Check {
     case multipleOf(JSONNumber)
     case maximum(JSONNumber), exclusiveMaximum(JSONNumber), minimum(JSONNumber), exclusiveMinimum(JSONNumber)
     case maxLength(Int), minLength(Int)
-    case pattern(NSRegularExpression, String)
+    case pattern(Pattern)
     case format(Format)
     case maxItems(Int), minItems(Int), uniqueItems
     case prefixItems([SchemaNode])
@@ -32,9 +32,9 @@ enum Check {
     case required([String])
     case dependentRequired([(String, [String])])
     case dependentSchemas([(String, SchemaNode)])
-    case properties([(String, SchemaNode)])
-    case patternProperties([(NSRegularExpression, SchemaNode)])
-    case additionalProperties(SchemaNode, known: Set<String>, patterns: [NSRegularExpression])
+    /// `properties`, `patternProperties` and `additionalProperties` together, applied in one pass over the
+    /// instance's members.
+    case members(properties: PropertyTable, patterns: [(Pattern, SchemaNode)], additional: SchemaNode?)
     case propertyNames(SchemaNode)
     case allOf([SchemaNode]), anyOf([SchemaNode]), oneOf([SchemaNode])
     case not(SchemaNode)
@@ -88,3 +88,4 @@ struct TypeMask: OptionSet {
         return all.filter { contains($0.0) }.map(\.1)
     }
 }
+

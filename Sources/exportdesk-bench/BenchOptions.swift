@@ -24,6 +24,9 @@ struct BenchOptions {
       --warmup S        seconds run before measuring (default 1)
 
     Prints one JSON object: requests/s and p50/p99/p99.9 latency in microseconds.
+
+      exportdesk-bench validate [ITERATIONS]
+    measures params validation in-process (a companies.create-sized object, valid and with 5 errors).
     """
 
     init(arguments: [String]) throws {

@@ -8,6 +8,17 @@ import RPCTransport
 import Synchronization
 
 // exportdesk-bench: a closed-loop load generator for a running server (see BenchOptions.help).
+if CommandLine.arguments.dropFirst().first == "validate" {
+    let iterations = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 200_000
+    do {
+        print(try ValidationBenchmark.run(iterations: iterations).serializedString(pretty: true))
+        exit(0)
+    } catch {
+        FileHandle.standardError.write("exportdesk-bench validate: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+}
+
 let options: BenchOptions
 do {
     options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))
