@@ -1,5 +1,6 @@
-/// Rewrites an ECMA-262 pattern for ICU (NSRegularExpression): in ECMA-262, `\d` and `\w` are ASCII-only and
-/// `\s` includes U+FEFF, while ICU's are Unicode-wide. Without this, `^\d{10}$` would accept Bengali digits.
+/// Rewrites an ECMA-262 pattern for ICU (NSRegularExpression): in ECMA-262, `\d` and `\w` are ASCII-only,
+/// `\s` includes U+FEFF and `$` is the end of input, while ICU's classes are Unicode-wide and its `$` also
+/// matches before a final newline. Without this, `^\d{10}$` would accept Bengali digits.
 enum ECMARegex {
     static func translate(_ pattern: String) -> String {
         var out = ""
@@ -18,6 +19,11 @@ enum ECMARegex {
                     out.unicodeScalars.append(c)
                     out.unicodeScalars.append(next)
                 }
+                continue
+            }
+            if c == "$" && !inClass {
+                // ECMA-262 `$` (without the m flag) is the very end of input; ICU's also matches before a final newline.
+                out += "\\z"
                 continue
             }
             if c == "[" && !inClass { inClass = true } else if c == "]" && inClass { inClass = false }

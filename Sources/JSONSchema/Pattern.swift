@@ -7,6 +7,8 @@ import Foundation
 final class Pattern: @unchecked Sendable {
     let source: String
     private let program: RegexProgram?
+    /// True when this pattern runs on the built-in engine rather than ICU.
+    var usesOwnEngine: Bool { program != nil }
     private let icu: NSRegularExpression?
 
     init(_ source: String) throws {
