@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A JSON document as parsed from RFC 8259 text: exact numbers, ordered objects, no Bool/Number confusion.
 public enum JSONValue: Sendable, Hashable {
     case null
@@ -42,11 +46,18 @@ extension JSONValue {
         case (.null, .null): return true
         case (.bool(let x), .bool(let y)): return x == y
         case (.number(let x), .number(let y)): return x == y
-        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.string(let x), .string(let y)): return codePointsEqual(x, y)
         case (.array(let x), .array(let y)): return x == y
         case (.object(let x), .object(let y)): return x == y
         default: return false
         }
+    }
+
+    /// Byte equality of the UTF-8 forms: code point equality, with no Unicode normalization.
+    @inline(__always) static func codePointsEqual(_ x: String, _ y: String) -> Bool {
+        guard x.utf8.count == y.utf8.count else { return false }
+        var a = x, b = y
+        return a.withUTF8 { pa in b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 } }
     }
 
     public func hash(into hasher: inout Hasher) {

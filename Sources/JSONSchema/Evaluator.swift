@@ -52,13 +52,15 @@ struct Evaluator {
         let wantAnnotations = track || node.needsAnnotations
         var annotations: Annotations? = wantAnnotations ? Annotations() : nil
         var valid = true
-        for check in node.checks {
-            let ok = run(check, value, report: report, annotations: &annotations)
-            if !ok {
+        // Borrow each check from the node's storage instead of copying it (a copy retains its payload).
+        let failedFast = node.checks.withUnsafeBufferPointer { checks -> Bool in
+            for i in 0..<checks.count where !run(checks[i], value, report: report, annotations: &annotations) {
                 valid = false
-                if !report { return (false, nil) }
+                if !report { return true }
             }
+            return false
         }
+        if failedFast { return (false, nil) }
         return (valid, valid && track ? annotations : nil)
     }
 
@@ -223,10 +225,13 @@ struct Evaluator {
             }
             return ok
 
-        case .members(let table, let patterns, let additional):
+        case .members(let rules):
             guard case .object(let o) = value else { return true }
+            let table = rules.properties, patterns = rules.patterns, additional = rules.additional
             var ok = true
-            for (key, v) in o {
+            let keys = o.keys, values = o.values
+            for m in 0..<keys.count {
+                let key = keys[m], v = values[m]
                 var covered = false
                 if let i = table.find(key) {
                     covered = true

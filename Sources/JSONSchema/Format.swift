@@ -17,6 +17,7 @@ public enum Format: String, Sendable, CaseIterable {
     }
 
     public func accepts(_ s: String) -> Bool {
+        if self == .email { return Self.isEmail(s) }
         let b = Array(s.utf8)
         switch self {
         case .date: return Self.isDate(b[...])

@@ -52,6 +52,7 @@ struct RegexProgram {
     private(set) var code: [Inst] = []
     private(set) var sets: [CharSet] = []
     private var anchoredStart = false
+    private var dfa: ASCIIDFA?
 
     static let maxProgram = 4096
     static let digit: [(UInt32, UInt32)] = [(48, 57)]
@@ -254,6 +255,7 @@ struct RegexProgram {
         guard code.count < Self.maxProgram else { return nil }
         code.append(.match)
         if case .lineStart? = code.first { anchoredStart = true }
+        dfa = ASCIIDFA(self, anchored: anchoredStart)
     }
 
     private mutating func emit(_ node: Node) {
@@ -306,13 +308,15 @@ struct RegexProgram {
     // MARK: matching
 
     func search(_ s: String) -> Bool {
-        var utf8 = s.utf8
-        if let ascii = utf8.withContiguousStorageIfAvailable({ buf -> Bool? in
-            buf.allSatisfy { $0 < 0x80 } ? run(count: buf.count) { UInt32(buf[$0]) } : nil
-        }), let result = ascii {
+        var s = s
+        // withUTF8 also covers small strings stored inline (withContiguousStorageIfAvailable does not).
+        if let result = s.withUTF8({ buf -> Bool? in
+            guard buf.allSatisfy({ $0 < 0x80 }) else { return nil }
+            if let dfa { return dfa.search(buf) }
+            return run(count: buf.count) { UInt32(buf[$0]) }
+        }) {
             return result
         }
-        _ = utf8
         let scalars = s.unicodeScalars.map(\.value)
         return scalars.withUnsafeBufferPointer { buf in run(count: buf.count) { buf[$0] } }
     }

@@ -183,7 +183,7 @@ final class SchemaCompiler {
             }
             let additional = try o["additionalProperties"].map { try sub($0, "additionalProperties") }
             if !properties.isEmpty || !patterns.isEmpty || additional != nil {
-                checks.append(.members(properties: PropertyTable(properties), patterns: patterns, additional: additional))
+                checks.append(.members(MemberRules(properties: PropertyTable(properties), patterns: patterns, additional: additional)))
             }
             if let pn = o["propertyNames"] { checks.append(.propertyNames(try sub(pn, "propertyNames"))) }
             if case .object(let ds)? = o["dependentSchemas"] {

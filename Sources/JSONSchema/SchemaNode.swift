@@ -34,7 +34,7 @@ enum Check {
     case dependentSchemas([(String, SchemaNode)])
     /// `properties`, `patternProperties` and `additionalProperties` together, applied in one pass over the
     /// instance's members.
-    case members(properties: PropertyTable, patterns: [(Pattern, SchemaNode)], additional: SchemaNode?)
+    case members(MemberRules)
     case propertyNames(SchemaNode)
     case allOf([SchemaNode]), anyOf([SchemaNode]), oneOf([SchemaNode])
     case not(SchemaNode)
@@ -89,3 +89,16 @@ struct TypeMask: OptionSet {
     }
 }
 
+
+/// The payload of `Check.members`, boxed so that evaluating it retains one object, not each array.
+final class MemberRules {
+    let properties: PropertyTable
+    let patterns: [(Pattern, SchemaNode)]
+    let additional: SchemaNode?
+
+    init(properties: PropertyTable, patterns: [(Pattern, SchemaNode)], additional: SchemaNode?) {
+        self.properties = properties
+        self.patterns = patterns
+        self.additional = additional
+    }
+}
