@@ -1,0 +1,91 @@
+import ExportDeskSchemas
+@testable import ExportDeskServer
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// Python's `jsonschema` (an independent implementation) checks Schemas/ too: every file is a valid 2020-12
+/// schema, every example validates, and it agrees with our validator on deliberately broken params.
+struct PythonCrossCheckTests {
+    static let available: Bool = {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import jsonschema, referencing"]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }()
+
+    static let script = #"""
+    import json, os, sys
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+    root = sys.argv[1]
+    docs = {}
+    for d, _, files in os.walk(root):
+        for f in files:
+            if f.endswith(".json"):
+                p = os.path.join(d, f)
+                docs[os.path.relpath(p, root)] = json.load(open(p, encoding="utf-8"))
+    registry = Registry().with_resources([(doc["$id"], Resource.from_contents(doc)) for doc in docs.values()])
+    cases = json.load(open(sys.argv[2], encoding="utf-8"))
+    out = {"schemas": 0, "examples": 0, "verdicts": []}
+    for path, doc in sorted(docs.items()):
+        Draft202012Validator.check_schema(doc)
+        v = Draft202012Validator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        out["schemas"] += 1
+        for ex in doc.get("examples", []):
+            errs = [e.message for e in v.iter_errors(ex)]
+            if errs:
+                print(f"example in {path} is invalid: {errs}", file=sys.stderr); sys.exit(1)
+            out["examples"] += 1
+    for case in cases:
+        doc = docs[case["schema"]]
+        v = Draft202012Validator(doc, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
+        out["verdicts"].append(v.is_valid(case["instance"]))
+    print(json.dumps(out))
+    """#
+
+    @Test(.enabled(if: available, "python3 with jsonschema and referencing is not installed"))
+    func pythonJsonschemaAgrees() throws {
+        let dir = TemporaryDirectory()
+        for (path, text) in EmbeddedSchemas.files {
+            let url = URL(fileURLWithPath: dir.file("schemas/" + path))
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let catalog = SchemaCatalog.embedded
+        var cases: [JSONValue] = []
+        var ours: [Bool] = []
+        for name in MethodTable.productMethodNames {
+            let path = "methods/\(name).params.json"
+            var example = catalog.documents[path]?["examples"]?.arrayValue?.first?.objectValue ?? JSONObject()
+            for instance: JSONValue in [.object(example), "not an object", [1, 2]] {
+                cases.append(["schema": .string(path), "instance": instance])
+                ours.append(catalog.checkParams(name, instance).isEmpty)
+            }
+            example["unexpected"] = true
+            cases.append(["schema": .string(path), "instance": .object(example)])
+            ours.append(catalog.checkParams(name, .object(example)).isEmpty)
+        }
+        try JSONValue.array(cases).serializedString().write(toFile: dir.file("cases.json"), atomically: true, encoding: .utf8)
+        try Self.script.write(toFile: dir.file("check.py"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", dir.file("check.py"), dir.file("schemas"), dir.file("cases.json")]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "python: \(errors)")
+        let result = try JSONParser.parse([UInt8](data))
+        #expect(result["schemas"]?.int64Value == Int64(catalog.documents.count))
+        #expect((result["examples"]?.int64Value ?? 0) >= 7)
+        #expect(result["verdicts"]?.arrayValue?.compactMap(\.boolValue) == ours, "python and ExportDesk disagree")
+    }
+}
