@@ -16,7 +16,7 @@ struct StdioAndCLITests {
         c.close()
         server.closeStdin()
         #expect(server.waitForExit(timeout: 10) == 0, "EOF on stdin ends the process")
-        #expect(server.stderr.contains("info"), "logs go to stderr")
+        #expect(server.stderrEventuallyContains("info"), "logs go to stderr")
     }
 
     @Test func stdioFinishesAnsweringBeforeExitOnEOF() throws {

@@ -61,6 +61,16 @@ public final class ServerProcess: @unchecked Sendable {
         return String(decoding: stderrData, as: UTF8.self)
     }
 
+    /// Waits until the server's stderr contains `text` (stderr is collected asynchronously).
+    public func stderrEventuallyContains(_ text: String, timeout: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if stderr.contains(text) { return true }
+            usleep(10_000)
+        }
+        return stderr.contains(text)
+    }
+
     /// A new client connection to the server's socket.
     public func connect(framing: RPCConnection.Framing = .newlineDelimited) throws -> RPCConnection {
         try RPCConnection(socketPath: socketPath!, framing: framing)
