@@ -1,0 +1,118 @@
+import CSQLite
+import JSONRPC
+
+/// One SQLite connection with a statement cache. Not Sendable: each connection lives on one thread
+/// (the writer's, or one reader's).
+public final class Connection {
+    let handle: OpaquePointer
+    public let path: String
+    private var cache: [String: Statement] = [:]
+
+    public init(path: String, readOnly: Bool = false, busyTimeoutMillis: Int32 = 5000) throws(SQLiteError) {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
+            if let db { sqlite3_close_v2(db) }
+            throw SQLiteError(code: rc, message: "\(message): \(path)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMillis)
+    }
+
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    func error(_ rc: Int32, sql: String?) -> SQLiteError {
+        SQLiteError(code: rc, extendedCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+    }
+
+    /// Runs one or more statements with no parameters and no rows (schema, pragmas, transaction control).
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var message: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &message)
+        if rc != SQLITE_OK {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            sqlite3_free(message)
+            throw SQLiteError(code: rc, extendedCode: sqlite3_extended_errcode(handle), message: text, sql: sql)
+        }
+    }
+
+    /// A cached prepared statement for `sql`.
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        if let s = cache[sql] { return s }
+        let s = try Statement(connection: self, sql: sql)
+        cache[sql] = s
+        return s
+    }
+
+    /// Runs `sql` with `values`, calling `row` for each result row.
+    public func query(_ sql: String, _ values: [SQLValue] = [], row: (Statement) throws -> Void) throws {
+        let s = try prepare(sql)
+        try s.bind(values)
+        defer { sqlite3_reset(s.handle) }
+        while try s.step() { try row(s) }
+    }
+
+    /// The first column of the first row as an integer (nil when there is no row).
+    public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
+        var result: Int64?
+        try query(sql, values) { if result == nil { result = $0.isNull(0) ? nil : $0.int64(0) } }
+        return result
+    }
+
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) {
+        try prepare(sql).run(values)
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// A transaction: BEGIN IMMEDIATE for writers, rolled back on any error (first error wins).
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// Runs `body` inside a savepoint; on error rolls back to it (the enclosing transaction survives).
+    public func savepoint<T>(_ name: String = "request", _ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT \(name)")
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
+            throw error
+        }
+    }
+
+    /// Copies this database into `path` with SQLite's online backup API, step by step, so writers are not
+    /// held up for the whole copy. The copy is a consistent snapshot.
+    public func backup(to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil) throws {
+        let target = try Connection(path: path)
+        guard let b = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+            throw target.error(sqlite3_errcode(target.handle), sql: nil)
+        }
+        var rc: Int32
+        repeat {
+            rc = sqlite3_backup_step(b, pagesPerStep)
+            progress?(Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
+            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
+        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+        sqlite3_backup_finish(b)
+        guard rc == SQLITE_DONE else { throw target.error(rc, sql: nil) }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import JSONRPC
+
+/// How hard a commit is made durable before it is acknowledged.
+public enum Durability: String, Sendable {
+    /// `synchronous=FULL`: an acknowledged write survives power loss (the default).
+    case full
+    /// `synchronous=NORMAL`: survives a crash of the process, may lose the last commits on power loss.
+    case normal
+}
+
+/// The SQLite store: one group-committing writer and a pool of readers over one database file in WAL mode.
+/// SQL stays behind this type and the domain's store files; the RPC layer never sees a connection.
+public final class Store: @unchecked Sendable {
+    public let path: String
+    private let writer: WriteQueue
+    private let readers: ReaderPool
+    private let backupLock = NSLock()
+
+    public struct Options: Sendable {
+        public var durability = Durability.full
+        public var readerCount = 2
+        /// 1 disables group commit (one transaction per write), for comparison.
+        public var maxBatch = 512
+        public init() {}
+    }
+
+    public init(path: String, migrations: [Migration], options: Options = Options()) throws {
+        self.path = path
+        let writeConnection = try Connection(path: path)
+        try writeConnection.execute("PRAGMA journal_mode=WAL")
+        try writeConnection.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
+        try writeConnection.execute("PRAGMA foreign_keys=ON")
+        try Migrator.migrate(writeConnection, migrations)
+        var readConnections: [Connection] = []
+        for _ in 0..<max(1, options.readerCount) {
+            let c = try Connection(path: path)
+            try c.execute("PRAGMA query_only=1")
+            try c.execute("PRAGMA foreign_keys=ON")
+            readConnections.append(c)
+        }
+        writer = WriteQueue(connection: writeConnection, maxBatch: options.maxBatch)
+        readers = ReaderPool(connections: readConnections)
+    }
+
+    /// Runs `body` on the writer inside its own savepoint of a group-committed transaction, and returns once
+    /// that transaction is committed (durably, with `Durability.full`).
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            nonisolated(unsafe) var result: T?
+            writer.enqueue(WriteQueue.Job(
+                execute: { connection in result = try body(connection) },
+                complete: { error in
+                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: result!) }
+                }))
+        }
+    }
+
+    /// Runs `body` on a reader connection (a consistent snapshot).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            readers.enqueue { connection in
+                do {
+                    continuation.resume(returning: try body(connection))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the database to `target` (SQLite online backup) while writes go on.
+    public func backup(to target: String, progress: ((Int, Int) -> Void)? = nil) throws {
+        backupLock.lock()
+        defer { backupLock.unlock() }
+        let source = try Connection(path: path)
+        try source.execute("PRAGMA query_only=1")
+        try source.backup(to: target, progress: progress)
+    }
+
+    /// Size of the database file in bytes (without the WAL).
+    public var fileSize: Int64 {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// Transactions committed by the writer so far.
+    public var commitCount: Int { writer.commits }
+
+    /// Finishes queued writes and closes the database.
+    public func close() {
+        writer.stop()
+        readers.stop()
+    }
+}
