@@ -9,6 +9,7 @@ public enum MethodTable {
         var registry = RPCMethodRegistry()
         SystemMethods(server: state).register(in: &registry)
         DiscoveryMethods(state: state).register(in: &registry)
+        CompanyMethods(db: Persistence(state: state)).register(in: &registry)
         return registry
     }
 

@@ -59,16 +59,18 @@ enum OpenRPCDocument {
         return .object(m)
     }
 
-    /// The top-level properties of a params schema, following a `$ref` to a component when that is all it is.
+    /// The top-level properties of a params schema: its own, plus those of a component it `$ref`s.
     private static func objectShape(_ schema: JSONValue, path: String, catalog: SchemaCatalog) -> (JSONObject, Set<String>) {
-        if let props = schema["properties"]?.objectValue {
-            return (props, Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue)))
-        }
+        var properties = JSONObject()
+        var required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
         if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/"),
            let target = catalog.documents["components/" + ref.dropFirst("../components/".count)] {
-            return objectShape(target, path: path, catalog: catalog)
+            let (inherited, inheritedRequired) = objectShape(target, path: path, catalog: catalog)
+            properties = inherited
+            required.formUnion(inheritedRequired)
         }
-        return (JSONObject(), [])
+        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() { properties[key] = value }
+        return (properties, required)
     }
 
     /// Makes a schema self-contained for the document: no `$id`/`$schema`, component references as
@@ -94,12 +96,16 @@ enum OpenRPCDocument {
     }
 
     private static func rewriteRef(_ ref: String, from path: String) -> String {
-        var target = ref
-        if ref.hasPrefix("../components/") { target = "components/" + ref.dropFirst("../components/".count) }
-        else if path.hasPrefix("components/") && !ref.hasPrefix("#") && !ref.contains("/") { target = "components/" + ref }
-        if target.hasPrefix("components/"), target.hasSuffix(".json") {
-            return "#/components/schemas/" + componentName(target)
+        guard !ref.hasPrefix("#") else { return ref }
+        let parts = ref.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
+        var file = String(parts[0])
+        let fragment = parts.count > 1 ? String(parts[1]) : ""
+        if file.hasPrefix("../components/") {
+            file = "components/" + file.dropFirst("../components/".count)
+        } else if path.hasPrefix("components/") && !file.contains("/") {
+            file = "components/" + file
         }
-        return ref
+        guard file.hasPrefix("components/"), file.hasSuffix(".json") else { return ref }
+        return "#/components/schemas/" + componentName(file) + fragment
     }
 }

@@ -1,4 +1,5 @@
 import JSONRPC
+import SQLiteStore
 
 /// Everything `exportdesk serve` can be told.
 public struct ServeOptions: Sendable {
@@ -13,6 +14,11 @@ public struct ServeOptions: Sendable {
     public var validateResults = false
     /// Event-loop threads for socket connections.
     public var ioThreads = 2
+    /// The SQLite database file (SPEC §1: `--db`, `EXPORTDESK_DB`, else ./exportdesk.sqlite).
+    public var databasePath = "./exportdesk.sqlite"
+    public var durability = Durability.full
+    /// Turns group commit off (one transaction per write), to measure what group commit gains.
+    public var commitPerRequest = false
 
     public init() {}
 

@@ -7,6 +7,8 @@ import JSON
 import JSONRPC
 import RPCTransport
 import Synchronization
+import ExportDeskCore
+import SQLiteStore
 
 /// The ExportDesk server: builds the method registry and runs the transports until EOF on stdio or a signal.
 public final class Server: @unchecked Sendable {
@@ -17,8 +19,13 @@ public final class Server: @unchecked Sendable {
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
-    public init(options: ServeOptions) {
+    /// Opens (and migrates) the database and builds the method table. Throws when the database cannot be used.
+    public init(options: ServeOptions) throws {
         self.options = options
+        var storeOptions = Store.Options()
+        storeOptions.durability = options.durability
+        if options.commitPerRequest { storeOptions.maxBatch = 1 }
+        state.store = try Store(path: options.databasePath, migrations: CoreMigrations.all, options: storeOptions)
         core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits)
         state.core = core
     }
@@ -70,6 +77,7 @@ public final class Server: @unchecked Sendable {
             // Give the loops a moment to flush answers just produced.
             usleep(20_000)
             socketServer?.closeConnections()
+            state.store?.close()
             Log.info("stopped after serving \(core.requestsServed) requests")
             finished.signal()
         }

@@ -1,5 +1,6 @@
 import JSON
 import JSONRPC
+import SQLiteStore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,6 +13,8 @@ final class ServerState: @unchecked Sendable {
     // Set once during start-up, before any request is served.
     var core: RPCServerCore?
     var transports: [String] = []
+    /// The open database (nil only in tests that build the method table without one).
+    var store: Store?
     /// The OpenRPC document of `rpc.discover`.
     var discovery: JSONValue = .null
 }

@@ -15,6 +15,13 @@ public final class RPCSession: @unchecked Sendable {
     /// A label for logs ("stdio", "socket#12").
     public let label: String
 
+    /// Who is acting on this connection, recorded in the change log ("local" until access control binds a token).
+    public var actor: String {
+        get { actorName.withLock { $0 } }
+        set { actorName.withLock { $0 = newValue } }
+    }
+    private let actorName = Mutex("local")
+
     // Touched only by the reading thread.
     private var framer: MessageFramer
     private var partialStartedAt: Double?

@@ -1,11 +1,12 @@
 import ExportDeskServer
 import Foundation
 import JSONRPC
+import SQLiteStore
 
 enum ServeCommand {
     static let valued: Set<String> = ["socket", "socket-mode", "log-level", "max-message-bytes", "max-batch", "max-depth",
-                                      "max-connections", "incomplete-timeout", "io-threads"]
-    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results"]
+                                      "max-connections", "incomplete-timeout", "io-threads", "db", "durability"]
+    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: valued, flags: flags)
@@ -36,8 +37,23 @@ enum ServeCommand {
         options.ioThreads = try a.int("io-threads", range: 1...64) ?? options.ioThreads
         options.specExamples = a.flag("spec-examples")
         options.validateResults = a.flag("validate-results")
+        options.databasePath = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? options.databasePath
+        if let d = a.value("durability") {
+            guard let durability = Durability(rawValue: d) else {
+                throw Arguments.UsageError(description: "--durability must be full or normal, not \(d)")
+            }
+            options.durability = durability
+        }
+        options.commitPerRequest = a.flag("commit-per-request")
         raiseFileLimit(for: options.limits.maxConnections)
-        return Server(options: options).run()
+        let server: Server
+        do {
+            server = try Server(options: options)
+        } catch {
+            printError("exportdesk: cannot open the database \(options.databasePath): \(error)")
+            return 1
+        }
+        return server.run()
     }
 
     /// Lifts the open-file soft limit so that the configured number of connections can be accepted.

@@ -10,6 +10,11 @@ SERVE
   --stdio                  serve JSON-RPC on stdin/stdout (logs go to stderr)
   --socket PATH            serve on a Unix socket (default: $XDG_RUNTIME_DIR/exportdesk.sock,
                            else ./exportdesk.sock, when --stdio is not given)
+  --db PATH                SQLite database (default $EXPORTDESK_DB, else ./exportdesk.sqlite); created
+                           and migrated forward on start; a file from a newer ExportDesk is refused
+  --durability full|normal full (default): a write is acknowledged after an fsync'd commit;
+                           normal: survives a process crash, may lose the last commits on power loss
+  --commit-per-request     one transaction per write instead of group commit (for measurements)
   --socket-mode MODE       octal file mode of the socket (default 0600)
   --log-level LEVEL        error | warn | info | debug (default info)
   --max-message-bytes N    largest accepted message (default 4194304)

@@ -136,7 +136,7 @@ struct SocketServerTests {
 
         let second = Process()
         second.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        second.arguments = ["serve", "--socket", path]
+        second.arguments = ["serve", "--socket", path, "--db", dir.file("second.sqlite")]
         let err = Pipe()
         second.standardError = err
         try second.run()

@@ -28,7 +28,7 @@ public final class ServerProcess: @unchecked Sendable {
             throw LaunchError(description: "no built binary at \(RepositoryPaths.exportdesk); run `swift build` first")
         }
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        var args = ["serve", "--log-level", "debug", "--validate-results"]
+        var args = ["serve", "--log-level", "debug", "--validate-results", "--db", directory.file("db.sqlite")]
         if let path { args += ["--socket", path] }
         if stdio { args.append("--stdio") }
         process.arguments = args + arguments

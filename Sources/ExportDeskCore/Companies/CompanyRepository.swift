@@ -1,0 +1,195 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// Companies (exporter profiles) in SQLite: the record as JSON plus indexed columns, facets for
+/// multi-valued filters, and an FTS5 index for `filter.q`.
+public enum CompanyRepository {
+    static let entity = "company"
+    static let prefix = "co"
+
+    // MARK: reads
+
+    public static func get(_ db: Connection, id: String) throws -> JSONValue {
+        guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        return .object(record)
+    }
+
+    static func load(_ db: Connection, id: String) throws -> (rowid: Int64, record: JSONObject)? {
+        guard RecordID.prefix(of: id) == prefix else { return nil }
+        var found: (Int64, JSONObject)?
+        try db.query("SELECT rowid, data FROM companies WHERE id = ?", [.text(id)]) { s in
+            let record = try s.withBytes(1) { try JSONParser.parse($0) }
+            found = (s.int64(0), record.objectValue ?? JSONObject())
+        }
+        return found
+    }
+
+    public static func list(_ db: Connection, _ query: CompanyListQuery) throws -> JSONValue {
+        let (filter, filterArgs) = query.filterSQL()
+        let column = CompanyListQuery.sortColumns[query.sortField] ?? "created_at"
+        var sql = "SELECT c.data, c.\(column), c.id FROM companies c WHERE \(filter)"
+        var args = filterArgs
+        if let cursor = query.cursor {
+            let cmp = query.descending ? "<" : ">"
+            sql += " AND (c.\(column) \(cmp) ? OR (c.\(column) = ? AND c.id \(cmp) ?))"
+            args += [.text(cursor.value), .text(cursor.value), .text(cursor.id)]
+        }
+        let direction = query.descending ? "DESC" : "ASC"
+        sql += " ORDER BY c.status, c.\(column) \(direction), c.id \(direction) LIMIT ?"
+        args.append(.integer(Int64(query.limit + 1)))
+        var items: [JSONValue] = []
+        var last: (String, String)?
+        var more = false
+        try db.query(sql, args) { s in
+            if items.count == query.limit { more = true; return }
+            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
+            last = (s.text(1) ?? "", s.text(2) ?? "")
+        }
+        var result: JSONObject = ["items": .array(items)]
+        if more, let last {
+            let sortName = (query.descending ? "-" : "") + query.sortField
+            result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: sortName, value: last.0, id: last.1).encoded)
+        } else {
+            result["nextCursor"] = .null
+        }
+        if query.includeTotal {
+            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM companies c WHERE \(filter)", filterArgs) ?? 0))
+        }
+        return .object(result)
+    }
+
+    // MARK: writes
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        var record = JSONObject()
+        for (key, value) in fields where CompanyRules.mutableFields.contains(key) { record[key] = value }
+        try CompanyRules.normalize(&record)
+        let id = RecordID.make(prefix, millis: ctx.nowMillis)
+        var full: JSONObject = ["id": .string(id)]
+        for (k, v) in record { full[k] = v }
+        full["status"] = "active"
+        full["version"] = 1
+        full["createdAt"] = .string(ctx.now)
+        full["updatedAt"] = .string(ctx.now)
+        try checkUnique(ctx.db, full, id: id)
+        try ctx.db.run("""
+            INSERT INTO companies(id, status, inn, size, export_status, name_key, created_at, updated_at, version, ext_system, ext_id, data)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, columns(full) + [.text(JSONValue.object(full).serializedString())])
+        let rowid = try ctx.db.scalar("SELECT last_insert_rowid()") ?? 0
+        try index(ctx.db, rowid: rowid, record: full, replacing: false)
+        try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
+        return .object(full)
+    }
+
+    /// Applies a JSON Merge Patch of the mutable fields (SPEC §4), checking `expectedVersion`.
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        try checkVersion(record, expectedVersion)
+        var fields = JSONObject()
+        for (k, v) in record where CompanyRules.mutableFields.contains(k) { fields[k] = v }
+        if patch["inn"] != nil && patch["kind"] == nil, case .string? = patch["inn"] {
+            // A new INN re-derives the kind unless the patch sets it too.
+            fields["kind"] = nil
+        }
+        guard case .object(var patched) = MergePatch.apply(.object(patch), to: .object(fields)) else { return .object(record) }
+        try CompanyRules.normalize(&patched, path: "/patch")
+        for key in CompanyRules.mutableFields { record[key] = patched[key] }
+        try save(ctx, rowid: rowid, record: &record)
+        return .object(record)
+    }
+
+    public static func archive(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
+        try transition(ctx, id: id, expectedVersion: expectedVersion, from: "active", to: "archived", action: "archive", allowedFromTarget: ["restore"])
+    }
+
+    public static func restore(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
+        try transition(ctx, id: id, expectedVersion: expectedVersion, from: "archived", to: "active", action: "restore", allowedFromTarget: ["archive"])
+    }
+
+    private static func transition(_ ctx: WriteContext, id: String, expectedVersion: Int64?, from: String, to: String,
+                                   action: String, allowedFromTarget: [String]) throws -> JSONValue {
+        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        let current = record["status"]?.stringValue ?? ""
+        guard current == from else {
+            throw RPCError(code: 1004, reason: "INVALID_TRANSITION", message: "a company that is \(current) cannot be \(to)",
+                           data: ["from": .string(current), "action": .string(action), "allowed": .array(allowedFromTarget.map { .string($0) })])
+        }
+        try checkVersion(record, expectedVersion)
+        record["status"] = .string(to)
+        try save(ctx, rowid: rowid, record: &record, op: to == "archived" ? .deleted : .updated)
+        return .object(record)
+    }
+
+    // MARK: helpers
+
+    static func checkVersion(_ record: JSONObject, _ expected: Int64?) throws {
+        let current = record["version"]?.int64Value ?? 0
+        if let expected, expected != current {
+            throw RPCError(code: 1002, reason: "VERSION_CONFLICT",
+                           message: "expectedVersion is \(expected), but the record is at version \(current)",
+                           data: ["currentVersion": .number(.int(current))])
+        }
+    }
+
+    /// INN is unique among active companies; externalRef is unique per system.
+    static func checkUnique(_ db: Connection, _ record: JSONObject, id: String) throws {
+        if record["status"] == "active", let inn = record["inn"]?.stringValue,
+           let other = try firstID(db, "SELECT id FROM companies WHERE inn = ? AND status = 'active' AND id <> ?", [.text(inn), .text(id)]) {
+            throw RPCError(code: 1003, reason: "DUPLICATE", message: "an active company with INN \(inn) exists: \(other)",
+                           data: ["field": "inn", "existingId": .string(other)])
+        }
+        if let system = record["externalRef"]?["system"]?.stringValue, let ext = record["externalRef"]?["id"]?.stringValue,
+           let other = try firstID(db, "SELECT id FROM companies WHERE ext_system = ? AND ext_id = ? AND id <> ?", [.text(system), .text(ext), .text(id)]) {
+            throw RPCError(code: 1003, reason: "DUPLICATE", message: "externalRef \(system)/\(ext) belongs to \(other)",
+                           data: ["field": "externalRef", "existingId": .string(other)])
+        }
+    }
+
+    private static func firstID(_ db: Connection, _ sql: String, _ args: [SQLValue]) throws -> String? {
+        var found: String?
+        try db.query(sql, args) { if found == nil { found = $0.text(0) } }
+        return found
+    }
+
+    private static func save(_ ctx: WriteContext, rowid: Int64, record: inout JSONObject, op: ChangeLog.Operation = .updated) throws {
+        let id = record["id"]?.stringValue ?? ""
+        let version = (record["version"]?.int64Value ?? 0) + 1
+        record["version"] = .number(.int(version))
+        record["updatedAt"] = .string(ctx.now)
+        try checkUnique(ctx.db, record, id: id)
+        try ctx.db.run("""
+            UPDATE companies SET id = ?, status = ?, inn = ?, size = ?, export_status = ?, name_key = ?, created_at = ?,
+                updated_at = ?, version = ?, ext_system = ?, ext_id = ?, data = ? WHERE rowid = ?
+            """, columns(record) + [.text(JSONValue.object(record).serializedString()), .integer(rowid)])
+        try index(ctx.db, rowid: rowid, record: record, replacing: true)
+        try ChangeLog.append(ctx, entity: entity, id: id, op: op, version: version)
+    }
+
+    private static func columns(_ r: JSONObject) -> [SQLValue] {
+        [.text(r["id"]?.stringValue ?? ""), .text(r["status"]?.stringValue ?? "active"), r["inn"]?.stringValue.sqlValue ?? .null,
+         r["size"]?.stringValue.sqlValue ?? .null, r["exportStatus"]?.stringValue.sqlValue ?? .null,
+         .text((r["name"]?.stringValue ?? "").lowercased()), .text(r["createdAt"]?.stringValue ?? ""), .text(r["updatedAt"]?.stringValue ?? ""),
+         .integer(r["version"]?.int64Value ?? 1), r["externalRef"]?["system"]?.stringValue.sqlValue ?? .null,
+         r["externalRef"]?["id"]?.stringValue.sqlValue ?? .null]
+    }
+
+    /// Rewrites the facet rows and the full-text entry of one company.
+    private static func index(_ db: Connection, rowid: Int64, record: JSONObject, replacing: Bool) throws {
+        let id = record["id"]?.stringValue ?? ""
+        if replacing {
+            try db.run("DELETE FROM company_facets WHERE company_id = ?", [.text(id)])
+            try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
+        }
+        for (kind, field) in [("targetMarket", "targetMarkets"), ("okved", "okved"), ("hsCode", "hsCodes"), ("tag", "tags")] {
+            for value in Set((record[field]?.arrayValue ?? []).compactMap(\.stringValue)) {
+                try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value) VALUES (?, ?, ?)", [.text(id), .text(kind), .text(value)])
+            }
+        }
+        let tags = (record["tags"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ")
+        try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                   [.integer(rowid), .text(record["name"]?.stringValue ?? ""), record["shortName"]?.stringValue.sqlValue ?? .null,
+                    record["nameEn"]?.stringValue.sqlValue ?? .null, record["notes"]?.stringValue.sqlValue ?? .null, .text(tags)])
+    }
+}

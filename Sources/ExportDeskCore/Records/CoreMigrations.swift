@@ -1,0 +1,45 @@
+import SQLiteStore
+
+/// The database schema, one migration per step; never edit a shipped step, add a new one.
+public enum CoreMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, sql: """
+            CREATE TABLE changes(
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                entity TEXT NOT NULL, entity_id TEXT NOT NULL, op TEXT NOT NULL, action TEXT NOT NULL,
+                version INTEGER NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL);
+            CREATE INDEX changes_by_record ON changes(entity_id, seq);
+
+            CREATE TABLE idempotency(
+                actor TEXT NOT NULL, key TEXT NOT NULL, method TEXT NOT NULL, params TEXT NOT NULL,
+                response TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY(actor, key)) WITHOUT ROWID;
+            CREATE INDEX idempotency_age ON idempotency(created_at);
+
+            CREATE TABLE companies(
+                rowid INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                status TEXT NOT NULL,
+                inn TEXT, size TEXT, export_status TEXT,
+                name_key TEXT NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                ext_system TEXT, ext_id TEXT,
+                data TEXT NOT NULL);
+            CREATE UNIQUE INDEX companies_active_inn ON companies(inn) WHERE status = 'active' AND inn IS NOT NULL;
+            CREATE UNIQUE INDEX companies_external_ref ON companies(ext_system, ext_id) WHERE ext_system IS NOT NULL;
+            CREATE INDEX companies_by_created ON companies(status, created_at, id);
+            CREATE INDEX companies_by_updated ON companies(status, updated_at, id);
+            CREATE INDEX companies_by_name ON companies(status, name_key, id);
+
+            -- Multi-valued filter fields (targetMarket, okved, hsCode, tag), one row per value.
+            CREATE TABLE company_facets(
+                company_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+                PRIMARY KEY(kind, value, company_id)) WITHOUT ROWID;
+            CREATE INDEX company_facets_by_company ON company_facets(company_id);
+
+            -- Full-text search: unicode61 folds case for Cyrillic as for Latin.
+            CREATE VIRTUAL TABLE companies_fts USING fts5(
+                name, short_name, name_en, notes, tags, tokenize = 'unicode61 remove_diacritics 2');
+            """),
+    ]
+}

@@ -1,0 +1,56 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// How handlers reach the database: reads on the reader pool, writes group-committed through the writer
+/// with `idempotencyKey` handled in the same transaction, storage failures mapped to SPEC §2 errors.
+struct Persistence: Sendable {
+    let state: ServerState
+
+    private var store: Store {
+        get throws {
+            guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
+            return store
+        }
+    }
+
+    func read(_ body: @escaping @Sendable (Connection) throws -> JSONValue) async throws -> JSONValue {
+        do {
+            return try await store.read(body)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Runs a write; `params` arrive validated, `idempotencyKey` is taken out before `body` sees them.
+    func write(_ context: RPCContext, _ params: JSONValue,
+               _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) async throws -> JSONValue {
+        var fields = params.objectValue ?? JSONObject()
+        let key = fields["idempotencyKey"]?.stringValue
+        fields["idempotencyKey"] = nil
+        let actor = context.session.actor
+        let action = context.method
+        let cleaned = JSONValue.object(fields)
+        let input = fields
+        do {
+            return try await store.write { db in
+                let ctx = WriteContext(db: db, actor: actor, action: action)
+                if let key, let earlier = try Idempotency.lookup(ctx, key: key, params: cleaned) { return earlier }
+                let result = try body(ctx, input)
+                if let key { try Idempotency.remember(ctx, key: key, params: cleaned, response: result) }
+                return result
+            }
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
+    /// Storage conditions become STORAGE_UNAVAILABLE with a clear message; other SQLite errors are bugs.
+    static func map(_ error: any Error) -> any Error {
+        guard let e = error as? SQLiteError else { return error }
+        if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
+        Log.error("database error: \(e)")
+        return RPCError.internalError
+    }
+}

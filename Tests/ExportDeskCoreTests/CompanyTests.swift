@@ -1,0 +1,236 @@
+import ExportDeskCore
+import Foundation
+import JSON
+import JSONRPC
+import SQLiteStore
+import TestSupport
+import Testing
+
+/// A store in a fresh directory, with helpers that run repository calls like the server does.
+final class CompanyFixture: @unchecked Sendable {
+    let dir = TemporaryDirectory()
+    let store: Store
+
+    init() throws { store = try Store(path: dir.file("db.sqlite"), migrations: CoreMigrations.all) }
+    deinit { store.close() }
+
+    func write(_ action: String, _ body: @escaping @Sendable (WriteContext) throws -> JSONValue) async throws -> JSONValue {
+        try await store.write { db in try body(WriteContext(db: db, actor: "tester", action: action)) }
+    }
+    func create(_ fields: JSONObject) async throws -> JSONValue {
+        try await write("companies.create") { try CompanyRepository.create($0, fields: fields) }
+    }
+    func list(_ params: JSONValue) async throws -> JSONValue {
+        try await store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params)) }
+    }
+}
+
+func rpcError(_ body: () async throws -> Any) async -> RPCError? {
+    do { _ = try await body() } catch { return error as? RPCError }
+    return nil
+}
+
+struct TaxIDTests {
+    @Test func innChecksums() {
+        #expect(TaxIDs.isValidINN("7707083893"))       // legal entity
+        #expect(TaxIDs.isValidINN("500100732259"))     // individual
+        #expect(TaxIDs.isValidINN("7707083894") == false)
+        #expect(TaxIDs.isValidINN("500100732250") == false)
+        #expect(TaxIDs.isValidINN("770708389") == false)
+    }
+
+    @Test func ogrnChecksums() {
+        #expect(TaxIDs.isValidOGRN("1027700132195"))   // OGRN, mod 11
+        #expect(TaxIDs.isValidOGRN("1027700132196") == false)
+        #expect(TaxIDs.isValidOGRN("304500116000157")) // OGRNIP, mod 13
+        #expect(TaxIDs.isValidOGRN("304500116000158") == false)
+    }
+}
+
+struct CompanyTests {
+    @Test func createSetsVersionTimestampsKindAndLogsTheChange() async throws {
+        let f = try CompanyFixture()
+        let c = try await f.create(["name": "ООО «Технополис»", "inn": "7707083893"])
+        #expect(c["version"] == 1)
+        #expect(c["kind"] == "legal_entity", "kind is derived from a 10-digit INN")
+        #expect(c["status"] == "active")
+        #expect(c["id"]?.stringValue?.hasPrefix("co_") == true)
+        #expect(c["createdAt"] == c["updatedAt"])
+        let history = try await f.store.read { db in try ChangeLog.history(db, id: c["id"]!.stringValue!) }
+        #expect(history.count == 1)
+        #expect(history[0]["op"] == "created" && history[0]["action"] == "companies.create" && history[0]["actor"] == "tester")
+    }
+
+    @Test func checksumsAndKindAgreementAreInvalidParamsNamingTheField() async throws {
+        let f = try CompanyFixture()
+        let bad = await rpcError { try await f.create(["name": "A", "inn": "7707083894", "ogrn": "1027700132196"]) }
+        #expect(bad?.code == -32602)
+        let paths = Set((bad?.data["errors"]?.arrayValue ?? []).compactMap { $0["instancePath"]?.stringValue })
+        #expect(paths == ["/inn", "/ogrn"])
+        let mismatch = await rpcError { try await f.create(["name": "A", "inn": "7707083893", "kind": "sole_proprietor"]) }
+        #expect(mismatch?.data["errors"]?.arrayValue?.first?["instancePath"] == "/kind")
+        let count = try await f.store.read { db in try db.scalar("SELECT count(*) FROM companies") }
+        #expect(count == 0, "nothing half-written")
+    }
+
+    @Test func innIsUniqueAmongActiveCompanies() async throws {
+        let f = try CompanyFixture()
+        let first = try await f.create(["name": "A", "inn": "7707083893"])
+        let dup = await rpcError { try await f.create(["name": "B", "inn": "7707083893"]) }
+        #expect(dup?.reason == "DUPLICATE")
+        #expect(dup?.data["field"] == "inn")
+        #expect(dup?.data["existingId"] == first["id"])
+        let id = first["id"]!.stringValue!
+        _ = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
+        let second = try await f.create(["name": "B", "inn": "7707083893"])
+        #expect(second["status"] == "active", "an archived company does not hold its INN")
+        let restore = await rpcError { try await f.write("companies.restore") { try CompanyRepository.restore($0, id: id, expectedVersion: nil) } }
+        #expect(restore?.reason == "DUPLICATE" && restore?.data["existingId"] == second["id"])
+    }
+
+    @Test func updateIsAMergePatchWithExpectedVersion() async throws {
+        let f = try CompanyFixture()
+        let c = try await f.create(["name": "A", "notes": "old", "tags": ["x"]])
+        let id = c["id"]!.stringValue!
+        let u = try await f.write("companies.update") {
+            try CompanyRepository.update($0, id: id, patch: ["notes": .null, "tags": ["y", "z"], "size": "small"], expectedVersion: 1)
+        }
+        #expect(u["version"] == 2)
+        #expect(u["notes"] == nil, "null clears")
+        #expect(u["tags"] == ["y", "z"])
+        #expect(u["name"] == "A", "fields left out stay")
+        let conflict = await rpcError {
+            try await f.write("companies.update") { try CompanyRepository.update($0, id: id, patch: ["size": "large"], expectedVersion: 1) }
+        }
+        #expect(conflict?.reason == "VERSION_CONFLICT")
+        #expect(conflict?.data["currentVersion"] == 2)
+        let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
+        #expect(history.map { $0["version"] } == [1, 2])
+        #expect(history.map { $0["action"] } == ["companies.create", "companies.update"])
+    }
+
+    @Test func archiveAndRestoreAreVerbsWithTransitions() async throws {
+        let f = try CompanyFixture()
+        let id = try await f.create(["name": "A"])["id"]!.stringValue!
+        let archived = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
+        #expect(archived["status"] == "archived" && archived["version"] == 2)
+        let again = await rpcError { try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) } }
+        #expect(again?.reason == "INVALID_TRANSITION")
+        #expect(again?.data["from"] == "archived" && again?.data["allowed"] == ["restore"])
+        let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
+        #expect(history.last?["op"] == "deleted", "archival is a tombstone in the change log")
+        let restored = try await f.write("companies.restore") { try CompanyRepository.restore($0, id: id, expectedVersion: 2) }
+        #expect(restored["status"] == "active" && restored["version"] == 3)
+    }
+
+    @Test func idsOfTheWrongKindOrUnknownAreNotFound() async throws {
+        let f = try CompanyFixture()
+        for id in ["sf_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A"] {
+            let e = await rpcError { try await f.store.read { db in try CompanyRepository.get(db, id: id) } }
+            #expect(e?.reason == "NOT_FOUND" && e?.data["entity"] == "company" && e?.data["id"] == .string(id))
+        }
+    }
+
+    @Test func idsAreTimeOrdered() {
+        let ids = (0..<1000).map { _ in RecordID.make("co") }
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == 1000)
+        #expect(ids.allSatisfy { $0.utf8.count == 29 })
+    }
+}
+
+struct CompanyListTests {
+    func seed(_ f: CompanyFixture) async throws {
+        let rows: [JSONObject] = [
+            ["name": "ТЕХНОПОЛИС Москва", "size": "medium", "exportStatus": "beginner", "targetMarkets": ["SA", "AE"], "okved": ["26.51"], "hsCodes": ["903180"], "tags": ["приборы"]],
+            ["name": "Agro Export", "size": "small", "exportStatus": "active", "targetMarkets": ["CN"], "okved": ["01.11"], "hsCodes": ["1001"], "notes": "зерно и технополис-партнёр"],
+            ["name": "Медтех", "size": "small", "exportStatus": "non_exporter", "targetMarkets": ["IN", "SA"], "okved": ["26.60"], "tags": ["медицина", "приборы"]],
+        ]
+        for r in rows { _ = try await f.create(r) }
+    }
+
+    func names(_ result: JSONValue) -> [String] { (result["items"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } }
+
+    @Test func everyFilterNarrowsTheList() async throws {
+        let f = try CompanyFixture()
+        try await seed(f)
+        #expect(names(try await f.list(["filter": ["size": "small"]])) == ["Agro Export", "Медтех"])
+        #expect(names(try await f.list(["filter": ["exportStatus": "active"]])) == ["Agro Export"])
+        #expect(names(try await f.list(["filter": ["targetMarket": "SA"]])) == ["ТЕХНОПОЛИС Москва", "Медтех"])
+        #expect(names(try await f.list(["filter": ["okvedPrefix": "26"]])) == ["ТЕХНОПОЛИС Москва", "Медтех"])
+        #expect(names(try await f.list(["filter": ["okvedPrefix": "26.6"]])) == ["Медтех"])
+        #expect(names(try await f.list(["filter": ["hsPrefix": "90"]])) == ["ТЕХНОПОЛИС Москва"])
+        #expect(names(try await f.list(["filter": ["tag": "приборы"]])) == ["ТЕХНОПОЛИС Москва", "Медтех"])
+        #expect(names(try await f.list(["filter": ["tag": "приборы", "size": "small"]])) == ["Медтех"])
+        #expect(names(try await f.list(["filter": ["updatedSince": "2000-01-01T00:00:00Z"]])).count == 3)
+        #expect(names(try await f.list(["filter": ["updatedSince": "2999-01-01T00:00:00+03:00"]])).isEmpty)
+    }
+
+    @Test func searchFoldsCyrillicCaseAndMatchesWordPrefixes() async throws {
+        let f = try CompanyFixture()
+        try await seed(f)
+        #expect(names(try await f.list(["filter": ["q": "технополис"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"], "name and notes")
+        #expect(names(try await f.list(["filter": ["q": "ТЕХНО"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"], "word prefix")
+        #expect(names(try await f.list(["filter": ["q": "медиц"]])) == ["Медтех"], "tags")
+        #expect(names(try await f.list(["filter": ["q": "export agro"]])) == ["Agro Export"], "all words, any order")
+        #expect(names(try await f.list(["filter": ["q": "полис"]])).isEmpty, "not a substring search")
+    }
+
+    @Test func archivedAreLeftOutUnlessAskedFor() async throws {
+        let f = try CompanyFixture()
+        let id = try await f.create(["name": "Old"])["id"]!.stringValue!
+        _ = try await f.create(["name": "New"])
+        _ = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
+        #expect(names(try await f.list([:])) == ["New"])
+        #expect(names(try await f.list(["filter": ["status": "archived"]])) == ["Old"])
+    }
+
+    @Test func sortsAndCountsAndPagesWithoutSkipsOrRepeats() async throws {
+        let f = try CompanyFixture()
+        for i in 0..<50 { _ = try await f.create(["name": .string(String(format: "Company %02d", (i * 37) % 50))]) }
+        for sort in ["name", "-name", "createdAt", "-createdAt", "updatedAt"] {
+            var seen: [String] = []
+            var cursor: JSONValue = .null
+            var pages = 0
+            repeat {
+                var params: JSONObject = ["sort": .string(sort), "limit": 7, "includeTotal": true]
+                if !cursor.isNull { params["cursor"] = cursor }
+                let page = try await f.list(.object(params))
+                #expect(page["total"] == 50)
+                seen += names(page)
+                cursor = page["nextCursor"] ?? .null
+                pages += 1
+            } while !cursor.isNull
+            #expect(seen.count == 50 && Set(seen).count == 50, "\(sort)")
+            #expect(pages == 8)
+            if sort == "name" { #expect(seen == seen.sorted()) }
+            if sort == "-name" { #expect(seen == seen.sorted().reversed()) }
+        }
+        let wrong = await rpcError {
+            let first = try await f.list(["sort": "name", "limit": 5])
+            return try await f.list(["sort": "-name", "cursor": first["nextCursor"]!])
+        }
+        #expect(wrong?.code == -32602 && wrong?.data["errors"]?.arrayValue?.first?["instancePath"] == "/cursor")
+    }
+
+    @Test func paginationIsStableWhileOthersInsert() async throws {
+        let f = try CompanyFixture()
+        var original = Set<String>()
+        for i in 0..<120 { original.insert(try await f.create(["name": .string("Base \(i)")])["id"]!.stringValue!) }
+        let inserter = Task {
+            for i in 0..<200 { _ = try await f.create(["name": .string("Concurrent \(i)")]) }
+        }
+        var seen: [String] = []
+        var cursor: JSONValue = .null
+        repeat {
+            var params: JSONObject = ["limit": 9, "sort": "name"]
+            if !cursor.isNull { params["cursor"] = cursor }
+            let page = try await f.list(.object(params))
+            seen += (page["items"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+            cursor = page["nextCursor"] ?? .null
+        } while !cursor.isNull
+        try await inserter.value
+        #expect(seen.count == Set(seen).count, "no row repeated")
+        #expect(original.isSubset(of: Set(seen)), "no row that existed throughout was skipped")
+    }
+}
