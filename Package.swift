@@ -33,7 +33,7 @@ let package = Package(
         .testTarget(name: "ExportDeskCoreTests", dependencies: ["ExportDeskCore", "SQLiteStore", "JSON", "JSONRPC", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSON", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "TestSupport", "exportdesk"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "SQLiteStore", "TestSupport", "exportdesk"]),
         .testTarget(name: "ExportDeskServerTests", dependencies: ["ExportDeskServer", "ExportDeskSchemas", "JSONSchema", "JSON", "JSONRPC", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

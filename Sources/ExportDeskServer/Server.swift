@@ -25,6 +25,7 @@ public final class Server: @unchecked Sendable {
         var storeOptions = Store.Options()
         storeOptions.durability = options.durability
         if options.commitPerRequest { storeOptions.maxBatch = 1 }
+        storeOptions.maxPageCount = options.maxDatabasePages
         state.store = try Store(path: options.databasePath, migrations: CoreMigrations.all, options: storeOptions)
         core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits)
         state.core = core

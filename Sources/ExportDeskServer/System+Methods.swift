@@ -16,6 +16,9 @@ struct SystemMethods {
         let requestsRunning: Int
         let transports: [String]
         let pid: Int32
+        let databasePath: String?
+        let databaseSizeBytes: Int64?
+        let schemaVersion: Int?
     }
 
     func register(in registry: inout RPCMethodRegistry) {
@@ -30,7 +33,10 @@ struct SystemMethods {
                  requestsServed: server.core?.requestsServed ?? 0,
                  requestsRunning: server.core?.inFlight ?? 0,
                  transports: server.transports,
-                 pid: server.pid)
+                 pid: server.pid,
+                 databasePath: server.store?.path,
+                 databaseSizeBytes: server.store?.fileSize,
+                 schemaVersion: server.store?.schemaVersion)
         }
     }
 }

@@ -72,6 +72,9 @@ public final class Connection {
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// False once SQLite has ended the transaction on its own (it rolls back on SQLITE_FULL, I/O errors…).
+    public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
+
     /// A transaction: BEGIN IMMEDIATE for writers, rolled back on any error (first error wins).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

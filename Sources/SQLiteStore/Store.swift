@@ -13,6 +13,8 @@ public enum Durability: String, Sendable {
 /// SQL stays behind this type and the domain's store files; the RPC layer never sees a connection.
 public final class Store: @unchecked Sendable {
     public let path: String
+    /// The migration level of the open database.
+    public private(set) var schemaVersion = 0
     private let writer: WriteQueue
     private let readers: ReaderPool
     private let backupLock = NSLock()
@@ -22,6 +24,8 @@ public final class Store: @unchecked Sendable {
         public var readerCount = 2
         /// 1 disables group commit (one transaction per write), for comparison.
         public var maxBatch = 512
+        /// Caps the database size (`PRAGMA max_page_count`); writes beyond it fail as if the disk were full.
+        public var maxPageCount: Int?
         public init() {}
     }
 
@@ -32,6 +36,8 @@ public final class Store: @unchecked Sendable {
         try writeConnection.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
         try writeConnection.execute("PRAGMA foreign_keys=ON")
         try Migrator.migrate(writeConnection, migrations)
+        if let pages = options.maxPageCount { try writeConnection.execute("PRAGMA max_page_count = \(pages)") }
+        schemaVersion = try Migrator.version(writeConnection)
         var readConnections: [Connection] = []
         for _ in 0..<max(1, options.readerCount) {
             let c = try Connection(path: path)

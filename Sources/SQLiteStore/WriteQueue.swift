@@ -79,14 +79,17 @@ final class WriteQueue: @unchecked Sendable {
                     try connection.savepoint { try job.execute(connection) }
                     outcomes.append(nil)
                 } catch {
+                    // SQLite may have rolled the whole transaction back (disk full, I/O error): then the
+                    // writes of the requests before this one are gone too, and all fail with this cause.
+                    if !connection.inTransaction { throw error }
                     outcomes.append(error)
                 }
             }
             try connection.execute("COMMIT")
             commits += 1
         } catch {
-            // BEGIN or COMMIT failed (disk full, read-only…): nothing of the batch was written.
-            try? connection.execute("ROLLBACK")
+            // BEGIN or COMMIT failed, or the transaction was lost: nothing of the batch was written.
+            if connection.inTransaction { try? connection.execute("ROLLBACK") }
             Log.warn("write transaction failed, \(batch.count) request(s) not applied: \(error)")
             outcomes = batch.map { _ in error }
         }

@@ -14,6 +14,8 @@ SERVE
                            and migrated forward on start; a file from a newer ExportDesk is refused
   --durability full|normal full (default): a write is acknowledged after an fsync'd commit;
                            normal: survives a process crash, may lose the last commits on power loss
+  --max-db-pages N         cap the database at N pages of 4 KiB (a quota); writes beyond it are
+                           answered -32004 STORAGE_UNAVAILABLE while reads go on
   --commit-per-request     one transaction per write instead of group commit (for measurements)
   --socket-mode MODE       octal file mode of the socket (default 0600)
   --log-level LEVEL        error | warn | info | debug (default info)

@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ExportDeskClient
+import Foundation
+import JSON
+import JSONRPC
+import SQLiteStore
+import TestSupport
+import Testing
+
+/// Companies and the store through the real binary (results are checked against their schemas by
+/// `--validate-results`), durability under SIGKILL, and a full database.
+struct StorageTests {
+    @Test func companiesRoundTripOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let created = try c.call("companies.create", [
+            "name": "ООО «Технополис Экспорт»", "inn": "7707083893", "ogrn": "1027700132195", "size": "medium",
+            "targetMarkets": ["SA", "AE"], "okved": ["26.51"], "annualExportVolume": ["amount": "1250000.00", "currency": "RUB"],
+            "contacts": [["name": "Анна", "email": "anna@example.ru", "phone": "+74951234567"]], "tags": ["приборы"],
+        ])
+        let id = created["id"]!
+        #expect(try c.call("companies.get", ["id": id]) == created)
+        let found = try c.call("companies.list", ["filter": ["q": "ТЕХНОПОЛИС", "targetMarket": "SA"], "includeTotal": true])
+        #expect(found["total"] == 1 && found["items"]?.arrayValue?.first?["id"] == id)
+        let updated = try c.call("companies.update", ["id": id, "patch": ["size": "large", "tags": .null], "expectedVersion": 1])
+        #expect(updated["version"] == 2 && updated["tags"] == nil)
+        _ = try c.call("companies.archive", ["id": id])
+        _ = try c.call("companies.restore", ["id": id, "expectedVersion": 3])
+        let history = try c.call("companies.history", ["id": id])
+        #expect(history["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } ==
+                ["companies.create", "companies.update", "companies.archive", "companies.restore"])
+        do {
+            _ = try c.call("companies.update", ["id": id, "patch": ["name": .null]])
+            Issue.record("name was cleared")
+        } catch let e as RPCError {
+            #expect(e.code == -32602)
+        }
+        let info = try c.call("system.info")
+        #expect(info["schemaVersion"] == 1)
+        #expect((info["databaseSizeBytes"]?.int64Value ?? 0) > 0)
+    }
+
+    @Test func idempotencyKeyMakesRetriesSafe() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let params: JSONValue = ["name": "Retry LLC", "idempotencyKey": "k-1"]
+        let first = try c.call("companies.create", params)
+        let again = try c.call("companies.create", params)
+        #expect(first == again)
+        #expect(try c.call("companies.list", ["includeTotal": true])["total"] == 1)
+        do {
+            _ = try c.call("companies.create", ["name": "Other LLC", "idempotencyKey": "k-1"])
+            Issue.record("a key reused with other params was accepted")
+        } catch let e as RPCError {
+            #expect(e.reason == "DUPLICATE" && e.data["field"] == "idempotencyKey")
+        }
+        // Keys are per actor and per method: the same key on another method is its own key space entry.
+        #expect(try c.call("companies.list", ["includeTotal": true])["total"] == 1)
+    }
+
+    @Test func aFullDatabaseRefusesWritesAndKeepsServingReads() throws {
+        let server = try ServerProcess(arguments: ["--max-db-pages", "60"])
+        defer { server.stop() }
+        let c = try server.connect()
+        let keeper = try c.call("companies.create", ["name": "Kept"])
+        let notes = String(repeating: "экспорт ", count: 1000)
+        var refused: RPCError?
+        for i in 0..<200 {
+            do {
+                _ = try c.call("companies.create", ["name": .string("Filler \(i)"), "notes": .string(notes)])
+            } catch let e as RPCError {
+                refused = e
+                break
+            }
+        }
+        #expect(refused?.code == -32004)
+        #expect(refused?.reason == "STORAGE_UNAVAILABLE")
+        #expect(refused?.message.contains("full") == true)
+        let before = try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]
+        #expect(throws: RPCError.self) { try c.call("companies.create", ["name": "Refused", "notes": .string(notes)]) }
+        #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == before, "nothing half-written")
+        #expect(try c.call("companies.get", ["id": keeper["id"]!])["name"] == "Kept")
+        #expect(try c.call("system.ping")["pong"] == true)
+    }
+
+    @Test func acknowledgedWritesSurviveSIGKILL() throws {
+        let dir = TemporaryDirectory()
+        let acknowledged = Mutex<[String]>([])
+        for round in 0..<3 {
+            let server = try ServerProcess(directory: dir, socketName: "s\(round).sock")
+            let writers = (0..<6).map { w in
+                Thread {
+                    guard let c = try? server.connect() else { return }
+                    var i = 0
+                    while true {
+                        guard let r = try? c.call("companies.create", ["name": .string("Round \(round) writer \(w) #\(i)")], timeout: 5),
+                              let id = r["id"]?.stringValue else { return }
+                        acknowledged.withLock { $0.append(id) }
+                        i += 1
+                    }
+                }
+            }
+            writers.forEach { $0.start() }
+            usleep(UInt32.random(in: 300_000...900_000))
+            #expect(server.stop(signal: SIGKILL) != nil)
+            usleep(200_000)
+        }
+        let ids = acknowledged.withLock { $0 }
+        #expect(ids.count > 50, "the load produced acknowledged writes (\(ids.count))")
+        let db = try Connection(path: dir.file("db.sqlite"))
+        var integrity = ""
+        try db.query("PRAGMA integrity_check") { integrity = $0.text(0) ?? "" }
+        #expect(integrity == "ok")
+        var present = Set<String>()
+        try db.query("SELECT id FROM companies") { if let id = $0.text(0) { present.insert(id) } }
+        let lost = ids.filter { !present.contains($0) }
+        #expect(lost.isEmpty, "\(lost.count) acknowledged creates lost")
+        // The change log holds exactly one 'created' entry per company.
+        #expect(try db.scalar("SELECT count(*) FROM changes WHERE op = 'created'") == Int64(present.count))
+    }
+}
+
+import Synchronization
