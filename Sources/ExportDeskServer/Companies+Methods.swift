@@ -10,6 +10,7 @@ struct CompanyMethods {
     func register(in registry: inout RPCMethodRegistry) {
         let db = self.db
         func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
+            db.state.writeOperations[name] = body
             registry.register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }))
         }
         func read(_ name: String, _ body: @escaping @Sendable (JSONValue) -> (@Sendable (Connection) throws -> JSONValue)) {
@@ -27,7 +28,10 @@ struct CompanyMethods {
         write("companies.restore") { ctx, p in
             try CompanyRepository.restore(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
         }
-        read("companies.get") { p in { conn in try CompanyRepository.get(conn, id: p["id"]?.stringValue ?? "") } }
+        // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
+        registry.register(RPCMethod(name: "companies.get", handler: .sync { _, p in
+            try db.readNow { conn in try CompanyRepository.get(conn, id: p["id"]?.stringValue ?? "") }
+        }))
         read("companies.list") { p in { conn in try CompanyRepository.list(conn, try CompanyListQuery(params: p)) } }
         read("companies.history") { p in
             { conn in

@@ -10,6 +10,8 @@ public enum MethodTable {
         SystemMethods(server: state).register(in: &registry)
         DiscoveryMethods(state: state).register(in: &registry)
         CompanyMethods(db: Persistence(state: state)).register(in: &registry)
+        AtomicMethods(db: Persistence(state: state), catalog: .embedded).register(in: &registry)
+        BackupMethods(state: state).register(in: &registry)
         return registry
     }
 

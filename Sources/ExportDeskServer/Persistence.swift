@@ -23,6 +23,15 @@ struct Persistence: Sendable {
         }
     }
 
+    /// A bounded-time read (a lookup by key) on the calling I/O thread.
+    func readNow(_ body: (Connection) throws -> JSONValue) throws -> JSONValue {
+        do {
+            return try store.readNow(body)
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
     /// Runs a write; `params` arrive validated, `idempotencyKey` is taken out before `body` sees them.
     func write(_ context: RPCContext, _ params: JSONValue,
                _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) async throws -> JSONValue {

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import ExportDeskCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,6 +16,8 @@ final class ServerState: @unchecked Sendable {
     var transports: [String] = []
     /// The open database (nil only in tests that build the method table without one).
     var store: Store?
+    /// Write methods that `rpc.atomic` may combine, by name: the body that runs inside the transaction.
+    var writeOperations: [String: @Sendable (WriteContext, JSONObject) throws -> JSONValue] = [:]
     /// The OpenRPC document of `rpc.discover`.
     var discovery: JSONValue = .null
 }

@@ -53,7 +53,7 @@ public struct RPCMethodRegistry: Sendable {
 
     public mutating func register(_ method: RPCMethod) {
         precondition(methods[method.name] == nil, "method \(method.name) registered twice")
-        precondition(!method.name.hasPrefix("$/") && !method.name.hasPrefix("rpc.") || method.name == "rpc.discover" || method.name == "rpc.atomic",
+        precondition(!method.name.hasPrefix("$/") && (!method.name.hasPrefix("rpc.") || method.name == "rpc.discover" || method.name == "rpc.atomic"),
                      "reserved method name \(method.name)")
         methods[method.name] = method
     }

@@ -89,15 +89,18 @@ public final class Connection {
     }
 
     /// Runs `body` inside a savepoint; on error rolls back to it (the enclosing transaction survives).
+    /// The savepoint statements are prepared once and reused: the writer runs them for every request.
     public func savepoint<T>(_ name: String = "request", _ body: () throws -> T) throws -> T {
-        try execute("SAVEPOINT \(name)")
+        try prepare("SAVEPOINT \(name)").run()
         do {
             let result = try body()
-            try execute("RELEASE \(name)")
+            try prepare("RELEASE \(name)").run()
             return result
         } catch {
-            try? execute("ROLLBACK TO \(name)")
-            try? execute("RELEASE \(name)")
+            if inTransaction {
+                try? prepare("ROLLBACK TO \(name)").run()
+                try? prepare("RELEASE \(name)").run()
+            }
             throw error
         }
     }

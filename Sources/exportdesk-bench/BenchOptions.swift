@@ -4,8 +4,8 @@ struct BenchOptions {
     var connections = 4
     var depth = 32
     var method = "system.ping"
-    /// A JSON params template; every `{{n}}` becomes a number unique to the request.
-    var paramsTemplate: String?
+    /// JSON params templates, used in turn; every `{{n}}` becomes a number unique to the request.
+    var paramsTemplates: [String] = []
     var duration = 5.0
     var warmup = 1.0
 
@@ -19,7 +19,8 @@ struct BenchOptions {
       --connections N   concurrent connections (default 4)
       --depth D         requests in flight on each connection (default 32; 1 = strict request/response)
       --method M        method to call (default system.ping)
-      --params JSON     params template; each {{n}} is replaced by a number unique to the request
+      --params JSON     params template; each {{n}} is replaced by a number unique to the request;
+                        give it several times to rotate through templates
       --duration S      seconds measured (default 5)
       --warmup S        seconds run before measuring (default 1)
 
@@ -46,7 +47,7 @@ struct BenchOptions {
             case "--connections": connections = Int(try number(try value(), "--connections"))
             case "--depth": depth = Int(try number(try value(), "--depth"))
             case "--method": method = try value()
-            case "--params": paramsTemplate = try value()
+            case "--params": paramsTemplates.append(try value())
             case "--duration": duration = try number(try value(), "--duration")
             case "--warmup": warmup = Double(try value()) ?? 0
             case "--help", "-h": throw BenchError(Self.help, exitCode: 0)

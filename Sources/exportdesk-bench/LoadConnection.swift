@@ -16,7 +16,7 @@ final class LoadConnection: @unchecked Sendable {
     private var sentAt: [UInt64: Double] = [:]
     private var nextID: Int64
     private let prefix: [UInt8]
-    private let paramsParts: [[UInt8]]?
+    private let paramsParts: [[[UInt8]]]
     private let measuring: () -> Bool
     private let stopped: () -> Bool
 
@@ -28,10 +28,8 @@ final class LoadConnection: @unchecked Sendable {
         self.measuring = measuring
         self.stopped = stopped
         prefix = Array(#"{"jsonrpc":"2.0","method":"\#(options.method)","id":"#.utf8)
-        if let t = options.paramsTemplate {
-            paramsParts = t.split(separator: "{{n}}", omittingEmptySubsequences: false).map { Array($0.utf8) }
-        } else {
-            paramsParts = nil
+        paramsParts = options.paramsTemplates.map { t in
+            t.split(separator: "{{n}}", omittingEmptySubsequences: false).map { Array($0.utf8) }
         }
         latenciesNanos.reserveCapacity(1 << 20)
     }
@@ -41,7 +39,8 @@ final class LoadConnection: @unchecked Sendable {
         nextID += 1
         out.append(contentsOf: prefix)
         out.append(contentsOf: Array(String(id).utf8))
-        if let parts = paramsParts {
+        if !paramsParts.isEmpty {
+            let parts = paramsParts[Int(id % Int64(paramsParts.count))]
             out.append(contentsOf: Array(#","params":"#.utf8))
             for (i, part) in parts.enumerated() {
                 if i > 0 { out.append(contentsOf: Array(String(id).utf8)) }

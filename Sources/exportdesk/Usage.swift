@@ -4,6 +4,7 @@ exportdesk — the ExportDesk JSON-RPC 2.0 server and its command-line client
 USAGE
   exportdesk serve [--stdio] [--socket PATH] [options]
   exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
+  exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
   exportdesk --help | --version
 
 SERVE

@@ -1,0 +1,56 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+
+/// `rpc.atomic`: up to 100 write calls in one transaction — all results, or the failing call's error with
+/// `data.index` and nothing applied (SPEC §2). JSON-RPC batches stay independent.
+struct AtomicMethods {
+    let db: Persistence
+    let catalog: SchemaCatalog
+
+    func register(in registry: inout RPCMethodRegistry) {
+        let db = self.db, catalog = self.catalog
+        registry.register(RPCMethod(name: "rpc.atomic", handler: .async { ctx, params in
+            let calls = params["calls"]?.arrayValue ?? []
+            var steps: [(String, @Sendable (WriteContext, JSONObject) throws -> JSONValue, JSONObject)] = []
+            for (i, call) in calls.enumerated() {
+                let method = call["method"]?.stringValue ?? ""
+                guard let body = db.state.writeOperations[method] else {
+                    throw RPCError.invalidParams(path: "/calls/\(i)/method", keyword: "enum",
+                                                 "must be a write method (\(db.state.writeOperations.keys.sorted().joined(separator: ", ")))")
+                }
+                var inner = call["params"]?.objectValue ?? JSONObject()
+                let issues = catalog.checkParams(method, .object(inner))
+                if !issues.isEmpty {
+                    throw RPCError.invalidParams(issues.map {
+                        RPCError.ParamIssue(instancePath: "/calls/\(i)/params" + $0.instancePath, keyword: $0.keyword, message: $0.message)
+                    }).adding(index: i)
+                }
+                inner["idempotencyKey"] = nil
+                steps.append((method, body, inner))
+            }
+            let run = steps
+            return try await db.write(ctx, params) { outer, _ in
+                var results: [JSONValue] = []
+                for (i, (method, body, inner)) in run.enumerated() {
+                    let stepContext = WriteContext(db: outer.db, actor: outer.actor, action: method, nowMillis: outer.nowMillis)
+                    do {
+                        results.append(try body(stepContext, inner))
+                    } catch let error as RPCError {
+                        throw error.adding(index: i)
+                    }
+                }
+                return ["results": .array(results)]
+            }
+        }))
+    }
+}
+
+extension RPCError {
+    /// The same error, naming the failing call of an `rpc.atomic` or `sync.push`.
+    func adding(index: Int) -> RPCError {
+        var data = self.data
+        data["index"] = .number(.int(Int64(index)))
+        return RPCError(code: code, reason: reason, message: "call \(index): \(message)", data: data)
+    }
+}

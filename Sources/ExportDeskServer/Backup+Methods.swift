@@ -1,0 +1,35 @@
+import Foundation
+import JSON
+import JSONRPC
+
+/// `system.backup {path}`: a consistent copy of the database via SQLite's online backup API, taken while
+/// writes go on, with `$/progress` when a progressToken is given.
+struct BackupMethods {
+    let state: ServerState
+
+    func register(in registry: inout RPCMethodRegistry) {
+        let state = self.state
+        registry.register(RPCMethod(name: "system.backup", handler: .async { ctx, params in
+            guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
+            let path = params["path"]?.stringValue ?? ""
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw RPCError.invalidParams(path: "/path", keyword: "exists", "already exists; choose a new file (a backup never overwrites)")
+            }
+            let token = params["progressToken"]
+            // The copy blocks, so it runs on its own thread, not the cooperative pool.
+            let bytes: Int64 = try await withCheckedThrowingContinuation { continuation in
+                Thread {
+                    do {
+                        try store.backup(to: path) { done, total in ctx.progress(token: token, done: done, total: total, message: "pages copied") }
+                        let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
+                        continuation.resume(returning: size)
+                    } catch {
+                        try? FileManager.default.removeItem(atPath: path)
+                        continuation.resume(throwing: Persistence.map(error))
+                    }
+                }.start()
+            }
+            return ["path": .string(path), "bytes": .number(.int(bytes))]
+        }))
+    }
+}
