@@ -19,6 +19,7 @@ struct SystemMethods {
         let databasePath: String?
         let databaseSizeBytes: Int64?
         let schemaVersion: Int?
+        let writeTransactions: Int?
     }
 
     func register(in registry: inout RPCMethodRegistry) {
@@ -36,7 +37,8 @@ struct SystemMethods {
                  pid: server.pid,
                  databasePath: server.store?.path,
                  databaseSizeBytes: server.store?.fileSize,
-                 schemaVersion: server.store?.schemaVersion)
+                 schemaVersion: server.store?.schemaVersion,
+                 writeTransactions: server.store?.commitCount)
         }
     }
 }
