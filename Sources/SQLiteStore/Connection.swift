@@ -72,6 +72,9 @@ public final class Connection {
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
 
+    /// Rows inserted, updated or deleted on this connection since it opened.
+    public var totalChanges: Int64 { sqlite3_total_changes64(handle) }
+
     /// False once SQLite has ended the transaction on its own (it rolls back on SQLITE_FULL, I/O errors…).
     public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 

@@ -70,23 +70,32 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     private func run(_ batch: [Job]) {
+        // Fast path: no savepoints. A request that fails before writing anything (validation, NOT_FOUND,
+        // VERSION_CONFLICT, DUPLICATE — nearly every domain error) leaves nothing to undo. Only when a failing
+        // request had already changed rows is the batch rolled back and replayed with a savepoint per request.
         var outcomes: [Error?] = []
         outcomes.reserveCapacity(batch.count)
+        var replay = false
         do {
             try connection.execute("BEGIN IMMEDIATE")
             for job in batch {
+                let before = connection.totalChanges
                 do {
-                    try connection.savepoint { try job.execute(connection) }
+                    try job.execute(connection)
                     outcomes.append(nil)
                 } catch {
-                    // SQLite may have rolled the whole transaction back (disk full, I/O error): then the
-                    // writes of the requests before this one are gone too, and all fail with this cause.
                     if !connection.inTransaction { throw error }
+                    if connection.totalChanges != before { replay = true; break }
                     outcomes.append(error)
                 }
             }
-            try connection.execute("COMMIT")
-            commits += 1
+            if replay {
+                try connection.execute("ROLLBACK")
+                outcomes = runWithSavepoints(batch)
+            } else {
+                try connection.execute("COMMIT")
+                commits += 1
+            }
         } catch {
             // BEGIN or COMMIT failed, or the transaction was lost: nothing of the batch was written.
             if connection.inTransaction { try? connection.execute("ROLLBACK") }
@@ -94,5 +103,29 @@ final class WriteQueue: @unchecked Sendable {
             outcomes = batch.map { _ in error }
         }
         for (job, outcome) in zip(batch, outcomes) { job.complete(outcome) }
+    }
+
+    /// The slow path: each request in its own savepoint, so a failure undoes only that request.
+    private func runWithSavepoints(_ batch: [Job]) -> [Error?] {
+        var outcomes: [Error?] = []
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+            for job in batch {
+                do {
+                    try connection.savepoint { try job.execute(connection) }
+                    outcomes.append(nil)
+                } catch {
+                    if !connection.inTransaction { throw error }
+                    outcomes.append(error)
+                }
+            }
+            try connection.execute("COMMIT")
+            commits += 1
+            return outcomes
+        } catch {
+            if connection.inTransaction { try? connection.execute("ROLLBACK") }
+            Log.warn("write transaction failed, \(batch.count) request(s) not applied: \(error)")
+            return batch.map { _ in error }
+        }
     }
 }

@@ -61,6 +61,40 @@ struct StoreTests {
         #expect(store.commitCount < 400, "group commit put several writes in one transaction (\(store.commitCount) commits)")
     }
 
+    @Test func aRequestThatFailsAfterWritingLeavesNothingAndSparesItsNeighbours() async throws {
+        let dir = TemporaryDirectory()
+        let store = try Store(path: dir.file("db.sqlite"), migrations: Self.migrations)
+        defer { store.close() }
+        struct Refused: Error {}
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group -> [Int: Bool] in
+            for i in 0..<60 {
+                group.addTask {
+                    do {
+                        try await store.write { db in
+                            try db.run("INSERT INTO items(name) VALUES (?)", [.text("row-\(i)")])
+                            // Every 7th request fails after it has written: its row must not survive.
+                            if i % 7 == 3 { throw Refused() }
+                        }
+                        return (i, true)
+                    } catch {
+                        return (i, false)
+                    }
+                }
+            }
+            var all: [Int: Bool] = [:]
+            for await (i, ok) in group { all[i] = ok }
+            return all
+        }
+        let names = try await store.read { db -> [String] in
+            var names: [String] = []
+            try db.query("SELECT name FROM items ORDER BY id") { names.append($0.text(0) ?? "") }
+            return names
+        }
+        let expected = (0..<60).filter { $0 % 7 != 3 }
+        #expect(outcomes.filter { $0.value }.keys.sorted() == expected)
+        #expect(Set(names) == Set(expected.map { "row-\($0)" }))
+    }
+
     @Test func readOnlyStorageIsReportedAsUnavailableAndNothingIsWritten() async throws {
         let dir = TemporaryDirectory()
         let path = dir.file("db.sqlite")
