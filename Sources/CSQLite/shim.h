@@ -10,4 +10,9 @@ static inline int exportdesk_bind_text(sqlite3_stmt *stmt, int index, const char
 static inline int exportdesk_bind_blob(sqlite3_stmt *stmt, int index, const void *data, int bytes) {
     return sqlite3_bind_blob(stmt, index, data, bytes, SQLITE_TRANSIENT);
 }
+// Called once before the first connection: no global memory statistics, so SQLite's allocator takes no
+// global mutex on every malloc.
+static inline int exportdesk_configure_sqlite(void) {
+    return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 #endif

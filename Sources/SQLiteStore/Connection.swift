@@ -8,7 +8,11 @@ public final class Connection {
     public let path: String
     private var cache: [String: Statement] = [:]
 
+    /// Process-wide SQLite settings, applied once before the first connection opens.
+    private static let configured: Int32 = exportdesk_configure_sqlite()
+
     public init(path: String, readOnly: Bool = false, busyTimeoutMillis: Int32 = 5000) throws(SQLiteError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)

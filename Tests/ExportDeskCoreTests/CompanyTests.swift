@@ -176,6 +176,23 @@ struct CompanyListTests {
         #expect(names(try await f.list(["filter": ["q": "полис"]])).isEmpty, "not a substring search")
     }
 
+    @Test func updatesReindexSearchAndFilters() async throws {
+        let f = try CompanyFixture()
+        let id = try await f.create(["name": "Альфа Приборы", "targetMarkets": ["CN"], "tags": ["старое"]])["id"]!.stringValue!
+        _ = try await f.write("companies.update") {
+            try CompanyRepository.update($0, id: id, patch: ["name": "Бета Станки", "targetMarkets": ["IN"], "tags": ["новое"]], expectedVersion: nil)
+        }
+        #expect(names(try await f.list(["filter": ["q": "альфа"]])).isEmpty, "old words no longer match")
+        #expect(names(try await f.list(["filter": ["q": "старое"]])).isEmpty)
+        #expect(names(try await f.list(["filter": ["q": "бета"]])) == ["Бета Станки"])
+        #expect(names(try await f.list(["filter": ["q": "новое"]])) == ["Бета Станки"])
+        #expect(names(try await f.list(["filter": ["targetMarket": "CN"]])).isEmpty, "old market no longer matches")
+        #expect(names(try await f.list(["filter": ["targetMarket": "IN"]])) == ["Бета Станки"])
+        _ = try await f.write("companies.update") { try CompanyRepository.update($0, id: id, patch: ["tags": .null], expectedVersion: nil) }
+        #expect(names(try await f.list(["filter": ["tag": "новое"]])).isEmpty)
+        #expect(names(try await f.list(["filter": ["q": "станки"]])) == ["Бета Станки"], "an update that keeps the name keeps it findable")
+    }
+
     @Test func archivedAreLeftOutUnlessAskedFor() async throws {
         let f = try CompanyFixture()
         let id = try await f.create(["name": "Old"])["id"]!.stringValue!

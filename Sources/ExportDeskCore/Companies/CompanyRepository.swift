@@ -78,7 +78,7 @@ public enum CompanyRepository {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, columns(full) + [.text(JSONValue.object(full).serializedString())])
         let rowid = try ctx.db.scalar("SELECT last_insert_rowid()") ?? 0
-        try index(ctx.db, rowid: rowid, record: full, replacing: false)
+        try index(ctx.db, rowid: rowid, record: full, previous: nil)
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return .object(full)
     }
@@ -154,6 +154,7 @@ public enum CompanyRepository {
     }
 
     private static func save(_ ctx: WriteContext, rowid: Int64, record: inout JSONObject, op: ChangeLog.Operation = .updated) throws {
+        let previous = try load(ctx.db, id: record["id"]?.stringValue ?? "")?.record
         let id = record["id"]?.stringValue ?? ""
         let version = (record["version"]?.int64Value ?? 0) + 1
         record["version"] = .number(.int(version))
@@ -163,7 +164,7 @@ public enum CompanyRepository {
             UPDATE companies SET id = ?, status = ?, inn = ?, size = ?, export_status = ?, name_key = ?, created_at = ?,
                 updated_at = ?, version = ?, ext_system = ?, ext_id = ?, data = ? WHERE rowid = ?
             """, columns(record) + [.text(JSONValue.object(record).serializedString()), .integer(rowid)])
-        try index(ctx.db, rowid: rowid, record: record, replacing: true)
+        try index(ctx.db, rowid: rowid, record: record, previous: previous)
         try ChangeLog.append(ctx, entity: entity, id: id, op: op, version: version)
     }
 
@@ -175,21 +176,37 @@ public enum CompanyRepository {
          r["externalRef"]?["id"]?.stringValue.sqlValue ?? .null]
     }
 
-    /// Rewrites the facet rows and the full-text entry of one company.
-    private static func index(_ db: Connection, rowid: Int64, record: JSONObject, replacing: Bool) throws {
+    /// Rewrites the facet rows and the full-text entry of one company. The contentless FTS5 table needs the
+    /// old values to remove the old entry; facet rows are deleted by primary key from the old values too.
+    private static func index(_ db: Connection, rowid: Int64, record: JSONObject, previous: JSONObject?) throws {
         let id = record["id"]?.stringValue ?? ""
-        if replacing {
-            try db.run("DELETE FROM company_facets WHERE company_id = ?", [.text(id)])
-            try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
-        }
-        for (kind, field) in [("targetMarket", "targetMarkets"), ("okved", "okved"), ("hsCode", "hsCodes"), ("tag", "tags")] {
-            for value in Set((record[field]?.arrayValue ?? []).compactMap(\.stringValue)) {
-                try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value) VALUES (?, ?, ?)", [.text(id), .text(kind), .text(value)])
+        if let previous {
+            for (kind, value) in facets(previous) {
+                try db.run("DELETE FROM company_facets WHERE kind = ? AND value = ? AND company_id = ?", [.text(kind), .text(value), .text(id)])
             }
+            try db.run("INSERT INTO companies_fts(companies_fts, rowid, name, short_name, name_en, notes, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                       [.integer(rowid)] + ftsColumns(previous))
         }
-        let tags = (record["tags"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ")
+        for (kind, value) in facets(record) {
+            try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value) VALUES (?, ?, ?)", [.text(id), .text(kind), .text(value)])
+        }
         try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.integer(rowid), .text(record["name"]?.stringValue ?? ""), record["shortName"]?.stringValue.sqlValue ?? .null,
-                    record["nameEn"]?.stringValue.sqlValue ?? .null, record["notes"]?.stringValue.sqlValue ?? .null, .text(tags)])
+                   [.integer(rowid)] + ftsColumns(record))
+    }
+
+    /// The multi-valued filter fields as (kind, value) pairs, without repeats.
+    private static func facets(_ r: JSONObject) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for (kind, field) in [("targetMarket", "targetMarkets"), ("okved", "okved"), ("hsCode", "hsCodes"), ("tag", "tags")] {
+            var seen = Set<String>()
+            for value in (r[field]?.arrayValue ?? []).compactMap(\.stringValue) where seen.insert(value).inserted { out.append((kind, value)) }
+        }
+        return out
+    }
+
+    private static func ftsColumns(_ r: JSONObject) -> [SQLValue] {
+        let tags = (r["tags"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: " ")
+        return [.text(r["name"]?.stringValue ?? ""), r["shortName"]?.stringValue.sqlValue ?? .null,
+                r["nameEn"]?.stringValue.sqlValue ?? .null, r["notes"]?.stringValue.sqlValue ?? .null, .text(tags)]
     }
 }

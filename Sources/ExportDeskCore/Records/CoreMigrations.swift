@@ -36,11 +36,12 @@ public enum CoreMigrations {
             CREATE TABLE company_facets(
                 company_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
                 PRIMARY KEY(kind, value, company_id)) WITHOUT ROWID;
-            CREATE INDEX company_facets_by_company ON company_facets(company_id);
 
-            -- Full-text search: unicode61 folds case for Cyrillic as for Latin.
+            -- Full-text search: unicode61 folds case for Cyrillic as for Latin. Contentless (the text lives in
+            -- companies.data) and without per-row sizes: only the index is written.
             CREATE VIRTUAL TABLE companies_fts USING fts5(
-                name, short_name, name_en, notes, tags, tokenize = 'unicode61 remove_diacritics 2');
+                name, short_name, name_en, notes, tags, tokenize = 'unicode61 remove_diacritics 2',
+                content = '', columnsize = 0);
             -- Merge segments 16 at a time instead of 4: with many small commits, fewer and larger merges.
             INSERT INTO companies_fts(companies_fts, rank) VALUES ('automerge', 16);
             """),
