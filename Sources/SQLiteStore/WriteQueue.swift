@@ -15,10 +15,8 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     private let connection: Connection
-    private let condition = NSCondition()
-    private var jobs: [Job] = []
-    private var stopping = false
-    private var finished = false
+    private let queue = JobQueue<Job>()
+    private let finished = DispatchSemaphore(value: 0)
     /// Most requests in one transaction; 1 means one commit per request (for comparison).
     let maxBatch: Int
     private(set) var commits = 0
@@ -32,41 +30,18 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     func enqueue(_ job: Job) {
-        condition.lock()
-        if stopping {
-            condition.unlock()
-            job.complete(RPCError.shuttingDown)
-            return
-        }
-        jobs.append(job)
-        condition.signal()
-        condition.unlock()
+        if !queue.put(job) { job.complete(RPCError.shuttingDown) }
     }
 
     /// Finishes the queued writes, then stops the writer thread.
     func stop() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
+        queue.stop()
+        finished.wait()
     }
 
     private func loop() {
-        while true {
-            condition.lock()
-            while jobs.isEmpty && !stopping { condition.wait() }
-            if jobs.isEmpty && stopping {
-                finished = true
-                condition.broadcast()
-                condition.unlock()
-                return
-            }
-            let batch = Array(jobs.prefix(maxBatch))
-            jobs.removeFirst(batch.count)
-            condition.unlock()
-            run(batch)
-        }
+        while let batch = queue.take(upTo: maxBatch) { run(batch) }
+        finished.signal()
     }
 
     private func run(_ batch: [Job]) {

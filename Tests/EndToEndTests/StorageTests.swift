@@ -125,3 +125,22 @@ struct StorageTests {
 }
 
 import Synchronization
+
+extension StorageTests {
+    @Test func theServerRefusesADatabaseFromANewerExportDesk() throws {
+        let dir = TemporaryDirectory()
+        let db = try Connection(path: dir.file("db.sqlite"))
+        try db.execute("PRAGMA user_version = 999")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        p.arguments = ["serve", "--socket", dir.file("s.sock"), "--db", dir.file("db.sqlite")]
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1)
+        #expect(message.contains("schema version 999") && message.contains("newer ExportDesk"))
+        #expect(try Migrator.version(db) == 999, "the file was left as it was")
+    }
+}
