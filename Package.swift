@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "ExportDeskSchemas", plugins: ["EmbedSchemasPlugin"]),
         .target(name: "ExportDeskServer", dependencies: ["JSON", "JSONRPC", "JSONSchema", "RPCTransport", "ExportDeskSchemas", "ExportDeskCore", "SQLiteStore"]),
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
-        .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient", "SQLiteStore"]),
+        .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient", "SQLiteStore", "ExportDeskCore"]),
         .executableTarget(name: "exportdesk-bench", dependencies: ["JSON", "JSONRPC", "JSONSchema", "RPCTransport"]),
         .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON", "JSONSchema"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSON", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "SQLiteStore", "TestSupport", "exportdesk"]),
-        .testTarget(name: "ExportDeskServerTests", dependencies: ["ExportDeskServer", "ExportDeskSchemas", "JSONSchema", "JSON", "JSONRPC", "TestSupport"]),
+        .testTarget(name: "ExportDeskServerTests", dependencies: ["ExportDeskServer", "ExportDeskSchemas", "ExportDeskCore", "JSONSchema", "JSON", "JSONRPC", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

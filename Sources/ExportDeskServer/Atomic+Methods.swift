@@ -7,9 +7,11 @@ import JSONRPC
 struct AtomicMethods {
     let db: Persistence
     let catalog: SchemaCatalog
+    /// The access rules of the methods an atomic call may contain.
+    let rules: @Sendable (String) -> AccessRule?
 
-    func register(in registry: inout RPCMethodRegistry) {
-        let db = self.db, catalog = self.catalog
+    func register(in registry: inout MethodSet) {
+        let db = self.db, catalog = self.catalog, rules = self.rules
         registry.register(RPCMethod(name: "rpc.atomic", handler: .async { ctx, params in
             let calls = params["calls"]?.arrayValue ?? []
             var steps: [(String, @Sendable (WriteContext, JSONObject) throws -> JSONValue, JSONObject)] = []
@@ -18,6 +20,9 @@ struct AtomicMethods {
                 guard let body = db.state.writeOperations[method] else {
                     throw RPCError.invalidParams(path: "/calls/\(i)/method", keyword: "enum",
                                                  "must be a write method (\(db.state.writeOperations.keys.sorted().joined(separator: ", ")))")
+                }
+                if let role = ctx.principal?.role, let rule = rules(method), !rule.allows(role) {
+                    throw RPCError.forbidden("the \(role.rawValue) role may not call \(method)").adding(index: i)
                 }
                 var inner = call["params"]?.objectValue ?? JSONObject()
                 let issues = catalog.checkParams(method, .object(inner))
@@ -42,7 +47,7 @@ struct AtomicMethods {
                 }
                 return ["results": .array(results)]
             }
-        }))
+        }), access: .staffOnly)
     }
 }
 

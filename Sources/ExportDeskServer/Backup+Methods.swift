@@ -7,7 +7,7 @@ import JSONRPC
 struct BackupMethods {
     let state: ServerState
 
-    func register(in registry: inout RPCMethodRegistry) {
+    func register(in registry: inout MethodSet) {
         let state = self.state
         registry.register(RPCMethod(name: "system.backup", handler: .async { ctx, params in
             guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
@@ -30,6 +30,6 @@ struct BackupMethods {
                 }.start()
             }
             return ["path": .string(path), "bytes": .number(.int(bytes))]
-        }))
+        }), access: .adminOnly)
     }
 }

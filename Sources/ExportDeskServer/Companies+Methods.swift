@@ -7,14 +7,15 @@ import SQLiteStore
 struct CompanyMethods {
     let db: Persistence
 
-    func register(in registry: inout RPCMethodRegistry) {
+    /// Who may read companies: the programme's people, and a company its own profile.
+    static let readers = AccessRule.roles([.admin, .staff, .viewer, .company])
+
+    func register(in registry: inout MethodSet) {
         let db = self.db
         func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
             db.state.writeOperations[name] = body
-            registry.register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }))
-        }
-        func read(_ name: String, _ body: @escaping @Sendable (JSONValue) -> (@Sendable (Connection) throws -> JSONValue)) {
-            registry.register(RPCMethod(name: name, handler: .async { _, params in try await db.read(body(params)) }))
+            registry.register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }),
+                              access: .staffOnly)
         }
 
         write("companies.create") { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
@@ -29,16 +30,36 @@ struct CompanyMethods {
             try CompanyRepository.restore(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
         }
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
-        registry.register(RPCMethod(name: "companies.get", handler: .sync { _, p in
-            try db.readNow { conn in try CompanyRepository.get(conn, id: p["id"]?.stringValue ?? "") }
-        }))
-        read("companies.list") { p in { conn in try CompanyRepository.list(conn, try CompanyListQuery(params: p)) } }
-        read("companies.history") { p in
-            { conn in
-                let id = p["id"]?.stringValue ?? ""
+        registry.register(RPCMethod(name: "companies.get", handler: .sync { ctx, p in
+            let id = try Self.visibleID(p["id"]?.stringValue ?? "", to: ctx.principal)
+            return try db.readNow { conn in try CompanyRepository.get(conn, id: id) }
+        }), access: Self.readers)
+        registry.register(RPCMethod(name: "companies.list", handler: .async { ctx, p in
+            var query = try CompanyListQuery(params: p)
+            if ctx.principal?.role == .company { query.onlyID = ctx.principal?.companyID ?? "" }
+            let q = query
+            return try await db.read { conn in try CompanyRepository.list(conn, q) }
+        }), access: Self.readers)
+        registry.register(RPCMethod(name: "companies.history", handler: .async { ctx, p in
+            let id = try Self.visibleID(p["id"]?.stringValue ?? "", to: ctx.principal)
+            let showActors = ctx.principal?.seesEverything ?? false
+            return try await db.read { conn in
                 _ = try CompanyRepository.get(conn, id: id)  // NOT_FOUND for unknown ids and other kinds
-                return ["items": .array(try ChangeLog.history(conn, id: id))]
+                let items = try ChangeLog.history(conn, id: id).map { entry -> JSONValue in
+                    guard !showActors, case .object(var o) = entry else { return entry }
+                    o["actor"] = nil
+                    return .object(o)
+                }
+                return ["items": .array(items)]
             }
+        }), access: Self.readers)
+    }
+
+    /// A company token sees only its own company: any other id is NOT_FOUND, as if it did not exist.
+    static func visibleID(_ id: String, to principal: Principal?) throws -> String {
+        if let principal, principal.role == .company, principal.companyID != id {
+            throw RPCError.notFound(entity: "company", id: id)
         }
+        return id
     }
 }

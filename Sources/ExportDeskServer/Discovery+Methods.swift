@@ -5,7 +5,7 @@ import JSONRPC
 struct DiscoveryMethods {
     let state: ServerState
 
-    func register(in registry: inout RPCMethodRegistry) {
-        registry.register(RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }))
+    func register(in registry: inout MethodSet) {
+        registry.register(RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
     }
 }

@@ -1,18 +1,29 @@
 import JSON
 import JSONRPC
 import JSONSchema
+import ExportDeskCore
 
 /// Builds the registry the server runs: every product method, each bound to its Schemas/ contract.
 public enum MethodTable {
     /// The product methods as registered by each namespace, before schemas are attached.
-    static func productMethods(state: ServerState) -> RPCMethodRegistry {
-        var registry = RPCMethodRegistry()
-        SystemMethods(server: state).register(in: &registry)
-        DiscoveryMethods(state: state).register(in: &registry)
-        CompanyMethods(db: Persistence(state: state)).register(in: &registry)
-        AtomicMethods(db: Persistence(state: state), catalog: .embedded).register(in: &registry)
-        BackupMethods(state: state).register(in: &registry)
-        return registry
+    /// Every product method with its access rule: a method cannot be registered without one.
+    static func productMethods(state: ServerState) -> MethodSet {
+        var methods = MethodSet()
+        let db = Persistence(state: state)
+        SystemMethods(server: state).register(in: &methods)
+        DiscoveryMethods(state: state).register(in: &methods)
+        AccessMethods(db: db, access: state.access).register(in: &methods)
+        CompanyMethods(db: db).register(in: &methods)
+        BackupMethods(state: state).register(in: &methods)
+        let rules = methods
+        AtomicMethods(db: db, catalog: .embedded, rules: { rules.access(of: $0) }).register(in: &methods)
+        return methods
+    }
+
+    /// Each product method's access rule (for tests and for `rpc.discover`).
+    public static var productAccessRules: [String: AccessRule] {
+        let set = productMethods(state: ServerState())
+        return Dictionary(uniqueKeysWithValues: set.names.map { ($0, set.access(of: $0)!) })
     }
 
     /// Names of every product method (what `rpc.discover` lists and the guard tests walk).
@@ -23,15 +34,18 @@ public enum MethodTable {
     static func build(options: ServeOptions, state: ServerState, catalog: SchemaCatalog = .embedded) -> RPCMethodRegistry {
         let product = productMethods(state: state)
         var registry = RPCMethodRegistry()
+        let access = state.access
         for name in product.names {
-            guard let method = product[name], catalog.paramsValidator(name) != nil, let resultValidator = catalog.resultValidator(name) else {
+            guard let entry = product.entries[name], catalog.paramsValidator(name) != nil, let resultValidator = catalog.resultValidator(name) else {
                 fatalError("method \(name) has no Schemas/methods/\(name).params.json and .result.json")
             }
-            let handler = options.validateResults ? checkingResults(method.handler, name: name, validator: resultValidator) : method.handler
-            registry.register(RPCMethod(name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) }))
+            let rule = entry.access
+            let handler = options.validateResults ? checkingResults(entry.handler, name: name, validator: resultValidator) : entry.handler
+            registry.register(RPCMethod(name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) },
+                                        authorize: { try access.authorize(rule, $0) }))
         }
         if options.specExamples { SpecExampleMethods.register(in: &registry) }
-        state.discovery = OpenRPCDocument.build(catalog: catalog, methods: product.names)
+        state.discovery = OpenRPCDocument.build(catalog: catalog, methods: product.names, access: { product.access(of: $0) })
         return registry
     }
 

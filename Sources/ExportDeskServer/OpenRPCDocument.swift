@@ -3,7 +3,7 @@ import JSON
 
 /// Builds the OpenRPC 1.3.2 document of `rpc.discover` from the same Schemas/ files the server validates with.
 enum OpenRPCDocument {
-    static func build(catalog: SchemaCatalog, methods: [String]) -> JSONValue {
+    static func build(catalog: SchemaCatalog, methods: [String], access: (String) -> AccessRule? = { _ in nil }) -> JSONValue {
         var components = JSONObject()
         for path in catalog.documents.keys.sorted() where path.hasPrefix("components/") {
             components[componentName(path)] = rewrite(catalog.documents[path]!, from: path)
@@ -12,7 +12,13 @@ enum OpenRPCDocument {
         for name in methods.sorted() {
             guard let params = catalog.documents["methods/\(name).params.json"],
                   let result = catalog.documents["methods/\(name).result.json"] else { continue }
-            list.append(method(name, params: params, result: result, catalog: catalog))
+            var entry = method(name, params: params, result: result, catalog: catalog)
+            if let rule = access(name), case .object(var o) = entry {
+                // Who may call it, so partners can see what they may use.
+                o["x-roles"] = .array(rule.discoveryNames.map { .string($0) })
+                entry = .object(o)
+            }
+            list.append(entry)
         }
         return [
             "openrpc": "1.3.2",

@@ -55,6 +55,17 @@ struct Persistence: Sendable {
         }
     }
 
+    /// A write whose result is not JSON (for example a token and its secret); no idempotency key.
+    func writeValue<T: Sendable>(_ context: RPCContext, _ body: @escaping @Sendable (WriteContext) throws -> T) async throws -> T {
+        let actor = context.session.actor
+        let action = context.method
+        do {
+            return try await store.write { db in try body(WriteContext(db: db, actor: actor, action: action)) }
+        } catch {
+            throw Self.map(error)
+        }
+    }
+
     /// Storage conditions become STORAGE_UNAVAILABLE with a clear message; other SQLite errors are bugs.
     static func map(_ error: any Error) -> any Error {
         guard let e = error as? SQLiteError else { return error }

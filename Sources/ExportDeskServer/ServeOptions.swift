@@ -19,6 +19,8 @@ public struct ServeOptions: Sendable {
     public var durability = Durability.full
     /// Turns group commit off (one transaction per write), to measure what group commit gains.
     public var commitPerRequest = false
+    /// Every connection must authenticate with a token, even stdio and the server's own user.
+    public var requireAuth = false
     /// Caps the database at this many pages (a quota); writes beyond it get STORAGE_UNAVAILABLE.
     public var maxDatabasePages: Int?
 

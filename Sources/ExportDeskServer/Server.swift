@@ -27,7 +27,11 @@ public final class Server: @unchecked Sendable {
         if options.commitPerRequest { storeOptions.maxBatch = 1 }
         storeOptions.maxPageCount = options.maxDatabasePages
         state.store = try Store(path: options.databasePath, migrations: CoreMigrations.all, options: storeOptions)
-        core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits)
+        state.access = AccessControl(requireAuth: options.requireAuth)
+        try state.access.load(state.store!)
+        let access = state.access
+        core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits,
+                             sessionStarted: { access.sessionStarted($0) })
         state.core = core
     }
 

@@ -14,6 +14,8 @@ final class ServerState: @unchecked Sendable {
     // Set once during start-up, before any request is served.
     var core: RPCServerCore?
     var transports: [String] = []
+    /// Tokens and the per-call access check.
+    var access = AccessControl(requireAuth: false)
     /// The open database (nil only in tests that build the method table without one).
     var store: Store?
     /// Write methods that `rpc.atomic` may combine, by name: the body that runs inside the transaction.

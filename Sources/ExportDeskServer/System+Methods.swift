@@ -22,11 +22,11 @@ struct SystemMethods {
         let writeTransactions: Int?
     }
 
-    func register(in registry: inout RPCMethodRegistry) {
+    func register(in registry: inout MethodSet) {
         // The ping result is constant, so it is built once.
         let pong: JSONValue = ["pong": true]
-        registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }))
-        registry.register("system.info", NoParams.self) { [server] _, _ in
+        registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }), access: .anyone)
+        registry.register("system.info", NoParams.self, access: .anyRole) { [server] _, _ in
             Info(version: ExportDeskVersion.string,
                  startedAt: WallClock.rfc3339(server.startedAtWall),
                  uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),

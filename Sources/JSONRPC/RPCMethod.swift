@@ -36,13 +36,17 @@ public struct RPCMethod: Sendable {
     public let acceptsPositionalParams: Bool
     /// Validates params before the handler runs; returns the problems found (empty when valid).
     public let validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])?
+    /// Decides whether the caller may call this method at all; runs before params are even validated.
+    public let authorize: (@Sendable (RPCContext) throws -> Void)?
 
     public init(name: String, handler: RPCHandler, acceptsPositionalParams: Bool = false,
-                validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])? = nil) {
+                validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])? = nil,
+                authorize: (@Sendable (RPCContext) throws -> Void)? = nil) {
         self.name = name
         self.handler = handler
         self.acceptsPositionalParams = acceptsPositionalParams
         self.validateParams = validateParams
+        self.authorize = authorize
     }
 }
 

@@ -10,9 +10,13 @@ public final class RPCServerCore: Sendable {
     private let running = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
 
-    public init(registry: RPCMethodRegistry, limits: RPCLimits = RPCLimits()) {
+    /// Called for every new session (connection or stdio) before it reads anything.
+    public let sessionStarted: (@Sendable (RPCSession) -> Void)?
+
+    public init(registry: RPCMethodRegistry, limits: RPCLimits = RPCLimits(), sessionStarted: (@Sendable (RPCSession) -> Void)? = nil) {
         self.registry = registry
         self.limits = limits
+        self.sessionStarted = sessionStarted
     }
 
     public var requestsServed: Int { served.load(ordering: .relaxed) }

@@ -15,6 +15,21 @@ public final class RPCSession: @unchecked Sendable {
     /// A label for logs ("stdio", "socket#12").
     public let label: String
 
+    /// What is at the other end of the stream.
+    public enum Peer: Sendable, Equatable {
+        case stdio
+        /// A socket peer, with its uid from SO_PEERCRED when the kernel told it.
+        case socket(uid: Int?)
+    }
+    public let peer: Peer
+
+    /// The server's notion of who is calling (set by the server's session hook and by authentication).
+    public var identity: (any Sendable)? {
+        get { identityBox.withLock { $0 } }
+        set { identityBox.withLock { $0 = newValue } }
+    }
+    private let identityBox = Mutex<(any Sendable)?>(nil)
+
     /// Who is acting on this connection, recorded in the change log ("local" until access control binds a token).
     public var actor: String {
         get { actorName.withLock { $0 } }
@@ -35,11 +50,13 @@ public final class RPCSession: @unchecked Sendable {
     private let running = Mutex(Running())
     private let framingState = Atomic<Int>(0)  // 0 newline-delimited, 1 content-length
 
-    public init(core: RPCServerCore, output: any RPCOutput, label: String) {
+    public init(core: RPCServerCore, output: any RPCOutput, label: String, peer: Peer = .stdio) {
         self.core = core
         self.output = output
         self.label = label
+        self.peer = peer
         self.framer = MessageFramer(maxMessageBytes: core.limits.maxMessageBytes)
+        core.sessionStarted?(self)
     }
 
     // MARK: input
@@ -206,6 +223,13 @@ public final class RPCSession: @unchecked Sendable {
         }
         if core.isShuttingDown {
             return isNotification ? .none : .done(Self.errorBody(id: replyID, .shuttingDown))
+        }
+        if let authorize = entry.authorize {
+            do {
+                try authorize(RPCContext(session: self, requestID: id, method: method))
+            } catch {
+                return isNotification ? .none : .done(Self.errorBody(id: replyID, Self.rpcError(from: error, method: method, label: label)))
+            }
         }
         if case .array = params, !entry.acceptsPositionalParams {
             let error = RPCError.invalidParams(path: "", keyword: "type", "must be an object: params are passed by name, not by position")

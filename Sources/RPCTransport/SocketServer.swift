@@ -104,7 +104,9 @@ public final class SocketServer: @unchecked Sendable {
             let loop = loops[next % loops.count]
             next += 1
             let connection = SocketConnection(fd: client, loop: loop, label: "socket#\(number)")
-            connection.session = RPCSession(core: core, output: connection, label: connection.label)
+            let uid = exportdesk_peer_uid(client)
+            connection.session = RPCSession(core: core, output: connection, label: connection.label,
+                                            peer: .socket(uid: uid >= 0 ? Int(uid) : nil))
             loop.register(connection)
             Log.debug("\(connection.label): accepted")
         }

@@ -48,7 +48,7 @@ public final class StdioTransport: @unchecked Sendable {
     public func run() {
         let output = DescriptorOutput(fd: outputFD)
         output.onClose = { [self] in closed.store(true, ordering: .relaxed) }
-        let session = RPCSession(core: core, output: output, label: "stdio")
+        let session = RPCSession(core: core, output: output, label: "stdio", peer: .stdio)
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !closed.load(ordering: .relaxed) && !core.isShuttingDown {
             var pfd = pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0)

@@ -6,7 +6,7 @@ import SQLiteStore
 enum ServeCommand {
     static let valued: Set<String> = ["socket", "socket-mode", "log-level", "max-message-bytes", "max-batch", "max-depth",
                                       "max-connections", "incomplete-timeout", "io-threads", "db", "durability", "max-db-pages"]
-    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request"]
+    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request", "require-auth"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: valued, flags: flags)
@@ -45,6 +45,7 @@ enum ServeCommand {
             options.durability = durability
         }
         options.commitPerRequest = a.flag("commit-per-request")
+        options.requireAuth = a.flag("require-auth")
         options.maxDatabasePages = try a.int("max-db-pages", range: 16...Int(Int32.max))
         raiseFileLimit(for: options.limits.maxConnections)
         let server: Server

@@ -5,6 +5,8 @@ USAGE
   exportdesk serve [--stdio] [--socket PATH] [options]
   exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
+  exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
+                          [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
   exportdesk --help | --version
 
 SERVE
@@ -17,6 +19,8 @@ SERVE
                            normal: survives a process crash, may lose the last commits on power loss
   --max-db-pages N         cap the database at N pages of 4 KiB (a quota); writes beyond it are
                            answered -32004 STORAGE_UNAVAILABLE while reads go on
+  --require-auth           every connection must call session.authenticate (by default stdio and
+                           socket peers running as the server's own user are admin)
   --commit-per-request     one transaction per write instead of group commit (for measurements)
   --socket-mode MODE       octal file mode of the socket (default 0600)
   --log-level LEVEL        error | warn | info | debug (default info)

@@ -39,7 +39,7 @@ struct StorageTests {
             #expect(e.code == -32602)
         }
         let info = try c.call("system.info")
-        #expect(info["schemaVersion"] == 1)
+        #expect((info["schemaVersion"]?.int64Value ?? 0) >= 2)
         #expect((info["databaseSizeBytes"]?.int64Value ?? 0) > 0)
     }
 

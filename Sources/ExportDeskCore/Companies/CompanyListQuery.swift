@@ -4,7 +4,7 @@ import JSONRPC
 import SQLiteStore
 
 /// `companies.list` params as SQL: filters, a whitelisted sort, keyset pagination.
-public struct CompanyListQuery {
+public struct CompanyListQuery: Sendable {
     public var status = "active"
     public var size: String?
     public var exportStatus: String?
@@ -19,11 +19,13 @@ public struct CompanyListQuery {
     public var limit = 50
     public var cursor: Cursor?
     public var includeTotal = false
+    /// Restricts the list to one company (what a company's own token may see).
+    public var onlyID: String?
 
     public static let sortColumns = ["createdAt": "created_at", "updatedAt": "updated_at", "name": "name_key"]
 
     /// The position after the last row of a page: the sort value and id of that row.
-    public struct Cursor {
+    public struct Cursor: Sendable {
         var sort: String
         var value: String
         var id: String
@@ -81,6 +83,7 @@ public struct CompanyListQuery {
     func filterSQL() -> (String, [SQLValue]) {
         var clauses = ["c.status = ?"]
         var args: [SQLValue] = [.text(status)]
+        if let onlyID { clauses.append("c.id = ?"); args.append(.text(onlyID)) }
         if let size { clauses.append("c.size = ?"); args.append(.text(size)) }
         if let exportStatus { clauses.append("c.export_status = ?"); args.append(.text(exportStatus)) }
         if let updatedSince { clauses.append("c.updated_at >= ?"); args.append(.text(updatedSince)) }

@@ -45,5 +45,10 @@ public enum CoreMigrations {
             -- Merge segments 16 at a time instead of 4: with many small commits, fewer and larger merges.
             INSERT INTO companies_fts(companies_fts, rank) VALUES ('automerge', 16);
             """),
+        Migration(version: 2, sql: """
+            CREATE TABLE tokens(
+                id TEXT PRIMARY KEY, role TEXT NOT NULL, institution_id TEXT, company_id TEXT, label TEXT NOT NULL,
+                hash BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT);
+            """),
     ]
 }

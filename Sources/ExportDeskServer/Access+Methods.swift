@@ -1,0 +1,51 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+
+/// tokens.* and session.* (SPEC §8).
+struct AccessMethods {
+    let db: Persistence
+    let access: AccessControl
+
+    func register(in methods: inout MethodSet) {
+        let db = self.db, access = self.access
+        methods.register(RPCMethod(name: "tokens.create", handler: .async { ctx, params in
+            let p = params.objectValue ?? JSONObject()
+            let (token, secret) = try await db.writeValue(ctx) { w in
+                try TokenRepository.create(w, role: Role(rawValue: p["role"]?.stringValue ?? "") ?? .viewer,
+                                           institutionID: p["institutionId"]?.stringValue, companyID: p["companyId"]?.stringValue,
+                                           label: p["label"]?.stringValue ?? "", expiresAt: p["expiresAt"]?.stringValue)
+            }
+            access.remember(token)
+            return ["token": token.record, "secret": .string(secret)]
+        }), access: .adminOnly)
+        methods.register(RPCMethod(name: "tokens.list", handler: .async { _, _ in
+            try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
+        }), access: .adminOnly)
+        methods.register(RPCMethod(name: "tokens.revoke", handler: .async { ctx, params in
+            let id = params["id"]?.stringValue ?? ""
+            let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: id) }
+            access.remember(token)
+            return token.record
+        }), access: .adminOnly)
+        methods.register(RPCMethod(name: "session.authenticate", handler: .sync { ctx, params in
+            guard let token = access.token(forSecret: params["token"]?.stringValue ?? "") else {
+                access.bind(ctx.session, nil)
+                throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
+            }
+            access.bind(ctx.session, token.principal)
+            return whoami(token.principal)
+        }), access: .anyone)
+        methods.register(RPCMethod(name: "session.whoami", handler: .sync { ctx, _ in
+            whoami(ctx.principal!)
+        }), access: .anyRole)
+    }
+
+    func whoami(_ p: Principal) -> JSONValue {
+        var o: JSONObject = ["role": .string(p.role.rawValue), "actor": .string(p.actor)]
+        if let t = p.tokenID { o["tokenId"] = .string(t) }
+        if let i = p.institutionID { o["institutionId"] = .string(i) }
+        if let c = p.companyID { o["companyId"] = .string(c) }
+        return .object(o)
+    }
+}

@@ -1,0 +1,65 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+
+/// Who may call a method, declared where the method is registered (SPEC §8).
+public enum AccessRule: Sendable, Equatable {
+    /// No session needed: rpc.discover, system.ping, session.authenticate.
+    case anyone
+    /// Any authenticated role.
+    case anyRole
+    /// Only these roles; others get FORBIDDEN.
+    case roles(Set<Role>)
+
+    public static let staffOnly = AccessRule.roles([.admin, .staff])
+    public static let adminOnly = AccessRule.roles([.admin])
+
+    /// The roles for `rpc.discover`'s `x-roles`.
+    var discoveryNames: [String] {
+        switch self {
+        case .anyone: return ["anyone"]
+        case .anyRole: return Role.allCases.map(\.rawValue)
+        case .roles(let set): return Role.allCases.filter(set.contains).map(\.rawValue)
+        }
+    }
+
+    func allows(_ role: Role) -> Bool {
+        switch self {
+        case .anyone, .anyRole: return true
+        case .roles(let set): return set.contains(role)
+        }
+    }
+}
+
+/// The product methods, each with its access rule; `MethodTable` turns them into the served registry.
+public struct MethodSet: Sendable {
+    struct Entry: Sendable {
+        let handler: RPCHandler
+        let access: AccessRule
+    }
+    private(set) var entries: [String: Entry] = [:]
+
+    mutating func register(_ method: RPCMethod, access: AccessRule) {
+        precondition(entries[method.name] == nil, "method \(method.name) registered twice")
+        entries[method.name] = Entry(handler: method.handler, access: access)
+    }
+
+    /// Codable params and result, like RPCMethodRegistry's typed registration.
+    mutating func register<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
+        _ name: String, _ paramsType: Params.Type = Params.self, access: AccessRule,
+        handler: @escaping @Sendable (RPCContext, Params) throws -> Result
+    ) {
+        register(RPCMethod(name: name, handler: .sync { context, params in
+            let decoded = try JSONValueDecoder().decode(Params.self, from: params)
+            return try JSONValueEncoder().encode(handler(context, decoded))
+        }), access: access)
+    }
+
+    public var names: [String] { entries.keys.sorted() }
+    public func access(of name: String) -> AccessRule? { entries[name]?.access }
+}
+
+extension RPCContext {
+    /// The authenticated caller, or nil.
+    public var principal: Principal? { session.identity as? Principal }
+}

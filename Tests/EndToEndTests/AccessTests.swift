@@ -1,0 +1,117 @@
+import ExportDeskClient
+import Foundation
+import JSON
+import JSONRPC
+import TestSupport
+import Testing
+
+/// Tokens, sessions and roles through the real binary (SPEC §8).
+struct AccessTests {
+    /// Issues the first admin token offline, as an operator would, then starts the server with --require-auth.
+    func start() throws -> (ServerProcess, adminSecret: String) {
+        let dir = TemporaryDirectory()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        p.arguments = ["token", "create", "--role", "admin", "--label", "first admin", "--db", dir.file("db.sqlite")]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let secret = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(secret.hasPrefix("edk_") && secret.count == 47, "only the secret is printed")
+        return (try ServerProcess(arguments: ["--require-auth"], directory: dir), secret)
+    }
+
+    func reason(_ body: () throws -> Any) -> String? {
+        do { _ = try body() } catch let e as RPCError { return e.reason } catch { return "\(error)" }
+        return nil
+    }
+
+    @Test func unauthenticatedConnectionsReachOnlyThePublicMethods() throws {
+        let (server, _) = try start()
+        defer { server.stop() }
+        let c = try server.connect()
+        #expect(try c.call("system.ping")["pong"] == true)
+        #expect(try c.call("rpc.discover")["openrpc"] == "1.3.2")
+        #expect(reason { try c.call("session.whoami") } == "UNAUTHENTICATED")
+        #expect(reason { try c.call("companies.list") } == "UNAUTHENTICATED")
+        #expect(reason { try c.call("system.info") } == "UNAUTHENTICATED")
+        #expect(reason { try c.call("companies.create", ["bogus": 1]) } == "UNAUTHENTICATED", "access is checked before params")
+        #expect(reason { try c.call("session.authenticate", ["token": "edk_wrong"]) } == "UNAUTHENTICATED")
+    }
+
+    @Test func rolesSeeAndDoWhatSPECSays() throws {
+        let (server, adminSecret) = try start()
+        defer { server.stop() }
+        let admin = try server.connect()
+        #expect(try admin.call("session.authenticate", ["token": .string(adminSecret)])["role"] == "admin")
+        func issue(_ params: JSONValue) throws -> (RPCConnection, String) {
+            let r = try admin.call("tokens.create", params)
+            let c = try server.connect()
+            _ = try c.call("session.authenticate", ["token": r["secret"]!])
+            return (c, r["token"]!["id"]!.stringValue!)
+        }
+        let (staff, staffID) = try issue(["role": "staff", "label": "curator"])
+        let a = try staff.call("companies.create", ["name": "Альфа"])
+        let b = try staff.call("companies.create", ["name": "Бета"])
+        let (viewer, _) = try issue(["role": "viewer", "label": "auditor"])
+        let (company, _) = try issue(["role": "company", "label": "Альфа's HR", "companyId": a["id"]!])
+        let (institution, _) = try issue(["role": "institution", "label": "college", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A"])
+
+        #expect(try viewer.call("companies.list", ["includeTotal": true])["total"] == 2)
+        #expect(reason { try viewer.call("companies.create", ["name": "X"]) } == "FORBIDDEN")
+        #expect(reason { try staff.call("tokens.list") } == "FORBIDDEN")
+        #expect(reason { try staff.call("system.backup", ["path": "/tmp/never.sqlite"]) } == "FORBIDDEN")
+        #expect(reason { try institution.call("companies.list") } == "FORBIDDEN")
+
+        // A company sees its own profile only; another company does not exist for it.
+        #expect(try company.call("companies.get", ["id": a["id"]!])["name"] == "Альфа")
+        #expect(reason { try company.call("companies.get", ["id": b["id"]!]) } == "NOT_FOUND")
+        #expect(reason { try company.call("companies.history", ["id": b["id"]!]) } == "NOT_FOUND")
+        let own = try company.call("companies.list", ["includeTotal": true])
+        #expect(own["total"] == 1 && own["items"]?.arrayValue?.first?["id"] == a["id"])
+        #expect(reason { try company.call("companies.update", ["id": a["id"]!, "patch": ["size": "small"]]) } == "FORBIDDEN")
+        #expect(reason { try company.call("rpc.atomic", ["calls": [["method": "companies.create", "params": ["name": "Y"]]]]) } == "FORBIDDEN")
+
+        // The actor of each change is recorded, and shown to staff and admin only.
+        let history = try admin.call("companies.history", ["id": a["id"]!])
+        #expect(history["items"]?.arrayValue?.first?["actor"] == .string(staffID))
+        #expect(try company.call("companies.history", ["id": a["id"]!])["items"]?.arrayValue?.first?["actor"] == nil)
+        #expect(try admin.call("tokens.list")["items"]?.arrayValue?.allSatisfy { $0["secret"] == nil && $0["hash"] == nil } == true)
+    }
+
+    @Test func revocationAndExpiryTakeEffectOnTheNextCall() throws {
+        let (server, adminSecret) = try start()
+        defer { server.stop() }
+        let admin = try server.connect()
+        _ = try admin.call("session.authenticate", ["token": .string(adminSecret)])
+        let issued = try admin.call("tokens.create", ["role": "viewer", "label": "short-lived"])
+        let viewer = try server.connect()
+        _ = try viewer.call("session.authenticate", ["token": issued["secret"]!])
+        #expect(try viewer.call("companies.list")["items"] != nil)
+        _ = try admin.call("tokens.revoke", ["id": issued["token"]!["id"]!])
+        #expect(reason { try viewer.call("companies.list") } == "UNAUTHENTICATED")
+        #expect(reason { try viewer.call("session.authenticate", ["token": issued["secret"]!]) } == "UNAUTHENTICATED")
+
+        let soon = WallClock.rfc3339(WallClock.nowMillis + 1200)
+        let expiring = try admin.call("tokens.create", ["role": "viewer", "label": "expires", "expiresAt": .string(soon)])
+        let v2 = try server.connect()
+        _ = try v2.call("session.authenticate", ["token": expiring["secret"]!])
+        #expect(try v2.call("session.whoami")["role"] == "viewer")
+        usleep(1_500_000)
+        #expect(reason { try v2.call("session.whoami") } == "UNAUTHENTICATED")
+        #expect(reason { try admin.call("tokens.create", ["role": "viewer", "label": "past", "expiresAt": "2000-01-01T00:00:00Z"]) } == "INVALID_PARAMS")
+    }
+
+    @Test func theServersOwnUserIsAdminUnlessAuthIsRequired() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let who = try server.connect().call("session.whoami")
+        #expect(who["role"] == "admin")
+        #expect(who["actor"] == .string("local:uid:\(geteuid())"))
+        let stdio = try ServerProcess(socket: false, stdio: true)
+        defer { stdio.stop() }
+        #expect(try stdio.stdioConnection().call("session.whoami")["actor"] == "local:stdio")
+    }
+}

@@ -1,0 +1,72 @@
+import ExportDeskCore
+@testable import ExportDeskServer
+import Foundation
+import JSON
+import JSONRPC
+import TestSupport
+import Testing
+
+/// The role × method matrix of SPEC §8, written out: a new method without a row here fails this test,
+/// and so does a rule that differs from it.
+struct AccessMatrixTests {
+    static let A: Set<Role> = [.admin]
+    static let S: Set<Role> = [.admin, .staff]
+    static let readers: Set<Role> = [.admin, .staff, .viewer, .company]
+    static let everyone = Set(Role.allCases)
+
+    /// nil = callable without a session.
+    static let expected: [String: Set<Role>?] = [
+        "system.ping": nil, "rpc.discover": nil, "session.authenticate": nil,
+        "system.info": everyone, "session.whoami": everyone,
+        "system.backup": A, "tokens.create": A, "tokens.list": A, "tokens.revoke": A,
+        "rpc.atomic": S,
+        "companies.create": S, "companies.update": S, "companies.archive": S, "companies.restore": S,
+        "companies.get": readers, "companies.list": readers, "companies.history": readers,
+    ]
+
+    @Test func everyMethodHasTheDeclaredRule() {
+        let rules = MethodTable.productAccessRules
+        #expect(Set(rules.keys) == Set(Self.expected.keys), "methods without a row: \(Set(rules.keys).subtracting(Self.expected.keys))")
+        for (name, rule) in rules {
+            guard let row = Self.expected[name] else { continue }
+            for role in Role.allCases {
+                let allowed = row.map { $0.contains(role) } ?? true
+                #expect(rule.allows(role) == allowed, "\(name) for \(role)")
+            }
+            #expect((rule == .anyone) == (row == nil), "\(name) session requirement")
+        }
+    }
+
+    @Test func discoveryShowsTheRoles() {
+        let state = ServerState()
+        _ = MethodTable.build(options: ServeOptions(), state: state)
+        let methods = state.discovery["methods"]?.arrayValue ?? []
+        #expect(methods.first { $0["name"] == "tokens.create" }?["x-roles"] == ["admin"])
+        #expect(methods.first { $0["name"] == "system.ping" }?["x-roles"] == ["anyone"])
+        #expect(methods.allSatisfy { $0["x-roles"] != nil })
+    }
+
+    @Test func aWrongTokenWithARightPrefixIsRejectedNoFaster() throws {
+        let access = AccessControl(requireAuth: true)
+        let secret = TokenRepository.makeSecret()
+        access.remember(TokenRepository.Token(id: "tk_01JD5X8Q3W4E5R6T7Y8V9K0P1A", role: .admin, institutionID: nil, companyID: nil,
+                                              label: "t", hash: SHA256.hash(Array(secret.utf8)), createdAt: "", expiresAt: nil, revokedAt: nil))
+        #expect(access.token(forSecret: secret) != nil)
+        let nearMiss = String(secret.dropLast()) + (secret.last == "A" ? "B" : "A")
+        let random = TokenRepository.makeSecret()
+        func median(_ attempt: String) -> Double {
+            var samples: [Double] = []
+            for _ in 0..<3000 {
+                let t0 = MonotonicClock.now
+                _ = access.token(forSecret: attempt)
+                samples.append(MonotonicClock.now - t0)
+            }
+            return samples.sorted()[samples.count / 2]
+        }
+        _ = median(random)  // warm up
+        let near = median(nearMiss), far = median(random)
+        #expect(access.token(forSecret: nearMiss) == nil)
+        // The same work either way: hash the attempt, compare digests in constant time.
+        #expect(near / far > 0.7 && near / far < 1.4, "near-miss \(near * 1e9) ns vs random \(far * 1e9) ns")
+    }
+}
