@@ -115,3 +115,24 @@ struct AccessTests {
         #expect(try stdio.stdioConnection().call("session.whoami")["actor"] == "local:stdio")
     }
 }
+
+extension AccessTests {
+    /// Personal data (emails, phones) reaches no log line, at the most verbose level, whatever happens.
+    @Test func personalDataNeverAppearsInTheLog() throws {
+        let server = try ServerProcess()  // --log-level debug
+        let c = try server.connect()
+        let email = "irina.personal@example.ru", phone = "+79161234599"
+        let created = try c.call("companies.create", ["name": "Тест", "contacts": [["name": "Ирина", "email": .string(email), "phone": .string(phone)]]])
+        _ = try c.call("companies.update", ["id": created["id"]!, "patch": ["contacts": [["name": "Ирина", "email": .string(email), "phone": .string(phone)]]]])
+        _ = try? c.call("companies.create", ["name": "Bad", "contacts": [["name": "X", "email": .string("not-an-email \(email)"), "phone": .string(phone + "x")]]])
+        _ = try? c.call("companies.create", ["name": "Dup", "contacts": [["name": "Y", "email": .string(email)]], "inn": "7707083894"])
+        try c.sendRaw(Array("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"companies.create\",\"params\":{\"email\":\"\(email)\"".utf8) + [0x0A])
+        _ = try? c.readMessage()
+        _ = try c.call("companies.list", ["filter": ["q": .string(email)]])
+        #expect(server.stop() == 0)
+        let log = server.stderr
+        #expect(log.contains("debug") || log.contains("info"), "the log was captured")
+        #expect(!log.contains(email) && !log.contains("irina.personal"), "an email reached the log")
+        #expect(!log.contains(phone) && !log.contains("9161234599"), "a phone reached the log")
+    }
+}

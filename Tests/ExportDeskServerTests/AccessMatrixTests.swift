@@ -70,3 +70,36 @@ struct AccessMatrixTests {
         #expect(near / far > 0.7 && near / far < 1.4, "near-miss \(near * 1e9) ns vs random \(far * 1e9) ns")
     }
 }
+
+extension AccessMatrixTests {
+    /// The check wired into every served method, exercised for every role and for no session at all.
+    @Test func theServedRegistryEnforcesTheMatrix() {
+        let state = ServerState()
+        let registry = MethodTable.build(options: ServeOptions(), state: state)
+        let core = RPCServerCore(registry: registry)
+        final class Sink: RPCOutput, @unchecked Sendable { func send(_ bytes: [UInt8]) {}; func close() {} }
+        var checked = 0
+        for name in MethodTable.productMethodNames {
+            guard let method = registry[name], let row = Self.expected[name] else {
+                Issue.record("\(name) is served without a matrix row")
+                continue
+            }
+            for role in [nil] + Role.allCases.map(Optional.some) {
+                let session = RPCSession(core: core, output: Sink(), label: "matrix", peer: .socket(uid: nil))
+                if let role { session.identity = Principal(role: role, actor: "test") }
+                let context = RPCContext(session: session, requestID: 1, method: name)
+                var outcome = "allowed"
+                do { try method.authorize?(context) } catch let e as RPCError { outcome = e.reason } catch { outcome = "\(error)" }
+                let expected: String
+                switch (role, row) {
+                case (_, nil): expected = "allowed"
+                case (nil, _?): expected = "UNAUTHENTICATED"
+                case (let r?, let roles?): expected = roles.contains(r) ? "allowed" : "FORBIDDEN"
+                }
+                #expect(outcome == expected, "\(name) as \(role?.rawValue ?? "nobody")")
+                checked += 1
+            }
+        }
+        #expect(checked == Self.expected.count * 6)
+    }
+}
