@@ -61,7 +61,10 @@ struct Evaluator {
             return false
         }
         if failedFast { return (false, nil) }
-        return (valid, valid && track ? annotations : nil)
+        // While reporting, a failed schema still says what it evaluated: the instance is invalid either way,
+        // and without this a property that fails its own schema would also be reported by a sibling
+        // `unevaluatedProperties` as "not allowed".
+        return (valid, (valid || report) && track ? annotations : nil)
     }
 
     /// Evaluates a member or item. The instance path is only kept while errors are being reported.
@@ -221,7 +224,8 @@ struct Evaluator {
             var ok = true
             for (trigger, node) in rules where o[trigger] != nil {
                 let r = evaluate(node, value, report: report, track: track)
-                if !r.valid { ok = false; if !report { return false } } else if track { annotations!.merge(r.annotations) }
+                if track { annotations!.merge(r.annotations) }
+                if !r.valid { ok = false; if !report { return false } }
             }
             return ok
 
@@ -278,7 +282,8 @@ struct Evaluator {
             var ok = true
             for node in nodes {
                 let r = evaluate(node, value, report: report, track: track)
-                if !r.valid { ok = false; if !report { return false } } else if track { annotations!.merge(r.annotations) }
+                if track { annotations!.merge(r.annotations) }
+                if !r.valid { ok = false; if !report { return false } }
             }
             return ok
         case .anyOf(let nodes):
@@ -323,17 +328,17 @@ struct Evaluator {
                 if track { annotations!.merge(c.annotations) }
                 guard let then else { return true }
                 let r = evaluate(then, value, report: report, track: track)
-                if r.valid && track { annotations!.merge(r.annotations) }
+                if track { annotations!.merge(r.annotations) }
                 return r.valid
             }
             guard let otherwise else { return true }
             let r = evaluate(otherwise, value, report: report, track: track)
-            if r.valid && track { annotations!.merge(r.annotations) }
+            if track { annotations!.merge(r.annotations) }
             return r.valid
 
         case .ref(let node):
             let r = evaluate(node, value, report: report, track: track)
-            if r.valid && track { annotations!.merge(r.annotations) }
+            if track { annotations!.merge(r.annotations) }
             return r.valid
         case .dynamicRef(let staticTarget, let anchor):
             var target = staticTarget
@@ -344,7 +349,7 @@ struct Evaluator {
                 }
             }
             let r = evaluate(target, value, report: report, track: track)
-            if r.valid && track { annotations!.merge(r.annotations) }
+            if track { annotations!.merge(r.annotations) }
             return r.valid
 
         case .unevaluatedItems(let node):

@@ -91,3 +91,19 @@ struct ValidatorBehaviourTests {
         #expect(v.validate(["children": [["children": [["x": 1]]]]]).map(\.instancePath) == ["/children/0/children/0/x"])
     }
 }
+
+extension ValidatorBehaviourTests {
+    /// A property that breaks its own schema is reported once, for what is wrong with it, and not again
+    /// by a sibling `unevaluatedProperties` as "not allowed".
+    @Test func aFailingRefDoesNotMakeItsPropertiesUnevaluated() throws {
+        let v = try JSONSchemaValidator(schema: [
+            "$defs": ["fields": ["properties": ["name": ["type": "string", "minLength": 1], "size": ["enum": ["small", "large"]]]]],
+            "$ref": "#/$defs/fields", "properties": ["key": ["type": "string"]], "unevaluatedProperties": false,
+        ])
+        let errors = v.validate(["name": "", "size": "huge", "extra": 1])
+        #expect(errors.map(\.instancePath).sorted() == ["/extra", "/name", "/size"])
+        #expect(errors.first { $0.instancePath == "/name" }?.keyword == "minLength")
+        #expect(v.isValid(["name": "x", "size": "small", "key": "k"]))
+        #expect(v.isValid(["name": "x", "other": 1]) == false)
+    }
+}
