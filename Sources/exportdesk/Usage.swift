@@ -5,6 +5,10 @@ USAGE
   exportdesk serve [--stdio] [--socket PATH] [options]
   exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
+  exportdesk import companies FILE [--socket PATH]
+                          CSV (UTF-8, with or without BOM, ; or ,) or JSON Lines (.jsonl) through the
+                          running server; bad rows are reported (row, field, reason) and the rest imported;
+                          exit 3 when rows were rejected; safe to re-run (per-row idempotency keys)
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
   exportdesk --help | --version

@@ -1,0 +1,173 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ExportDeskClient
+import ExportDeskCore
+import ExportDeskServer
+import Foundation
+import JSON
+import JSONRPC
+
+/// `exportdesk import companies FILE [--socket PATH]`: CSV or JSON Lines through the running server. Each row is
+/// validated and created whole or not at all; bad rows are reported (row, field, reason) and the rest imported.
+/// Each row carries an idempotencyKey made of the file's hash and its row number, so re-running an import
+/// does not create anything twice.
+enum ImportCommand {
+    /// CSV columns: the company fields (list fields separated by `|`), and a contact and a money amount
+    /// in flat columns.
+    static let listFields: Set<String> = ["okved", "hsCodes", "currentMarkets", "targetMarkets", "tags"]
+    static let textFields: Set<String> = ["name", "shortName", "nameEn", "inn", "ogrn", "kind", "size", "exportStatus", "website", "address", "notes"]
+
+    struct Row {
+        let number: Int      // CSV: the line in the file; JSONL: the line number
+        let params: JSONValue?
+        let problem: String?
+    }
+
+    static func run(_ args: ArraySlice<String>) throws -> Int32 {
+        let a = try Arguments(args, valued: ["socket"], flags: [])
+        guard a.positionals.count == 2, a.positionals[0] == "companies" else {
+            throw Arguments.UsageError(description: "usage: exportdesk import companies FILE [--socket PATH] (students arrive with the internship methods)")
+        }
+        let path = a.positionals[1]
+        guard let data = FileManager.default.contents(atPath: path) else {
+            printError("exportdesk: cannot read \(path)")
+            return 1
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            printError("exportdesk: \(path) is not UTF-8")
+            return 1
+        }
+        let rows = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(text) : csvRows(text)
+        let fileKey = SHA256.hex(Array(data)).prefix(16)
+        let socketPath = a.value("socket") ?? ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
+        let connection: RPCConnection
+        do { connection = try RPCConnection(socketPath: socketPath) } catch {
+            printError("exportdesk: \(error) (is the server running? start it with: exportdesk serve --socket \(socketPath))")
+            return 2
+        }
+        var failures: [(Int, String, String)] = []
+        for row in rows where row.problem != nil { failures.append((row.number, "", row.problem!)) }
+        let good = rows.filter { $0.params != nil }
+        let progress = ProgressBar(total: good.count)
+        var imported = 0
+        // Pipelined: up to 64 rows in flight, answers matched by id.
+        var next = 0, inFlight: [Int64: Row] = [:], id: Int64 = 0
+        func sendMore() throws {
+            while inFlight.count < 64 && next < good.count {
+                let row = good[next]
+                next += 1
+                id += 1
+                var params = row.params!.objectValue ?? JSONObject()
+                params["idempotencyKey"] = .string("import-\(fileKey)-\(row.number)")
+                try connection.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": "companies.create", "params": .object(params)])
+                inFlight[id] = row
+            }
+        }
+        try sendMore()
+        while !inFlight.isEmpty {
+            let message = try connection.readMessage(timeout: 120)
+            guard let answered = message["id"]?.int64Value, let row = inFlight.removeValue(forKey: answered) else { continue }
+            if let error = message["error"].flatMap(RPCError.init(json:)) {
+                let issues = error.data["errors"]?.arrayValue ?? []
+                if issues.isEmpty {
+                    failures.append((row.number, error.data["field"]?.stringValue ?? "", "\(error.reason): \(error.message)"))
+                } else {
+                    for issue in issues {
+                        failures.append((row.number, issue["instancePath"]?.stringValue ?? "", issue["message"]?.stringValue ?? ""))
+                    }
+                }
+            } else {
+                imported += 1
+            }
+            progress.advance()
+            try sendMore()
+        }
+        progress.finish()
+        failures.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (row, field, reason) in failures {
+            printError("row \(row)\(field.isEmpty ? "" : " " + field): \(reason)")
+        }
+        let rejected = Set(failures.map(\.0)).count
+        print("imported \(imported) companies, rejected \(rejected) row\(rejected == 1 ? "" : "s")")
+        return rejected == 0 ? 0 : 3
+    }
+
+    static func jsonLines(_ text: String) -> [Row] {
+        var rows: [Row] = []
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            if trimmed.isEmpty { continue }
+            do {
+                let value = try JSONParser.parse(trimmed)
+                rows.append(value.objectValue == nil ? Row(number: i + 1, params: nil, problem: "not a JSON object")
+                                                     : Row(number: i + 1, params: value, problem: nil))
+            } catch {
+                rows.append(Row(number: i + 1, params: nil, problem: "not valid JSON: \(error)"))
+            }
+        }
+        return rows
+    }
+
+    static func csvRows(_ text: String) -> [Row] {
+        let (table, lines) = CSVReader.parse(text)
+        guard let header = table.first?.map({ $0.trimmingCharacters(in: .whitespaces) }) else { return [] }
+        var rows: [Row] = []
+        for (r, cells) in table.enumerated().dropFirst() {
+            var company = JSONObject()
+            var contact = JSONObject()
+            var amount: String?, currency: String?
+            var problem: String?
+            if cells.count != header.count {
+                problem = "has \(cells.count) fields, the header has \(header.count)"
+            }
+            for (column, raw) in zip(header, cells) {
+                let value = raw.trimmingCharacters(in: .whitespaces)
+                if value.isEmpty { continue }
+                switch column {
+                case _ where textFields.contains(column): company[column] = .string(value)
+                case _ where listFields.contains(column):
+                    company[column] = .array(value.split(separator: "|").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+                case "contactName": contact["name"] = .string(value)
+                case "contactPosition": contact["position"] = .string(value)
+                case "contactEmail": contact["email"] = .string(value)
+                case "contactPhone": contact["phone"] = .string(value)
+                case "exportVolume": amount = value
+                case "exportCurrency": currency = value
+                default: problem = problem ?? "unknown column \(column)"
+                }
+            }
+            if !contact.isEmpty { company["contacts"] = [.object(contact)] }
+            if amount != nil || currency != nil {
+                company["annualExportVolume"] = ["amount": .string(amount ?? ""), "currency": .string(currency ?? "")]
+            }
+            rows.append(problem == nil ? Row(number: lines[r], params: .object(company), problem: nil)
+                                       : Row(number: lines[r], params: nil, problem: problem))
+        }
+        return rows
+    }
+}
+
+/// A progress bar on stderr when it is a terminal; silent otherwise (scripts, CI).
+final class ProgressBar {
+    let total: Int
+    private var done = 0
+    private let enabled = isatty(2) != 0
+    private var lastDrawn = -1
+
+    init(total: Int) { self.total = total }
+
+    func advance() {
+        done += 1
+        guard enabled, total > 0 else { return }
+        let percent = done * 100 / total
+        guard percent != lastDrawn else { return }
+        lastDrawn = percent
+        let width = 40, filled = width * done / total
+        FileHandle.standardError.write("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent)% \(done)/\(total)".data(using: .utf8)!)
+    }
+
+    func finish() {
+        if enabled && total > 0 { FileHandle.standardError.write("\n".data(using: .utf8)!) }
+    }
+}

@@ -1,0 +1,80 @@
+import ExportDeskClient
+import Foundation
+import JSON
+import TestSupport
+import Testing
+
+/// `exportdesk import companies` through the running server.
+struct ImportTests {
+    func importFile(_ server: ServerProcess, _ path: String) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        p.arguments = ["import", "companies", path, "--socket", server.socketPath!]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    @Test func tenThousandRowsWithThreeBadOnesAreReportedByRowAndTheRestImported() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        // UTF-8 with BOM, ';' as in Russian spreadsheets, a quoted field holding ';' and a line break.
+        var csv = "\u{FEFF}name;inn;size;targetMarkets;tags;contactName;contactEmail;exportVolume;exportCurrency;notes\n"
+        var line = 2
+        var badLines: [Int] = []
+        for i in 0..<10_000 {
+            switch i {
+            case 1234:
+                csv += "ООО «Ошибка ИНН»;7707083894;small;CN;;;;;;\n"; badLines.append(line)
+            case 5000:
+                csv += "ООО «Размер»;;huge;SA;;;;;;\n"; badLines.append(line)
+            case 8888:
+                csv += "ООО «Почта»;;small;IN;;Анна;не-почта;;;\n"; badLines.append(line)
+            case 42:
+                csv += "\"ООО \"\"Кавычки; и точка с запятой\"\"\";;medium;SA|AE;экспорт|приборы;Олег;oleg@example.ru;1250000.00;RUB;\"две\nстроки\"\n"
+                line += 1
+            default:
+                csv += "ООО «Компания \(i)»;;small;CN|IN;импорт;;;;;\n"
+            }
+            line += 1
+        }
+        let path = server.directory.file("companies.csv")
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try importFile(server, path)
+        #expect(first.status == 3)
+        #expect(first.out.contains("imported 9997 companies, rejected 3 rows"))
+        for bad in badLines { #expect(first.err.contains("row \(bad) "), "row \(bad) is reported") }
+        #expect(first.err.contains("/inn") && first.err.contains("/size") && first.err.contains("/contacts/0/email"))
+        let c = try server.connect()
+        #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == 9997)
+        let quoted = try c.call("companies.list", ["filter": ["q": "кавычки"]])["items"]?.arrayValue?.first
+        #expect(quoted?["name"] == "ООО \"Кавычки; и точка с запятой\"")
+        #expect(quoted?["notes"] == "две\nстроки")
+        #expect(quoted?["targetMarkets"] == ["SA", "AE"])
+        #expect(quoted?["annualExportVolume"] == ["amount": "1250000.00", "currency": "RUB"])
+
+        let again = try importFile(server, path)
+        #expect(again.out.contains("imported 9997 companies"), "a re-run answers from the idempotency keys")
+        #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == 9997, "nothing twice")
+    }
+
+    @Test func jsonLinesAreImportedAndBadLinesReported() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let path = server.directory.file("companies.jsonl")
+        try """
+        {"name": "Agro Export", "targetMarkets": ["CN"], "size": "small"}
+        not json
+        {"name": "Медтех", "contacts": [{"name": "Ирина", "phone": "+74951234567"}]}
+        [1, 2]
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try importFile(server, path)
+        #expect(result.status == 3)
+        #expect(result.out.contains("imported 2 companies, rejected 2 rows"))
+        #expect(result.err.contains("row 2: not valid JSON") && result.err.contains("row 4: not a JSON object"))
+    }
+}
