@@ -11,6 +11,7 @@ do {
     case "backup": status = try BackupCommand.run(arguments.dropFirst())
     case "token": status = try TokenCommand.run(arguments.dropFirst())
     case "import": status = try ImportCommand.run(arguments.dropFirst())
+    case "demo": status = try DemoCommand.run(arguments.dropFirst())
     case "--version", "version": print("exportdesk \(ExportDeskVersion.string)"); status = 0
     case "--help", "-h", "help": print(usage); status = 0
     case nil: printError(usage); status = 64

@@ -78,3 +78,28 @@ struct ImportTests {
         #expect(result.err.contains("row 2: not valid JSON") && result.err.contains("row 4: not a JSON object"))
     }
 }
+
+extension ImportTests {
+    @Test func demoLoadsAProgrammeTheServerServes() throws {
+        let dir = TemporaryDirectory()
+        func demo() throws -> Int32 {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+            p.arguments = ["demo", "--db", dir.file("db.sqlite"), "--companies", "300"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            try p.run()
+            p.waitUntilExit()
+            return p.terminationStatus
+        }
+        #expect(try demo() == 0)
+        #expect(try demo() == 1, "demo data goes into an empty database only")
+        let server = try ServerProcess(directory: dir)
+        defer { server.stop() }
+        let c = try server.connect()
+        let active = try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
+        let archived = try c.call("companies.list", ["filter": ["status": "archived"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
+        #expect(active + archived == 300 && archived > 0)
+        #expect((try c.call("companies.list", ["filter": ["targetMarket": "SA"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0) > 0)
+    }
+}
