@@ -144,3 +144,22 @@ extension StorageTests {
         #expect(try Migrator.version(db) == 999, "the file was left as it was")
     }
 }
+
+extension StorageTests {
+    @Test func staffOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let s = try c.call("staff.create", ["name": "Анна Смирнова", "email": "anna@center.example.ru", "position": "Куратор"])
+        #expect(try c.call("staff.get", ["id": s["id"]!]) == s)
+        #expect(try c.call("staff.update", ["id": s["id"]!, "patch": ["position": .null]])["version"] == 2)
+        #expect(try c.call("staff.deactivate", ["id": s["id"]!])["active"] == false)
+        #expect(try c.call("staff.list", ["filter": ["active": false]])["items"]?.arrayValue?.count == 1)
+        do {
+            _ = try c.call("staff.create", ["name": "X", "email": "not-an-email"])
+            Issue.record("bad e-mail accepted")
+        } catch let e as RPCError {
+            #expect(e.data["errors"]?.arrayValue?.first?["instancePath"] == "/email")
+        }
+    }
+}

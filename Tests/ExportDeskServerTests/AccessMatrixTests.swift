@@ -22,6 +22,8 @@ struct AccessMatrixTests {
         "rpc.atomic": S,
         "companies.create": S, "companies.update": S, "companies.archive": S, "companies.restore": S,
         "companies.get": readers, "companies.list": readers, "companies.history": readers,
+        "staff.create": S, "staff.update": S, "staff.deactivate": S,
+        "staff.get": [.admin, .staff, .viewer], "staff.list": [.admin, .staff, .viewer],
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

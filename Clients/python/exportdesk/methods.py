@@ -71,6 +71,33 @@ class Session:
         return self._client.call('session.whoami')
 
 
+class Staff:
+    """The staff.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def create(self, *, email: str, name: str, idempotencyKey: Optional[str] = None, position: Optional[str] = None) -> Any:
+        """Add a staff member. Admin or staff. E-mail must be unique among staff (DUPLICATE with existingId)."""
+        return self._client.call('staff.create', _params(locals(), {'email': 'email', 'name': 'name', 'idempotencyKey': 'idempotencyKey', 'position': 'position'}))
+
+    def deactivate(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Deactivate a staff member. Keeps the record and its history; an inactive member gets no new requests. Deactivating an inactive member is INVALID_TRANSITION."""
+        return self._client.call('staff.deactivate', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read a staff member"""
+        return self._client.call('staff.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, filter: Optional[Dict[str, Any]] = None) -> Any:
+        """List staff. Ordered by name."""
+        return self._client.call('staff.list', _params(locals(), {'filter': 'filter'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change a staff member. A JSON Merge Patch of name, email and position (null clears position). Activity changes only through staff.deactivate."""
+        return self._client.call('staff.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class System:
     """The system.* methods."""
 
@@ -114,5 +141,6 @@ def bind_namespaces(client: Any) -> None:
     client.companies = Companies(client)
     client.rpc = Rpc(client)
     client.session = Session(client)
+    client.staff = Staff(client)
     client.system = System(client)
     client.tokens = Tokens(client)

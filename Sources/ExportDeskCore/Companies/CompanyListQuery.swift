@@ -26,17 +26,23 @@ public struct CompanyListQuery: Sendable {
 
     /// The position after the last row of a page: the sort value and id of that row.
     public struct Cursor: Sendable {
-        var sort: String
-        var value: String
-        var id: String
+        public var sort: String
+        public var value: String
+        public var id: String
 
-        var encoded: String {
+        public init(sort: String, value: String, id: String) {
+            self.sort = sort
+            self.value = value
+            self.id = id
+        }
+
+        public var encoded: String {
             let json: JSONValue = ["s": .string(sort), "v": .string(value), "id": .string(id)]
             return Data(json.serializedString().utf8).base64EncodedString()
                 .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
         }
 
-        static func decode(_ text: String) -> Cursor? {
+        public static func decode(_ text: String) -> Cursor? {
             var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while b64.count % 4 != 0 { b64 += "=" }
             guard let data = Data(base64Encoded: b64), let json = try? JSONParser.parse([UInt8](data)),

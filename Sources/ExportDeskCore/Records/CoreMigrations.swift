@@ -50,5 +50,13 @@ public enum CoreMigrations {
                 id TEXT PRIMARY KEY, role TEXT NOT NULL, institution_id TEXT, company_id TEXT, label TEXT NOT NULL,
                 hash BLOB NOT NULL UNIQUE, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT);
             """),
+        Migration(version: 3, sql: """
+            CREATE TABLE staff(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                email_key TEXT NOT NULL, active INTEGER NOT NULL, name_key TEXT NOT NULL);
+            CREATE UNIQUE INDEX staff_email ON staff(email_key);
+            CREATE INDEX staff_by_name ON staff(name_key, id);
+            """),
     ]
 }

@@ -1,0 +1,76 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// The storage pattern of a simple entity: the record as JSON, a few indexed columns, versions, timestamps
+/// and the change log — written once here for every entity that needs nothing more.
+public struct RecordTable: Sendable {
+    public let table: String
+    /// Singular, as in the change log ("staff", "request").
+    public let entity: String
+    public let prefix: String
+    /// Indexed columns besides id/version/created_at/updated_at/data, each computed from the record.
+    public let columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)]
+
+    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)]) {
+        self.table = table
+        self.entity = entity
+        self.prefix = prefix
+        self.columns = columns
+    }
+
+    public func load(_ db: Connection, id: String) throws -> (rowid: Int64, record: JSONObject)? {
+        guard RecordID.prefix(of: id) == prefix else { return nil }
+        var found: (Int64, JSONObject)?
+        try db.query("SELECT rowid, data FROM \(table) WHERE id = ?", [.text(id)]) { s in
+            found = (s.int64(0), try s.withBytes(1) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
+        }
+        return found
+    }
+
+    /// The record, or NOT_FOUND (also for an id of another kind).
+    public func get(_ db: Connection, id: String) throws -> JSONObject {
+        guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        return record
+    }
+
+    /// Stores a new record: id, version 1 and timestamps are added here; the change log gets `created`.
+    public func insert(_ ctx: WriteContext, _ fields: JSONObject) throws -> JSONObject {
+        let id = RecordID.make(prefix, millis: ctx.nowMillis)
+        var record: JSONObject = ["id": .string(id)]
+        for (k, v) in fields { record[k] = v }
+        record["version"] = 1
+        record["createdAt"] = .string(ctx.now)
+        record["updatedAt"] = .string(ctx.now)
+        let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
+        let values: [SQLValue] = [.text(id), .integer(1), .text(ctx.now), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
+            + columns.map { $0.value(record) }
+        try ctx.db.run("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))", values)
+        try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
+        return record
+    }
+
+    /// Stores a changed record: version + 1, updatedAt, and a change-log entry.
+    public func save(_ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated) throws {
+        let version = (record["version"]?.int64Value ?? 0) + 1
+        record["version"] = .number(.int(version))
+        record["updatedAt"] = .string(ctx.now)
+        let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
+        let values: [SQLValue] = [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
+            + columns.map { $0.value(record) } + [.integer(rowid)]
+        try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
+        try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
+    }
+
+    /// VERSION_CONFLICT when `expected` is given and differs.
+    public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
+        try CompanyRepository.checkVersion(record, expected)
+    }
+}
+
+/// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
+public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {
+    RPCError(code: 1004, reason: "INVALID_TRANSITION",
+             message: "a \(entity) that is \(from) cannot \(action)" + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"),
+             data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
+}

@@ -1,0 +1,34 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+
+/// staff.*: the centre's curators and managers (SPEC §5).
+struct StaffMethods {
+    let db: Persistence
+
+    /// Staff records are programme data: admin and staff write, viewers read, partners see none.
+    static let readers = AccessRule.roles([.admin, .staff, .viewer])
+
+    func register(in registry: inout MethodSet) {
+        let db = self.db
+        func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
+            db.state.writeOperations[name] = body
+            registry.register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }),
+                              access: .staffOnly)
+        }
+        write("staff.create") { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
+        write("staff.update") { ctx, p in
+            try StaffRepository.update(ctx, id: p["id"]?.stringValue ?? "", patch: p["patch"]?.objectValue ?? JSONObject(),
+                                       expectedVersion: p["expectedVersion"]?.int64Value)
+        }
+        write("staff.deactivate") { ctx, p in
+            try StaffRepository.deactivate(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
+        }
+        registry.register(RPCMethod(name: "staff.get", handler: .sync { _, p in
+            try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }
+        }), access: Self.readers)
+        registry.register(RPCMethod(name: "staff.list", handler: .async { _, p in
+            try await db.read { conn in try StaffRepository.list(conn, params: p) }
+        }), access: Self.readers)
+    }
+}
