@@ -55,6 +55,14 @@ public struct MethodSet: Sendable {
         }), access: access)
     }
 
+    /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
+    /// also offered to rpc.atomic.
+    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule,
+                                _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
+        db.state.writeOperations[name] = body
+        register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access)
+    }
+
     public var names: [String] { entries.keys.sorted() }
     public func access(of name: String) -> AccessRule? { entries[name]?.access }
 }

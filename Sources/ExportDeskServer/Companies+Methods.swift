@@ -13,9 +13,7 @@ struct CompanyMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
-            db.state.writeOperations[name] = body
-            registry.register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }),
-                              access: .staffOnly)
+            registry.registerWrite(name, db: db, access: .staffOnly, body)
         }
 
         write("companies.create") { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }

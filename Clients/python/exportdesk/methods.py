@@ -89,9 +89,9 @@ class Staff:
         """Read a staff member"""
         return self._client.call('staff.get', _params(locals(), {'id': 'id'}))
 
-    def list(self, *, filter: Optional[Dict[str, Any]] = None) -> Any:
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None) -> Any:
         """List staff. Ordered by name."""
-        return self._client.call('staff.list', _params(locals(), {'filter': 'filter'}))
+        return self._client.call('staff.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit'}))
 
     def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
         """Change a staff member. A JSON Merge Patch of name, email and position (null clears position). Activity changes only through staff.deactivate."""
