@@ -163,3 +163,28 @@ extension StorageTests {
         }
     }
 }
+
+extension StorageTests {
+    @Test func supportRequestLifecycleOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let company = try c.call("companies.create", ["name": "ООО «Агро»"])["id"]!
+        let curator = try c.call("staff.create", ["name": "Анна", "email": "anna@center.example.ru"])["id"]!
+        let r = try c.call("requests.submit", ["companyId": company, "service": "exhibition", "channel": "phone", "subject": "Выставка в Эр-Рияде"])
+        let id = r["id"]!
+        #expect(r["status"] == "new")
+        #expect(try c.call("requests.assign", ["id": id, "curatorId": curator])["status"] == "assigned")
+        #expect(try c.call("requests.start", ["id": id])["status"] == "in_progress")
+        #expect(try c.call("requests.resolve", ["id": id, "resolution": "Заявка на участие подана"])["status"] == "resolved")
+        do {
+            _ = try c.call("requests.resolve", ["id": id, "resolution": "again"])
+            Issue.record("resolved twice")
+        } catch let e as RPCError {
+            #expect(e.reason == "INVALID_TRANSITION" && e.data["allowed"] == ["reopen"])
+        }
+        let reopened = try c.call("requests.reopen", ["id": id])
+        #expect(reopened["status"] == "in_progress" && reopened["resolution"] == nil)
+        #expect(try c.call("requests.list", ["filter": ["q": "выставк"], "includeTotal": true])["total"] == 1)
+    }
+}

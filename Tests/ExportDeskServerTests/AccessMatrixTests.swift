@@ -24,6 +24,8 @@ struct AccessMatrixTests {
         "companies.get": readers, "companies.list": readers, "companies.history": readers,
         "staff.create": S, "staff.update": S, "staff.deactivate": S,
         "staff.get": [.admin, .staff, .viewer], "staff.list": [.admin, .staff, .viewer],
+        "requests.submit": S, "requests.assign": S, "requests.start": S, "requests.resolve": S, "requests.reject": S,
+        "requests.reopen": S, "requests.comment": S, "requests.get": readers, "requests.list": readers,
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

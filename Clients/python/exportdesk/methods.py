@@ -41,6 +41,49 @@ class Companies:
         return self._client.call('companies.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Requests:
+    """The requests.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def assign(self, *, curatorId: str, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Give a request a curator. new → assigned; on an assigned or in-progress request it changes the curator. A deactivated curator is RULE_VIOLATION CURATOR_INACTIVE."""
+        return self._client.call('requests.assign', _params(locals(), {'curatorId': 'curatorId', 'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def comment(self, *, authorId: str, id: str, text: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Comment on a request. Appends {at, authorId, text} in any state; the author must be a staff member."""
+        return self._client.call('requests.comment', _params(locals(), {'authorId': 'authorId', 'id': 'id', 'text': 'text', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read a support request. A company token reads only its own company's requests (others are NOT_FOUND)."""
+        return self._client.call('requests.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List support requests. Newest first by default; keyset pagination. A company token lists only its own company's requests."""
+        return self._client.call('requests.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def reject(self, *, id: str, reason: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Reject a request. in_progress → rejected; the reason becomes the resolution."""
+        return self._client.call('requests.reject', _params(locals(), {'id': 'id', 'reason': 'reason', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def reopen(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Reopen a request. resolved or rejected → in_progress; the resolution is cleared."""
+        return self._client.call('requests.reopen', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def resolve(self, *, id: str, resolution: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Resolve a request. in_progress → resolved, with the resolution."""
+        return self._client.call('requests.resolve', _params(locals(), {'id': 'id', 'resolution': 'resolution', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def start(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Start working on a request. assigned → in_progress."""
+        return self._client.call('requests.start', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def submit(self, *, channel: str, companyId: Any, service: str, subject: str, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Register a support request. Creates a request in state new. The company must exist."""
+        return self._client.call('requests.submit', _params(locals(), {'channel': 'channel', 'companyId': 'companyId', 'service': 'service', 'subject': 'subject', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class Rpc:
     """The rpc.* methods."""
 
@@ -139,6 +182,7 @@ class Tokens:
 def bind_namespaces(client: Any) -> None:
     """Attaches client.companies, client.system, … to a Client."""
     client.companies = Companies(client)
+    client.requests = Requests(client)
     client.rpc = Rpc(client)
     client.session = Session(client)
     client.staff = Staff(client)

@@ -58,5 +58,15 @@ public enum CoreMigrations {
             CREATE UNIQUE INDEX staff_email ON staff(email_key);
             CREATE INDEX staff_by_name ON staff(name_key, id);
             """),
+        Migration(version: 4, sql: """
+            CREATE TABLE requests(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, service TEXT NOT NULL, company_id TEXT NOT NULL, curator_id TEXT,
+                text_key TEXT NOT NULL);
+            CREATE INDEX requests_by_created ON requests(created_at, id);
+            CREATE INDEX requests_by_company ON requests(company_id, created_at);
+            CREATE INDEX requests_by_curator ON requests(curator_id, status);
+            """),
     ]
 }
