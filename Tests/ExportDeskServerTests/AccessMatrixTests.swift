@@ -26,6 +26,7 @@ struct AccessMatrixTests {
         "staff.get": [.admin, .staff, .viewer], "staff.list": [.admin, .staff, .viewer],
         "requests.submit": S, "requests.assign": S, "requests.start": S, "requests.resolve": S, "requests.reject": S,
         "requests.reopen": S, "requests.comment": S, "requests.get": readers, "requests.list": readers,
+        "changes.list": everyone,
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

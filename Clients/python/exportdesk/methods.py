@@ -6,6 +6,17 @@ def _params(values: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
     return {wire: values[py] for py, wire in names.items() if values[py] is not None}
 
 
+class Changes:
+    """The changes.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def list(self, *, entities: Optional[List[Any]] = None, includeRecords: Optional[bool] = None, limit: Optional[int] = None, since: Optional[str] = None) -> Any:
+        """Read the change feed. Changes after a cursor in seq order, only those the caller may see. Archivals appear as op deleted (tombstones). Poll with the returned nextCursor to stay in sync without missing or repeating a change."""
+        return self._client.call('changes.list', _params(locals(), {'entities': 'entities', 'includeRecords': 'includeRecords', 'limit': 'limit', 'since': 'since'}))
+
+
 class Companies:
     """The companies.* methods."""
 
@@ -181,6 +192,7 @@ class Tokens:
 
 def bind_namespaces(client: Any) -> None:
     """Attaches client.companies, client.system, … to a Client."""
+    client.changes = Changes(client)
     client.companies = Companies(client)
     client.requests = Requests(client)
     client.rpc = Rpc(client)

@@ -10,15 +10,49 @@ public enum ChangeLog {
                        [.text(entity), .text(id), .text(op.rawValue), .text(ctx.action), .integer(version), .text(ctx.now), .text(ctx.actor)])
     }
 
+    /// Changes after `since` in `seq` order, only those `visible` lets through, at most `limit` of them.
+    /// Returns the entries and the cursor to resume from: after the last change examined, or `since` when
+    /// nothing is new, so a partner polling never misses or repeats a change.
+    public static func list(_ db: Connection, since: Int64, entities: [String]?, limit: Int,
+                            visible: (_ entity: String, _ id: String) throws -> Bool) throws -> (items: [JSONValue], next: Int64) {
+        var items: [JSONValue] = []
+        var next = since
+        var sql = "SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE seq > ?"
+        var args: [SQLValue] = [.integer(since)]
+        if let entities, !entities.isEmpty {
+            sql += " AND entity IN (\(entities.map { _ in "?" }.joined(separator: ", ")))"
+            args += entities.map { .text($0) }
+        }
+        // Scan in bounded chunks so invisible changes cannot make one call unbounded.
+        sql += " ORDER BY seq LIMIT ?"
+        var scanned = 0
+        while items.count < limit && scanned < 100_000 {
+            var rows: [JSONValue] = []
+            try db.query(sql, [args[0]] + args.dropFirst() + [.integer(Int64(limit - items.count))]) { s in rows.append(entry(s)) }
+            if rows.isEmpty { break }
+            for row in rows {
+                next = row["seq"]?.int64Value ?? next
+                if try visible(row["entity"]?.stringValue ?? "", row["id"]?.stringValue ?? "") { items.append(row) }
+            }
+            scanned += rows.count
+            args[0] = .integer(next)
+        }
+        return (items, next)
+    }
+
+    private static func entry(_ s: Statement) -> JSONValue {
+        [
+            "seq": .number(.int(s.int64(0))), "entity": .string(s.text(1) ?? ""), "id": .string(s.text(2) ?? ""),
+            "op": .string(s.text(3) ?? ""), "action": .string(s.text(4) ?? ""), "version": .number(.int(s.int64(5))),
+            "at": .string(s.text(6) ?? ""), "actor": .string(s.text(7) ?? ""),
+        ]
+    }
+
     /// A record's changes, oldest first, as `{seq, entity, id, op, action, version, at, actor}`.
     public static func history(_ db: Connection, id: String) throws -> [JSONValue] {
         var items: [JSONValue] = []
         try db.query("SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE entity_id = ? ORDER BY seq", [.text(id)]) { s in
-            items.append([
-                "seq": .number(.int(s.int64(0))), "entity": .string(s.text(1) ?? ""), "id": .string(s.text(2) ?? ""),
-                "op": .string(s.text(3) ?? ""), "action": .string(s.text(4) ?? ""), "version": .number(.int(s.int64(5))),
-                "at": .string(s.text(6) ?? ""), "actor": .string(s.text(7) ?? ""),
-            ])
+            items.append(entry(s))
         }
         return items
     }

@@ -1,0 +1,60 @@
+import ExportDeskCore
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// changes.list: the change feed partners poll to stay in sync (SPEC §7), filtered to what the caller may see.
+struct ChangeMethods {
+    let db: Persistence
+
+    func register(in registry: inout MethodSet) {
+        let db = self.db
+        registry.register(RPCMethod(name: "changes.list", handler: .async { ctx, p in
+            let principal = ctx.principal
+            let since = Int64(p["since"]?.stringValue ?? "0") ?? 0
+            let entities = p["entities"]?.arrayValue?.compactMap(\.stringValue)
+            let limit = Int(p["limit"]?.int64Value ?? 100)
+            let includeRecords = p["includeRecords"]?.boolValue ?? false
+            return try await db.read { conn in
+                let (items, next) = try ChangeLog.list(conn, since: since, entities: entities, limit: limit) { entity, id in
+                    try Self.visible(entity: entity, id: id, to: principal, conn)
+                }
+                let shown = try items.map { item -> JSONValue in
+                    guard case .object(var o) = item else { return item }
+                    if !(principal?.seesEverything ?? false) { o["actor"] = nil }
+                    if includeRecords, let record = try Self.record(entity: o["entity"]?.stringValue ?? "", id: o["id"]?.stringValue ?? "", conn) {
+                        o["record"] = record
+                    }
+                    return .object(o)
+                }
+                return ["items": .array(shown), "nextCursor": .string(String(next))]
+            }
+        }), access: .anyRole)
+    }
+
+    /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
+    /// tokens); a company its own profile and its own requests; an institution nothing yet.
+    static func visible(entity: String, id: String, to principal: Principal?, _ db: Connection) throws -> Bool {
+        guard let principal else { return false }
+        switch principal.role {
+        case .admin: return true
+        case .staff, .viewer: return entity != "token"
+        case .institution: return false
+        case .company:
+            guard let own = principal.companyID else { return false }
+            if entity == "company" { return id == own }
+            if entity == "request" { return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own }
+            return false
+        }
+    }
+
+    /// The record as it is now, for includeRecords.
+    static func record(entity: String, id: String, _ db: Connection) throws -> JSONValue? {
+        switch entity {
+        case "company": return try? CompanyRepository.get(db, id: id)
+        case "staff": return try StaffRepository.records.load(db, id: id).map { .object($0.record) }
+        case "request": return try RequestRepository.records.load(db, id: id).map { .object($0.record) }
+        default: return nil
+        }
+    }
+}
