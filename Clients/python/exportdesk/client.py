@@ -57,14 +57,17 @@ class Client:
         except OSError as e:
             sock.close()
             raise errors.TransportError(f"cannot connect to {path}: {e}") from e
-        stream = sock.makefile("rwb", buffering=0)
+        # Buffered for reading (readline on a raw socket would read one byte per system call),
+        # unbuffered for writing (each message goes out at once).
+        reader = sock.makefile("rb")
+        writer = sock.makefile("wb", buffering=0)
         def close() -> None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
             sock.close()
-        return cls(stream, stream, framing, close, timeout)
+        return cls(reader, writer, framing, close, timeout)
 
     @classmethod
     def spawn(cls, command: Optional[List[str]] = None, framing: Framing = "ndjson", timeout: Optional[float] = 60.0,
