@@ -71,3 +71,10 @@ extension RPCContext {
     /// The authenticated caller, or nil.
     public var principal: Principal? { session.identity as? Principal }
 }
+
+extension JSONObject {
+    /// The `id` param of a method on one record.
+    var recordID: String { self["id"]?.stringValue ?? "" }
+    /// The optional `expectedVersion` param.
+    var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
+}

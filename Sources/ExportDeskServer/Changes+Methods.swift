@@ -33,18 +33,22 @@ struct ChangeMethods {
     }
 
     /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
-    /// tokens); a company its own profile and its own requests; an institution nothing yet.
+    /// tokens); events everyone; a company its own profile, requests and participations.
     static func visible(entity: String, id: String, to principal: Principal?, _ db: Connection) throws -> Bool {
         guard let principal else { return false }
         switch principal.role {
         case .admin: return true
         case .staff, .viewer: return entity != "token"
-        case .institution: return false
+        case .institution: return entity == "event"
         case .company:
             guard let own = principal.companyID else { return false }
-            if entity == "company" { return id == own }
-            if entity == "request" { return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own }
-            return false
+            switch entity {
+            case "event": return true
+            case "company": return id == own
+            case "request": return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "participation": return (try ParticipationRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            default: return false
+            }
         }
     }
 
@@ -54,6 +58,8 @@ struct ChangeMethods {
         case "company": return try? CompanyRepository.get(db, id: id)
         case "staff": return try StaffRepository.records.load(db, id: id).map { .object($0.record) }
         case "request": return try RequestRepository.records.load(db, id: id).map { .object($0.record) }
+        case "event": return try EventRepository.records.load(db, id: id).map { .object($0.record) }
+        case "participation": return try ParticipationRepository.records.load(db, id: id).map { .object($0.record) }
         default: return nil
         }
     }

@@ -16,6 +16,7 @@ public enum MethodTable {
         CompanyMethods(db: db).register(in: &methods)
         StaffMethods(db: db).register(in: &methods)
         RequestMethods(db: db).register(in: &methods)
+        EventMethods(db: db).register(in: &methods)
         ChangeMethods(db: db).register(in: &methods)
         BackupMethods(state: state).register(in: &methods)
         let rules = methods

@@ -14,27 +14,25 @@ struct RequestMethods {
         func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
             registry.registerWrite(name, db: db, access: .staffOnly, body)
         }
-        @Sendable func version(_ p: JSONObject) -> Int64? { p["expectedVersion"]?.int64Value }
-        @Sendable func id(_ p: JSONObject) -> String { p["id"]?.stringValue ?? "" }
 
         write("requests.submit") { ctx, p in try RequestRepository.submit(ctx, fields: p) }
         write("requests.assign") { ctx, p in
-            try RequestRepository.assign(ctx, id: id(p), curatorID: p["curatorId"]?.stringValue ?? "", expectedVersion: version(p))
+            try RequestRepository.assign(ctx, id: p.recordID, curatorID: p["curatorId"]?.stringValue ?? "", expectedVersion: p.expectedVersion)
         }
-        write("requests.start") { ctx, p in try RequestRepository.transition(ctx, verb: "start", id: id(p), expectedVersion: version(p)) }
+        write("requests.start") { ctx, p in try RequestRepository.transition(ctx, verb: "start", id: p.recordID, expectedVersion: p.expectedVersion) }
         write("requests.resolve") { ctx, p in
-            try RequestRepository.transition(ctx, verb: "resolve", id: id(p), expectedVersion: version(p)) { $0["resolution"] = p["resolution"] }
+            try RequestRepository.transition(ctx, verb: "resolve", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["resolution"] }
         }
         write("requests.reject") { ctx, p in
             // The reason for a rejection is the request's resolution.
-            try RequestRepository.transition(ctx, verb: "reject", id: id(p), expectedVersion: version(p)) { $0["resolution"] = p["reason"] }
+            try RequestRepository.transition(ctx, verb: "reject", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["reason"] }
         }
         write("requests.reopen") { ctx, p in
-            try RequestRepository.transition(ctx, verb: "reopen", id: id(p), expectedVersion: version(p)) { $0["resolution"] = nil }
+            try RequestRepository.transition(ctx, verb: "reopen", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = nil }
         }
         write("requests.comment") { ctx, p in
-            try RequestRepository.comment(ctx, id: id(p), authorID: p["authorId"]?.stringValue ?? "", text: p["text"]?.stringValue ?? "",
-                                          expectedVersion: version(p))
+            try RequestRepository.comment(ctx, id: p.recordID, authorID: p["authorId"]?.stringValue ?? "", text: p["text"]?.stringValue ?? "",
+                                          expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "requests.get", handler: .sync { ctx, p in
             let record = try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }.objectValue ?? JSONObject()

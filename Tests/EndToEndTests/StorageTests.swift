@@ -188,3 +188,41 @@ extension StorageTests {
         #expect(try c.call("requests.list", ["filter": ["q": "выставк"], "includeTotal": true])["total"] == 1)
     }
 }
+
+extension StorageTests {
+    /// Many clients, one place: exactly one approval, whatever the interleaving.
+    @Test func theLastPlaceGoesToExactlyOneConcurrentApproval() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let ev = try c.call("events.create", ["kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
+                                              "endsOn": "2099-04-19", "capacity": 1])["id"]!
+        _ = try c.call("events.open", ["id": ev])
+        var participations: [JSONValue] = []
+        for i in 0..<20 {
+            let company = try c.call("companies.create", ["name": .string("Участник \(i)")])["id"]!
+            participations.append(try c.call("participations.apply", ["eventId": ev, "companyId": company])["id"]!)
+        }
+        let outcomes = Mutex<[String]>([])
+        let threads = participations.map { id in
+            Thread {
+                guard let conn = try? server.connect() else { return }
+                do {
+                    _ = try conn.call("participations.approve", ["id": id])
+                    outcomes.withLock { $0.append("approved") }
+                } catch let e as RPCError {
+                    outcomes.withLock { $0.append(e.reason) }
+                } catch {
+                    outcomes.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(30)
+        while outcomes.withLock({ $0.count }) < 20 && Date() < deadline { usleep(10_000) }
+        let all = outcomes.withLock { $0 }
+        #expect(all.filter { $0 == "approved" }.count == 1)
+        #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
+        #expect(try c.call("participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"] == 1)
+    }
+}

@@ -27,6 +27,11 @@ struct AccessMatrixTests {
         "requests.submit": S, "requests.assign": S, "requests.start": S, "requests.resolve": S, "requests.reject": S,
         "requests.reopen": S, "requests.comment": S, "requests.get": readers, "requests.list": readers,
         "changes.list": everyone,
+        "events.create": S, "events.update": S, "events.open": S, "events.close": S, "events.complete": S, "events.cancel": S,
+        "events.get": everyone, "events.list": everyone,
+        "participations.apply": S, "participations.approve": S, "participations.waitlist": S, "participations.reject": S,
+        "participations.withdraw": S, "participations.markAttendance": S, "participations.recordResults": S,
+        "participations.get": readers, "participations.list": readers,
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

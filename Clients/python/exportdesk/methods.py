@@ -52,6 +52,88 @@ class Companies:
         return self._client.call('companies.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Events:
+    """The events.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def cancel(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Cancel an event. draft/open/closed → cancelled; its applied, approved and waitlisted participations become cancelled in the same transaction."""
+        return self._client.call('events.cancel', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def close(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Close an event. open → closed (applications end; attendance can be recorded)."""
+        return self._client.call('events.close', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def complete(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Record an event as held. closed → completed (results can be recorded)."""
+        return self._client.call('events.complete', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def create(self, *, country: Any, endsOn: Any, kind: str, startsOn: Any, title: str, applicationDeadline: Optional[Any] = None, autoPromoteWaitlist: Optional[bool] = None, capacity: Optional[int] = None, city: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, organizer: Optional[str] = None, sectors: Optional[List[Any]] = None, venue: Optional[str] = None, website: Optional[str] = None) -> Any:
+        """Announce an exhibition or business mission. Creates the event in draft. endsOn ≥ startsOn and applicationDeadline ≤ startsOn (-32602 otherwise)."""
+        return self._client.call('events.create', _params(locals(), {'country': 'country', 'endsOn': 'endsOn', 'kind': 'kind', 'startsOn': 'startsOn', 'title': 'title', 'applicationDeadline': 'applicationDeadline', 'autoPromoteWaitlist': 'autoPromoteWaitlist', 'capacity': 'capacity', 'city': 'city', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'organizer': 'organizer', 'sectors': 'sectors', 'venue': 'venue', 'website': 'website'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read an event"""
+        return self._client.call('events.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List events. By start date; from/to select events overlapping that period."""
+        return self._client.call('events.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def open(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Open applications. draft → open."""
+        return self._client.call('events.open', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change an event. A JSON Merge Patch while draft, open or closed. Lowering capacity below the approved count is RULE_VIOLATION CAPACITY_BELOW_TAKEN."""
+        return self._client.call('events.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
+class Participations:
+    """The participations.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def apply(self, *, companyId: str, eventId: str, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, notes: Optional[str] = None, products: Optional[List[Any]] = None) -> Any:
+        """Apply to an event. Needs an open event (INVALID_TRANSITION otherwise) on or before its deadline (RULE_VIOLATION DEADLINE_PASSED); one per company and event (DUPLICATE)."""
+        return self._client.call('participations.apply', _params(locals(), {'companyId': 'companyId', 'eventId': 'eventId', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'notes': 'notes', 'products': 'products'}))
+
+    def approve(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None, orWaitlist: Optional[bool] = None) -> Any:
+        """Approve an application. applied or waitlisted → approved. Past capacity: CAPACITY_EXCEEDED {capacity, taken}, or with orWaitlist an applied one is waitlisted instead."""
+        return self._client.call('participations.approve', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey', 'orWaitlist': 'orWaitlist'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read a participation. A company token reads only its own."""
+        return self._client.call('participations.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List participations. Filters eventId, companyId, status; a company token lists only its own."""
+        return self._client.call('participations.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def markAttendance(self, *, attended: bool, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Record attendance. approved → attended (attended: true) or no_show, once the event is closed or completed."""
+        return self._client.call('participations.markAttendance', _params(locals(), {'attended': 'attended', 'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def recordResults(self, *, id: str, results: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Record what a company achieved. For attended participations of completed events only (INVALID_TRANSITION otherwise)."""
+        return self._client.call('participations.recordResults', _params(locals(), {'id': 'id', 'results': 'results', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def reject(self, *, id: str, reason: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Reject an application. applied → rejected, with the reason."""
+        return self._client.call('participations.reject', _params(locals(), {'id': 'id', 'reason': 'reason', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def waitlist(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Waitlist an application. applied → waitlisted (ordered by when)."""
+        return self._client.call('participations.waitlist', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def withdraw(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Withdraw an application. applied/approved/waitlisted → withdrawn. A freed place goes to the earliest waitlisted application when the event auto-promotes, in the same transaction."""
+        return self._client.call('participations.withdraw', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class Requests:
     """The requests.* methods."""
 
@@ -194,6 +276,8 @@ def bind_namespaces(client: Any) -> None:
     """Attaches client.companies, client.system, … to a Client."""
     client.changes = Changes(client)
     client.companies = Companies(client)
+    client.events = Events(client)
+    client.participations = Participations(client)
     client.requests = Requests(client)
     client.rpc = Rpc(client)
     client.session = Session(client)

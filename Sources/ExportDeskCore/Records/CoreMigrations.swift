@@ -68,5 +68,21 @@ public enum CoreMigrations {
             CREATE INDEX requests_by_company ON requests(company_id, created_at);
             CREATE INDEX requests_by_curator ON requests(curator_id, status);
             """),
+        Migration(version: 5, sql: """
+            CREATE TABLE events(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL, starts_on TEXT NOT NULL,
+                ends_on TEXT NOT NULL, text_key TEXT NOT NULL, sectors_key TEXT NOT NULL);
+            CREATE INDEX events_by_start ON events(starts_on, id);
+            CREATE TABLE participations(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, event_id TEXT NOT NULL, company_id TEXT NOT NULL, waitlisted_at TEXT);
+            CREATE UNIQUE INDEX participations_one_per_company ON participations(event_id, company_id);
+            CREATE INDEX participations_by_event ON participations(event_id, status, waitlisted_at);
+            CREATE INDEX participations_by_company ON participations(company_id, created_at);
+            CREATE INDEX participations_by_created ON participations(created_at, id);
+            """),
     ]
 }

@@ -62,6 +62,42 @@ public struct RecordTable: Sendable {
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
     }
 
+    /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
+    /// `nextCursor` and optional `total` every list has (SPEC §4). `params` carries sort/limit/cursor/includeTotal;
+    /// the sort param is `sortName` or `-sortName`.
+    public func page(_ db: Connection, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
+                     params: JSONValue, defaultDescending: Bool = false) throws -> JSONValue {
+        let sort = params["sort"]?.stringValue
+        let descending = sort.map { $0.hasPrefix("-") } ?? defaultDescending
+        let cmp = descending ? "<" : ">", dir = descending ? "DESC" : "ASC"
+        let limit = Int(params["limit"]?.int64Value ?? 50)
+        let filter = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
+        let cursorName = "\(table).\(descending ? "-" : "")\(sortName)"
+        var sql = "SELECT data, \(sortColumn), id FROM \(table) WHERE \(filter)"
+        var pageArgs = args
+        if let text = params["cursor"]?.stringValue {
+            guard let c = CompanyListQuery.Cursor.decode(text), c.sort == cursorName else {
+                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
+            }
+            sql += " AND (\(sortColumn) \(cmp) ? OR (\(sortColumn) = ? AND id \(cmp) ?))"
+            pageArgs += [.text(c.value), .text(c.value), .text(c.id)]
+        }
+        sql += " ORDER BY \(sortColumn) \(dir), id \(dir) LIMIT ?"
+        pageArgs.append(.integer(Int64(limit + 1)))
+        var items: [JSONValue] = [], last: (String, String)?, more = false
+        try db.query(sql, pageArgs) { s in
+            if items.count == limit { more = true; return }
+            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
+            last = (s.text(1) ?? "", s.text(2) ?? "")
+        }
+        var result: JSONObject = ["items": .array(items), "nextCursor": .null]
+        if more, let last { result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: cursorName, value: last.0, id: last.1).encoded) }
+        if params["includeTotal"] == .bool(true) {
+            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0))
+        }
+        return .object(result)
+    }
+
     /// VERSION_CONFLICT when `expected` is given and differs.
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
         try CompanyRepository.checkVersion(record, expected)

@@ -14,9 +14,20 @@ public enum RequestRepository {
 
     /// Lower-cased words of the subject and description, each preceded by a space, so `LIKE '% term%'`
     /// matches whole words and word prefixes and folds Cyrillic case as well as Latin.
-    static func searchText(_ r: JSONObject) -> String {
-        let text = [r["subject"]?.stringValue, r["description"]?.stringValue].compactMap { $0 }.joined(separator: " ").lowercased()
+    static func searchText(_ r: JSONObject) -> String { searchWords([r["subject"]?.stringValue, r["description"]?.stringValue]) }
+
+    /// The lower-cased words of `texts`, each preceded by a space (the `text_key` of simple entities).
+    public static func searchWords(_ texts: [String?]) -> String {
+        let text = texts.compactMap { $0 }.joined(separator: " ").lowercased()
         return " " + text.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ") + " "
+    }
+
+    /// `q` as word-prefix conditions on `text_key`: every word must start a word of the record.
+    public static func wordClauses(_ q: String, into clauses: inout [String], _ args: inout [SQLValue]) {
+        for word in q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            clauses.append("text_key LIKE ?")
+            args.append(.text("% " + word + "%"))
+        }
     }
 
     public static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
@@ -63,45 +74,13 @@ public enum RequestRepository {
 
     /// Newest first by default; filters status, service, curatorId, companyId, q; keyset pagination.
     public static func list(_ db: Connection, params: JSONValue, onlyCompany: String? = nil) throws -> JSONValue {
-        var clauses = ["1 = 1"], args: [SQLValue] = []
+        var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("status", "status"), ("service", "service"), ("curatorId", "curator_id"), ("companyId", "company_id")] {
             if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
         }
         if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        if let q = f["q"]?.stringValue {
-            for word in q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-                clauses.append("text_key LIKE ?")
-                args.append(.text("% " + word.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"))
-            }
-        }
-        let descending = params["sort"]?.stringValue != "createdAt"
-        let cmp = descending ? "<" : ">", dir = descending ? "DESC" : "ASC"
-        let limit = Int(params["limit"]?.int64Value ?? 50)
-        let filter = clauses.joined(separator: " AND ")
-        var sql = "SELECT data, created_at, id FROM requests WHERE \(filter)"
-        var pageArgs = args
-        let sortName = descending ? "requests.-createdAt" : "requests.createdAt"
-        if let text = params["cursor"]?.stringValue {
-            guard let c = CompanyListQuery.Cursor.decode(text), c.sort == sortName else {
-                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by requests.list for this sort")
-            }
-            sql += " AND (created_at \(cmp) ? OR (created_at = ? AND id \(cmp) ?))"
-            pageArgs += [.text(c.value), .text(c.value), .text(c.id)]
-        }
-        sql += " ORDER BY created_at \(dir), id \(dir) LIMIT ?"
-        pageArgs.append(.integer(Int64(limit + 1)))
-        var items: [JSONValue] = [], last: (String, String)?, more = false
-        try db.query(sql, pageArgs) { s in
-            if items.count == limit { more = true; return }
-            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
-            last = (s.text(1) ?? "", s.text(2) ?? "")
-        }
-        var result: JSONObject = ["items": .array(items), "nextCursor": .null]
-        if more, let last { result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: sortName, value: last.0, id: last.1).encoded) }
-        if params["includeTotal"] == .bool(true) {
-            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM requests WHERE \(filter)", args) ?? 0))
-        }
-        return .object(result)
+        if let q = f["q"]?.stringValue { wordClauses(q, into: &clauses, &args) }
+        return try records.page(db, where: clauses, args, sortColumn: "created_at", sortName: "createdAt", params: params, defaultDescending: true)
     }
 }

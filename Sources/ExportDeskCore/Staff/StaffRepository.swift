@@ -45,40 +45,14 @@ public enum StaffRepository {
 
     /// Ordered by name, with the keyset pagination and envelope every list has (SPEC §4).
     public static func list(_ db: Connection, params: JSONValue) throws -> JSONValue {
-        var filter = "1 = 1"
-        var args: [SQLValue] = []
-        if let active = params["filter"]?["active"]?.boolValue { filter += " AND active = ?"; args.append(.integer(active ? 1 : 0)) }
+        var clauses: [String] = [], args: [SQLValue] = []
+        if let active = params["filter"]?["active"]?.boolValue { clauses.append("active = ?"); args.append(.integer(active ? 1 : 0)) }
         if let q = params["filter"]?["q"]?.stringValue {
-            filter += " AND (name_key LIKE ? OR email_key LIKE ?)"
+            clauses.append("(name_key LIKE ? OR email_key LIKE ?)")
             let pattern = "%" + q.lowercased() + "%"
             args += [.text(pattern), .text(pattern)]
         }
-        let limit = Int(params["limit"]?.int64Value ?? 50)
-        var sql = "SELECT data, name_key, id FROM staff WHERE \(filter)"
-        var pageArgs = args
-        if let text = params["cursor"]?.stringValue {
-            guard let cursor = CompanyListQuery.Cursor.decode(text), cursor.sort == "staff.name" else {
-                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by staff.list")
-            }
-            sql += " AND (name_key > ? OR (name_key = ? AND id > ?))"
-            pageArgs += [.text(cursor.value), .text(cursor.value), .text(cursor.id)]
-        }
-        sql += " ORDER BY name_key, id LIMIT ?"
-        pageArgs.append(.integer(Int64(limit + 1)))
-        var items: [JSONValue] = []
-        var last: (String, String)?
-        var more = false
-        try db.query(sql, pageArgs) { s in
-            if items.count == limit { more = true; return }
-            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
-            last = (s.text(1) ?? "", s.text(2) ?? "")
-        }
-        var result: JSONObject = ["items": .array(items), "nextCursor": .null]
-        if more, let last { result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: "staff.name", value: last.0, id: last.1).encoded) }
-        if params["includeTotal"] == .bool(true) {
-            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM staff WHERE \(filter)", args) ?? 0))
-        }
-        return .object(result)
+        return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
     }
 
     private static func checkUniqueEmail(_ db: Connection, _ email: String?, except id: String?) throws {

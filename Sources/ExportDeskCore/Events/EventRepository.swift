@@ -1,0 +1,82 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// Exhibitions and business missions (SPEC §5).
+public enum EventRepository {
+    public static let records = RecordTable(table: "events", entity: "event", prefix: "ev", columns: [
+        ("status", { .text($0["status"]?.stringValue ?? "draft") }),
+        ("kind", { .text($0["kind"]?.stringValue ?? "") }),
+        ("country", { .text($0["country"]?.stringValue ?? "") }),
+        ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
+        ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
+        ("text_key", { .text(RequestRepository.searchWords([$0["title"]?.stringValue, $0["city"]?.stringValue, $0["description"]?.stringValue])) }),
+        ("sectors_key", { .text("|" + (($0["sectors"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
+    ])
+    static let mutableFields: Set<String> = ["kind", "title", "country", "city", "venue", "startsOn", "endsOn", "applicationDeadline",
+                                             "sectors", "capacity", "organizer", "website", "description", "autoPromoteWaitlist", "externalRef"]
+
+    /// endsOn ≥ startsOn and deadline ≤ startsOn: -32602 like schema violations (SPEC §11).
+    static func checkDates(_ r: JSONObject, path: String) throws {
+        var issues: [RPCError.ParamIssue] = []
+        let starts = r["startsOn"]?.stringValue ?? "", ends = r["endsOn"]?.stringValue ?? ""
+        if ends < starts { issues.append(.init(instancePath: path + "/endsOn", keyword: "consistency", message: "must not be before startsOn (\(starts))")) }
+        if let deadline = r["applicationDeadline"]?.stringValue, deadline > starts {
+            issues.append(.init(instancePath: path + "/applicationDeadline", keyword: "consistency", message: "must not be after startsOn (\(starts))"))
+        }
+        if !issues.isEmpty { throw RPCError.invalidParams(issues) }
+    }
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        var record = JSONObject()
+        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        if record["autoPromoteWaitlist"] == nil { record["autoPromoteWaitlist"] = true }
+        try checkDates(record, path: "")
+        record["status"] = "draft"
+        return .object(try records.insert(ctx, record))
+    }
+
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "event", id: id) }
+        _ = try Lifecycle.event.apply("update", to: record["status"]?.stringValue ?? "")
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        var fields = JSONObject()
+        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
+        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        try checkDates(patched, path: "/patch")
+        if let capacity = patched["capacity"]?.int64Value {
+            let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
+            if capacity < taken {
+                throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "capacity \(capacity) is below the \(taken) approved participations",
+                               data: ["rule": "CAPACITY_BELOW_TAKEN", "capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+            }
+        }
+        for key in mutableFields { record[key] = patched[key] }
+        try records.save(ctx, rowid: rowid, &record)
+        return .object(record)
+    }
+
+    /// open, close, complete, cancel. Cancelling cancels the event's live participations in the same transaction.
+    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "event", id: id) }
+        let next = try Lifecycle.event.apply(verb, to: record["status"]?.stringValue ?? "")
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        record["status"] = .string(next)
+        try records.save(ctx, rowid: rowid, &record, op: verb == "cancel" ? .deleted : .updated)
+        if verb == "cancel" { try ParticipationRepository.cancelLive(ctx, eventID: id) }
+        return .object(record)
+    }
+
+    public static func list(_ db: Connection, params: JSONValue) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        for (key, column) in [("kind", "kind"), ("status", "status"), ("country", "country")] {
+            if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
+        }
+        if let from = f["from"]?.stringValue { clauses.append("ends_on >= ?"); args.append(.text(from)) }
+        if let to = f["to"]?.stringValue { clauses.append("starts_on <= ?"); args.append(.text(to)) }
+        if let sector = f["sector"]?.stringValue { clauses.append("instr(sectors_key, ?) > 0"); args.append(.text("|" + sector + "|")) }
+        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
+    }
+}

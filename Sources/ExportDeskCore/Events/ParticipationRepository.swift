@@ -1,0 +1,127 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// A company's application to an event (SPEC §5). Capacity is checked inside the write transaction, so two
+/// concurrent approvals for the last place never both succeed.
+public enum ParticipationRepository {
+    public static let records = RecordTable(table: "participations", entity: "participation", prefix: "pa", columns: [
+        ("status", { .text($0["status"]?.stringValue ?? "applied") }),
+        ("event_id", { .text($0["eventId"]?.stringValue ?? "") }),
+        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
+        ("waitlisted_at", { $0["waitlistedAt"]?.stringValue.sqlValue ?? .null }),
+    ])
+
+    public static func approvedCount(_ db: Connection, eventID: String) throws -> Int64 {
+        try db.scalar("SELECT count(*) FROM participations WHERE event_id = ? AND status = 'approved'", [.text(eventID)]) ?? 0
+    }
+
+    public static func apply(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        let eventID = fields["eventId"]?.stringValue ?? "", companyID = fields["companyId"]?.stringValue ?? ""
+        let event = try EventRepository.records.get(ctx.db, id: eventID)
+        _ = try CompanyRepository.get(ctx.db, id: companyID)
+        let status = event["status"]?.stringValue ?? ""
+        guard status == "open" else {
+            throw invalidTransition(entity: "event", from: status, action: "apply", allowed: Lifecycle.event.allowed(from: status))
+        }
+        let today = String(ctx.now.prefix(10))
+        if let deadline = event["applicationDeadline"]?.stringValue, today > deadline {
+            throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "the application deadline \(deadline) has passed",
+                           data: ["rule": "DEADLINE_PASSED", "deadline": .string(deadline)])
+        }
+        var existing: String?
+        try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND company_id = ?", [.text(eventID), .text(companyID)]) { existing = $0.text(0) }
+        if let existing {
+            throw RPCError(code: 1003, reason: "DUPLICATE", message: "the company has already applied to this event",
+                           data: ["field": "companyId", "existingId": .string(existing)])
+        }
+        var record = JSONObject()
+        for key in ["eventId", "companyId", "products", "notes", "externalRef"] { record[key] = fields[key] }
+        record["status"] = "applied"
+        return .object(try records.insert(ctx, record))
+    }
+
+    /// Approves (checking capacity), or waitlists instead with `orWaitlist`.
+    public static func approve(_ ctx: WriteContext, id: String, orWaitlist: Bool, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
+        let state = record["status"]?.stringValue ?? ""
+        _ = try Lifecycle.participation.apply("approve", to: state)
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        let eventID = record["eventId"]?.stringValue ?? ""
+        let event = try EventRepository.records.get(ctx.db, id: eventID)
+        let capacity = event["capacity"]?.int64Value ?? Int64.max
+        let taken = try approvedCount(ctx.db, eventID: eventID)
+        if taken >= capacity {
+            guard orWaitlist, state == "applied" else {
+                throw RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: "all \(capacity) places of the event are taken",
+                               data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+            }
+            record["status"] = "waitlisted"
+            record["waitlistedAt"] = .string(ctx.now)
+        } else {
+            record["status"] = "approved"
+        }
+        try records.save(ctx, rowid: rowid, &record)
+        return .object(record)
+    }
+
+    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
+                                  change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
+        let state = record["status"]?.stringValue ?? ""
+        var next = try Lifecycle.participation.apply(verb, to: state)
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        if verb == "markAttendance" || verb == "recordResults" {
+            let event = try EventRepository.records.get(ctx.db, id: record["eventId"]?.stringValue ?? "")
+            let eventState = event["status"]?.stringValue ?? ""
+            let needed = verb == "markAttendance" ? ["closed", "completed"] : ["completed"]
+            guard needed.contains(eventState) else {
+                throw invalidTransition(entity: "participation of a \(eventState) event", from: state, action: verb, allowed: [])
+            }
+        }
+        if verb == "waitlist" { record["waitlistedAt"] = .string(ctx.now) }
+        try change(&record)
+        if verb == "markAttendance" && record["attended"] == .bool(false) { next = "no_show" }
+        record["attended"] = nil
+        record["status"] = .string(next)
+        try records.save(ctx, rowid: rowid, &record)
+        if verb == "withdraw" && state == "approved" { try promoteWaitlisted(ctx, eventID: record["eventId"]?.stringValue ?? "") }
+        return .object(record)
+    }
+
+    /// When a place frees up and the event auto-promotes, the earliest waitlisted participation is approved
+    /// in the same transaction.
+    static func promoteWaitlisted(_ ctx: WriteContext, eventID: String) throws {
+        let event = try EventRepository.records.get(ctx.db, id: eventID)
+        guard event["autoPromoteWaitlist"] != .bool(false) else { return }
+        guard try approvedCount(ctx.db, eventID: eventID) < (event["capacity"]?.int64Value ?? Int64.max) else { return }
+        var next: String?
+        try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1",
+                         [.text(eventID)]) { next = $0.text(0) }
+        guard let next, var (rowid, record) = try records.load(ctx.db, id: next) else { return }
+        record["status"] = "approved"
+        try records.save(ctx, rowid: rowid, &record)
+    }
+
+    /// An event's cancellation: its applied, approved and waitlisted participations become cancelled.
+    static func cancelLive(_ ctx: WriteContext, eventID: String) throws {
+        var ids: [String] = []
+        try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status IN ('applied', 'approved', 'waitlisted') ORDER BY id",
+                         [.text(eventID)]) { if let id = $0.text(0) { ids.append(id) } }
+        for id in ids {
+            guard var (rowid, record) = try records.load(ctx.db, id: id) else { continue }
+            record["status"] = "cancelled"
+            try records.save(ctx, rowid: rowid, &record, op: .deleted)
+        }
+    }
+
+    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        for (key, column) in [("eventId", "event_id"), ("companyId", "company_id"), ("status", "status")] {
+            if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
+        }
+        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
+        return try records.page(db, where: clauses, args, sortColumn: "created_at", sortName: "createdAt", params: params)
+    }
+}
