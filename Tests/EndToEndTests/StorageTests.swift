@@ -224,5 +224,8 @@ extension StorageTests {
         #expect(all.filter { $0 == "approved" }.count == 1)
         #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
         #expect(try c.call("participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"] == 1)
+        // Reports over the wire, their results checked against their schemas by --validate-results.
+        #expect(try c.call("reports.summary")["participations"]?["byStatus"]?["approved"] == 1)
+        #expect(try c.call("reports.events", ["from": "2099-01-01"])["items"]?.arrayValue?.first?["participations"]?["applied"] == 19)
     }
 }

@@ -32,6 +32,7 @@ struct AccessMatrixTests {
         "participations.apply": S, "participations.approve": S, "participations.waitlist": S, "participations.reject": S,
         "participations.withdraw": S, "participations.markAttendance": S, "participations.recordResults": S,
         "participations.get": readers, "participations.list": readers,
+        "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer],
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

@@ -134,6 +134,21 @@ class Participations:
         return self._client.call('participations.withdraw', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Reports:
+    """The reports.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def events(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
+        """Figures per event. Every event starting in the period (cancelled ones included, with their status): participations by status and the contracts its attendees signed."""
+        return self._client.call('reports.events', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to'}))
+
+    def summary(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
+        """The programme's headline figures. Counted from the data for the period: an event, its participations and their results belong to the period the event starts in (cancelled events are left out); a support request to the period it was submitted in."""
+        return self._client.call('reports.summary', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to'}))
+
+
 class Requests:
     """The requests.* methods."""
 
@@ -278,6 +293,7 @@ def bind_namespaces(client: Any) -> None:
     client.companies = Companies(client)
     client.events = Events(client)
     client.participations = Participations(client)
+    client.reports = Reports(client)
     client.requests = Requests(client)
     client.rpc = Rpc(client)
     client.session = Session(client)
