@@ -2,25 +2,26 @@ import ExportDeskCore
 import Foundation
 import SQLiteStore
 
-/// `exportdesk demo [--db PATH] [--companies N] [--seed N]`: a populated programme in an empty database.
+/// `exportdesk demo [--db PATH] [--scale N] [--seed N]`: a populated programme in an empty database.
 enum DemoCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
-        let a = try Arguments(args, valued: ["db", "companies", "seed"], flags: [])
+        let a = try Arguments(args, valued: ["db", "scale", "seed"], flags: [])
         let path = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
-        let count = try a.int("companies", range: 1...1_000_000) ?? 1000
+        let scale = try a.int("scale", range: 1...1000) ?? 1
         let seed = UInt64(try a.int("seed", range: 0...Int.max) ?? 2024)
         let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<Int, Error> = .success(0)
+        nonisolated(unsafe) var outcome: Result<DemoData.Counts, Error> = .success(DemoData.Counts())
         do {
             let store = try Store(path: path, migrations: CoreMigrations.all)
             Task {
-                do { outcome = .success(try await DemoData.load(into: store, companies: count, seed: seed)) } catch { outcome = .failure(error) }
+                do { outcome = .success(try await DemoData.load(into: store, scale: scale, seed: seed)) } catch { outcome = .failure(error) }
                 semaphore.signal()
             }
             semaphore.wait()
             store.close()
-            let made = try outcome.get()
-            print("loaded \(made) companies into \(path); start the server with: exportdesk serve --db \(path)")
+            let c = try outcome.get()
+            print("loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests into \(path)")
+            print("start the server with: exportdesk serve --db \(path)")
             return 0
         } catch {
             printError("exportdesk: demo: \(error)")

@@ -5,8 +5,9 @@ USAGE
   exportdesk serve [--stdio] [--socket PATH] [options]
   exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
-  exportdesk demo [--db PATH] [--companies N] [--seed N]
-                          loads a generated programme (1,000 companies by default) into an empty database
+  exportdesk demo [--db PATH] [--scale N] [--seed N]
+                          loads a generated programme into an empty database: per scale unit 1,000
+                          companies, 12 staff, 150 events with participations and results, 280 requests
   exportdesk import companies FILE [--socket PATH]
                           CSV (UTF-8, with or without BOM, ; or ,) or JSON Lines (.jsonl) through the
                           running server; bad rows are reported (row, field, reason) and the rest imported;

@@ -85,7 +85,7 @@ extension ImportTests {
         func demo() throws -> Int32 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-            p.arguments = ["demo", "--db", dir.file("db.sqlite"), "--companies", "300"]
+            p.arguments = ["demo", "--db", dir.file("db.sqlite")]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()
@@ -99,7 +99,10 @@ extension ImportTests {
         let c = try server.connect()
         let active = try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
         let archived = try c.call("companies.list", ["filter": ["status": "archived"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
-        #expect(active + archived == 300 && archived > 0)
+        #expect(active + archived == 1000 && archived > 0)
+        let summary = try c.call("reports.summary")
+        #expect((summary["events"]?["total"]?.int64Value ?? 0) > 100 && (summary["contracts"]?["signed"]?.int64Value ?? 0) > 0)
+        #expect((summary["requests"]?["total"]?.int64Value ?? 0) == 280)
         #expect((try c.call("companies.list", ["filter": ["targetMarket": "SA"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0) > 0)
     }
 }

@@ -97,25 +97,138 @@ public struct DemoData {
         return out
     }
 
-    /// Loads the demo programme into an empty database; returns how many companies it created.
-    public static func load(into store: Store, companies count: Int = 1000, seed: UInt64 = 2024) async throws -> Int {
+    /// What `load` created.
+    public struct Counts: Sendable {
+        public var companies = 0, staff = 0, events = 0, participations = 0, requests = 0
+        public init() {}
+    }
+
+    static let cities = ["CN": "Гуанчжоу", "SA": "Эр-Рияд", "MX": "Мехико", "IN": "Нью-Дели", "AE": "Дубай", "TR": "Стамбул",
+                         "KZ": "Алматы", "UZ": "Ташкент", "VN": "Ханой", "EG": "Каир", "BR": "Сан-Паулу", "ID": "Джакарта", "BY": "Минск", "RS": "Белград"]
+    static let fairs = ["Canton Fair", "Arab Health", "Expo Industrial", "Agro World", "Innoprom Asia", "Big 5", "MedExpo", "Food Africa"]
+    static let services = ["information_support", "consultation", "market_research", "export_strategy", "exhibition", "business_mission",
+                           "certification", "logistics", "financing", "legal", "partner_search", "authorities"]
+
+    /// Loads a generated programme into an empty database: per scale unit 1,000 companies, 12 staff, 150 events
+    /// from 2019 to 2027 with their participations and results, and 280 support requests (SPEC's figures).
+    public static func load(into store: Store, scale: Int = 1, seed: UInt64 = 2024) async throws -> Counts {
         let existing = try await store.read { db in try db.scalar("SELECT count(*) FROM companies") ?? 0 }
         guard existing == 0 else { throw DemoError(description: "the database already holds \(existing) companies; demo data goes into an empty database") }
-        let records = companies(count: count, seed: seed)
+        var counts = Counts()
         var g = Generator(state: seed ^ 0xA5A5)
+        let companyIDs = try await loadCompanies(store, count: 1000 * scale, seed: seed, g: &g)
+        counts.companies = companyIDs.count
+        let staffCount = 12 * scale
+        var staffIDs: [String] = []
+        let staffRecords: [JSONObject] = (0..<staffCount).map { i in
+            ["name": .string("\(first[i % first.count]) \(last[(i / first.count) % last.count])"), "email": .string("curator\(i + 1)@export-center.example.ru"),
+             "position": .string(i % 4 == 0 ? "Руководитель направления" : "Куратор экспортного проекта")]
+        }
+        staffIDs = try await store.write { db in
+            try staffRecords.map { try StaffRepository.create(WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0)["id"]!.stringValue! }
+        }
+        counts.staff = staffIDs.count
+        // Events with their participations, written directly in their final states (past deadlines included).
+        for chunk in stride(from: 0, to: 150 * scale, by: 100) {
+            var batch: [(JSONObject, String, [(String, JSONObject)])] = []
+            for _ in chunk..<min(150 * scale, chunk + 100) {
+                let country = g.pick(markets)
+                let year = g.int(2019...2027), month = g.int(1...12), day = g.int(1...25)
+                let starts = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+                let ends = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day + 3 < 10 ? "0" : "")\(day + 3)"
+                let kind = g.chance(0.6) ? "exhibition" : "business_mission"
+                let capacity = g.int(5...20)
+                let title = kind == "exhibition" ? "\(g.pick(fairs)) \(year)" : "Бизнес-миссия в \(cities[country]!) \(year)"
+                let event: JSONObject = ["kind": .string(kind), "title": .string(title), "country": .string(country), "city": .string(cities[country]!),
+                                         "startsOn": .string(starts), "endsOn": .string(ends), "applicationDeadline": .string(starts),
+                                         "capacity": .number(.int(Int64(capacity))), "sectors": [.string(g.pick(tags))]]
+                let status = year >= 2027 ? (g.chance(0.5) ? "open" : "draft") : (g.chance(0.04) ? "cancelled" : "completed")
+                var participants: [(String, JSONObject)] = []
+                if status != "draft" {
+                    for _ in 0..<g.int(3...(capacity + 2)) {
+                        let company = g.pick(companyIDs)
+                        var p: JSONObject = ["companyId": .string(company), "products": [.string(g.pick(hs))]]
+                        var st: String
+                        switch status {
+                        case "completed": st = g.chance(0.85) ? "attended" : g.pick(["no_show", "rejected", "withdrawn"])
+                        case "cancelled": st = "cancelled"
+                        default: st = g.pick(["applied", "approved", "approved", "waitlisted"])
+                        }
+                        if st == "attended" && g.chance(0.6) {
+                            p["results"] = ["meetings": .number(.int(Int64(g.int(2...30)))), "contractsSigned": .number(.int(Int64(g.int(0...3)))),
+                                            "contractsValue": ["amount": .string("\(g.int(1...500) * 10_000).00"), "currency": .string(g.pick(["USD", "RUB", "CNY"]))],
+                                            "leads": .number(.int(Int64(g.int(0...15))))]
+                        }
+                        p["status"] = .string(st)
+                        participants.append((company, p))
+                    }
+                }
+                batch.append((event, status, participants))
+            }
+            let eventBatch = batch
+            let made = try await store.write { db -> (Int, Int) in
+                var events = 0, participations = 0
+                for (fields, status, participants) in eventBatch {
+                    var event = fields
+                    event["status"] = .string(status)
+                    event["autoPromoteWaitlist"] = true
+                    let record = try EventRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "events.create"), event)
+                    events += 1
+                    var seen = Set<String>()
+                    for (company, p) in participants where seen.insert(company).inserted {
+                        var participation = p
+                        participation["eventId"] = record["id"]
+                        _ = try ParticipationRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "participations.apply"), participation)
+                        participations += 1
+                    }
+                }
+                return (events, participations)
+            }
+            counts.events += made.0
+            counts.participations += made.1
+        }
+        // Support requests in every state, about a third resolved.
+        for chunk in stride(from: 0, to: 280 * scale, by: 200) {
+            var batch: [JSONObject] = []
+            for _ in chunk..<min(280 * scale, chunk + 200) {
+                let status = g.pick(["resolved", "resolved", "resolved", "in_progress", "in_progress", "assigned", "new", "rejected"])
+                var r: JSONObject = ["companyId": .string(g.pick(companyIDs)), "service": .string(g.pick(services)), "channel": .string(g.pick(["phone", "email", "portal", "in_person"])),
+                                     "subject": .string("Вопрос по экспорту в \(cities[g.pick(markets)]!)"), "status": .string(status), "comments": []]
+                if status != "new" { r["curatorId"] = .string(g.pick(staffIDs)) }
+                if status == "resolved" { r["resolution"] = "Консультация проведена" }
+                if status == "rejected" { r["resolution"] = "Вне программы поддержки" }
+                batch.append(r)
+            }
+            let requestBatch = batch
+            counts.requests += try await store.write { db in
+                for r in requestBatch { _ = try RequestRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "requests.submit"), r) }
+                return requestBatch.count
+            }
+        }
+        return counts
+    }
+
+    static func loadCompanies(_ store: Store, count: Int, seed: UInt64, g: inout Generator) async throws -> [String] {
+        let records = companies(count: count, seed: seed)
+        var ids: [String] = []
         for chunk in stride(from: 0, to: records.count, by: 200) {
             let batch = Array(records[chunk..<min(records.count, chunk + 200)])
             let archive = batch.indices.map { _ in g.chance(0.05) }
-            try await store.write { db in
+            ids += try await store.write { db -> [String] in
+                var made: [String] = []
                 for (record, archived) in zip(batch, archive) {
                     let created = try CompanyRepository.create(WriteContext(db: db, actor: "local:demo", action: "companies.create"), fields: record)
-                    if archived, let id = created["id"]?.stringValue {
+                    guard let id = created["id"]?.stringValue else { continue }
+                    if archived {
                         _ = try CompanyRepository.archive(WriteContext(db: db, actor: "local:demo", action: "companies.archive"), id: id, expectedVersion: nil)
+                    } else {
+                        made.append(id)
                     }
                 }
+                return made
             }
         }
-        return records.count
+        return ids
     }
 
     public struct DemoError: Error, CustomStringConvertible { public let description: String }
