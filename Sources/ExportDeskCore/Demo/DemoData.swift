@@ -34,11 +34,14 @@ public struct DemoData {
     static let tags = ["приборы", "медицина", "агро", "станки", "электроника", "фарма", "логистика", "композиты", "IT"]
     static let regions = ["77", "78", "50", "16", "66", "54", "52", "63", "02", "24"]
 
-    /// A 10-digit INN (legal entity) or 12-digit INN (individual) with correct check digits.
-    static func inn(_ g: inout Generator, individual: Bool) -> String {
+    /// A 10-digit INN (legal entity) or 12-digit INN (individual) with correct check digits. The digits after
+    /// the region come from the company's number, so INNs never repeat (up to ten million companies).
+    static func inn(_ g: inout Generator, individual: Bool, number: Int) -> String {
         func check(_ d: [Int], _ w: [Int]) -> Int { zip(d, w).reduce(0) { $0 + $1.0 * $1.1 } % 11 % 10 }
         var d = Array(g.pick(regions)).map { Int(String($0))! }
-        while d.count < (individual ? 10 : 9) { d.append(g.int(0...9)) }
+        let serial = String(number)
+        let width = individual ? 8 : 7
+        d += (String(repeating: "0", count: max(0, width - serial.count)) + serial).map { Int(String($0))! }
         if individual {
             d.append(check(d, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]))
             d.append(check(d, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]))
@@ -76,7 +79,7 @@ public struct DemoData {
                 c["nameEn"] = .string("\(latin[a]) \(i + 1) LLC")
                 c["size"] = .string(g.pick(["micro", "small", "small", "medium", "medium", "large"]))
             }
-            c["inn"] = .string(inn(&g, individual: individual))
+            c["inn"] = .string(inn(&g, individual: individual, number: i))
             c["ogrn"] = .string(ogrn(&g, individual: individual))
             c["exportStatus"] = .string(g.pick(["non_exporter", "beginner", "beginner", "active"]))
             c["okved"] = .array((0..<g.int(1...3)).map { _ in .string(g.pick(okved)) }.uniqued())
