@@ -47,6 +47,7 @@ struct ChangeMethods {
             case "company": return id == own
             case "request": return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
             case "participation": return (try ParticipationRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "strategy": return (try StrategyRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
             default: return false
             }
         }
@@ -60,6 +61,7 @@ struct ChangeMethods {
         case "request": return try RequestRepository.records.load(db, id: id).map { .object($0.record) }
         case "event": return try EventRepository.records.load(db, id: id).map { .object($0.record) }
         case "participation": return try ParticipationRepository.records.load(db, id: id).map { .object($0.record) }
+        case "strategy": return try StrategyRepository.records.load(db, id: id).map { .object($0.record) }
         default: return nil
         }
     }

@@ -17,6 +17,7 @@ public enum MethodTable {
         StaffMethods(db: db).register(in: &methods)
         RequestMethods(db: db).register(in: &methods)
         EventMethods(db: db).register(in: &methods)
+        StrategyMethods(db: db).register(in: &methods)
         ReportMethods(db: db).register(in: &methods)
         ChangeMethods(db: db).register(in: &methods)
         BackupMethods(state: state).register(in: &methods)

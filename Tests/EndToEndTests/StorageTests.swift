@@ -229,3 +229,19 @@ extension StorageTests {
         #expect(try c.call("reports.events", ["from": "2099-01-01"])["items"]?.arrayValue?.first?["participations"]?["applied"] == 19)
     }
 }
+
+extension StorageTests {
+    @Test func strategiesOverTheWire() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let company = try c.call("companies.create", ["name": "ООО «Стратегия»"])["id"]!
+        let s = try c.call("strategies.create", ["companyId": company, "title": "План", "periodStart": 2026, "periodEnd": 2028,
+                                                 "goals": [["metric": "contracts", "year": 2027, "target": 3]],
+                                                 "markets": [["country": "SA", "priority": 1, "entryMode": "distributor"]]])
+        _ = try c.call("strategies.approve", ["id": s["id"]!])
+        #expect(try c.call("strategies.progress", ["id": s["id"]!])["goals"]?.arrayValue?.first?["actual"] == 0)
+        #expect(try c.call("strategies.revise", ["id": s["id"]!])["revision"] == 2)
+        #expect(try c.call("strategies.list", ["filter": ["companyId": company], "includeTotal": true])["total"] == 2)
+    }
+}

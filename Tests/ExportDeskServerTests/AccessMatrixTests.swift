@@ -33,6 +33,9 @@ struct AccessMatrixTests {
         "participations.withdraw": S, "participations.markAttendance": S, "participations.recordResults": S,
         "participations.get": readers, "participations.list": readers,
         "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer],
+        "strategies.create": S, "strategies.update": S, "strategies.approve": S, "strategies.complete": S, "strategies.archive": S,
+        "strategies.revise": S, "strategies.recordActual": S,
+        "strategies.get": readers, "strategies.list": readers, "strategies.progress": readers,
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

@@ -249,6 +249,53 @@ class Staff:
         return self._client.call('staff.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Strategies:
+    """The strategies.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def approve(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Approve a strategy. draft → approved; remembers the company's current markets for new_markets."""
+        return self._client.call('strategies.approve', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def archive(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Archive a strategy. draft, approved or completed → archived."""
+        return self._client.call('strategies.archive', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def complete(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Complete a strategy. approved → completed."""
+        return self._client.call('strategies.complete', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def create(self, *, companyId: str, periodEnd: int, periodStart: int, title: str, actions: Optional[List[Any]] = None, curatorId: Optional[Any] = None, externalRef: Optional[Any] = None, goals: Optional[List[Any]] = None, idempotencyKey: Optional[str] = None, markets: Optional[List[Any]] = None, summary: Optional[str] = None) -> Any:
+        """Write an export strategy. A draft for an existing company. periodEnd ≥ periodStart; every goal's year lies in the period; export_revenue goals need a currency (-32602 otherwise)."""
+        return self._client.call('strategies.create', _params(locals(), {'companyId': 'companyId', 'periodEnd': 'periodEnd', 'periodStart': 'periodStart', 'title': 'title', 'actions': 'actions', 'curatorId': 'curatorId', 'externalRef': 'externalRef', 'goals': 'goals', 'idempotencyKey': 'idempotencyKey', 'markets': 'markets', 'summary': 'summary'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read a strategy. A company token reads only its own."""
+        return self._client.call('strategies.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List strategies. Filters companyId, status, curatorId; a company token lists only its own."""
+        return self._client.call('strategies.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def progress(self, *, id: str) -> Any:
+        """A strategy's progress. Per goal and year, target against actual: contracts, exhibitions, business_missions and new_markets are derived from the company's attended participations (in the year their event starts) and their results; export_revenue from recorded actuals. Also action completion."""
+        return self._client.call('strategies.progress', _params(locals(), {'id': 'id'}))
+
+    def recordActual(self, *, id: str, metric: str, value: float, year: int, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Record an actual figure. For draft or approved strategies: the value of a metric for a year that only the company knows (e.g. export_revenue); replaces an earlier value for the same metric and year."""
+        return self._client.call('strategies.recordActual', _params(locals(), {'id': 'id', 'metric': 'metric', 'value': 'value', 'year': 'year', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def revise(self, *, id: str, idempotencyKey: Optional[str] = None) -> Any:
+        """Revise an approved strategy. Copies it into a new draft with revision + 1 (revisionOf links back); the approved one stays as it is."""
+        return self._client.call('strategies.revise', _params(locals(), {'id': 'id', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change a draft strategy. A JSON Merge Patch, for drafts only: editing an approved strategy is INVALID_TRANSITION (revise it instead)."""
+        return self._client.call('strategies.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class System:
     """The system.* methods."""
 
@@ -298,5 +345,6 @@ def bind_namespaces(client: Any) -> None:
     client.rpc = Rpc(client)
     client.session = Session(client)
     client.staff = Staff(client)
+    client.strategies = Strategies(client)
     client.system = System(client)
     client.tokens = Tokens(client)

@@ -84,5 +84,13 @@ public enum CoreMigrations {
             CREATE INDEX participations_by_company ON participations(company_id, created_at);
             CREATE INDEX participations_by_created ON participations(created_at, id);
             """),
+        Migration(version: 6, sql: """
+            CREATE TABLE strategies(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, company_id TEXT NOT NULL, curator_id TEXT);
+            CREATE INDEX strategies_by_company ON strategies(company_id, created_at);
+            CREATE INDEX strategies_by_created ON strategies(created_at, id);
+            """),
     ]
 }

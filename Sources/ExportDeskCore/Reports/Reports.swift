@@ -73,8 +73,9 @@ public enum Reports {
             "requests": ["total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
                          "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
                          "inWork": .number(.int(n("new") + n("assigned") + n("in_progress")))],
-            // Filled in as export strategies and the internship programme are built.
-            "strategies": ["byStatus": [:]],
+            // Strategies by status as they stand (a strategy has no single date in the period).
+            "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
+            // Filled in as the internship programme is built.
             "internships": ["agreementsActive": 0, "hostCompanies": 0, "studentsPlaced": 0, "placementsByStatus": [:], "placementsBySpecialty": [:]],
         ]
     }
