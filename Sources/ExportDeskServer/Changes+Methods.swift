@@ -39,7 +39,14 @@ struct ChangeMethods {
         switch principal.role {
         case .admin: return true
         case .staff, .viewer: return entity != "token"
-        case .institution: return entity == "event"
+        case .institution:
+            guard let own = principal.institutionID else { return false }
+            switch entity {
+            case "event": return true
+            case "institution": return id == own
+            case "agreement": return (try AgreementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
+            default: return false
+            }
         case .company:
             guard let own = principal.companyID else { return false }
             switch entity {
@@ -62,6 +69,8 @@ struct ChangeMethods {
         case "event": return try EventRepository.records.load(db, id: id).map { .object($0.record) }
         case "participation": return try ParticipationRepository.records.load(db, id: id).map { .object($0.record) }
         case "strategy": return try StrategyRepository.records.load(db, id: id).map { .object($0.record) }
+        case "institution": return try InstitutionRepository.records.load(db, id: id).map { .object($0.record) }
+        case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))) }
         default: return nil
         }
     }

@@ -18,6 +18,7 @@ public enum MethodTable {
         RequestMethods(db: db).register(in: &methods)
         EventMethods(db: db).register(in: &methods)
         StrategyMethods(db: db).register(in: &methods)
+        InternshipMethods(db: db).register(in: &methods)
         ReportMethods(db: db).register(in: &methods)
         ChangeMethods(db: db).register(in: &methods)
         BackupMethods(state: state).register(in: &methods)

@@ -136,3 +136,28 @@ extension AccessTests {
         #expect(!log.contains(phone) && !log.contains("9161234599"), "a phone reached the log")
     }
 }
+
+extension AccessTests {
+    @Test func anInstitutionSeesOnlyItsOwnInstitutionAndAgreements() throws {
+        let (server, adminSecret) = try start()
+        defer { server.stop() }
+        let admin = try server.connect()
+        _ = try admin.call("session.authenticate", ["token": .string(adminSecret)])
+        let a = try admin.call("institutions.create", ["name": "Колледж А", "kind": "college"])["id"]!
+        let b = try admin.call("institutions.create", ["name": "Университет Б", "kind": "university"])["id"]!
+        let agreementA = try admin.call("agreements.create", ["institutionId": a, "number": "A-1", "validFrom": "2020-01-01", "validTo": "2999-12-31"])
+        let agreementB = try admin.call("agreements.create", ["institutionId": b, "number": "B-1", "validFrom": "2020-01-01", "validTo": "2999-12-31"])
+        #expect(agreementA["status"] == "active")
+        let issued = try admin.call("tokens.create", ["role": "institution", "label": "A's SIS", "institutionId": a])
+        let college = try server.connect()
+        _ = try college.call("session.authenticate", ["token": issued["secret"]!])
+        #expect(try college.call("institutions.get", ["id": a])["name"] == "Колледж А")
+        #expect(reason { try college.call("institutions.get", ["id": b]) } == "NOT_FOUND")
+        #expect(try college.call("institutions.list", ["includeTotal": true])["total"] == 1)
+        #expect(try college.call("agreements.list", ["includeTotal": true])["items"]?.arrayValue?.map { $0["id"] } == [agreementA["id"]])
+        #expect(reason { try college.call("agreements.get", ["id": agreementB["id"]!]) } == "NOT_FOUND")
+        #expect(reason { try college.call("agreements.create", ["institutionId": a, "number": "x", "validFrom": "2020-01-01", "validTo": "2021-01-01"]) } == "FORBIDDEN")
+        let feed = try college.call("changes.list", ["limit": 1000])["items"]?.arrayValue ?? []
+        #expect(Set(feed.compactMap { $0["id"] }) == [a, agreementA["id"]!], "the feed shows only its own records")
+    }
+}

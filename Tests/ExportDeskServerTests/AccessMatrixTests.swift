@@ -36,6 +36,10 @@ struct AccessMatrixTests {
         "strategies.create": S, "strategies.update": S, "strategies.approve": S, "strategies.complete": S, "strategies.archive": S,
         "strategies.revise": S, "strategies.recordActual": S,
         "strategies.get": readers, "strategies.list": readers, "strategies.progress": readers,
+        "institutions.create": S, "institutions.update": S, "institutions.archive": S, "institutions.restore": S,
+        "institutions.get": [.admin, .staff, .viewer, .institution], "institutions.list": [.admin, .staff, .viewer, .institution],
+        "agreements.create": S, "agreements.update": S, "agreements.terminate": S,
+        "agreements.get": [.admin, .staff, .viewer, .institution], "agreements.list": [.admin, .staff, .viewer, .institution],
     ]
 
     @Test func everyMethodHasTheDeclaredRule() {

@@ -6,6 +6,33 @@ def _params(values: Dict[str, Any], names: Dict[str, str]) -> Dict[str, Any]:
     return {wire: values[py] for py, wire in names.items() if values[py] is not None}
 
 
+class Agreements:
+    """The agreements.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def create(self, *, institutionId: str, number: str, validFrom: Any, validTo: Any, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, quota: Optional[int] = None, signedOn: Optional[Any] = None) -> Any:
+        """Record an agreement with an institution. validTo not before validFrom."""
+        return self._client.call('agreements.create', _params(locals(), {'institutionId': 'institutionId', 'number': 'number', 'validFrom': 'validFrom', 'validTo': 'validTo', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'quota': 'quota', 'signedOn': 'signedOn'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read an agreement. With its status as of today. An institution token reads only its own."""
+        return self._client.call('agreements.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List agreements. By validFrom; status as of today (computed from the dates)."""
+        return self._client.call('agreements.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def terminate(self, *, effectiveOn: str, id: str, reason: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Terminate an agreement. From effectiveOn (the first day it no longer applies) the agreement is terminated; it covers periods only before that day."""
+        return self._client.call('agreements.terminate', _params(locals(), {'effectiveOn': 'effectiveOn', 'id': 'id', 'reason': 'reason', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change an agreement. A JSON Merge Patch; a terminated agreement can no longer change (INVALID_TRANSITION)."""
+        return self._client.call('agreements.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class Changes:
     """The changes.* methods."""
 
@@ -89,6 +116,37 @@ class Events:
     def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
         """Change an event. A JSON Merge Patch while draft, open or closed. Lowering capacity below the approved count is RULE_VIOLATION CAPACITY_BELOW_TAKEN."""
         return self._client.call('events.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
+class Institutions:
+    """The institutions.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def archive(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Archive an institution. active → archived."""
+        return self._client.call('institutions.archive', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def create(self, *, kind: str, name: str, city: Optional[str] = None, contacts: Optional[List[Any]] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, inn: Optional[str] = None, website: Optional[str] = None) -> Any:
+        """Add a college or university. A checked INN when given."""
+        return self._client.call('institutions.create', _params(locals(), {'kind': 'kind', 'name': 'name', 'city': 'city', 'contacts': 'contacts', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'inn': 'inn', 'website': 'website'}))
+
+    def get(self, *, id: str) -> Any:
+        """Read an institution. An institution token reads only its own."""
+        return self._client.call('institutions.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List institutions. By name; archived ones only when filter.status asks for them."""
+        return self._client.call('institutions.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def restore(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Restore an institution. archived → active."""
+        return self._client.call('institutions.restore', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change an institution. A JSON Merge Patch."""
+        return self._client.call('institutions.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
 class Participations:
@@ -336,9 +394,11 @@ class Tokens:
 
 def bind_namespaces(client: Any) -> None:
     """Attaches client.companies, client.system, … to a Client."""
+    client.agreements = Agreements(client)
     client.changes = Changes(client)
     client.companies = Companies(client)
     client.events = Events(client)
+    client.institutions = Institutions(client)
     client.participations = Participations(client)
     client.reports = Reports(client)
     client.requests = Requests(client)

@@ -92,5 +92,19 @@ public enum CoreMigrations {
             CREATE INDEX strategies_by_company ON strategies(company_id, created_at);
             CREATE INDEX strategies_by_created ON strategies(created_at, id);
             """),
+        Migration(version: 7, sql: """
+            CREATE TABLE institutions(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, kind TEXT NOT NULL, name_key TEXT NOT NULL, text_key TEXT NOT NULL);
+            CREATE INDEX institutions_by_name ON institutions(status, name_key, id);
+            CREATE TABLE agreements(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                institution_id TEXT NOT NULL, valid_from TEXT NOT NULL, valid_to TEXT NOT NULL, ends_on TEXT NOT NULL,
+                terminated INTEGER NOT NULL);
+            CREATE INDEX agreements_by_institution ON agreements(institution_id, valid_from);
+            CREATE INDEX agreements_by_start ON agreements(valid_from, id);
+            """),
     ]
 }

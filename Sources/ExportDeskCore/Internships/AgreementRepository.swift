@@ -1,0 +1,107 @@
+import JSON
+import JSONRPC
+import JSONRPC
+import SQLiteStore
+
+/// Agreements between the programme and an institution (SPEC §6). The status is derived from the dates
+/// when read — pending, active, expired — unless the agreement was terminated.
+public enum AgreementRepository {
+    public static let records = RecordTable(table: "agreements", entity: "agreement", prefix: "ag", columns: [
+        ("institution_id", { .text($0["institutionId"]?.stringValue ?? "") }),
+        ("valid_from", { .text($0["validFrom"]?.stringValue ?? "") }),
+        ("valid_to", { .text($0["validTo"]?.stringValue ?? "") }),
+        ("ends_on", { .text(effectiveEnd($0)) }),
+        ("terminated", { .integer($0["termination"] == nil ? 0 : 1) }),
+    ])
+    static let mutableFields: Set<String> = ["number", "signedOn", "validFrom", "validTo", "quota", "externalRef"]
+
+    /// The last day the agreement applies: validTo, or the day before a termination's effectiveOn.
+    static func effectiveEnd(_ r: JSONObject) -> String {
+        let to = r["validTo"]?.stringValue ?? ""
+        guard let effective = r["termination"]?["effectiveOn"]?.stringValue else { return to }
+        let dayBefore = Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClockDate.string(millis: $0 - 86_400_000) } ?? effective
+        return min(to, dayBefore)
+    }
+
+    /// The record with its status as of `today`.
+    public static func withStatus(_ r: JSONObject, today: String) -> JSONObject {
+        var record = r
+        let status: String
+        if r["termination"] != nil && today >= (r["termination"]?["effectiveOn"]?.stringValue ?? "") { status = "terminated" }
+        else if today < (r["validFrom"]?.stringValue ?? "") { status = "pending" }
+        else if today > effectiveEnd(r) { status = r["termination"] != nil ? "terminated" : "expired" }
+        else { status = "active" }
+        record["status"] = .string(status)
+        return record
+    }
+
+    static func checkDates(_ r: JSONObject, path: String) throws {
+        if (r["validTo"]?.stringValue ?? "") < (r["validFrom"]?.stringValue ?? "") {
+            throw RPCError.invalidParams(path: path + "/validTo", keyword: "consistency", "must not be before validFrom")
+        }
+    }
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        let institution = try InstitutionRepository.records.get(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
+        _ = institution
+        var record: JSONObject = ["institutionId": fields["institutionId"] ?? .null]
+        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        try checkDates(record, path: "")
+        return .object(withStatus(try records.insert(ctx, record), today: String(ctx.now.prefix(10))))
+    }
+
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
+        if record["termination"] != nil {
+            throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: [])
+        }
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        var fields = JSONObject()
+        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
+        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        try checkDates(patched, path: "/patch")
+        for key in mutableFields { record[key] = patched[key] }
+        try records.save(ctx, rowid: rowid, &record)
+        return .object(withStatus(record, today: String(ctx.now.prefix(10))))
+    }
+
+    /// Ends the agreement from `effectiveOn` (the first day it no longer applies), with a reason.
+    public static func terminate(_ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
+        if record["termination"] != nil {
+            throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])
+        }
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        record["termination"] = ["reason": .string(reason), "effectiveOn": .string(effectiveOn)]
+        try records.save(ctx, rowid: rowid, &record, op: .deleted)
+        return .object(withStatus(record, today: String(ctx.now.prefix(10))))
+    }
+
+    public static func get(_ db: Connection, id: String, today: String) throws -> JSONObject {
+        withStatus(try records.get(db, id: id), today: today)
+    }
+
+    /// Filters institutionId and status (as of today, computed in SQL from the same dates).
+    public static func list(_ db: Connection, params: JSONValue, today: String, onlyInstitution: String?) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }
+        if let onlyInstitution { clauses.append("institution_id = ?"); args.append(.text(onlyInstitution)) }
+        switch f["status"]?.stringValue {
+        case "pending": clauses.append("valid_from > ? AND NOT (terminated = 1 AND ends_on < ?)"); args += [.text(today), .text(today)]
+        case "active": clauses.append("valid_from <= ? AND ends_on >= ?"); args += [.text(today), .text(today)]
+        case "expired": clauses.append("terminated = 0 AND valid_to < ?"); args.append(.text(today))
+        case "terminated": clauses.append("terminated = 1 AND ends_on < ?"); args.append(.text(today))
+        default: break
+        }
+        let page = try records.page(db, where: clauses, args, sortColumn: "valid_from", sortName: "validFrom", params: params)
+        guard case .object(var o) = page else { return page }
+        o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
+        return .object(o)
+    }
+}
+
+/// Calendar dates for date arithmetic on YYYY-MM-DD strings.
+enum WallClockDate {
+    static func string(millis: Int64) -> String { String(WallClock.rfc3339(millis).prefix(10)) }
+}

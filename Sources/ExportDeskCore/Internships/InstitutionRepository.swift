@@ -1,0 +1,62 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// Colleges and universities of the internship programme (SPEC §6).
+public enum InstitutionRepository {
+    public static let records = RecordTable(table: "institutions", entity: "institution", prefix: "in", columns: [
+        ("status", { .text($0["status"]?.stringValue ?? "active") }),
+        ("kind", { .text($0["kind"]?.stringValue ?? "") }),
+        ("name_key", { .text(($0["name"]?.stringValue ?? "").lowercased()) }),
+        ("text_key", { .text(RequestRepository.searchWords([$0["name"]?.stringValue, $0["city"]?.stringValue])) }),
+    ])
+    static let mutableFields: Set<String> = ["name", "kind", "inn", "city", "website", "contacts", "externalRef"]
+    public static let lifecycle = Lifecycle(entity: "institution", verbs: ["archive", "restore"], transitions: [
+        "archive": ["active": "archived"], "restore": ["archived": "active"],
+    ])
+
+    static func checkINN(_ r: JSONObject, path: String) throws {
+        if let inn = r["inn"]?.stringValue, !TaxIDs.isValidINN(inn) {
+            throw RPCError.invalidParams(path: path + "/inn", keyword: "checksum", "is not a valid INN: its check digit does not match")
+        }
+    }
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        var record = JSONObject()
+        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        try checkINN(record, path: "")
+        record["status"] = "active"
+        return .object(try records.insert(ctx, record))
+    }
+
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "institution", id: id) }
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        var fields = JSONObject()
+        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
+        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        try checkINN(patched, path: "/patch")
+        for key in mutableFields { record[key] = patched[key] }
+        try records.save(ctx, rowid: rowid, &record)
+        return .object(record)
+    }
+
+    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "institution", id: id) }
+        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        record["status"] = .string(next)
+        try records.save(ctx, rowid: rowid, &record, op: verb == "archive" ? .deleted : .updated)
+        return .object(record)
+    }
+
+    public static func list(_ db: Connection, params: JSONValue, only: String?) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        clauses.append("status = ?"); args.append(.text(f["status"]?.stringValue ?? "active"))
+        if let kind = f["kind"]?.stringValue { clauses.append("kind = ?"); args.append(.text(kind)) }
+        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        if let only { clauses.append("id = ?"); args.append(.text(only)) }
+        return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
+    }
+}
