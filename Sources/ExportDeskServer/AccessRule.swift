@@ -57,7 +57,7 @@ public struct MethodSet: Sendable {
 
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
     /// also offered to rpc.atomic.
-    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule,
+    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
                                 _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
         db.state.writeOperations[name] = body
         register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access)
@@ -70,6 +70,18 @@ public struct MethodSet: Sendable {
 extension RPCContext {
     /// The authenticated caller, or nil.
     public var principal: Principal? { session.identity as? Principal }
+
+    /// For a company token, its company: lists are restricted to it. Nil for everyone else.
+    var companyScope: String? { principal?.role == .company ? (principal?.companyID ?? "") : nil }
+    /// For an institution token, its institution. Nil for everyone else.
+    var institutionScope: String? { principal?.role == .institution ? (principal?.institutionID ?? "") : nil }
+
+    /// A record that belongs to another company or institution than the caller's token does not exist for
+    /// it: NOT_FOUND, never FORBIDDEN (SPEC §8).
+    func requireVisible(companyID: String? = nil, institutionID: String? = nil, entity: String, id: String) throws {
+        if let scope = companyScope, scope != companyID { throw RPCError.notFound(entity: entity, id: id) }
+        if let scope = institutionScope, scope != institutionID { throw RPCError.notFound(entity: entity, id: id) }
+    }
 }
 
 extension JSONObject {

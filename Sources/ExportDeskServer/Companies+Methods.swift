@@ -12,34 +12,33 @@ struct CompanyMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
-            registry.registerWrite(name, db: db, access: .staffOnly, body)
-        }
 
-        write("companies.create") { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
-        write("companies.update") { ctx, p in
+        registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
+        registry.registerWrite("companies.update", db: db) { ctx, p in
             try CompanyRepository.update(ctx, id: p["id"]?.stringValue ?? "", patch: p["patch"]?.objectValue ?? JSONObject(),
                                          expectedVersion: p["expectedVersion"]?.int64Value)
         }
-        write("companies.archive") { ctx, p in
+        registry.registerWrite("companies.archive", db: db) { ctx, p in
             try CompanyRepository.archive(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
         }
-        write("companies.restore") { ctx, p in
+        registry.registerWrite("companies.restore", db: db) { ctx, p in
             try CompanyRepository.restore(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
         }
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
         registry.register(RPCMethod(name: "companies.get", handler: .sync { ctx, p in
-            let id = try Self.visibleID(p["id"]?.stringValue ?? "", to: ctx.principal)
+            let id = p["id"]?.stringValue ?? ""
+            try ctx.requireVisible(companyID: id, entity: "company", id: id)
             return try db.readNow { conn in try CompanyRepository.get(conn, id: id) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "companies.list", handler: .async { ctx, p in
             var query = try CompanyListQuery(params: p)
-            if ctx.principal?.role == .company { query.onlyID = ctx.principal?.companyID ?? "" }
+            query.onlyID = ctx.companyScope
             let q = query
             return try await db.read { conn in try CompanyRepository.list(conn, q) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "companies.history", handler: .async { ctx, p in
-            let id = try Self.visibleID(p["id"]?.stringValue ?? "", to: ctx.principal)
+            let id = p["id"]?.stringValue ?? ""
+            try ctx.requireVisible(companyID: id, entity: "company", id: id)
             let showActors = ctx.principal?.seesEverything ?? false
             return try await db.read { conn in
                 _ = try CompanyRepository.get(conn, id: id)  // NOT_FOUND for unknown ids and other kinds
@@ -53,11 +52,4 @@ struct CompanyMethods {
         }), access: Self.readers)
     }
 
-    /// A company token sees only its own company: any other id is NOT_FOUND, as if it did not exist.
-    static func visibleID(_ id: String, to principal: Principal?) throws -> String {
-        if let principal, principal.role == .company, principal.companyID != id {
-            throw RPCError.notFound(entity: "company", id: id)
-        }
-        return id
-    }
 }

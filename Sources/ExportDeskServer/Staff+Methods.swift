@@ -11,15 +11,12 @@ struct StaffMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        func write(_ name: String, _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
-            registry.registerWrite(name, db: db, access: .staffOnly, body)
-        }
-        write("staff.create") { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
-        write("staff.update") { ctx, p in
+        registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
+        registry.registerWrite("staff.update", db: db) { ctx, p in
             try StaffRepository.update(ctx, id: p["id"]?.stringValue ?? "", patch: p["patch"]?.objectValue ?? JSONObject(),
                                        expectedVersion: p["expectedVersion"]?.int64Value)
         }
-        write("staff.deactivate") { ctx, p in
+        registry.registerWrite("staff.deactivate", db: db) { ctx, p in
             try StaffRepository.deactivate(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
         }
         registry.register(RPCMethod(name: "staff.get", handler: .sync { _, p in
