@@ -37,23 +37,18 @@ public enum EventRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "event", id: id) }
-        _ = try Lifecycle.event.apply("update", to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        var fields = JSONObject()
-        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
-        try checkDates(patched, path: "/patch")
-        if let capacity = patched["capacity"]?.int64Value {
-            let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
-            if capacity < taken {
-                throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "capacity \(capacity) is below the \(taken) approved participations",
-                               data: ["rule": "CAPACITY_BELOW_TAKEN", "capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
+            _ = try Lifecycle.event.apply("update", to: current["status"]?.stringValue ?? "")
+        }, validate: { patched in
+            try checkDates(patched, path: "/patch")
+            if let capacity = patched["capacity"]?.int64Value {
+                let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
+                if capacity < taken {
+                    throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "capacity \(capacity) is below the \(taken) approved participations",
+                                   data: ["rule": "CAPACITY_BELOW_TAKEN", "capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+                }
             }
-        }
-        for key in mutableFields { record[key] = patched[key] }
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+        }))
     }
 
     /// open, close, complete, cancel. Cancelling cancels the event's live participations in the same transaction.

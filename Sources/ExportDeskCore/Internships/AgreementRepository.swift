@@ -51,17 +51,9 @@ public enum AgreementRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
-        if record["termination"] != nil {
-            throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: [])
-        }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        var fields = JSONObject()
-        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
-        try checkDates(patched, path: "/patch")
-        for key in mutableFields { record[key] = patched[key] }
-        try records.save(ctx, rowid: rowid, &record)
+        let record = try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
+            if current["termination"] != nil { throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: []) }
+        }, validate: { patched in try checkDates(patched, path: "/patch") })
         return .object(withStatus(record, today: String(ctx.now.prefix(10))))
     }
 

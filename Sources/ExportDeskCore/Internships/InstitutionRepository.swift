@@ -30,15 +30,9 @@ public enum InstitutionRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "institution", id: id) }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        var fields = JSONObject()
-        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
-        try checkINN(patched, path: "/patch")
-        for key in mutableFields { record[key] = patched[key] }
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion) { patched in
+            try checkINN(patched, path: "/patch")
+        })
     }
 
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {

@@ -62,6 +62,23 @@ public struct RecordTable: Sendable {
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
     }
 
+    /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state),
+    /// then `expectedVersion`, an RFC 7386 merge patch of `mutableFields`, `validate` on the patched fields,
+    /// and save.
+    public func update(_ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
+                       before: (JSONObject) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void = { _ in }) throws -> JSONObject {
+        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        try before(record)
+        try Self.check(record, expectedVersion: expectedVersion)
+        var fields = JSONObject()
+        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
+        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        try validate(patched)
+        for key in mutableFields { record[key] = patched[key] }
+        try save(ctx, rowid: rowid, &record)
+        return record
+    }
+
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
     /// `nextCursor` and optional `total` every list has (SPEC §4). `params` carries sort/limit/cursor/includeTotal;
     /// the sort param is `sortName` or `-sortName`.

@@ -20,15 +20,9 @@ public enum StaffRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        var fields = JSONObject()
-        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
-        for key in mutableFields { record[key] = patched[key] }
-        try checkUniqueEmail(ctx.db, record["email"]?.stringValue, except: id)
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion) { patched in
+            try checkUniqueEmail(ctx.db, patched["email"]?.stringValue, except: id)
+        })
     }
 
     /// A deactivated staff member keeps their history but can no longer be given requests.

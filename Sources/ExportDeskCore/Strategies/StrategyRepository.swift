@@ -49,17 +49,12 @@ public enum StrategyRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
-        _ = try lifecycle.apply("update", to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        var fields = JSONObject()
-        for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
-        try check(patched, path: "/patch")
-        if let curator = patched["curatorId"]?.stringValue { _ = try StaffRepository.records.get(ctx.db, id: curator) }
-        for key in mutableFields { record[key] = patched[key] }
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
+            _ = try lifecycle.apply("update", to: current["status"]?.stringValue ?? "")
+        }, validate: { patched in
+            try check(patched, path: "/patch")
+            if let curator = patched["curatorId"]?.stringValue { _ = try StaffRepository.records.get(ctx.db, id: curator) }
+        }))
     }
 
     /// approve (remembering the company's current markets, for `new_markets`), complete, archive.
