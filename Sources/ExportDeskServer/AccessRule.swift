@@ -13,6 +13,8 @@ public enum AccessRule: Sendable, Equatable {
 
     public static let staffOnly = AccessRule.roles([.admin, .staff])
     public static let adminOnly = AccessRule.roles([.admin])
+    /// The programme's people, and a company token (which then sees only its own records).
+    public static let programmeAndCompany = AccessRule.roles([.admin, .staff, .viewer, .company])
 
     /// The roles for `rpc.discover`'s `x-roles`.
     var discoveryNames: [String] {
@@ -89,4 +91,9 @@ extension JSONObject {
     var recordID: String { self["id"]?.stringValue ?? "" }
     /// The optional `expectedVersion` param.
     var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
+}
+
+extension JSONValue {
+    /// The `id` param, for handlers that receive the params as a value.
+    var recordID: String { objectValue?.recordID ?? "" }
 }

@@ -8,25 +8,25 @@ struct CompanyMethods {
     let db: Persistence
 
     /// Who may read companies: the programme's people, and a company its own profile.
-    static let readers = AccessRule.roles([.admin, .staff, .viewer, .company])
+    static let readers = AccessRule.programmeAndCompany
 
     func register(in registry: inout MethodSet) {
         let db = self.db
 
         registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
         registry.registerWrite("companies.update", db: db) { ctx, p in
-            try CompanyRepository.update(ctx, id: p["id"]?.stringValue ?? "", patch: p["patch"]?.objectValue ?? JSONObject(),
-                                         expectedVersion: p["expectedVersion"]?.int64Value)
+            try CompanyRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(),
+                                         expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("companies.archive", db: db) { ctx, p in
-            try CompanyRepository.archive(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
+            try CompanyRepository.archive(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("companies.restore", db: db) { ctx, p in
-            try CompanyRepository.restore(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
+            try CompanyRepository.restore(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
         registry.register(RPCMethod(name: "companies.get", handler: .sync { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             try ctx.requireVisible(companyID: id, entity: "company", id: id)
             return try db.readNow { conn in try CompanyRepository.get(conn, id: id) }
         }), access: Self.readers)
@@ -37,7 +37,7 @@ struct CompanyMethods {
             return try await db.read { conn in try CompanyRepository.list(conn, q) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "companies.history", handler: .async { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             try ctx.requireVisible(companyID: id, entity: "company", id: id)
             let showActors = ctx.principal?.seesEverything ?? false
             return try await db.read { conn in

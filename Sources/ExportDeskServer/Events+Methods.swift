@@ -8,7 +8,7 @@ struct EventMethods {
 
     /// Events are public programme information for every role; participations are a company's own business.
     static let eventReaders = AccessRule.anyRole
-    static let participationReaders = AccessRule.roles([.admin, .staff, .viewer, .company])
+    static let participationReaders = AccessRule.programmeAndCompany
 
     func register(in registry: inout MethodSet) {
         let db = self.db
@@ -21,7 +21,7 @@ struct EventMethods {
             registry.registerWrite("events.\(verb)", db: db) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.register(RPCMethod(name: "events.get", handler: .sync { _, p in
-            try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }
+            try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
         }), access: Self.eventReaders)
         registry.register(RPCMethod(name: "events.list", handler: .async { _, p in
             try await db.read { conn in try EventRepository.list(conn, params: p) }
@@ -43,8 +43,8 @@ struct EventMethods {
             try ParticipationRepository.transition(ctx, verb: "recordResults", id: p.recordID, expectedVersion: p.expectedVersion) { $0["results"] = p["results"] }
         }
         registry.register(RPCMethod(name: "participations.get", handler: .sync { ctx, p in
-            let record = try db.readNow { conn in .object(try ParticipationRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "participation", id: p["id"]?.stringValue ?? "")
+            let record = try db.readNow { conn in .object(try ParticipationRepository.records.get(conn, id: p.recordID)) }
+            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "participation", id: p.recordID)
             return record
         }), access: Self.participationReaders)
         registry.register(RPCMethod(name: "participations.list", handler: .async { ctx, p in

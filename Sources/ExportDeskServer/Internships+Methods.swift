@@ -21,7 +21,7 @@ struct InternshipMethods {
             registry.registerWrite("institutions.\(verb)", db: db) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.register(RPCMethod(name: "institutions.get", handler: .sync { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             try ctx.requireVisible(institutionID: id, entity: "institution", id: id)
             return try db.readNow { conn in .object(try InstitutionRepository.records.get(conn, id: id)) }
         }), access: Self.readers)
@@ -39,7 +39,7 @@ struct InternshipMethods {
                                               effectiveOn: p["effectiveOn"]?.stringValue ?? "", expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "agreements.get", handler: .sync { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             let record = try db.readNow { conn in .object(try AgreementRepository.get(conn, id: id, today: today())) }
             try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "agreement", id: id)
             return record

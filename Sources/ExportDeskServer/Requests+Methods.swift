@@ -7,7 +7,7 @@ struct RequestMethods {
     let db: Persistence
 
     /// Programme people read all requests; a company token reads its own company's.
-    static let readers = AccessRule.roles([.admin, .staff, .viewer, .company])
+    static let readers = AccessRule.programmeAndCompany
 
     func register(in registry: inout MethodSet) {
         let db = self.db
@@ -32,8 +32,8 @@ struct RequestMethods {
                                           expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "requests.get", handler: .sync { ctx, p in
-            let record = try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }.objectValue ?? JSONObject()
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "request", id: p["id"]?.stringValue ?? "")
+            let record = try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p.recordID)) }.objectValue ?? JSONObject()
+            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "request", id: p.recordID)
             return .object(record)
         }), access: Self.readers)
         registry.register(RPCMethod(name: "requests.list", handler: .async { ctx, p in

@@ -13,14 +13,14 @@ struct StaffMethods {
         let db = self.db
         registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
         registry.registerWrite("staff.update", db: db) { ctx, p in
-            try StaffRepository.update(ctx, id: p["id"]?.stringValue ?? "", patch: p["patch"]?.objectValue ?? JSONObject(),
-                                       expectedVersion: p["expectedVersion"]?.int64Value)
+            try StaffRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(),
+                                       expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("staff.deactivate", db: db) { ctx, p in
-            try StaffRepository.deactivate(ctx, id: p["id"]?.stringValue ?? "", expectedVersion: p["expectedVersion"]?.int64Value)
+            try StaffRepository.deactivate(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "staff.get", handler: .sync { _, p in
-            try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p["id"]?.stringValue ?? "")) }
+            try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "staff.list", handler: .async { _, p in
             try await db.read { conn in try StaffRepository.list(conn, params: p) }

@@ -6,7 +6,7 @@ import JSONRPC
 struct StrategyMethods {
     let db: Persistence
 
-    static let readers = AccessRule.roles([.admin, .staff, .viewer, .company])
+    static let readers = AccessRule.programmeAndCompany
 
     func register(in registry: inout MethodSet) {
         let db = self.db
@@ -23,13 +23,13 @@ struct StrategyMethods {
                                                 value: p["value"] ?? .null, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "strategies.get", handler: .sync { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             let record = try db.readNow { conn in .object(try StrategyRepository.records.get(conn, id: id)) }
             try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
             return record
         }), access: Self.readers)
         registry.register(RPCMethod(name: "strategies.progress", handler: .async { ctx, p in
-            let id = p["id"]?.stringValue ?? ""
+            let id = p.recordID
             return try await db.read { conn in
                 let record = try StrategyRepository.records.get(conn, id: id)
                 try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
