@@ -38,7 +38,7 @@ struct AtomicMethods {
             return try await db.write(ctx, params) { outer, _ in
                 var results: [JSONValue] = []
                 for (i, (method, body, inner)) in run.enumerated() {
-                    let stepContext = WriteContext(db: outer.db, actor: outer.actor, action: method, nowMillis: outer.nowMillis)
+                    let stepContext = outer.acting(as: method)
                     do {
                         results.append(try body(stepContext, inner))
                     } catch let error as RPCError {

@@ -23,12 +23,25 @@ struct ChangeMethods {
                     guard case .object(var o) = item else { return item }
                     if !(principal?.seesEverything ?? false) { o["actor"] = nil }
                     if includeRecords, let record = try Self.record(entity: o["entity"]?.stringValue ?? "", id: o["id"]?.stringValue ?? "", conn) {
-                        o["record"] = record
+                        // A host company knows a student only by name, specialty and institution (SPEC §8).
+                        o["record"] = principal?.role == .company && o["entity"] == "student"
+                            ? .object(StudentRepository.reducedForCompany(record.objectValue ?? [:])) : record
                     }
                     return .object(o)
                 }
                 return ["items": .array(shown), "nextCursor": .string(String(next))]
             }
+        }), access: .anyRole)
+
+        registry.register(RPCMethod(name: "changes.subscribe", handler: .sync { ctx, p in
+            guard let store = db.state.store else { throw RPCError.storageUnavailable("no database is open") }
+            let entities = p["entities"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }
+            let (id, since) = try db.state.changeHub.subscribe(session: ctx.session, entities: entities, store: store)
+            return ["subscriptionId": .string(id), "since": .string(String(since))]
+        }), access: .anyRole)
+        registry.register(RPCMethod(name: "changes.unsubscribe", handler: .sync { ctx, p in
+            let id = p["subscriptionId"]?.stringValue ?? ""
+            return ["subscriptionId": .string(id), "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: id, session: ctx.session))]
         }), access: .anyRole)
     }
 
@@ -45,6 +58,9 @@ struct ChangeMethods {
             case "event": return true
             case "institution": return id == own
             case "agreement": return (try AgreementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
+            case "student": return (try StudentRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
+            case "placement": return (try PlacementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
+            case "offer": return (try OfferRepository.records.load(db, id: id))?.record["status"] == "open"
             default: return false
             }
         case .company:
@@ -55,6 +71,9 @@ struct ChangeMethods {
             case "request": return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
             case "participation": return (try ParticipationRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
             case "strategy": return (try StrategyRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "offer": return (try OfferRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "placement": return (try PlacementRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "student": return try StudentRepository.isPlaced(db, studentID: id, atCompany: own)
             default: return false
             }
         }
@@ -70,6 +89,12 @@ struct ChangeMethods {
         case "participation": return try ParticipationRepository.records.load(db, id: id).map { .object($0.record) }
         case "strategy": return try StrategyRepository.records.load(db, id: id).map { .object($0.record) }
         case "institution": return try InstitutionRepository.records.load(db, id: id).map { .object($0.record) }
+        case "offer": return try OfferRepository.records.load(db, id: id).map { .object($0.record) }
+        case "student": return try StudentRepository.records.load(db, id: id).map { .object($0.record) }
+        case "placement": return try PlacementRepository.records.load(db, id: id).map { .object($0.record) }
+        case "offer": return try OfferRepository.records.load(db, id: id).map { .object($0.record) }
+        case "student": return try StudentRepository.records.load(db, id: id).map { .object($0.record) }
+        case "placement": return try PlacementRepository.records.load(db, id: id).map { .object($0.record) }
         case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))) }
         default: return nil
         }

@@ -19,6 +19,7 @@ public enum MethodTable {
         EventMethods(db: db).register(in: &methods)
         StrategyMethods(db: db).register(in: &methods)
         InternshipMethods(db: db).register(in: &methods)
+        PlacementMethods(db: db, catalog: .embedded).register(in: &methods)
         ReportMethods(db: db).register(in: &methods)
         ChangeMethods(db: db).register(in: &methods)
         BackupMethods(state: state).register(in: &methods)

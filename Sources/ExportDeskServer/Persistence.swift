@@ -40,16 +40,19 @@ struct Persistence: Sendable {
         fields["idempotencyKey"] = nil
         let actor = context.session.actor
         let action = context.method
+        let principal = context.principal.flatMap { $0.seesEverything ? nil : $0 }
         let cleaned = JSONValue.object(fields)
         let input = fields
         do {
-            return try await store.write { db in
-                let ctx = WriteContext(db: db, actor: actor, action: action)
+            let result = try await store.write { db in
+                let ctx = WriteContext(db: db, actor: actor, action: action, principal: principal)
                 if let key, let earlier = try Idempotency.lookup(ctx, key: key, params: cleaned) { return earlier }
                 let result = try body(ctx, input)
                 if let key { try Idempotency.remember(ctx, key: key, params: cleaned, response: result) }
                 return result
             }
+            state.changeHub.poke()
+            return result
         } catch {
             throw Self.map(error)
         }
@@ -60,7 +63,9 @@ struct Persistence: Sendable {
         let actor = context.session.actor
         let action = context.method
         do {
-            return try await store.write { db in try body(WriteContext(db: db, actor: actor, action: action)) }
+            let result = try await store.write { db in try body(WriteContext(db: db, actor: actor, action: action)) }
+            state.changeHub.poke()
+            return result
         } catch {
             throw Self.map(error)
         }

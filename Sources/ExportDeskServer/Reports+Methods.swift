@@ -2,7 +2,8 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 
-/// reports.summary and reports.events (SPEC §9).
+/// reports.summary, reports.events and reports.internships (SPEC §9). A partner's reports.internships counts
+/// only its own data.
 struct ReportMethods {
     let db: Persistence
 
@@ -14,6 +15,11 @@ struct ReportMethods {
         registry.register(RPCMethod(name: "reports.summary", handler: .async { _, p in
             try await db.read { conn in try Reports.summary(conn, params: p) }
         }), access: Self.readers)
+        registry.register(RPCMethod(name: "reports.internships", handler: .async { ctx, p in
+            let scope = Reports.InternshipScope(institutionID: ctx.institutionScope, companyID: ctx.companyScope,
+                                                today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))
+            return try await db.read { conn in try Reports.internships(conn, params: p, scope: scope) }
+        }), access: PlacementMethods.everyone)
         registry.register(RPCMethod(name: "reports.events", handler: .async { _, p in
             try await db.read { conn in try Reports.events(conn, params: p) }
         }), access: Self.readers)

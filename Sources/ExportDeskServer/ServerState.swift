@@ -22,4 +22,10 @@ final class ServerState: @unchecked Sendable {
     var writeOperations: [String: @Sendable (WriteContext, JSONObject) throws -> JSONValue] = [:]
     /// The OpenRPC document of `rpc.discover`.
     var discovery: JSONValue = .null
+    /// Live change-feed subscriptions, told after every committed write.
+    private(set) var changeHub: ChangeHub!
+
+    init() {
+        changeHub = ChangeHub(state: self)
+    }
 }

@@ -100,14 +100,24 @@ public final class RPCSession: @unchecked Sendable {
     /// Requests of this session that are still running.
     public var runningCount: Int { running.withLock { $0.count } }
 
-    /// Cancels every running request; called when the connection is gone.
+    /// Cancels every running request and runs the close handlers; called when the connection is gone.
     public func close() {
         let tasks = running.withLock { state -> [Task<[UInt8]?, Never>] in
             state.closed = true
             return Array(state.tasks.values)
         }
         for t in tasks { t.cancel() }
+        for handler in closeHandlers.withLock({ h -> [@Sendable () -> Void] in defer { h = [] }; return h }) { handler() }
     }
+
+    /// Runs `handler` once when the connection is gone (at once if it already is), e.g. to end subscriptions.
+    public func onClose(_ handler: @escaping @Sendable () -> Void) {
+        let closed = running.withLock { $0.closed }
+        if closed { handler(); return }
+        closeHandlers.withLock { $0.append(handler) }
+        if running.withLock({ $0.closed }) { for h in closeHandlers.withLock({ h -> [@Sendable () -> Void] in defer { h = [] }; return h }) { h() } }
+    }
+    private let closeHandlers = Mutex<[@Sendable () -> Void]>([])
 
     /// Blocks the calling (non-cooperative) thread until no request of this session is running.
     public func waitUntilIdle(timeout: Double) {

@@ -63,6 +63,8 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         if failed { loop.requestClose(self) }
     }
 
+    var queuedBytes: Int { state.withLock { $0.pendingCount } }
+
     func close() {
         state.withLock { $0.closeRequested = true }
         loop.requestClose(self)

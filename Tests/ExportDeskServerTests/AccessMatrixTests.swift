@@ -40,7 +40,22 @@ struct AccessMatrixTests {
         "institutions.get": [.admin, .staff, .viewer, .institution], "institutions.list": [.admin, .staff, .viewer, .institution],
         "agreements.create": S, "agreements.update": S, "agreements.terminate": S,
         "agreements.get": [.admin, .staff, .viewer, .institution], "agreements.list": [.admin, .staff, .viewer, .institution],
+        // The host company manages its offers and confirms, starts, completes and terminates placements at them;
+        // the institution registers its students and proposes placements; either side may cancel.
+        "offers.create": host, "offers.update": host, "offers.open": host, "offers.close": host,
+        "offers.get": everyone, "offers.list": everyone,
+        "students.create": institution, "students.update": institution, "students.upsert": institution,
+        "students.get": everyone, "students.list": everyone,
+        "placements.propose": institution, "placements.update": institution, "placements.upsert": institution,
+        "placements.confirm": host, "placements.start": host, "placements.complete": host, "placements.terminate": host,
+        "placements.cancel": [.admin, .staff, .institution, .company],
+        "placements.get": everyone, "placements.list": everyone,
+        "sync.push": institution,
+        "changes.subscribe": everyone, "changes.unsubscribe": everyone,
+        "reports.internships": everyone,
     ]
+    static let host: Set<Role> = [.admin, .staff, .company]
+    static let institution: Set<Role> = [.admin, .staff, .institution]
 
     @Test func everyMethodHasTheDeclaredRule() {
         let rules = MethodTable.productAccessRules

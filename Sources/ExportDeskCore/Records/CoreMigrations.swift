@@ -106,5 +106,34 @@ public enum CoreMigrations {
             CREATE INDEX agreements_by_institution ON agreements(institution_id, valid_from);
             CREATE INDEX agreements_by_start ON agreements(valid_from, id);
             """),
+        Migration(version: 8, sql: """
+            CREATE TABLE offers(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, company_id TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,
+                text_key TEXT NOT NULL, specialties_key TEXT NOT NULL, ext_system TEXT, ext_id TEXT);
+            CREATE INDEX offers_by_start ON offers(starts_on, id);
+            CREATE INDEX offers_by_company ON offers(company_id, starts_on);
+            CREATE UNIQUE INDEX offers_external_ref ON offers(ext_system, ext_id) WHERE ext_system IS NOT NULL;
+            CREATE TABLE students(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                institution_id TEXT NOT NULL, specialty TEXT NOT NULL, course INTEGER NOT NULL, name_key TEXT NOT NULL,
+                text_key TEXT NOT NULL, ext_system TEXT, ext_id TEXT);
+            CREATE INDEX students_by_name ON students(name_key, id);
+            CREATE INDEX students_by_institution ON students(institution_id, name_key);
+            CREATE UNIQUE INDEX students_external_ref ON students(ext_system, ext_id) WHERE ext_system IS NOT NULL;
+            CREATE TABLE placements(
+                rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL,
+                created_at TEXT NOT NULL, updated_at TEXT NOT NULL, data TEXT NOT NULL,
+                status TEXT NOT NULL, student_id TEXT NOT NULL, offer_id TEXT NOT NULL, company_id TEXT NOT NULL,
+                institution_id TEXT NOT NULL, starts_on TEXT NOT NULL, ends_on TEXT NOT NULL, ext_system TEXT, ext_id TEXT);
+            CREATE INDEX placements_by_student ON placements(student_id, starts_on);
+            CREATE INDEX placements_by_offer ON placements(offer_id, status);
+            CREATE INDEX placements_by_institution ON placements(institution_id, starts_on);
+            CREATE INDEX placements_by_company ON placements(company_id, starts_on);
+            CREATE INDEX placements_by_start ON placements(starts_on, id);
+            CREATE UNIQUE INDEX placements_external_ref ON placements(ext_system, ext_id) WHERE ext_system IS NOT NULL;
+            """),
     ]
 }

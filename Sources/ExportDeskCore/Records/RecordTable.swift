@@ -12,11 +12,12 @@ public struct RecordTable: Sendable {
     /// Indexed columns besides id/version/created_at/updated_at/data, each computed from the record.
     public let columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)]
 
-    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)]) {
+    /// `synced` tables also carry `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
+    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)], synced: Bool = false) {
         self.table = table
         self.entity = entity
         self.prefix = prefix
-        self.columns = columns
+        self.columns = synced ? columns + Self.externalRefColumns : columns
     }
 
     public func load(_ db: Connection, id: String) throws -> (rowid: Int64, record: JSONObject)? {

@@ -1,3 +1,4 @@
+import JSON
 import JSONRPC
 import SQLiteStore
 
@@ -9,12 +10,40 @@ public struct WriteContext {
     public let action: String
     public let now: String
     public let nowMillis: Int64
+    /// Who asks, when a write must respect a company or institution token's scope; nil in the server's own
+    /// writes (demo, import) and for callers that see everything.
+    public let principal: Principal?
 
-    public init(db: Connection, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis) {
+    public init(db: Connection, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis, principal: Principal? = nil) {
         self.db = db
         self.actor = actor
         self.action = action
+        self.principal = principal
         self.nowMillis = nowMillis
         self.now = WallClock.rfc3339(nowMillis)
     }
+}
+
+extension WriteContext {
+    /// The day of `now`, for rules on dates.
+    public var today: String { String(now.prefix(10)) }
+
+    /// A record bound to another institution or company than the caller's token is NOT_FOUND to it (SPEC §8).
+    public func requireScope(institutionID: String? = nil, companyID: String? = nil, entity: String, id: String) throws {
+        guard let principal else { return }
+        if principal.role == .institution, principal.institutionID != institutionID { throw RPCError.notFound(entity: entity, id: id) }
+        if principal.role == .company, principal.companyID != companyID { throw RPCError.notFound(entity: entity, id: id) }
+    }
+
+    /// The same context for another method (a step of rpc.atomic or sync.push).
+    public func acting(as action: String) -> WriteContext {
+        WriteContext(db: db, actor: actor, action: action, nowMillis: nowMillis, principal: principal)
+    }
+}
+
+/// A RULE_VIOLATION (SPEC §2): the rule broken, a sentence, and what a partner system needs to fix it.
+public func ruleViolation(_ rule: String, _ message: String, _ data: JSONObject = [:]) -> RPCError {
+    var all = data
+    all["rule"] = .string(rule)
+    return RPCError(code: 1006, reason: "RULE_VIOLATION", message: message, data: all)
 }

@@ -1,4 +1,5 @@
 import JSON
+import JSONRPC
 import SQLiteStore
 
 /// The centre's headline figures (SPEC §9), counted from the data for a period (dates inclusive).
@@ -39,7 +40,7 @@ public enum Reports {
         return .object(o)
     }
 
-    public static func summary(_ db: Connection, params: JSONValue) throws -> JSONValue {
+    public static func summary(_ db: Connection, params: JSONValue, today: String = String(WallClock.rfc3339(WallClock.nowMillis).prefix(10))) throws -> JSONValue {
         let p = Period(params)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
@@ -75,8 +76,54 @@ public enum Reports {
                          "inWork": .number(.int(n("new") + n("assigned") + n("in_progress")))],
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
-            // Filled in as the internship programme is built.
-            "internships": ["agreementsActive": 0, "hostCompanies": 0, "studentsPlaced": 0, "placementsByStatus": [:], "placementsBySpecialty": [:]],
+            "internships": try internshipHeadlines(db, params: params, scope: InternshipScope(today: today)),
+        ]
+    }
+
+    /// Whose internship data a report counts: everything, or one partner's own (SPEC §11).
+    public struct InternshipScope: Sendable {
+        public var institutionID: String?
+        public var companyID: String?
+        public var today: String
+        public init(institutionID: String? = nil, companyID: String? = nil, today: String) {
+            self.institutionID = institutionID
+            self.companyID = companyID
+            self.today = today
+        }
+
+        /// SQL conditions on placements (p.) for the scope.
+        func placementClauses(_ args: inout [SQLValue]) -> String {
+            var sql = ""
+            if let institutionID { sql += " AND p.institution_id = ?"; args.append(.text(institutionID)) }
+            if let companyID { sql += " AND p.company_id = ?"; args.append(.text(companyID)) }
+            return sql
+        }
+    }
+
+    /// Statuses of a placement that actually hosted (or hosts) the student.
+    static let placedStatuses = "('confirmed', 'active', 'completed', 'terminated')"
+
+    /// The internship figures of the summary. Placements belong to the period they start in. Agreements are
+    /// counted when in force on at least one day of the period; an open end of the period is today for them,
+    /// so without a period it is the agreements active today.
+    static func internshipHeadlines(_ db: Connection, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+        let p = Period(params)
+        var args: [SQLValue] = [.text(p.from), .text(p.to)]
+        let scopeSQL = scope.placementClauses(&args)
+        let inPeriod = "FROM placements p WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
+        let placed = inPeriod + " AND p.status IN \(placedStatuses)"
+        var agreementArgs: [SQLValue] = [.text(params["to"]?.stringValue ?? scope.today), .text(params["from"]?.stringValue ?? scope.today)]
+        var agreementScope = ""
+        if let institution = scope.institutionID { agreementScope = " AND a.institution_id = ?"; agreementArgs.append(.text(institution)) }
+        if scope.companyID != nil { agreementScope += " AND 0" }
+        let agreements = "FROM agreements a JOIN institutions i ON i.id = a.institution_id WHERE a.valid_from <= ? AND a.ends_on >= ?" + agreementScope
+        return [
+            "agreementsActive": .number(.int(try db.scalar("SELECT count(*) \(agreements)", agreementArgs) ?? 0)),
+            "agreementsByInstitutionKind": try counts(db, "SELECT i.kind, count(*) \(agreements) GROUP BY i.kind", agreementArgs),
+            "hostCompanies": .number(.int(try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0)),
+            "studentsPlaced": .number(.int(try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0)),
+            "placementsByStatus": try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args),
+            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
         ]
     }
 
@@ -107,5 +154,53 @@ public enum Reports {
             items.append(.object(item))
         }
         return ["period": ["from": .string(p.from), "to": .string(p.to)], "items": .array(items)]
+    }
+
+    /// reports.internships: the summary's internship figures, then per institution and per host company
+    /// placements by status and students placed, and what completed placements produced.
+    public static func internships(_ db: Connection, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+        let p = Period(params)
+        var args: [SQLValue] = [.text(p.from), .text(p.to)]
+        let scopeSQL = scope.placementClauses(&args)
+        let inPeriod = "WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
+        func grouped(_ idKey: String, _ keyColumn: String, _ join: String, _ nameSQL: String, _ extra: String) throws -> JSONValue {
+            var rows: [String: JSONObject] = [:], order: [String] = []
+            try db.query("SELECT \(keyColumn), \(nameSQL)\(extra), p.status, count(*) FROM placements p \(join) \(inPeriod) GROUP BY \(keyColumn), p.status ORDER BY 2, 1", args) { s in
+                let key = s.text(0) ?? ""
+                if rows[key] == nil { order.append(key); rows[key] = [idKey: .string(key), "name": .string(s.text(1) ?? ""), "placementsByStatus": [:]] }
+                let offset: Int32 = extra.isEmpty ? 2 : 3
+                if !extra.isEmpty { rows[key]?["kind"] = .string(s.text(2) ?? "") }
+                var byStatus = rows[key]?["placementsByStatus"]?.objectValue ?? [:]
+                byStatus[s.text(offset) ?? ""] = .number(.int(s.int64(offset + 1)))
+                rows[key]?["placementsByStatus"] = .object(byStatus)
+            }
+            try db.query("SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY \(keyColumn)", args) { s in
+                rows[s.text(0) ?? ""]?["studentsPlaced"] = .number(.int(s.int64(1)))
+            }
+            return .array(order.map { key in
+                var row = rows[key] ?? [:]
+                if row["studentsPlaced"] == nil { row["studentsPlaced"] = 0 }
+                return .object(row)
+            })
+        }
+        let byInstitution = try grouped("institutionId", "p.institution_id", "JOIN institutions i ON i.id = p.institution_id", "json_extract(i.data, '$.name')", ", i.kind")
+        let byCompany = try grouped("companyId", "p.company_id", "JOIN companies c ON c.id = p.company_id", "json_extract(c.data, '$.name')", "")
+        var completed: Int64 = 0, hours: Int64 = 0, grades: Int64 = 0
+        try db.query("SELECT json_extract(p.data, '$.completion.hours'), json_extract(p.data, '$.completion.grade') FROM placements p \(inPeriod) AND p.status = 'completed'", args) { s in
+            completed += 1
+            hours += s.int64(0)
+            grades += s.int64(1)
+        }
+        var completion: JSONObject = ["placements": .number(.int(completed)), "hours": .number(.int(hours))]
+        if completed > 0 {
+            completion["averageGrade"] = .number(JSONNumber((Double(grades * 100 / completed)) / 100))
+        }
+        return [
+            "period": ["from": .string(p.from), "to": .string(p.to)],
+            "summary": try internshipHeadlines(db, params: params, scope: scope),
+            "byInstitution": byInstitution,
+            "byCompany": byCompany,
+            "completion": .object(completion),
+        ]
     }
 }

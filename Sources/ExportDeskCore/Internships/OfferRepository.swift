@@ -1,0 +1,88 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// A host company's internship places (SPEC §6): draft → open ⇄ closed. Slots are taken by confirmed and
+/// active placements; the offer's period bounds its placements'.
+public enum OfferRepository {
+    public static let records = RecordTable(table: "offers", entity: "offer", prefix: "of", columns: [
+        ("status", { .text($0["status"]?.stringValue ?? "draft") }),
+        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
+        ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
+        ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
+        ("text_key", { r in .text(RequestRepository.searchWords([r["title"]?.stringValue, r["description"]?.stringValue, r["location"]?.stringValue]
+                                                                + (r["specialties"]?.arrayValue ?? []).map(\.stringValue))) }),
+        ("specialties_key", { .text("|" + (($0["specialties"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
+    ], synced: true)
+    public static let lifecycle = Lifecycle(entity: "offer", verbs: ["open", "close"], transitions: [
+        "open": ["draft": "open", "closed": "open"], "close": ["open": "closed"],
+    ])
+    static let mutableFields: Set<String> = ["title", "specialties", "description", "location", "startsOn", "endsOn", "slots", "mentor", "externalRef"]
+
+    static func checkDates(_ r: JSONObject, path: String) throws {
+        if (r["endsOn"]?.stringValue ?? "") < (r["startsOn"]?.stringValue ?? "") {
+            throw RPCError.invalidParams(path: path + "/endsOn", keyword: "consistency", "must not be before startsOn")
+        }
+    }
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        let companyID = fields["companyId"]?.stringValue ?? ctx.principal?.companyID ?? ""
+        try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
+        _ = try CompanyRepository.get(ctx.db, id: companyID)
+        var record: JSONObject = ["companyId": .string(companyID)]
+        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        try checkDates(record, path: "")
+        try records.checkExternalRef(ctx.db, record)
+        record["status"] = "draft"
+        return .object(try records.insert(ctx, record))
+    }
+
+    /// Slots cannot drop below the confirmed and active placements, and the period must still hold every
+    /// live placement.
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
+        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
+            try ctx.requireScope(companyID: current["companyId"]?.stringValue, entity: "offer", id: id)
+        }, validate: { patched in
+            try checkDates(patched, path: "/patch")
+            var withID = patched
+            withID["id"] = .string(id)
+            try records.checkExternalRef(ctx.db, withID)
+            let slots = patched["slots"]?.int64Value ?? 0
+            let taken = try PlacementRepository.taken(ctx.db, offerID: id)
+            if slots < taken {
+                throw ruleViolation("CAPACITY_BELOW_TAKEN", "slots \(slots) is below the \(taken) confirmed and active placements",
+                                    ["capacity": .number(.int(slots)), "taken": .number(.int(taken))])
+            }
+            let start = patched["startsOn"]?.stringValue ?? "", end = patched["endsOn"]?.stringValue ?? ""
+            try ctx.db.query("SELECT id, starts_on, ends_on FROM placements WHERE offer_id = ? AND status IN ('proposed', 'confirmed', 'active') AND (starts_on < ? OR ends_on > ?) LIMIT 1",
+                             [.text(id), .text(start), .text(end)]) { s in
+                throw ruleViolation("PERIOD_OUTSIDE_OFFER", "placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) would lie outside the offer's period \(start)..\(end)",
+                                    ["placementId": .string(s.text(0) ?? ""), "offerStartsOn": .string(start), "offerEndsOn": .string(end)])
+            }
+        }))
+    }
+
+    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
+        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "offer", id: id) }
+        try ctx.requireScope(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
+        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
+        try RecordTable.check(record, expectedVersion: expectedVersion)
+        record["status"] = .string(next)
+        try records.save(ctx, rowid: rowid, &record)
+        return .object(record)
+    }
+
+    /// Filters companyId, status, specialty, q; `onlyCompany` for a company token, `onlyOpen` for an
+    /// institution token (which sees open offers only).
+    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String?, onlyOpen: Bool) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        if let company = f["companyId"]?.stringValue { clauses.append("company_id = ?"); args.append(.text(company)) }
+        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
+        if let status = f["status"]?.stringValue { clauses.append("status = ?"); args.append(.text(status)) }
+        if onlyOpen { clauses.append("status = 'open'") }
+        if let specialty = f["specialty"]?.stringValue { clauses.append("instr(specialties_key, ?) > 0"); args.append(.text("|" + specialty + "|")) }
+        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
+    }
+}

@@ -1,0 +1,73 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// Students of partner institutions (SPEC §6). birthDate, email and phone are personal data (SPEC §8): they
+/// are stored and returned to the programme and the student's institution, never logged, and a host company
+/// sees only `reducedForCompany`.
+public enum StudentRepository {
+    public static let records = RecordTable(table: "students", entity: "student", prefix: "su", columns: [
+        ("institution_id", { .text($0["institutionId"]?.stringValue ?? "") }),
+        ("specialty", { .text($0["specialty"]?.stringValue ?? "") }),
+        ("course", { .integer($0["course"]?.int64Value ?? 0) }),
+        ("name_key", { .text(($0["fullName"]?.stringValue ?? "").lowercased()) }),
+        ("text_key", { .text(RequestRepository.searchWords([$0["fullName"]?.stringValue, $0["specialty"]?.stringValue])) }),
+    ], synced: true)
+    public static let mutableFields: Set<String> = ["fullName", "birthDate", "specialty", "course", "email", "phone", "externalRef"]
+
+    /// What a host company may know of a student placed or proposed at its offers.
+    public static func reducedForCompany(_ r: JSONObject) -> JSONObject {
+        var reduced = JSONObject()
+        for key in ["id", "fullName", "specialty", "institutionId"] { reduced[key] = r[key] }
+        return reduced
+    }
+
+    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
+        let institutionID = fields["institutionId"]?.stringValue ?? ctx.principal?.institutionID ?? ""
+        try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
+        let institution = try InstitutionRepository.records.get(ctx.db, id: institutionID)
+        if institution["status"] != "active" {
+            throw ruleViolation("INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students", ["institutionId": .string(institutionID)])
+        }
+        var record: JSONObject = ["institutionId": .string(institutionID)]
+        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        try records.checkExternalRef(ctx.db, record)
+        return try records.insert(ctx, record)
+    }
+
+    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
+        try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
+            try ctx.requireScope(institutionID: current["institutionId"]?.stringValue, entity: "student", id: id)
+        }, validate: { patched in
+            var withID = patched
+            withID["id"] = .string(id)
+            try records.checkExternalRef(ctx.db, withID)
+        })
+    }
+
+    public static let upsert = Upsert(table: records, mutableFields: mutableFields, immutable: ["institutionId"],
+                                      create: { ctx, fields in try create(ctx, fields: fields) },
+                                      update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
+
+    /// Filters institutionId, specialty, course, q. `onlyInstitution` for an institution token; `onlyCompany`
+    /// for a company token, which lists only students placed or proposed at its offers.
+    public static func list(_ db: Connection, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+        var clauses: [String] = [], args: [SQLValue] = []
+        let f = params["filter"]?.objectValue ?? JSONObject()
+        if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }
+        if let onlyInstitution { clauses.append("institution_id = ?"); args.append(.text(onlyInstitution)) }
+        if let onlyCompany { clauses.append("id IN (SELECT student_id FROM placements WHERE company_id = ?)"); args.append(.text(onlyCompany)) }
+        if let specialty = f["specialty"]?.stringValue { clauses.append("specialty = ?"); args.append(.text(specialty)) }
+        if let course = f["course"]?.int64Value { clauses.append("course = ?"); args.append(.integer(course)) }
+        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        let page = try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "fullName", params: params)
+        guard onlyCompany != nil, case .object(var o) = page else { return page }
+        o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(reducedForCompany($0.objectValue ?? [:])) })
+        return .object(o)
+    }
+
+    /// True when the company has a placement (any status) of this student at one of its offers.
+    public static func isPlaced(_ db: Connection, studentID: String, atCompany companyID: String) throws -> Bool {
+        try db.scalar("SELECT count(*) FROM placements WHERE student_id = ? AND company_id = ?", [.text(studentID), .text(companyID)]) ?? 0 > 0
+    }
+}

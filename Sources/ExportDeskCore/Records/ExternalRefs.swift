@@ -1,0 +1,78 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// Partner sync by `externalRef` (SPEC §4, §7), for tables that carry `ext_system`/`ext_id` columns.
+extension RecordTable {
+    /// The `ext_system` and `ext_id` columns every synced table declares.
+    public static let externalRefColumns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)] = [
+        ("ext_system", { ($0["externalRef"]?["system"]?.stringValue).sqlValue }),
+        ("ext_id", { ($0["externalRef"]?["id"]?.stringValue).sqlValue }),
+    ]
+
+    /// The record with this externalRef, if any.
+    public func load(_ db: Connection, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
+        guard let system = ref["system"]?.stringValue, let ext = ref["id"]?.stringValue else { return nil }
+        var found: (Int64, JSONObject)?
+        try db.query("SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(system), .text(ext)]) { s in
+            found = (s.int64(0), try s.withBytes(1) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
+        }
+        return found
+    }
+
+    /// DUPLICATE when another record of this table has the same externalRef.
+    public func checkExternalRef(_ db: Connection, _ record: JSONObject) throws {
+        guard let ref = record["externalRef"], let (_, other) = try load(db, externalRef: ref),
+              other["id"] != record["id"], let otherID = other["id"]?.stringValue else { return }
+        throw RPCError(code: 1003, reason: "DUPLICATE",
+                       message: "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)",
+                       data: ["field": "externalRef", "existingId": .string(otherID)])
+    }
+}
+
+/// What an upsert did (SPEC §7).
+public enum UpsertOutcome: String, Sendable { case created, updated, unchanged }
+
+/// The upsert of SPEC §7 and §11, written once for every synced entity: the record with `fields.externalRef`
+/// is created when absent; otherwise the mutable fields the upsert carries that differ are applied as one
+/// update (fields it leaves out are kept), or nothing happens and the outcome is `unchanged`. Fields that
+/// cannot change (`immutable`, e.g. a student's institution) must match.
+public struct Upsert: Sendable {
+    public let table: RecordTable
+    public let mutableFields: Set<String>
+    public let immutable: [String]
+    public let create: @Sendable (WriteContext, JSONObject) throws -> JSONObject
+    public let update: @Sendable (WriteContext, _ id: String, _ patch: JSONObject, _ expectedVersion: Int64?) throws -> JSONObject
+
+    public init(table: RecordTable, mutableFields: Set<String>, immutable: [String],
+                create: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONObject,
+                update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject) {
+        self.table = table
+        self.mutableFields = mutableFields
+        self.immutable = immutable
+        self.create = create
+        self.update = update
+    }
+
+    public func run(_ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?) throws -> (UpsertOutcome, JSONObject) {
+        guard let ref = fields["externalRef"], let (_, current) = try table.load(ctx.db, externalRef: ref) else {
+            if let expectedVersion {
+                throw RPCError(code: 1002, reason: "VERSION_CONFLICT", message: "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet",
+                               data: ["currentVersion": 0])
+            }
+            return (.created, try create(ctx, fields))
+        }
+        let id = current["id"]?.stringValue ?? ""
+        for key in immutable where fields[key] != nil && fields[key] != current[key] {
+            throw RPCError.invalidParams(path: "/\(key)", keyword: "const",
+                                         "cannot change on an existing \(table.entity) (\(id) has \(current[key].map { $0.serializedString() } ?? "none"))")
+        }
+        var patch = JSONObject()
+        for (key, value) in fields where mutableFields.contains(key) && current[key] != value { patch[key] = value }
+        if patch.isEmpty {
+            try RecordTable.check(current, expectedVersion: expectedVersion)
+            return (.unchanged, current)
+        }
+        return (.updated, try update(ctx, id, patch, expectedVersion))
+    }
+}
