@@ -28,6 +28,12 @@ struct BenchOptions {
 
       exportdesk-bench validate [ITERATIONS]
     measures params validation in-process (a companies.create-sized object, valid and with 5 errors).
+
+      exportdesk-bench sync --socket PATH [--items 1000] [--rounds 10]
+    times sync.push of ITEMS placements per call (fresh students each round, pushed untimed first).
+
+      exportdesk-bench feed --socket PATH [--changes 1000000] [--page 1000]
+    tops the change log up to CHANGES entries with pushed students, then pages through all of it.
     """
 
     init(arguments: [String]) throws {

@@ -19,6 +19,20 @@ if CommandLine.arguments.dropFirst().first == "validate" {
     }
 }
 
+if let mode = CommandLine.arguments.dropFirst().first, mode == "sync" || mode == "feed" {
+    do {
+        let o = try PartnerBenchmark.Options(Array(CommandLine.arguments.dropFirst(2)))
+        print(try (mode == "sync" ? PartnerBenchmark.sync(o) : PartnerBenchmark.feed(o)).serializedString(pretty: true))
+        exit(0)
+    } catch let error as BenchError {
+        FileHandle.standardError.write((error.message + "\n").data(using: .utf8)!)
+        exit(error.exitCode)
+    } catch {
+        FileHandle.standardError.write("exportdesk-bench \(mode): \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+}
+
 let options: BenchOptions
 do {
     options = try BenchOptions(arguments: Array(CommandLine.arguments.dropFirst()))

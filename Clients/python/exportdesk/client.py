@@ -179,6 +179,16 @@ class Client:
                 return
             yield item
 
+    def subscribe(self, entities: Optional[List[str]] = None, timeout: Optional[float] = None) -> "Subscription":
+        """changes.subscribe as an iterator of change entries ({seq, entity, id, op, action, version, at}).
+
+        Iteration ends when the connection closes, or after `timeout` seconds without a change. Use it as a
+        context manager (or call close()) to unsubscribe. While iterating, other notifications are skipped.
+        """
+        params: Dict[str, Any] = {} if entities is None else {"entities": list(entities)}
+        result = self.call("changes.subscribe", **params)
+        return Subscription(self, result["subscriptionId"], result["since"], timeout)
+
     # -- wire -----------------------------------------------------------------------------------
 
     def _send(self, message: Any) -> None:
@@ -252,3 +262,38 @@ class Client:
         if pending:
             pending.response = item
             pending.event.set()
+
+
+class Subscription:
+    """A live change-feed subscription (see Client.subscribe). `since` is the feed cursor it started after:
+    changes.list from there fills any gap, for example after a reconnect."""
+
+    def __init__(self, client: "Client", subscription_id: str, since: str, timeout: Optional[float]) -> None:
+        self.client = client
+        self.id = subscription_id
+        self.since = since
+        self.timeout = timeout
+        self.closed = False
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        for note in self.client.notifications(self.timeout):
+            if self.closed:
+                return
+            params = note.get("params") or {}
+            if note.get("method") == "changes.notify" and params.get("subscriptionId") == self.id:
+                yield params["change"]
+
+    def close(self) -> None:
+        """Ends the subscription (changes.unsubscribe); harmless when already closed."""
+        if not self.closed:
+            self.closed = True
+            try:
+                self.client.call("changes.unsubscribe", subscriptionId=self.id)
+            except errors.ExportDeskError:
+                pass
+
+    def __enter__(self) -> "Subscription":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()

@@ -43,6 +43,14 @@ class Changes:
         """Read the change feed. Changes after a cursor in seq order, only those the caller may see. Archivals appear as op deleted (tombstones). Poll with the returned nextCursor to stay in sync without missing or repeating a change."""
         return self._client.call('changes.list', _params(locals(), {'entities': 'entities', 'includeRecords': 'includeRecords', 'limit': 'limit', 'since': 'since'}))
 
+    def subscribe(self, *, entities: Optional[List[Any]] = None) -> Any:
+        """Subscribe to the change feed. On this connection the server then sends changes.notify {subscriptionId, change} for every change the caller may see, committed after the subscription, in seq order. A subscriber that lets 10,000 notifications wait unread is cut off: its connection is closed and the cut-off logged."""
+        return self._client.call('changes.subscribe', _params(locals(), {'entities': 'entities'}))
+
+    def unsubscribe(self, *, subscriptionId: str) -> Any:
+        """End a subscription"""
+        return self._client.call('changes.unsubscribe', _params(locals(), {'subscriptionId': 'subscriptionId'}))
+
 
 class Companies:
     """The companies.* methods."""
@@ -149,6 +157,37 @@ class Institutions:
         return self._client.call('institutions.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Offers:
+    """The offers.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def close(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Close an offer. open → closed: no new proposals; existing placements go on."""
+        return self._client.call('offers.close', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def create(self, *, endsOn: Any, slots: int, startsOn: Any, title: str, companyId: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, location: Optional[str] = None, mentor: Optional[Dict[str, Any]] = None, specialties: Optional[List[Any]] = None) -> Any:
+        """Create an internship offer. In draft until opened. A company token creates offers of its own company (companyId may be left out). endsOn not before startsOn."""
+        return self._client.call('offers.create', _params(locals(), {'endsOn': 'endsOn', 'slots': 'slots', 'startsOn': 'startsOn', 'title': 'title', 'companyId': 'companyId', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'location': 'location', 'mentor': 'mentor', 'specialties': 'specialties'}))
+
+    def get(self, *, id: str) -> Any:
+        """Get an offer"""
+        return self._client.call('offers.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List offers. By startsOn. An institution token sees open offers only; a company token its own."""
+        return self._client.call('offers.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def open(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Open an offer. draft or closed → open: institutions see it and may propose placements."""
+        return self._client.call('offers.open', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change an offer. A JSON Merge Patch. slots below the confirmed and active placements is RULE_VIOLATION CAPACITY_BELOW_TAKEN; a period that no longer holds a live placement is RULE_VIOLATION PERIOD_OUTSIDE_OFFER."""
+        return self._client.call('offers.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+
 class Participations:
     """The participations.* methods."""
 
@@ -192,6 +231,53 @@ class Participations:
         return self._client.call('participations.withdraw', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Placements:
+    """The placements.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def cancel(self, *, id: str, reason: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Cancel a placement. proposed or confirmed → cancelled, by either side, with a reason."""
+        return self._client.call('placements.cancel', _params(locals(), {'id': 'id', 'reason': 'reason', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def complete(self, *, grade: Any, hours: Any, id: str, competencies: Optional[Any] = None, expectedVersion: Optional[int] = None, feedback: Optional[Any] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Complete a placement. active → completed, with its results."""
+        return self._client.call('placements.complete', _params(locals(), {'grade': 'grade', 'hours': 'hours', 'id': 'id', 'competencies': 'competencies', 'expectedVersion': 'expectedVersion', 'feedback': 'feedback', 'idempotencyKey': 'idempotencyKey'}))
+
+    def confirm(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Confirm a placement. proposed → confirmed, by the host. CAPACITY_EXCEEDED (data.capacity, data.taken) when confirmed and active placements already fill the offer's slots; the agreement is checked again."""
+        return self._client.call('placements.confirm', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def get(self, *, id: str) -> Any:
+        """Get a placement"""
+        return self._client.call('placements.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List placements. By startsOn. An institution token sees its students' placements; a company token the placements at its offers."""
+        return self._client.call('placements.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def propose(self, *, offerId: str, endsOn: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, startsOn: Optional[str] = None, studentId: Optional[str] = None, studentRef: Optional[Dict[str, Any]] = None) -> Any:
+        """Propose a placement. Creates a placement in proposed. Rules (RULE_VIOLATION with data.rule): the offer must be open (OFFER_NOT_OPEN), the period inside the offer's (PERIOD_OUTSIDE_OFFER), covered by an agreement of the student's institution (NO_ACTIVE_AGREEMENT) and not overlapping the student's live placements (PERIOD_OVERLAP, data.placementId)."""
+        return self._client.call('placements.propose', _params(locals(), {'offerId': 'offerId', 'endsOn': 'endsOn', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'startsOn': 'startsOn', 'studentId': 'studentId', 'studentRef': 'studentRef'}))
+
+    def start(self, *, id: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Start a placement. confirmed → active."""
+        return self._client.call('placements.start', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def terminate(self, *, id: str, reason: str, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Terminate a placement. active → terminated, by the host, with a reason."""
+        return self._client.call('placements.terminate', _params(locals(), {'id': 'id', 'reason': 'reason', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change a placement's period. A JSON Merge Patch of startsOn, endsOn, externalRef while proposed or confirmed; the period rules are checked again."""
+        return self._client.call('placements.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def upsert(self, *, externalRef: Dict[str, Any], offerId: str, endsOn: Optional[str] = None, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None, startsOn: Optional[str] = None, studentId: Optional[str] = None, studentRef: Optional[Dict[str, Any]] = None) -> Any:
+        """Create or update a placement by externalRef. Idempotent by externalRef: proposed when absent, otherwise startsOn/endsOn that differ are applied as an update, or unchanged. studentId and offerId cannot change. Rules (RULE_VIOLATION with data.rule): the offer must be open (OFFER_NOT_OPEN), the period inside the offer's (PERIOD_OUTSIDE_OFFER), covered by an agreement of the student's institution (NO_ACTIVE_AGREEMENT) and not overlapping the student's live placements (PERIOD_OVERLAP, data.placementId)."""
+        return self._client.call('placements.upsert', _params(locals(), {'externalRef': 'externalRef', 'offerId': 'offerId', 'endsOn': 'endsOn', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey', 'startsOn': 'startsOn', 'studentId': 'studentId', 'studentRef': 'studentRef'}))
+
+
 class Reports:
     """The reports.* methods."""
 
@@ -201,6 +287,10 @@ class Reports:
     def events(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
         """Figures per event. Every event starting in the period (cancelled ones included, with their status): participations by status and the contracts its attendees signed."""
         return self._client.call('reports.events', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to'}))
+
+    def internships(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
+        """Internship programme report. Placements belong to the period they start in (dates inclusive). An institution or company token gets its own data only."""
+        return self._client.call('reports.internships', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to'}))
 
     def summary(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
         """The programme's headline figures. Counted from the data for the period: an event, its participations and their results belong to the period the event starts in (cancelled events are left out); a support request to the period it was submitted in."""
@@ -354,6 +444,44 @@ class Strategies:
         return self._client.call('strategies.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
 
+class Students:
+    """The students.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def create(self, *, course: int, fullName: str, specialty: str, birthDate: Optional[Any] = None, email: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
+        """Register a student. An institution token registers students of its own institution (institutionId may be left out)."""
+        return self._client.call('students.create', _params(locals(), {'course': 'course', 'fullName': 'fullName', 'specialty': 'specialty', 'birthDate': 'birthDate', 'email': 'email', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'institutionId': 'institutionId', 'phone': 'phone'}))
+
+    def get(self, *, id: str) -> Any:
+        """Get a student"""
+        return self._client.call('students.get', _params(locals(), {'id': 'id'}))
+
+    def list(self, *, cursor: Optional[str] = None, filter: Optional[Dict[str, Any]] = None, includeTotal: Optional[bool] = None, limit: Optional[int] = None, sort: Optional[str] = None) -> Any:
+        """List students. By fullName. An institution token sees its own students; a company token those placed or proposed at its offers, reduced to name, specialty and institution."""
+        return self._client.call('students.list', _params(locals(), {'cursor': 'cursor', 'filter': 'filter', 'includeTotal': 'includeTotal', 'limit': 'limit', 'sort': 'sort'}))
+
+    def update(self, *, id: str, patch: Dict[str, Any], expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None) -> Any:
+        """Change a student. A JSON Merge Patch; null clears birthDate, email, phone or externalRef."""
+        return self._client.call('students.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
+
+    def upsert(self, *, course: int, externalRef: Any, fullName: str, specialty: str, birthDate: Optional[Any] = None, email: Optional[str] = None, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
+        """Create or update a student by externalRef. Idempotent by externalRef: created when no student has it, otherwise the fields given that differ are applied as one update (fields left out are kept), or nothing changes (unchanged). institutionId cannot change."""
+        return self._client.call('students.upsert', _params(locals(), {'course': 'course', 'externalRef': 'externalRef', 'fullName': 'fullName', 'specialty': 'specialty', 'birthDate': 'birthDate', 'email': 'email', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey', 'institutionId': 'institutionId', 'phone': 'phone'}))
+
+
+class Sync:
+    """The sync.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def push(self, *, items: List[Any], atomic: Optional[bool] = None, idempotencyKey: Optional[str] = None, progressToken: Optional[Any] = None) -> Any:
+        """Push students and placements from a partner system. Up to 1,000 upserts by externalRef in one transaction, a result per item in item order. Each item's data is checked against students.upsert or placements.upsert (without externalRef, which is the item's). Without atomic, a failed item is reported and the others apply; with atomic: true, the first failure is the call's error with data.index and nothing is applied. A placement may name its student by studentRef, including a student pushed earlier in the same call."""
+        return self._client.call('sync.push', _params(locals(), {'items': 'items', 'atomic': 'atomic', 'idempotencyKey': 'idempotencyKey', 'progressToken': 'progressToken'}))
+
+
 class System:
     """The system.* methods."""
 
@@ -399,12 +527,16 @@ def bind_namespaces(client: Any) -> None:
     client.companies = Companies(client)
     client.events = Events(client)
     client.institutions = Institutions(client)
+    client.offers = Offers(client)
     client.participations = Participations(client)
+    client.placements = Placements(client)
     client.reports = Reports(client)
     client.requests = Requests(client)
     client.rpc = Rpc(client)
     client.session = Session(client)
     client.staff = Staff(client)
     client.strategies = Strategies(client)
+    client.students = Students(client)
+    client.sync = Sync(client)
     client.system = System(client)
     client.tokens = Tokens(client)

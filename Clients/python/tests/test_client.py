@@ -88,3 +88,22 @@ def test_generated_module_matches_rpc_discover(binary):
     check = subprocess.run([sys.executable, os.path.join(HERE, "..", "generate.py"), "--exportdesk", binary, "--check"],
                            capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_subscribe_is_an_iterator_of_changes_made_elsewhere(server):
+    with Client.connect(server) as watcher, Client.connect(server) as writer:
+        with watcher.subscribe(entities=["company"], timeout=5) as changes:
+            assert changes.since.isdigit()
+            made = [writer.companies.create(name=f"Подписка {i}")["id"] for i in range(3)]
+            writer.staff.create(name="Не компания", email="x@example.ru")
+            got = []
+            for change in changes:
+                got.append(change)
+                if len(got) == 3:
+                    break
+        assert [c["id"] for c in got] == made
+        assert all(c["entity"] == "company" and c["op"] == "created" for c in got)
+        assert [c["seq"] for c in got] == sorted(c["seq"] for c in got)
+        # After the context manager unsubscribed, nothing more arrives.
+        writer.companies.create(name="После")
+        assert list(watcher.subscribe(entities=["staff"], timeout=0.5)) == []
