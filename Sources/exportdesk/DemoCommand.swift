@@ -20,7 +20,8 @@ enum DemoCommand {
             semaphore.wait()
             store.close()
             let c = try outcome.get()
-            print("loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests into \(path)")
+            print("loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests, \(c.strategies) strategies, "
+                  + "\(c.institutions) institutions with \(c.agreements) agreements, \(c.offers) offers, \(c.students) students, \(c.placements) placements into \(path)")
             print("start the server with: exportdesk serve --db \(path)")
             return 0
         } catch {
