@@ -8,8 +8,9 @@ import Foundation
 import JSON
 import JSONRPC
 
-/// `exportdesk import companies FILE [--socket PATH]`: CSV or JSON Lines through the running server. Each row is
-/// validated and created whole or not at all; bad rows are reported (row, field, reason) and the rest imported.
+/// `exportdesk import companies|students FILE [--socket PATH] [--institution ID]`: CSV or JSON Lines through the
+/// running server. Each row is validated and created whole or not at all; bad rows are reported (row, field,
+/// reason) and the rest imported. Students with an external id are upserted by it (students.upsert).
 /// Each row carries an idempotencyKey made of the file's hash and its row number, so re-running an import
 /// does not create anything twice.
 enum ImportCommand {
@@ -24,11 +25,57 @@ enum ImportCommand {
         let problem: String?
     }
 
-    static func run(_ args: ArraySlice<String>) throws -> Int32 {
-        let a = try Arguments(args, valued: ["socket"], flags: [])
-        guard a.positionals.count == 2, a.positionals[0] == "companies" else {
-            throw Arguments.UsageError(description: "usage: exportdesk import companies FILE [--socket PATH] (students arrive with the internship methods)")
+    /// What one kind of import creates: the method for a row, and how a CSV row becomes its params.
+    struct Kind: Sendable {
+        let noun: String
+        let method: @Sendable (JSONObject) -> String
+        let csvRow: @Sendable (_ column: String, _ value: String, _ fields: inout JSONObject, _ extra: inout [String: String]) -> Bool
+        let finish: @Sendable (_ fields: inout JSONObject, _ extra: [String: String]) -> Void
+    }
+
+    static let companies = Kind(noun: "companies", method: { _ in "companies.create" }, csvRow: { column, value, company, extra in
+        switch column {
+        case _ where textFields.contains(column): company[column] = .string(value)
+        case _ where listFields.contains(column):
+            company[column] = .array(value.split(separator: "|").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+        case "contactName", "contactPosition", "contactEmail", "contactPhone", "exportVolume", "exportCurrency": extra[column] = value
+        default: return false
         }
+        return true
+    }, finish: { company, extra in
+        var contact = JSONObject()
+        for (column, key) in [("contactName", "name"), ("contactPosition", "position"), ("contactEmail", "email"), ("contactPhone", "phone")] {
+            if let v = extra[column] { contact[key] = .string(v) }
+        }
+        if !contact.isEmpty { company["contacts"] = [.object(contact)] }
+        if extra["exportVolume"] != nil || extra["exportCurrency"] != nil {
+            company["annualExportVolume"] = ["amount": .string(extra["exportVolume"] ?? ""), "currency": .string(extra["exportCurrency"] ?? "")]
+        }
+    })
+
+    /// Student columns: institutionId, fullName, birthDate, specialty, course, email, phone, and externalSystem +
+    /// externalId for the partner system's id.
+    static let students = Kind(noun: "students", method: { $0["externalRef"] == nil ? "students.create" : "students.upsert" }, csvRow: { column, value, student, extra in
+        switch column {
+        case "institutionId", "fullName", "birthDate", "specialty", "email", "phone": student[column] = .string(value)
+        case "course": student[column] = Int64(value).map { .number(.int($0)) } ?? .string(value)
+        case "externalSystem", "externalId": extra[column] = value
+        default: return false
+        }
+        return true
+    }, finish: { student, extra in
+        if extra["externalSystem"] != nil || extra["externalId"] != nil {
+            student["externalRef"] = ["system": .string(extra["externalSystem"] ?? ""), "id": .string(extra["externalId"] ?? "")]
+        }
+    })
+
+    static func run(_ args: ArraySlice<String>) throws -> Int32 {
+        let a = try Arguments(args, valued: ["socket", "institution"], flags: [])
+        let kinds = ["companies": companies, "students": students]
+        guard a.positionals.count == 2, let kind = kinds[a.positionals[0]] else {
+            throw Arguments.UsageError(description: "usage: exportdesk import companies|students FILE [--socket PATH] [--institution ID]")
+        }
+        let institution = a.value("institution")
         let path = a.positionals[1]
         guard let data = FileManager.default.contents(atPath: path) else {
             printError("exportdesk: cannot read \(path)")
@@ -38,7 +85,7 @@ enum ImportCommand {
             printError("exportdesk: \(path) is not UTF-8")
             return 1
         }
-        let rows = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(text) : csvRows(text)
+        let rows = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(text) : csvRows(text, kind)
         let fileKey = SHA256.hex(Array(data)).prefix(16)
         let socketPath = a.value("socket") ?? ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         let connection: RPCConnection
@@ -60,7 +107,8 @@ enum ImportCommand {
                 id += 1
                 var params = row.params!.objectValue ?? JSONObject()
                 params["idempotencyKey"] = .string("import-\(fileKey)-\(row.number)")
-                try connection.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": "companies.create", "params": .object(params)])
+                if kind.noun == "students", params["institutionId"] == nil, let institution { params["institutionId"] = .string(institution) }
+                try connection.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(kind.method(params)), "params": .object(params)])
                 inFlight[id] = row
             }
         }
@@ -89,7 +137,7 @@ enum ImportCommand {
             printError("row \(row)\(field.isEmpty ? "" : " " + field): \(reason)")
         }
         let rejected = Set(failures.map(\.0)).count
-        print("imported \(imported) companies, rejected \(rejected) row\(rejected == 1 ? "" : "s")")
+        print("imported \(imported) \(kind.noun), rejected \(rejected) row\(rejected == 1 ? "" : "s")")
         return rejected == 0 ? 0 : 3
     }
 
@@ -109,14 +157,13 @@ enum ImportCommand {
         return rows
     }
 
-    static func csvRows(_ text: String) -> [Row] {
+    static func csvRows(_ text: String, _ kind: Kind) -> [Row] {
         let (table, lines) = CSVReader.parse(text)
         guard let header = table.first?.map({ $0.trimmingCharacters(in: .whitespaces) }) else { return [] }
         var rows: [Row] = []
         for (r, cells) in table.enumerated().dropFirst() {
-            var company = JSONObject()
-            var contact = JSONObject()
-            var amount: String?, currency: String?
+            var fields = JSONObject()
+            var extra: [String: String] = [:]
             var problem: String?
             if cells.count != header.count {
                 problem = "has \(cells.count) fields, the header has \(header.count)"
@@ -124,24 +171,10 @@ enum ImportCommand {
             for (column, raw) in zip(header, cells) {
                 let value = raw.trimmingCharacters(in: .whitespaces)
                 if value.isEmpty { continue }
-                switch column {
-                case _ where textFields.contains(column): company[column] = .string(value)
-                case _ where listFields.contains(column):
-                    company[column] = .array(value.split(separator: "|").map { .string($0.trimmingCharacters(in: .whitespaces)) })
-                case "contactName": contact["name"] = .string(value)
-                case "contactPosition": contact["position"] = .string(value)
-                case "contactEmail": contact["email"] = .string(value)
-                case "contactPhone": contact["phone"] = .string(value)
-                case "exportVolume": amount = value
-                case "exportCurrency": currency = value
-                default: problem = problem ?? "unknown column \(column)"
-                }
+                if !kind.csvRow(column, value, &fields, &extra) { problem = problem ?? "unknown column \(column)" }
             }
-            if !contact.isEmpty { company["contacts"] = [.object(contact)] }
-            if amount != nil || currency != nil {
-                company["annualExportVolume"] = ["amount": .string(amount ?? ""), "currency": .string(currency ?? "")]
-            }
-            rows.append(problem == nil ? Row(number: lines[r], params: .object(company), problem: nil)
+            kind.finish(&fields, extra)
+            rows.append(problem == nil ? Row(number: lines[r], params: .object(fields), problem: nil)
                                        : Row(number: lines[r], params: nil, problem: problem))
         }
         return rows

@@ -7,11 +7,14 @@ USAGE
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
   exportdesk demo [--db PATH] [--scale N] [--seed N]
                           loads a generated programme into an empty database: per scale unit 1,000
-                          companies, 12 staff, 150 events with participations and results, 280 requests
-  exportdesk import companies FILE [--socket PATH]
+                          companies, 12 staff, 150 events with participations and results, 280 requests,
+                          60 strategies, 12 institutions with agreements, 40 offers, 400 students, placements
+  exportdesk import companies|students FILE [--socket PATH] [--institution ID]
                           CSV (UTF-8, with or without BOM, ; or ,) or JSON Lines (.jsonl) through the
                           running server; bad rows are reported (row, field, reason) and the rest imported;
-                          exit 3 when rows were rejected; safe to re-run (per-row idempotency keys)
+                          exit 3 when rows were rejected; safe to re-run (per-row idempotency keys).
+                          Student columns: institutionId (or --institution), fullName, birthDate, specialty,
+                          course, email, phone, externalSystem, externalId (then upserted by it)
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
   exportdesk --help | --version

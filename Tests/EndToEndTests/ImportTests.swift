@@ -6,10 +6,10 @@ import Testing
 
 /// `exportdesk import companies` through the running server.
 struct ImportTests {
-    func importFile(_ server: ServerProcess, _ path: String) throws -> (status: Int32, out: String, err: String) {
+    func importFile(_ server: ServerProcess, _ path: String, kind: String = "companies", _ extra: [String] = []) throws -> (status: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        p.arguments = ["import", "companies", path, "--socket", server.socketPath!]
+        p.arguments = ["import", kind, path, "--socket", server.socketPath!] + extra
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -104,5 +104,36 @@ extension ImportTests {
         #expect((summary["events"]?["total"]?.int64Value ?? 0) > 100 && (summary["contracts"]?["signed"]?.int64Value ?? 0) > 0)
         #expect((summary["requests"]?["total"]?.int64Value ?? 0) == 280)
         #expect((try c.call("companies.list", ["filter": ["targetMarket": "SA"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0) > 0)
+    }
+
+    @Test func studentsImportWithTheirExternalIDsAndBadRowsReported() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        let college = try c.call("institutions.create", ["name": "Колледж № 7", "kind": "college"])["id"]!.stringValue!
+        var csv = "fullName,birthDate,specialty,course,email,externalSystem,externalId\n"
+        for i in 0..<300 {
+            switch i {
+            case 10: csv += "Без курса,2006-01-01,15.02.10,9,a@college.example.ru,college-sis,S-\(i)\n"
+            case 20: csv += "Плохая почта,2006-01-01,15.02.10,2,не-почта,college-sis,S-\(i)\n"
+            default: csv += "Студент \(i),2006-02-03,15.02.10,2,s\(i)@college.example.ru,college-sis,S-\(i)\n"
+            }
+        }
+        let path = server.directory.file("students.csv")
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+        let first = try importFile(server, path, kind: "students", ["--institution", college])
+        #expect(first.status == 3 && first.out.contains("imported 298 students, rejected 2 rows"), "\(first.out) \(first.err)")
+        #expect(first.err.contains("row 12 /course") && first.err.contains("row 22 /email"), "\(first.err)")
+        #expect(!first.err.contains("2006-"), "personal data stays out of the report")
+        let page = try c.call("students.list", ["filter": ["institutionId": .string(college)], "includeTotal": true, "limit": 1])
+        #expect(page["total"] == 298)
+        // A corrected file upserts by the external id: the two fixed rows are created, nothing else changes.
+        let fixed = csv.replacingOccurrences(of: ",9,a@", with: ",2,a@").replacingOccurrences(of: "не-почта", with: "p@college.example.ru")
+        try fixed.write(toFile: path, atomically: true, encoding: .utf8)
+        let second = try importFile(server, path, kind: "students", ["--institution", college])
+        #expect(second.status == 0 && second.out.contains("imported 300 students, rejected 0 rows"), "\(second.out)")
+        #expect(try c.call("students.list", ["includeTotal": true, "limit": 1])["total"] == 300)
+        let changes = try c.call("changes.list", ["entities": ["student"], "limit": 1000])["items"]?.arrayValue ?? []
+        #expect(changes.count == 300, "the 298 imported before were unchanged")
     }
 }
