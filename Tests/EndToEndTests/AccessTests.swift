@@ -129,8 +129,23 @@ extension AccessTests {
         try c.sendRaw(Array("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"companies.create\",\"params\":{\"email\":\"\(email)\"".utf8) + [0x0A])
         _ = try? c.readMessage()
         _ = try c.call("companies.list", ["filter": ["q": .string(email)]])
+        // Students' personal data: birth date, e-mail, phone — through create, update, upsert, sync.push, failures.
+        let birth = "2006-07-19", studentEmail = "ilya.student@college.example.ru", studentPhone = "+79031112233"
+        let college = try c.call("institutions.create", ["name": "Колледж", "kind": "college"])["id"]!
+        let student: JSONValue = ["institutionId": college, "fullName": "Илья", "specialty": "x", "course": 2,
+                                  "birthDate": .string(birth), "email": .string(studentEmail), "phone": .string(studentPhone)]
+        let su = try c.call("students.create", student)["id"]!
+        _ = try c.call("students.update", ["id": su, "patch": ["email": .string(studentEmail), "phone": .string(studentPhone), "birthDate": .string(birth)]])
+        var upsert = student.objectValue!
+        upsert["externalRef"] = ["system": "sis", "id": "1"]
+        _ = try c.call("students.upsert", .object(upsert))
+        upsert["email"] = .string("bad \(studentEmail)")
+        _ = try? c.call("students.upsert", .object(upsert))
+        _ = try c.call("sync.push", ["items": [["entity": "student", "externalRef": ["system": "sis", "id": "2"], "data": .object(upsert)]]])
+        _ = try c.call("students.list", ["filter": ["q": .string(studentEmail)]])
         #expect(server.stop() == 0)
         let log = server.stderr
+        #expect(!log.contains(birth) && !log.contains("ilya.student") && !log.contains("9031112233"), "a student's personal data reached the log")
         #expect(log.contains("debug") || log.contains("info"), "the log was captured")
         #expect(!log.contains(email) && !log.contains("irina.personal"), "an email reached the log")
         #expect(!log.contains(phone) && !log.contains("9161234599"), "a phone reached the log")

@@ -187,6 +187,46 @@ struct PartnerSyncTests {
         #expect(note["method"] == "changes.notify" && note["params"]?["change"]?["id"] == created)
     }
 
+    @Test func eachPartnerReadsOnlyItsOwn() throws {
+        let p = try Programme()
+        defer { p.server.stop() }
+        let otherCompany = try p.admin.call("companies.create", ["name": "Другой хост"])["id"]!
+        let draft = try p.admin.call("offers.create", ["companyId": otherCompany, "title": "Черновик", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 1])["id"]!
+        let otherCollege = try p.admin.call("institutions.create", ["name": "Другой колледж", "kind": "college"])["id"]!
+        _ = try p.admin.call("agreements.create", ["institutionId": otherCollege, "number": "2", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
+        let mine = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "Свой", "specialty": "x", "course": 1])["id"]!
+        let theirs = try p.admin.call("students.create", ["institutionId": otherCollege, "fullName": "Чужой", "specialty": "x", "course": 1])["id"]!
+        let myPlacement = try p.admin.call("placements.propose", ["studentId": mine, "offerId": p.offer])["id"]!
+        let theirPlacement = try p.admin.call("placements.propose", ["studentId": theirs, "offerId": p.offer])["id"]!
+        let college = try p.connect(as: ["role": "institution", "label": "c", "institutionId": p.college])
+        let host = try p.connect(as: ["role": "company", "label": "h", "companyId": otherCompany])
+        func reason(_ body: () throws -> JSONValue) -> String? {
+            do { _ = try body(); return nil } catch let e as RPCError { return e.reason } catch { return "\(error)" }
+        }
+        // The college: open offers only, its own students and placements, its own report.
+        #expect(try college.call("offers.list", ["includeTotal": true])["total"] == 1)
+        #expect(reason { try college.call("offers.get", ["id": draft]) } == "NOT_FOUND")
+        #expect(try college.call("students.list", ["includeTotal": true])["items"]?.arrayValue?.map { $0["id"] } == [mine])
+        #expect(reason { try college.call("students.get", ["id": theirs]) } == "NOT_FOUND")
+        #expect(try college.call("placements.list", [:])["items"]?.arrayValue?.map { $0["id"] } == [myPlacement])
+        #expect(reason { try college.call("placements.get", ["id": theirPlacement]) } == "NOT_FOUND")
+        #expect(reason { try college.call("placements.confirm", ["id": myPlacement]) } == "FORBIDDEN", "confirming is the host's")
+        #expect(reason { try college.call("students.create", ["institutionId": otherCollege, "fullName": "x", "specialty": "x", "course": 1]) } == "NOT_FOUND")
+        let report = try college.call("reports.internships", [:])
+        #expect(report["summary"]?["placementsByStatus"] == ["proposed": 1] && report["byInstitution"]?.arrayValue?.count == 1)
+        // Another host: its own (draft) offer, none of these placements or students.
+        #expect(try host.call("offers.list", [:])["items"]?.arrayValue?.map { $0["id"] } == [draft])
+        #expect(reason { try host.call("offers.get", ["id": p.offer]) } == "NOT_FOUND")
+        #expect(try host.call("placements.list", [:])["items"]?.arrayValue?.isEmpty == true)
+        #expect(try host.call("students.list", [:])["items"]?.arrayValue?.isEmpty == true)
+        #expect(reason { try host.call("placements.confirm", ["id": myPlacement]) } == "NOT_FOUND")
+        #expect(reason { try host.call("offers.update", ["id": p.offer, "patch": ["slots": 3]]) } == "NOT_FOUND")
+        #expect(reason { try host.call("students.create", ["fullName": "x", "specialty": "x", "course": 1]) } == "FORBIDDEN")
+        let created = try host.call("offers.create", ["title": "Своё", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 2])
+        #expect(created["companyId"] == otherCompany, "a host's offer is its own without naming itself")
+        #expect(try host.call("reports.internships", [:])["summary"]?["placementsByStatus"] == [:])
+    }
+
     @Test func aSlowSubscriberIsCutOffWhileOthersAreServed() throws {
         let p = try Programme()
         defer { p.server.stop() }
