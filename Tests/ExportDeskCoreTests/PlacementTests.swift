@@ -225,6 +225,8 @@ struct PlacementTests {
         let foreignStudent = await rpcError { try await p.write("students.create", as: otherCollege) {
             .object(try StudentRepository.create($0, fields: ["institutionId": .string(p.college), "fullName": "Чужой", "specialty": "x", "course": 1])) } }
         #expect(foreignStudent?.reason == "NOT_FOUND")
+        let unnamed = await rpcError { try await p.write("students.create") { .object(try StudentRepository.create($0, fields: ["fullName": "Ничей", "specialty": "x", "course": 1])) } }
+        #expect(unnamed?.code == -32602 && unnamed?.data["errors"]?.arrayValue?.first?["instancePath"] == "/institutionId", "staff must name the institution")
         let s = own["id"]!.stringValue!
         #expect(await rpcError { try await p.propose(s, as: otherCollege) }?.reason == "NOT_FOUND")
         let placement = try await p.propose(s, as: college)["id"]!.stringValue!

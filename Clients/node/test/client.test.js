@@ -82,3 +82,21 @@ test("an AbortSignal cancels a call", { skip }, async () => {
     client.close();
   });
 });
+
+test("changes.notify arrives as an event on a stdio subscription", { skip }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "ednode-"));
+  const client = Client.spawn(binary, ["serve", "--stdio", "--db", path.join(dir, "db.sqlite")]);
+  try {
+    const { subscriptionId } = await client.call("changes.subscribe", { entities: ["company"] });
+    const received = new Promise((resolve) => client.once("changes.notify", resolve));
+    const created = await client.call("companies.create", { name: "Для подписки" });
+    const note = await received;
+    assert.equal(note.subscriptionId, subscriptionId);
+    assert.equal(note.change.id, created.id);
+    assert.equal(note.change.op, "created");
+    assert.deepEqual(await client.call("changes.unsubscribe", { subscriptionId }), { subscriptionId, unsubscribed: true });
+  } finally {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

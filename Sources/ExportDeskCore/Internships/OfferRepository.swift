@@ -26,7 +26,9 @@ public enum OfferRepository {
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let companyID = fields["companyId"]?.stringValue ?? ctx.principal?.companyID ?? ""
+        guard let companyID = fields["companyId"]?.stringValue ?? ctx.principal?.companyID else {
+            throw RPCError.invalidParams(path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
+        }
         try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
         _ = try CompanyRepository.get(ctx.db, id: companyID)
         var record: JSONObject = ["companyId": .string(companyID)]

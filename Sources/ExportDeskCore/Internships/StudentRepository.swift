@@ -23,7 +23,9 @@ public enum StudentRepository {
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
-        let institutionID = fields["institutionId"]?.stringValue ?? ctx.principal?.institutionID ?? ""
+        guard let institutionID = fields["institutionId"]?.stringValue ?? ctx.principal?.institutionID else {
+            throw RPCError.invalidParams(path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
+        }
         try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
         let institution = try InstitutionRepository.records.get(ctx.db, id: institutionID)
         if institution["status"] != "active" {
