@@ -91,6 +91,8 @@ extension JSONObject {
     var recordID: String { self["id"]?.stringValue ?? "" }
     /// The optional `expectedVersion` param.
     var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
+    /// The `patch` param of an `X.update` (a JSON Merge Patch object).
+    var patch: JSONObject { self["patch"]?.objectValue ?? JSONObject() }
 }
 
 extension JSONValue {

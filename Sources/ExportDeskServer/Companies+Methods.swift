@@ -15,7 +15,7 @@ struct CompanyMethods {
 
         registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
         registry.registerWrite("companies.update", db: db) { ctx, p in
-            try CompanyRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(),
+            try CompanyRepository.update(ctx, id: p.recordID, patch: p.patch,
                                          expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("companies.archive", db: db) { ctx, p in

@@ -15,7 +15,7 @@ struct InternshipMethods {
 
         registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
         registry.registerWrite("institutions.update", db: db) { ctx, p in
-            try InstitutionRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(), expectedVersion: p.expectedVersion)
+            try InstitutionRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
         }
         for verb in ["archive", "restore"] {
             registry.registerWrite("institutions.\(verb)", db: db) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
@@ -32,7 +32,7 @@ struct InternshipMethods {
 
         registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
         registry.registerWrite("agreements.update", db: db) { ctx, p in
-            try AgreementRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(), expectedVersion: p.expectedVersion)
+            try AgreementRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("agreements.terminate", db: db) { ctx, p in
             try AgreementRepository.terminate(ctx, id: p.recordID, reason: p["reason"]?.stringValue ?? "",

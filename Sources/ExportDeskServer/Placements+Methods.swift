@@ -26,7 +26,7 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
         registry.registerWrite("offers.update", db: db, access: Self.programmeAndHost) { ctx, p in
-            try OfferRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(), expectedVersion: p.expectedVersion)
+            try OfferRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
         }
         for verb in ["open", "close"] {
             registry.registerWrite("offers.\(verb)", db: db, access: Self.programmeAndHost) { ctx, p in
@@ -50,7 +50,7 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try StudentRepository.create(ctx, fields: p)) }
         registry.registerWrite("students.update", db: db, access: Self.programmeAndInstitution) { ctx, p in
-            .object(try StudentRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(), expectedVersion: p.expectedVersion))
+            .object(try StudentRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion))
         }
         registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
             Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
@@ -77,7 +77,7 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("placements.propose", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try PlacementRepository.propose(ctx, fields: p)) }
         registry.registerWrite("placements.update", db: db, access: Self.programmeAndInstitution) { ctx, p in
-            .object(try PlacementRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(), expectedVersion: p.expectedVersion))
+            .object(try PlacementRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion))
         }
         registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))

@@ -13,7 +13,7 @@ struct StaffMethods {
         let db = self.db
         registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
         registry.registerWrite("staff.update", db: db) { ctx, p in
-            try StaffRepository.update(ctx, id: p.recordID, patch: p["patch"]?.objectValue ?? JSONObject(),
+            try StaffRepository.update(ctx, id: p.recordID, patch: p.patch,
                                        expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("staff.deactivate", db: db) { ctx, p in
