@@ -60,7 +60,8 @@ struct ChangeMethods {
             case "agreement": return (try AgreementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
             case "student": return (try StudentRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
             case "placement": return (try PlacementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
-            case "offer": return (try OfferRepository.records.load(db, id: id))?.record["status"] == "open"
+            // Published offers: open ones, and closed ones so that a partner learns an offer it saw was closed.
+            case "offer": return ["open", "closed"].contains((try OfferRepository.records.load(db, id: id))?.record["status"]?.stringValue ?? "")
             default: return false
             }
         case .company:

@@ -225,6 +225,27 @@ struct PartnerSyncTests {
         let created = try host.call("offers.create", ["title": "Своё", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 2])
         #expect(created["companyId"] == otherCompany, "a host's offer is its own without naming itself")
         #expect(try host.call("reports.internships", [:])["summary"]?["placementsByStatus"] == [:])
+        // The college's feed tells it when an offer it could see is closed; a draft never shows.
+        let since = try college.call("changes.list", ["limit": 1000])["nextCursor"]!
+        _ = try p.admin.call("offers.close", ["id": p.offer])
+        _ = try host.call("offers.update", ["id": draft, "patch": ["slots": 2]])
+        let news = try college.call("changes.list", ["since": since])["items"]?.arrayValue ?? []
+        #expect(news.map { $0["action"] } == ["offers.close"] && news.first?["id"] == p.offer)
+    }
+
+    @Test func aRevokedTokenEndsItsSubscription() throws {
+        let p = try Programme()
+        defer { p.server.stop() }
+        let issued = try p.admin.call("tokens.create", ["role": "institution", "label": "c", "institutionId": p.college])
+        let c = try p.server.connect()
+        _ = try c.call("session.authenticate", ["token": issued["secret"]!])
+        _ = try c.call("changes.subscribe", ["entities": ["student"]])
+        _ = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "До", "specialty": "x", "course": 1])
+        #expect(try c.readMessage(timeout: 5)["params"]?["change"]?["entity"] == "student")
+        _ = try p.admin.call("tokens.revoke", ["id": issued["token"]!["id"]!])
+        _ = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "После", "specialty": "x", "course": 1])
+        #expect(throws: (any Error).self, "nothing more is pushed to a revoked token") { try c.readMessage(timeout: 1) }
+        #expect(p.server.stderrEventuallyContains("no longer valid"))
     }
 
     @Test func aSlowSubscriberIsCutOffWhileOthersAreServed() throws {
