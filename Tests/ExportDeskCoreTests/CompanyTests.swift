@@ -230,6 +230,41 @@ struct CompanyListTests {
         #expect(wrong?.code == -32602 && wrong?.data["errors"]?.arrayValue?.first?["instancePath"] == "/cursor")
     }
 
+    /// includeTotal is answered from maintained counts and the facet index; it must equal the items listed.
+    @Test func totalsAgreeWithTheItemsForEveryKindOfFilter() async throws {
+        let f = try CompanyFixture()
+        var ids: [String] = []
+        for i in 0..<60 {
+            let markets: [JSONValue] = [["CN", "SA", "MX"][i % 3], ["IN", "AE"][i % 2]]
+            ids.append(try await f.create(["name": .string("Компания \(i)"), "size": .string(["small", "medium", "large"][i % 3]),
+                                           "targetMarkets": .array(markets), "okved": .array([.string(["26.51", "26.60", "28.29"][i % 3]), .string(["26.30", "28.29"][i % 2])]),
+                                           "tags": .array(i % 4 == 0 ? ["приборы", "экспорт"] : ["агро"])])["id"]!.stringValue!)
+        }
+        for id in ids.prefix(12) { _ = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) } }
+        let restored = ids[0], changed = ids[20]
+        _ = try await f.write("companies.restore") { try CompanyRepository.restore($0, id: restored, expectedVersion: nil) }
+        _ = try await f.write("companies.update") { try CompanyRepository.update($0, id: changed, patch: ["targetMarkets": ["MX"], "tags": ["приборы"]], expectedVersion: nil) }
+        let filters: [JSONObject] = [
+            [:], ["status": "archived"], ["targetMarket": "MX"], ["targetMarket": "MX", "status": "archived"], ["tag": "приборы"],
+            ["okvedPrefix": "26"], ["okvedPrefix": "26.6"], ["targetMarket": "IN", "size": "small"], ["tag": "приборы", "targetMarket": "MX"],
+            ["okvedPrefix": "2", "tag": "агро"], ["size": "large"], ["q": "компания"], ["q": "компания", "targetMarket": "SA"],
+        ]
+        for filter in filters + [["okvedPrefix": "9"], ["hsPrefix": "84"], ["okvedPrefix": "2", "size": "small"]] {
+            // Prefixes resolved to their values, and matched as ranges of the index: the same items and totals.
+            var seen: [[JSONValue]] = []
+            for limit in [64, 0] {
+                let params: JSONValue = ["filter": .object(filter), "limit": 500, "includeTotal": true]
+                let page = try await f.store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params), prefixValueLimit: limit) }
+                let items = page["items"]?.arrayValue ?? []
+                #expect(page["total"] == .number(.int(Int64(items.count))), "\(filter), prefix values up to \(limit)")
+                seen.append(items.map { $0["id"] ?? .null })
+            }
+            #expect(seen[0] == seen[1], "\(filter)")
+        }
+        let active = try await f.list(["includeTotal": true, "limit": 1])
+        #expect(active["total"] == 49, "60 created, 12 archived, 1 restored")
+    }
+
     @Test func paginationIsStableWhileOthersInsert() async throws {
         let f = try CompanyFixture()
         var original = Set<String>()

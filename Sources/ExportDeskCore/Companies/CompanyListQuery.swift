@@ -85,31 +85,113 @@ public struct CompanyListQuery: Sendable {
         }
     }
 
-    /// WHERE clause and arguments for the filters (not the cursor).
-    func filterSQL() -> (String, [SQLValue]) {
+    /// How a multi-valued filter matches its facet rows.
+    enum FacetMatch {
+        case value(String)
+        /// A prefix resolved to the values present in the database that start with it.
+        case values([String])
+        /// A prefix with too many distinct values to list: a range of the index.
+        case prefix(String)
+    }
+
+    /// Exact values of the prefix filters, found by `resolvePrefixes`.
+    var resolvedPrefixes: [String: [String]] = [:]
+
+    /// The multi-valued filters given.
+    var facetFilters: [(kind: String, match: FacetMatch)] {
+        var out: [(String, FacetMatch)] = []
+        if let targetMarket { out.append(("targetMarket", .value(targetMarket))) }
+        if let tag { out.append(("tag", .value(tag))) }
+        for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
+            guard let prefix else { continue }
+            out.append((kind, resolvedPrefixes[kind].map { .values($0) } ?? .prefix(prefix)))
+        }
+        return out
+    }
+
+    /// Turns each prefix filter into the distinct values that exist with it (one index seek per value), so
+    /// that matching a company is a few point lookups instead of a scan of the whole range.
+    public mutating func resolvePrefixes(_ db: Connection, limit: Int = 64) throws {
+        for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
+            guard let prefix else { continue }
+            var values: [String] = []
+            var from = prefix, inclusive = true
+            while values.count <= limit {
+                var next: String?
+                try db.query("SELECT min(value) FROM company_facets WHERE kind = ? AND value \(inclusive ? ">=" : ">") ? AND value < ?",
+                             [.text(kind), .text(from), .text(prefix + "\u{10FFFF}")]) { next = $0.text(0) }
+                guard let value = next else { break }
+                values.append(value)
+                from = value
+                inclusive = false
+            }
+            if values.count <= limit { resolvedPrefixes[kind] = values }
+        }
+    }
+
+    /// The facet condition on alias `a`, with its arguments.
+    static func facetCondition(_ kind: String, _ match: FacetMatch, alias a: String) -> (String, [SQLValue]) {
+        switch match {
+        case .value(let v): return ("\(a).kind = ? AND \(a).value = ?", [.text(kind), .text(v)])
+        case .values(let vs):
+            if vs.isEmpty { return ("0", []) }
+            return ("\(a).kind = ? AND \(a).value IN (\(vs.map { _ in "?" }.joined(separator: ", ")))", [.text(kind)] + vs.map { .text($0) })
+        case .prefix(let p): return ("\(a).kind = ? AND \(a).value >= ? AND \(a).value < ?", [.text(kind), .text(p), .text(p + "\u{10FFFF}")])
+        }
+    }
+
+    /// WHERE clause and arguments for the filters (not the cursor); `skipping` leaves out facet filters that
+    /// a count already drives from.
+    func filterSQL(skipping skipped: Int? = nil) -> (String, [SQLValue]) {
         var clauses = ["c.status = ?"]
         var args: [SQLValue] = [.text(status)]
         if let onlyID { clauses.append("c.id = ?"); args.append(.text(onlyID)) }
         if let size { clauses.append("c.size = ?"); args.append(.text(size)) }
         if let exportStatus { clauses.append("c.export_status = ?"); args.append(.text(exportStatus)) }
         if let updatedSince { clauses.append("c.updated_at >= ?"); args.append(.text(updatedSince)) }
-        func facet(_ kind: String, equals value: String) {
-            clauses.append("EXISTS (SELECT 1 FROM company_facets f WHERE f.kind = ? AND f.value = ? AND f.company_id = c.id)")
-            args += [.text(kind), .text(value)]
+        for (i, facet) in facetFilters.enumerated() where i != skipped {
+            let (condition, conditionArgs) = Self.facetCondition(facet.kind, facet.match, alias: "f")
+            if case .prefix = facet.match {
+                // An unresolved prefix is a range of values: a per-row probe would scan the whole range for each
+                // company, so the matching companies are collected once (SQLite keeps them in an ephemeral index).
+                clauses.append("c.id IN (SELECT f.company_id FROM company_facets f WHERE \(condition) AND f.status = ?)")
+                args += conditionArgs + [.text(status)]
+            } else {
+                clauses.append("EXISTS (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = c.status AND f.company_id = c.id)")
+                args += conditionArgs
+            }
         }
-        func facet(_ kind: String, prefix: String) {
-            clauses.append("EXISTS (SELECT 1 FROM company_facets f WHERE f.kind = ? AND f.value >= ? AND f.value < ? AND f.company_id = c.id)")
-            args += [.text(kind), .text(prefix), .text(prefix + "\u{10FFFF}")]
-        }
-        if let targetMarket { facet("targetMarket", equals: targetMarket) }
-        if let tag { facet("tag", equals: tag) }
-        if let okvedPrefix { facet("okved", prefix: okvedPrefix) }
-        if let hsPrefix { facet("hsCode", prefix: hsPrefix) }
         if let q, let match = Self.ftsQuery(q) {
             clauses.append("c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)")
             args.append(.text(match))
         }
         return (clauses.joined(separator: " AND "), args)
+    }
+
+    /// The count for `includeTotal`, from the cheapest source that answers it exactly: the maintained count per
+    /// status when only the status filters; a range of the facet index when one facet filters; otherwise a
+    /// join driven from the first facet's rows, or a scan of the status's companies.
+    func countSQL() -> (String, [SQLValue]) {
+        let facets = facetFilters
+        let onlyFacets = onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil && (q.flatMap(Self.ftsQuery) == nil)
+        if onlyFacets && facets.isEmpty {
+            return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
+        }
+        guard let first = facets.first else {
+            let (filter, args) = filterSQL()
+            return ("SELECT count(*) FROM companies c WHERE \(filter)", args)
+        }
+        let (condition, conditionArgs) = Self.facetCondition(first.kind, first.match, alias: "d")
+        // A company has one facet row per value: with several values (a prefix) count each company once.
+        var single = false
+        if case .value = first.match { single = true }
+        if onlyFacets && facets.count == 1 {
+            return ("SELECT \(single ? "count(*)" : "count(DISTINCT d.company_id)") FROM company_facets d WHERE \(condition) AND d.status = ?",
+                    conditionArgs + [.text(status)])
+        }
+        let (filter, args) = filterSQL(skipping: 0)
+        return ("SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d CROSS JOIN companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
+                conditionArgs + [.text(status)] + args)
     }
 
     /// Whole words and word prefixes: every word of `q` must start a word of the record.

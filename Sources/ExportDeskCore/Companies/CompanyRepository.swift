@@ -25,7 +25,11 @@ public enum CompanyRepository {
         return found
     }
 
-    public static func list(_ db: Connection, _ query: CompanyListQuery) throws -> JSONValue {
+    /// `prefixValueLimit`: how many distinct values a prefix filter may resolve to before it is matched as a
+    /// range instead (tests set 0 to exercise the range path).
+    public static func list(_ db: Connection, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64) throws -> JSONValue {
+        var query = listQuery
+        try query.resolvePrefixes(db, limit: prefixValueLimit)
         let (filter, filterArgs) = query.filterSQL()
         let column = CompanyListQuery.sortColumns[query.sortField] ?? "created_at"
         var sql = "SELECT c.data, c.\(column), c.id FROM companies c WHERE \(filter)"
@@ -54,7 +58,8 @@ public enum CompanyRepository {
             result["nextCursor"] = .null
         }
         if query.includeTotal {
-            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM companies c WHERE \(filter)", filterArgs) ?? 0))
+            let (countSQL, countArgs) = query.countSQL()
+            result["total"] = .number(.int(try db.scalar(countSQL, countArgs) ?? 0))
         }
         return .object(result)
     }
@@ -178,17 +183,26 @@ public enum CompanyRepository {
 
     /// Rewrites the facet rows and the full-text entry of one company. The contentless FTS5 table needs the
     /// old values to remove the old entry; facet rows are deleted by primary key from the old values too.
+    /// The company count per status (`company_counts`) moves with creates and status changes.
     private static func index(_ db: Connection, rowid: Int64, record: JSONObject, previous: JSONObject?) throws {
         let id = record["id"]?.stringValue ?? ""
+        let status = record["status"]?.stringValue ?? "active"
+        let previousStatus = previous?["status"]?.stringValue
+        if previousStatus != status {
+            if let previousStatus { try db.run("UPDATE company_counts SET n = n - 1 WHERE status = ?", [.text(previousStatus)]) }
+            try db.run("INSERT INTO company_counts(status, n) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET n = n + 1", [.text(status)])
+        }
         if let previous {
             for (kind, value) in facets(previous) {
-                try db.run("DELETE FROM company_facets WHERE kind = ? AND value = ? AND company_id = ?", [.text(kind), .text(value), .text(id)])
+                try db.run("DELETE FROM company_facets WHERE kind = ? AND value = ? AND status = ? AND company_id = ?",
+                           [.text(kind), .text(value), .text(previousStatus ?? "active"), .text(id)])
             }
             try db.run("INSERT INTO companies_fts(companies_fts, rowid, name, short_name, name_en, notes, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
                        [.integer(rowid)] + ftsColumns(previous))
         }
         for (kind, value) in facets(record) {
-            try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value) VALUES (?, ?, ?)", [.text(id), .text(kind), .text(value)])
+            try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?)",
+                       [.text(id), .text(kind), .text(value), .text(status)])
         }
         try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
                    [.integer(rowid)] + ftsColumns(record))

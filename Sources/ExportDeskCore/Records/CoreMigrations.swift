@@ -135,5 +135,19 @@ public enum CoreMigrations {
             CREATE INDEX placements_by_start ON placements(starts_on, id);
             CREATE UNIQUE INDEX placements_external_ref ON placements(ext_system, ext_id) WHERE ext_system IS NOT NULL;
             """),
+        Migration(version: 9, sql: """
+            -- Facet rows carry their company's status, so a count of one facet value among active (or archived)
+            -- companies is a range of this primary key, read from the index alone.
+            CREATE TABLE company_facets_v9(
+                company_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, status TEXT NOT NULL,
+                PRIMARY KEY(kind, value, status, company_id)) WITHOUT ROWID;
+            INSERT INTO company_facets_v9(company_id, kind, value, status)
+                SELECT f.company_id, f.kind, f.value, c.status FROM company_facets f JOIN companies c ON c.id = f.company_id;
+            DROP TABLE company_facets;
+            ALTER TABLE company_facets_v9 RENAME TO company_facets;
+            -- Companies per status, kept in the write transaction: the total of an unfiltered list.
+            CREATE TABLE company_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+            INSERT INTO company_counts(status, n) SELECT status, count(*) FROM companies GROUP BY status;
+            """),
     ]
 }
