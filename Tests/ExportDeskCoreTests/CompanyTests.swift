@@ -286,3 +286,33 @@ struct CompanyListTests {
         #expect(original.isSubset(of: Set(seen)), "no row that existed throughout was skipped")
     }
 }
+
+struct CompanyMigrationTests {
+    /// A database written before migration 9 keeps its facets (now with the company's status) and gets its
+    /// per-status counts.
+    @Test func migrationNineCarriesFacetsAndCountsOver() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("db.sqlite")
+        let old = try Store(path: path, migrations: Array(CoreMigrations.all.prefix(8)))
+        try await old.write { db in
+            for (i, status) in ["active", "active", "archived"].enumerated() {
+                try db.run("""
+                    INSERT INTO companies(id, status, name_key, created_at, updated_at, version, data)
+                    VALUES (?, ?, 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 1, '{}')
+                    """, [.text("co_\(i)"), .text(status)])
+                try db.run("INSERT INTO company_facets(company_id, kind, value) VALUES (?, 'targetMarket', 'MX')", [.text("co_\(i)")])
+            }
+        }
+        old.close()
+        let store = try Store(path: path, migrations: CoreMigrations.all)
+        defer { store.close() }
+        let (facets, counts) = try await store.read { db -> ([String], [String]) in
+            var facets: [String] = [], counts: [String] = []
+            try db.query("SELECT company_id || ':' || status FROM company_facets ORDER BY company_id") { facets.append($0.text(0) ?? "") }
+            try db.query("SELECT status || '=' || n FROM company_counts ORDER BY status") { counts.append($0.text(0) ?? "") }
+            return (facets, counts)
+        }
+        #expect(facets == ["co_0:active", "co_1:active", "co_2:archived"])
+        #expect(counts == ["active=2", "archived=1"])
+    }
+}
