@@ -45,8 +45,21 @@ struct ChangeMethods {
         }), access: .anyRole)
     }
 
+    /// The entities stored in a RecordTable, by their change-log name.
+    static let tables: [String: RecordTable] = [
+        "staff": StaffRepository.records, "request": RequestRepository.records, "event": EventRepository.records,
+        "participation": ParticipationRepository.records, "strategy": StrategyRepository.records,
+        "institution": InstitutionRepository.records, "agreement": AgreementRepository.records, "offer": OfferRepository.records,
+        "student": StudentRepository.records, "placement": PlacementRepository.records,
+    ]
+
+    /// One field of a record as it is now (nil when the record is gone).
+    static func field(_ key: String, of entity: String, _ id: String, _ db: Connection) throws -> String? {
+        try tables[entity]?.load(db, id: id)?.record[key]?.stringValue
+    }
+
     /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
-    /// tokens); events everyone; a company its own profile, requests and participations.
+    /// tokens); events everyone; an institution and a company what belongs to them.
     static func visible(entity: String, id: String, to principal: Principal?, _ db: Connection) throws -> Bool {
         guard let principal else { return false }
         switch principal.role {
@@ -57,11 +70,9 @@ struct ChangeMethods {
             switch entity {
             case "event": return true
             case "institution": return id == own
-            case "agreement": return (try AgreementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
-            case "student": return (try StudentRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
-            case "placement": return (try PlacementRepository.records.load(db, id: id))?.record["institutionId"]?.stringValue == own
+            case "agreement", "student", "placement": return try field("institutionId", of: entity, id, db) == own
             // Published offers: open ones, and closed ones so that a partner learns an offer it saw was closed.
-            case "offer": return ["open", "closed"].contains((try OfferRepository.records.load(db, id: id))?.record["status"]?.stringValue ?? "")
+            case "offer": return ["open", "closed"].contains(try field("status", of: entity, id, db) ?? "")
             default: return false
             }
         case .company:
@@ -69,11 +80,7 @@ struct ChangeMethods {
             switch entity {
             case "event": return true
             case "company": return id == own
-            case "request": return (try RequestRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
-            case "participation": return (try ParticipationRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
-            case "strategy": return (try StrategyRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
-            case "offer": return (try OfferRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
-            case "placement": return (try PlacementRepository.records.load(db, id: id))?.record["companyId"]?.stringValue == own
+            case "request", "participation", "strategy", "offer", "placement": return try field("companyId", of: entity, id, db) == own
             case "student": return try StudentRepository.isPlaced(db, studentID: id, atCompany: own)
             default: return false
             }
@@ -84,20 +91,8 @@ struct ChangeMethods {
     static func record(entity: String, id: String, _ db: Connection) throws -> JSONValue? {
         switch entity {
         case "company": return try? CompanyRepository.get(db, id: id)
-        case "staff": return try StaffRepository.records.load(db, id: id).map { .object($0.record) }
-        case "request": return try RequestRepository.records.load(db, id: id).map { .object($0.record) }
-        case "event": return try EventRepository.records.load(db, id: id).map { .object($0.record) }
-        case "participation": return try ParticipationRepository.records.load(db, id: id).map { .object($0.record) }
-        case "strategy": return try StrategyRepository.records.load(db, id: id).map { .object($0.record) }
-        case "institution": return try InstitutionRepository.records.load(db, id: id).map { .object($0.record) }
-        case "offer": return try OfferRepository.records.load(db, id: id).map { .object($0.record) }
-        case "student": return try StudentRepository.records.load(db, id: id).map { .object($0.record) }
-        case "placement": return try PlacementRepository.records.load(db, id: id).map { .object($0.record) }
-        case "offer": return try OfferRepository.records.load(db, id: id).map { .object($0.record) }
-        case "student": return try StudentRepository.records.load(db, id: id).map { .object($0.record) }
-        case "placement": return try PlacementRepository.records.load(db, id: id).map { .object($0.record) }
         case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))) }
-        default: return nil
+        default: return try tables[entity]?.load(db, id: id).map { .object($0.record) }
         }
     }
 }

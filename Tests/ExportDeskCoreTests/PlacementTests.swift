@@ -164,6 +164,12 @@ struct PlacementTests {
         #expect(closed?.reason == "RULE_VIOLATION" && closed?.data["rule"] == "OFFER_NOT_OPEN")
         let again = await rpcError { try await p.write("offers.close") { try OfferRepository.transition($0, verb: "close", id: offer, expectedVersion: nil) } }
         #expect(again?.reason == "INVALID_TRANSITION" && again?.data["allowed"] == ["open"])
+        let company = p.company
+        _ = try await p.write("companies.archive") { try CompanyRepository.archive($0, id: company, expectedVersion: nil) }
+        let archived = await rpcError { try await p.write("offers.create") {
+            try OfferRepository.create($0, fields: ["companyId": .string(company), "title": "x", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 1])
+        } }
+        #expect(archived?.data["rule"] == "COMPANY_ARCHIVED")
     }
 
     @Test func upsertsSayWhatTheyDid() async throws {

@@ -30,7 +30,9 @@ public enum OfferRepository {
             throw RPCError.invalidParams(path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
         }
         try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
-        _ = try CompanyRepository.get(ctx.db, id: companyID)
+        if try CompanyRepository.get(ctx.db, id: companyID)["status"] == "archived" {
+            throw ruleViolation("COMPANY_ARCHIVED", "company \(companyID) is archived and offers no internships", ["companyId": .string(companyID)])
+        }
         var record: JSONObject = ["companyId": .string(companyID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         try checkDates(record, path: "")
