@@ -168,7 +168,7 @@ class Offers:
         return self._client.call('offers.close', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
     def create(self, *, endsOn: Any, slots: int, startsOn: Any, title: str, companyId: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, location: Optional[str] = None, mentor: Optional[Dict[str, Any]] = None, specialties: Optional[List[Any]] = None) -> Any:
-        """Create an internship offer. In draft until opened. A company token creates offers of its own company (companyId may be left out). endsOn not before startsOn."""
+        """Create an internship offer. In draft until opened. A company token creates offers of its own company (companyId may be left out). endsOn not before startsOn. An archived company offers no internships (RULE_VIOLATION COMPANY_ARCHIVED)."""
         return self._client.call('offers.create', _params(locals(), {'endsOn': 'endsOn', 'slots': 'slots', 'startsOn': 'startsOn', 'title': 'title', 'companyId': 'companyId', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'location': 'location', 'mentor': 'mentor', 'specialties': 'specialties'}))
 
     def get(self, *, id: str) -> Any:
