@@ -233,6 +233,29 @@ struct PartnerSyncTests {
         #expect(news.map { $0["action"] } == ["offers.close"] && news.first?["id"] == p.offer)
     }
 
+    @Test func manySubscribersEachReceiveEveryChangeInOrder() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let writer = try server.connect()
+        let subscribers = try (0..<40).map { _ in try server.connect() }
+        for s in subscribers { _ = try s.call("changes.subscribe", ["entities": ["company"]]) }
+        // Batches of creates, so commits group and the dispatcher fans out many changes at once.
+        var made: [JSONValue] = []
+        for chunk in 0..<10 {
+            let calls: [JSONValue] = (0..<25).map { i in ["method": "companies.create", "params": ["name": .string("Подписка \(chunk)-\(i)")]] }
+            let results = try writer.call("rpc.atomic", ["calls": .array(calls)])["results"]?.arrayValue ?? []
+            made += results.compactMap { $0["id"] }
+        }
+        for (n, s) in subscribers.enumerated() {
+            var got: [JSONValue] = []
+            while got.count < made.count {
+                let note = try s.readMessage(timeout: 10)
+                if note["method"] == "changes.notify", let id = note["params"]?["change"]?["id"] { got.append(id) }
+            }
+            #expect(got == made, "subscriber \(n) received every change once, in order")
+        }
+    }
+
     @Test func aRevokedTokenEndsItsSubscription() throws {
         let p = try Programme()
         defer { p.server.stop() }
