@@ -149,5 +149,11 @@ public enum CoreMigrations {
             CREATE TABLE company_counts(status TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
             INSERT INTO company_counts(status, n) SELECT status, count(*) FROM companies GROUP BY status;
             """),
+        Migration(version: 10, sql: """
+            -- The internship reports count placements by period, status, host, institution and student from
+            -- this index alone; a student's specialty is read from its own small index.
+            CREATE INDEX placements_report ON placements(starts_on, status, company_id, institution_id, student_id);
+            CREATE INDEX students_specialty ON students(id, specialty);
+            """),
     ]
 }

@@ -123,7 +123,7 @@ public enum Reports {
             "hostCompanies": .number(.int(try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0)),
             "studentsPlaced": .number(.int(try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0)),
             "placementsByStatus": try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args),
-            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
+            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s INDEXED BY students_specialty ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
         ]
     }
 
@@ -163,28 +163,31 @@ public enum Reports {
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
         let inPeriod = "WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
-        func grouped(_ idKey: String, _ keyColumn: String, _ join: String, _ nameSQL: String, _ extra: String) throws -> JSONValue {
-            var rows: [String: JSONObject] = [:], order: [String] = []
-            try db.query("SELECT \(keyColumn), \(nameSQL)\(extra), p.status, count(*) FROM placements p \(join) \(inPeriod) GROUP BY \(keyColumn), p.status ORDER BY 2, 1", args) { s in
+        /// Per institution or company: placements by status and students placed, counted from the placements
+        /// index alone, then named with one lookup per institution or company (not per placement).
+        func grouped(_ idKey: String, _ keyColumn: String, _ table: String, kind: Bool) throws -> JSONValue {
+            var rows: [String: JSONObject] = [:]
+            try db.query("SELECT \(keyColumn), p.status, count(*) FROM placements p \(inPeriod) GROUP BY 1, 2", args) { s in
                 let key = s.text(0) ?? ""
-                if rows[key] == nil { order.append(key); rows[key] = [idKey: .string(key), "name": .string(s.text(1) ?? ""), "placementsByStatus": [:]] }
-                let offset: Int32 = extra.isEmpty ? 2 : 3
-                if !extra.isEmpty { rows[key]?["kind"] = .string(s.text(2) ?? "") }
-                var byStatus = rows[key]?["placementsByStatus"]?.objectValue ?? [:]
-                byStatus[s.text(offset) ?? ""] = .number(.int(s.int64(offset + 1)))
-                rows[key]?["placementsByStatus"] = .object(byStatus)
+                var row = rows[key] ?? [idKey: .string(key), "name": "", "placementsByStatus": [:], "studentsPlaced": 0]
+                var byStatus = row["placementsByStatus"]?.objectValue ?? [:]
+                byStatus[s.text(1) ?? ""] = .number(.int(s.int64(2)))
+                row["placementsByStatus"] = .object(byStatus)
+                rows[key] = row
             }
-            try db.query("SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY \(keyColumn)", args) { s in
+            try db.query("SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1", args) { s in
                 rows[s.text(0) ?? ""]?["studentsPlaced"] = .number(.int(s.int64(1)))
             }
-            return .array(order.map { key in
-                var row = rows[key] ?? [:]
-                if row["studentsPlaced"] == nil { row["studentsPlaced"] = 0 }
-                return .object(row)
-            })
+            try db.query("SELECT t.id, json_extract(t.data, '$.name')\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))", args) { s in
+                let key = s.text(0) ?? ""
+                rows[key]?["name"] = .string(s.text(1) ?? "")
+                if kind { rows[key]?["kind"] = .string(s.text(2) ?? "") }
+            }
+            return .array(rows.values.sorted { ($0["name"]?.stringValue ?? "", $0[idKey]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1[idKey]?.stringValue ?? "") }
+                .map { .object($0) })
         }
-        let byInstitution = try grouped("institutionId", "p.institution_id", "JOIN institutions i ON i.id = p.institution_id", "json_extract(i.data, '$.name')", ", i.kind")
-        let byCompany = try grouped("companyId", "p.company_id", "JOIN companies c ON c.id = p.company_id", "json_extract(c.data, '$.name')", "")
+        let byInstitution = try grouped("institutionId", "p.institution_id", "institutions", kind: true)
+        let byCompany = try grouped("companyId", "p.company_id", "companies", kind: false)
         var completed: Int64 = 0, hours: Int64 = 0, grades: Int64 = 0
         try db.query("SELECT json_extract(p.data, '$.completion.hours'), json_extract(p.data, '$.completion.grade') FROM placements p \(inPeriod) AND p.status = 'completed'", args) { s in
             completed += 1
