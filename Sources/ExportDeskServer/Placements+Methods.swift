@@ -1,3 +1,4 @@
+import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
@@ -135,32 +136,53 @@ struct PlacementMethods {
                 prepared.append((entity, fields, item["expectedVersion"]?.int64Value))
             }
             let work = prepared, rejected = early
-            return try await db.write(ctx, params) { outer, _ in
-                var results: [JSONValue] = []
-                results.reserveCapacity(work.count)
-                for (i, step) in work.enumerated() {
-                    if i % 100 == 0 || i == work.count - 1 { ctx.progress(token: progressToken, done: i, total: work.count, message: "items applied") }
-                    guard let step else { results.append(rejected[i] ?? .null); continue }
-                    let stepContext = outer.acting(as: step.entity == "student" ? "students.upsert" : "placements.upsert")
-                    do {
-                        if !atomic { try outer.db.run("SAVEPOINT sync_item") }
-                        let (outcome, record) = step.entity == "student"
-                            ? try StudentRepository.upsert.run(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
-                            : try PlacementRepository.upsert(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
-                        if !atomic { try outer.db.run("RELEASE sync_item") }
-                        results.append(["index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
-                                        "id": record["id"] ?? .null, "version": record["version"] ?? .null])
-                    } catch let error as RPCError {
-                        if atomic { throw error.adding(index: i) }
-                        try outer.db.run("ROLLBACK TO sync_item")
-                        try outer.db.run("RELEASE sync_item")
-                        results.append(Self.errorResult(i, error))
-                    }
-                }
-                ctx.progress(token: progressToken, done: work.count, total: work.count, message: "items applied")
-                return ["results": .array(results)]
+            // Progress leaves through its own queue, so a client slow to read (a blocking stdio pipe) can never
+            // hold up the writer; the queue is drained before the answer goes out, keeping the order.
+            let progress = DispatchQueue(label: "exportdesk.sync.progress")
+            @Sendable func drained() async { await withCheckedContinuation { done in progress.async { done.resume() } } }
+            @Sendable func report(_ done: Int) {
+                guard progressToken != nil else { return }
+                progress.async { ctx.progress(token: progressToken, done: done, total: work.count, message: "items applied") }
             }
+            let outcome: Result<JSONValue, any Error>
+            do {
+                outcome = .success(try await db.write(ctx, params) { outer, _ in
+                    try Self.apply(work, rejected: rejected, atomic: atomic, in: outer, report: report)
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            await drained()
+            return try outcome.get()
         }), access: Self.programmeAndInstitution)
+    }
+
+    /// The items of a sync.push inside the writer's transaction: a savepoint per item unless atomic.
+    static func apply(_ work: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?], rejected: [Int: JSONValue], atomic: Bool,
+                      in outer: WriteContext, report: (Int) -> Void) throws -> JSONValue {
+        var results: [JSONValue] = []
+        results.reserveCapacity(work.count)
+        for (i, step) in work.enumerated() {
+            if i % 100 == 0 { report(i) }
+            guard let step else { results.append(rejected[i] ?? .null); continue }
+            let stepContext = outer.acting(as: step.entity == "student" ? "students.upsert" : "placements.upsert")
+            do {
+                if !atomic { try outer.db.run("SAVEPOINT sync_item") }
+                let (outcome, record) = step.entity == "student"
+                    ? try StudentRepository.upsert.run(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
+                    : try PlacementRepository.upsert(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
+                if !atomic { try outer.db.run("RELEASE sync_item") }
+                results.append(["index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
+                                "id": record["id"] ?? .null, "version": record["version"] ?? .null])
+            } catch let error as RPCError {
+                if atomic { throw error.adding(index: i) }
+                try outer.db.run("ROLLBACK TO sync_item")
+                try outer.db.run("RELEASE sync_item")
+                results.append(errorResult(i, error))
+            }
+        }
+        report(work.count)
+        return ["results": .array(results)]
     }
 
     static func errorResult(_ index: Int, _ error: RPCError) -> JSONValue {

@@ -133,6 +133,22 @@ struct PartnerSyncTests {
         #expect(results[3]["error"]?["data"]?["rule"] == "PERIOD_OUTSIDE_OFFER" && results[3]["error"]?["data"]?["offerStartsOn"] == "2027-02-01")
         #expect(try p.admin.call("students.list", ["includeTotal": true])["total"] == 2)
         #expect(try p.admin.call("placements.list", ["includeTotal": true])["total"] == 0)
+        // Progress: $/progress notifications for the token, all before the answer, ending at done == total.
+        let watcher = try p.server.connect()
+        var many = p.students(100..<350)
+        for i in many.indices {
+            var o = many[i].objectValue!
+            var d = o["data"]!.objectValue!
+            d["institutionId"] = p.college
+            o["data"] = .object(d)
+            many[i] = .object(o)
+        }
+        _ = try watcher.call("sync.push", ["items": .array(many), "progressToken": "push-1"])
+        let progress = watcher.notifications.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "push-1" }
+        #expect(progress.count >= 3, "\(progress.count) progress notifications")
+        #expect(progress.last?["params"]?["value"]?["done"] == 250 && progress.last?["params"]?["value"]?["total"] == 250)
+        let dones = progress.compactMap { $0["params"]?["value"]?["done"]?.int64Value }
+        #expect(dones == dones.sorted(), "in order")
     }
 
     @Test func concurrentProposalsAndConfirmationsKeepTheRules() throws {
