@@ -272,6 +272,46 @@ struct PartnerSyncTests {
         }
     }
 
+    /// Every internship verb over the wire; the server checks each result against its schema (--validate-results).
+    @Test func everyInternshipVerbAnswersWithItsSchema() throws {
+        let p = try Programme(slots: 5)
+        defer { p.server.stop() }
+        let c = p.admin
+        func student(_ name: String) throws -> JSONValue {
+            try c.call("students.create", ["institutionId": p.college, "fullName": .string(name), "specialty": "15.02.10", "course": 2,
+                                           "birthDate": "2006-05-01", "email": "s@college.example.ru", "phone": "+7 916 555-12-34"])["id"]!
+        }
+        let a = try student("А"), b = try student("Б"), d = try student("В")
+        #expect(try c.call("students.update", ["id": a, "patch": ["course": 3, "phone": .null]])["course"] == 3)
+        let first = try c.call("placements.propose", ["studentId": a, "offerId": p.offer, "startsOn": "2027-02-01", "endsOn": "2027-03-31"])["id"]!
+        #expect(try c.call("placements.update", ["id": first, "patch": ["endsOn": "2027-04-15"]])["endsOn"] == "2027-04-15")
+        _ = try c.call("placements.confirm", ["id": first])
+        _ = try c.call("placements.start", ["id": first])
+        let done = try c.call("placements.complete", ["id": first, "hours": 320, "grade": 5, "feedback": "Отлично", "competencies": ["ЧПУ"]])
+        #expect(done["status"] == "completed" && done["completion"]?["grade"] == 5)
+        let second = try c.call("placements.propose", ["studentId": b, "offerId": p.offer])["id"]!
+        _ = try c.call("placements.confirm", ["id": second])
+        _ = try c.call("placements.start", ["id": second])
+        #expect(try c.call("placements.terminate", ["id": second, "reason": "Нарушение графика"])["termination"]?["reason"] == "Нарушение графика")
+        let third = try c.call("placements.propose", ["studentId": d, "offerId": p.offer])["id"]!
+        #expect(try c.call("placements.cancel", ["id": third, "reason": "Передумал"])["status"] == "cancelled")
+        let upserted = try c.call("placements.upsert", ["studentId": d, "offerId": p.offer, "externalRef": ["system": "sis", "id": "P-9"]])
+        #expect(upserted["outcome"] == "created")
+        #expect(try c.call("students.upsert", ["institutionId": p.college, "fullName": "Г", "specialty": "x", "course": 1,
+                                               "externalRef": ["system": "sis", "id": "S-9"]])["outcome"] == "created")
+        #expect(try c.call("offers.update", ["id": p.offer, "patch": ["slots": 6, "mentor": ["name": "Иванова А. С.", "email": "m@host.example.ru"]]])["slots"] == 6)
+        #expect(try c.call("offers.close", ["id": p.offer])["status"] == "closed")
+        #expect(try c.call("offers.open", ["id": p.offer])["status"] == "open")
+        for method in ["offers.list", "students.list", "placements.list"] { _ = try c.call(method, ["includeTotal": true]) }
+        _ = try c.call("placements.get", ["id": first])
+        _ = try c.call("offers.get", ["id": p.offer])
+        _ = try c.call("students.get", ["id": a])
+        let report = try c.call("reports.internships", ["from": "2027-01-01", "to": "2027-12-31"])
+        #expect(report["completion"] == ["placements": 1, "hours": 320, "averageGrade": 5])
+        _ = try c.call("reports.summary", [:])
+        _ = try c.call("changes.list", ["limit": 1000, "includeRecords": true])
+    }
+
     @Test func aRevokedTokenEndsItsSubscription() throws {
         let p = try Programme()
         defer { p.server.stop() }
