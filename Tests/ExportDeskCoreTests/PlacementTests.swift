@@ -216,6 +216,16 @@ struct PlacementTests {
         let unknown = unknownFields
         let missing = await rpcError { try await p.write("placements.upsert") { .string(try PlacementRepository.upsert($0, fields: unknown, expectedVersion: nil).0.rawValue) } }
         #expect(missing?.reason == "NOT_FOUND" && missing?.data["entity"] == "student")
+        var both = placement
+        both["studentId"] = "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A"
+        let twice = both
+        let ambiguous = await rpcError { try await p.write("placements.upsert") { .string(try PlacementRepository.upsert($0, fields: twice, expectedVersion: nil).0.rawValue) } }
+        #expect(ambiguous?.code == -32602 && ambiguous?.data["errors"]?.arrayValue?.first?["instancePath"] == "/studentRef")
+        var neither = placement
+        neither["studentRef"] = nil
+        let none = neither
+        let unnamed = await rpcError { try await p.write("placements.upsert") { .string(try PlacementRepository.upsert($0, fields: none, expectedVersion: nil).0.rawValue) } }
+        #expect(unnamed?.code == -32602 && unnamed?.data["errors"]?.arrayValue?.first?["instancePath"] == "/studentId")
     }
 
     @Test func partnersWriteOnlyTheirOwn() async throws {

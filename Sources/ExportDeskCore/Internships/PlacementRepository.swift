@@ -39,6 +39,9 @@ public enum PlacementRepository {
     /// `studentId`, or the student found by `studentRef` (its externalRef), so a partner can push a student
     /// and its placement in one `sync.push`.
     static func studentID(_ ctx: WriteContext, _ fields: JSONObject) throws -> String {
+        if fields["studentId"] != nil && fields["studentRef"] != nil {
+            throw RPCError.invalidParams(path: "/studentRef", keyword: "oneOf", "give studentId or studentRef, not both")
+        }
         if let id = fields["studentId"]?.stringValue { return id }
         guard let ref = fields["studentRef"] else {
             throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
