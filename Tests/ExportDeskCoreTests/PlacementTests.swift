@@ -120,6 +120,14 @@ struct PlacementTests {
         let s2 = try await p.student("Второй", institution: other)
         #expect(await rpcError { try await p.propose(s2, "2027-03-20", "2027-04-01") }?.data["rule"] == "NO_ACTIVE_AGREEMENT")
         #expect(await rpcError { try await p.propose(s2, "2027-03-20", "2027-03-31") } == nil)
+        // Confirming checks the agreement again: a termination after the proposal stops it.
+        let s3 = try await p.student("Третий")
+        let proposed = try await p.propose(s3, "2027-05-01", "2027-05-31")["id"]!.stringValue!
+        let agreements = try await p.f.store.read { db in try AgreementRepository.list(db, params: ["filter": ["institutionId": .string(p.college)]], today: "2027-01-01", onlyInstitution: nil) }
+        let main = agreements["items"]!.arrayValue!.first!["id"]!.stringValue!
+        _ = try await p.write("agreements.terminate") { try AgreementRepository.terminate($0, id: main, reason: "r", effectiveOn: "2027-05-15", expectedVersion: nil) }
+        let late = await rpcError { try await p.verb("confirm", proposed) }
+        #expect(late?.data["rule"] == "NO_ACTIVE_AGREEMENT", "the agreement no longer covers the period")
     }
 
     @Test func aStudentsLivePlacementsNeverOverlap() async throws {
