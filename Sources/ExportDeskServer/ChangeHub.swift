@@ -30,15 +30,23 @@ final class ChangeHub: @unchecked Sendable {
         self.maxWaiting = maxWaiting
     }
 
-    /// Registers a subscription for the caller on `session`, starting after the newest committed change.
-    func subscribe(session: RPCSession, entities: Set<String>?, store: Store) throws -> (id: String, since: Int64) {
-        let since = try store.readNow { db in try db.scalar("SELECT coalesce(max(seq), 0) FROM changes") ?? 0 }
+    /// Registers a subscription for the caller on `session`, starting after `from` (a feed cursor), or after
+    /// the newest committed change. A cursor more than `maxWaiting` changes behind is refused: the catch-up
+    /// would fill the queue at once, so the caller pages with changes.list first.
+    /// The subscriber is held until `release()`: the caller releases it once the subscribe answer is out.
+    func subscribe(session: RPCSession, entities: Set<String>?, from: Int64? = nil, store: Store) throws -> Subscriber {
+        let newest = try store.readNow { db in try db.scalar("SELECT coalesce(max(seq), 0) FROM changes") ?? 0 }
+        if let from, newest - from > Int64(maxWaiting) {
+            throw RPCError.invalidParams(path: "/since", keyword: "maximum",
+                                         "is \(newest - from) changes behind (more than \(maxWaiting)); page with changes.list from it first, then subscribe with its nextCursor")
+        }
+        let since = min(from ?? newest, newest)
         let id = "sub-\(nextID.add(1, ordering: .relaxed).oldValue)"
         let subscriber = Subscriber(id: id, session: session, entities: entities, cursor: since, hub: self)
         subscribers.withLock { $0[id] = subscriber }
         session.onClose { [weak self] in self?.remove(session: session) }
         poke()
-        return (id, since)
+        return subscriber
     }
 
     /// Ends a subscription of this session; false when it has none by that id.
@@ -129,11 +137,15 @@ final class ChangeHub: @unchecked Sendable {
         var cursor: Int64
         private unowned let hub: ChangeHub
         private let queue: DispatchQueue
+        /// Where the subscription started: the feed cursor its first notification follows.
+        let since: Int64
         private struct Waiting {
             var items: [JSONValue] = []
             var head = 0
             var pumping = false
             var stopped = false
+            /// Notifications wait (and count) but are not sent until the subscribe answer is out.
+            var held = true
             var count: Int { items.count - head }
         }
         private let waiting = Mutex(Waiting())
@@ -143,6 +155,7 @@ final class ChangeHub: @unchecked Sendable {
             self.session = session
             self.entities = entities
             self.cursor = cursor
+            self.since = cursor
             self.hub = hub
             queue = DispatchQueue(label: "exportdesk.changes.\(id)")
         }
@@ -153,12 +166,23 @@ final class ChangeHub: @unchecked Sendable {
                 if w.stopped { return (true, false) }
                 if w.count >= hub.maxWaiting { return (false, false) }
                 w.items.append(params)
-                if w.pumping { return (true, false) }
+                if w.pumping || w.held { return (true, false) }
                 w.pumping = true
                 return (true, true)
             }
             if start { queue.async { self.pump() } }
             return accepted
+        }
+
+        /// Lets notifications flow (called once the subscribe answer has been sent).
+        func release() {
+            let start = waiting.withLock { w -> Bool in
+                w.held = false
+                guard !w.pumping, w.head < w.items.count, !w.stopped else { return false }
+                w.pumping = true
+                return true
+            }
+            if start { queue.async { self.pump() } }
         }
 
         func stop() {

@@ -36,8 +36,11 @@ struct ChangeMethods {
         registry.register(RPCMethod(name: "changes.subscribe", handler: .sync { ctx, p in
             guard let store = db.state.store else { throw RPCError.storageUnavailable("no database is open") }
             let entities = p["entities"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }
-            let (id, since) = try db.state.changeHub.subscribe(session: ctx.session, entities: entities, store: store)
-            return ["subscriptionId": .string(id), "since": .string(String(since))]
+            let from = p["since"]?.stringValue.flatMap { Int64($0) }
+            let subscriber = try db.state.changeHub.subscribe(session: ctx.session, entities: entities, from: from, store: store)
+            // Notifications start only once this answer is out, so a client always learns the id first.
+            ctx.session.afterAnswersSent { subscriber.release() }
+            return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
         }), access: .anyRole)
         registry.register(RPCMethod(name: "changes.unsubscribe", handler: .sync { ctx, p in
             let id = p["subscriptionId"]?.stringValue ?? ""

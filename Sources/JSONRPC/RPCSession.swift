@@ -39,6 +39,7 @@ public final class RPCSession: @unchecked Sendable {
 
     // Touched only by the reading thread.
     private var framer: MessageFramer
+    private var afterSend: [() -> Void] = []
     private var partialStartedAt: Double?
 
     private struct Running {
@@ -83,6 +84,11 @@ public final class RPCSession: @unchecked Sendable {
             if !keepOpen { break }
         }
         if !out.isEmpty { output.send(out) }
+        if !afterSend.isEmpty {
+            let blocks = afterSend
+            afterSend = []
+            for block in blocks { block() }
+        }
         if framer.hasPartialMessage {
             if partialStartedAt == nil { partialStartedAt = MonotonicClock.now }
         } else {
@@ -109,6 +115,10 @@ public final class RPCSession: @unchecked Sendable {
         for t in tasks { t.cancel() }
         for handler in closeHandlers.withLock({ h -> [@Sendable () -> Void] in defer { h = [] }; return h }) { handler() }
     }
+
+    /// From a `.sync` handler: runs `block` on the reading thread right after the answers of the current read
+    /// have been handed to the output, so that what it starts (notifications) cannot overtake the answer.
+    public func afterAnswersSent(_ block: @escaping () -> Void) { afterSend.append(block) }
 
     /// Runs `handler` once when the connection is gone (at once if it already is), e.g. to end subscriptions.
     public func onClose(_ handler: @escaping @Sendable () -> Void) {

@@ -312,6 +312,39 @@ struct PartnerSyncTests {
         _ = try c.call("changes.list", ["limit": 1000, "includeRecords": true])
     }
 
+    @Test func aSubscriptionResumesAfterACursorWithoutGapOrRepeat() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        for i in 0..<5 { _ = try c.call("companies.create", ["name": .string("До \(i)")]) }
+        let cursor = try c.call("changes.list", ["limit": 1000])["nextCursor"]!
+        var missed: [JSONValue] = []
+        for i in 0..<3 { missed.append(try c.call("companies.create", ["name": .string("Пропущено \(i)")])["id"]!) }
+        let watcher = try server.connect()
+        let sub = try watcher.call("changes.subscribe", ["since": cursor, "entities": ["company"]])
+        #expect(sub["since"] == cursor)
+        #expect(watcher.notifications.isEmpty, "no notification overtakes the subscribe answer, even with a backlog to send")
+        let live = try c.call("companies.create", ["name": "После"])["id"]!
+        var got: [JSONValue] = []
+        while got.count < 4 { got.append(try watcher.readMessage(timeout: 5)["params"]?["change"]?["id"] ?? .null) }
+        #expect(got == missed + [live], "the missed changes first, then live ones, each once")
+        // Too far behind (over 10,000 changes): the error names `since` and says to page first.
+        let college = try c.call("institutions.create", ["name": "К", "kind": "college"])["id"]!
+        for batch in 0..<11 {
+            let items: [JSONValue] = (0..<1000).map { i in
+                ["entity": "student", "externalRef": ["system": "s", "id": .string("\(batch)-\(i)")],
+                 "data": ["institutionId": college, "fullName": "С", "specialty": "x", "course": 1]]
+            }
+            _ = try c.call("sync.push", ["items": .array(items)], timeout: 60)
+        }
+        do {
+            _ = try watcher.call("changes.subscribe", ["since": "0"])
+            Issue.record("a cursor 11,000 changes behind must be refused")
+        } catch let e as RPCError {
+            #expect(e.code == -32602 && e.data["errors"]?.arrayValue?.first?["instancePath"] == "/since")
+        }
+    }
+
     @Test func aRevokedTokenEndsItsSubscription() throws {
         let p = try Programme()
         defer { p.server.stop() }

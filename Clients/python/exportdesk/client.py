@@ -179,13 +179,18 @@ class Client:
                 return
             yield item
 
-    def subscribe(self, entities: Optional[List[str]] = None, timeout: Optional[float] = None) -> "Subscription":
+    def subscribe(self, entities: Optional[List[str]] = None, timeout: Optional[float] = None,
+                  since: Optional[str] = None) -> "Subscription":
         """changes.subscribe as an iterator of change entries ({seq, entity, id, op, action, version, at}).
 
         Iteration ends when the connection closes, or after `timeout` seconds without a change. Use it as a
         context manager (or call close()) to unsubscribe. While iterating, other notifications are skipped.
+        With `since` (a changes.list nextCursor, or an earlier subscription's `since`), the changes after it
+        come first, then live ones: a partner resumes without missing or repeating one.
         """
         params: Dict[str, Any] = {} if entities is None else {"entities": list(entities)}
+        if since is not None:
+            params["since"] = since  # resume after a cursor: the missed changes come first, none twice
         result = self.call("changes.subscribe", **params)
         return Subscription(self, result["subscriptionId"], result["since"], timeout)
 

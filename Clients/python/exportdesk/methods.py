@@ -43,9 +43,9 @@ class Changes:
         """Read the change feed. Changes after a cursor in seq order, only those the caller may see. Archivals appear as op deleted (tombstones). Poll with the returned nextCursor to stay in sync without missing or repeating a change."""
         return self._client.call('changes.list', _params(locals(), {'entities': 'entities', 'includeRecords': 'includeRecords', 'limit': 'limit', 'since': 'since'}))
 
-    def subscribe(self, *, entities: Optional[List[Any]] = None) -> Any:
-        """Subscribe to the change feed. On this connection the server then sends changes.notify {subscriptionId, change} for every change the caller may see, committed after the subscription, in seq order. A subscriber that lets 10,000 notifications wait unread is cut off: its connection is closed and the cut-off logged."""
-        return self._client.call('changes.subscribe', _params(locals(), {'entities': 'entities'}))
+    def subscribe(self, *, entities: Optional[List[Any]] = None, since: Optional[str] = None) -> Any:
+        """Subscribe to the change feed. On this connection the server then sends changes.notify {subscriptionId, change} for every change the caller may see, in seq order: those after `since` when given, otherwise those committed after the subscription. A subscriber that lets 10,000 notifications wait unread is cut off: its connection is closed and the cut-off logged."""
+        return self._client.call('changes.subscribe', _params(locals(), {'entities': 'entities', 'since': 'since'}))
 
     def unsubscribe(self, *, subscriptionId: str) -> Any:
         """End a subscription"""

@@ -107,3 +107,21 @@ def test_subscribe_is_an_iterator_of_changes_made_elsewhere(server):
         # After the context manager unsubscribed, nothing more arrives.
         writer.companies.create(name="После")
         assert list(watcher.subscribe(entities=["staff"], timeout=0.5)) == []
+
+
+def test_subscribe_resumes_after_a_cursor(server):
+    with Client.connect(server) as c:
+        c.companies.create(name="Раньше")
+        cursor = c.changes.list(limit=1000)["nextCursor"]
+        missed = [c.companies.create(name=f"Пропущено {i}")["id"] for i in range(2)]
+        with Client.connect(server) as watcher:
+            with watcher.subscribe(entities=["company"], since=cursor, timeout=5) as changes:
+                assert changes.since == cursor
+                live = c.companies.create(name="Потом")["id"]
+                got = []
+                for change in changes:
+                    got.append(change["id"])
+                    if len(got) == 3:
+                        break
+            assert got == missed + [live]
+
