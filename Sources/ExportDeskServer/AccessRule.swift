@@ -89,8 +89,6 @@ extension RPCContext {
 extension JSONObject {
     /// The `id` param of a method on one record.
     var recordID: String { self["id"]?.stringValue ?? "" }
-    /// The optional `expectedVersion` param.
-    var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
     /// The `patch` param of an `X.update` (a JSON Merge Patch object).
     var patch: JSONObject { self["patch"]?.objectValue ?? JSONObject() }
 }

@@ -87,10 +87,7 @@ final class ChangeHub: @unchecked Sendable {
             guard let from = subs.map(\.cursor).min() else { return }
             do {
                 let more = try store.readNow { db -> Bool in
-                    var rows: [JSONValue] = []
-                    try db.query("SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE seq > ? ORDER BY seq LIMIT 1000", [.integer(from)]) { s in
-                        rows.append(ChangeLog.entry(s))
-                    }
+                    let rows = try ChangeLog.list(db, since: from, entities: nil, limit: 1000) { _, _ in true }.items
                     for subscriber in subs { try deliver(rows, to: subscriber, db) }
                     return rows.count == 1000
                 }

@@ -94,7 +94,7 @@ struct ChangeMethods {
     static func record(entity: String, id: String, _ db: Connection) throws -> JSONValue? {
         switch entity {
         case "company": return try? CompanyRepository.get(db, id: id)
-        case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))) }
+        case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: WallClock.today)) }
         default: return try tables[entity]?.load(db, id: id).map { .object($0.record) }
         }
     }

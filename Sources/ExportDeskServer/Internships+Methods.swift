@@ -11,7 +11,6 @@ struct InternshipMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        @Sendable func today() -> String { String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)) }
 
         registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
         registry.registerWrite("institutions.update", db: db) { ctx, p in
@@ -40,13 +39,13 @@ struct InternshipMethods {
         }
         registry.register(RPCMethod(name: "agreements.get", handler: .sync { ctx, p in
             let id = p.recordID
-            let record = try db.readNow { conn in .object(try AgreementRepository.get(conn, id: id, today: today())) }
+            let record = try db.readNow { conn in .object(try AgreementRepository.get(conn, id: id, today: WallClock.today)) }
             try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "agreement", id: id)
             return record
         }), access: Self.readers)
         registry.register(RPCMethod(name: "agreements.list", handler: .async { ctx, p in
             let only = ctx.institutionScope
-            let day = today()
+            let day = WallClock.today
             return try await db.read { conn in try AgreementRepository.list(conn, params: p, today: day, onlyInstitution: only) }
         }), access: Self.readers)
     }

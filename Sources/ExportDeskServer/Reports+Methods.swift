@@ -16,8 +16,7 @@ struct ReportMethods {
             try await db.read { conn in try Reports.summary(conn, params: p) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "reports.internships", handler: .async { ctx, p in
-            let scope = Reports.InternshipScope(institutionID: ctx.institutionScope, companyID: ctx.companyScope,
-                                                today: String(WallClock.rfc3339(WallClock.nowMillis).prefix(10)))
+            let scope = Reports.InternshipScope(institutionID: ctx.institutionScope, companyID: ctx.companyScope, today: WallClock.today)
             return try await db.read { conn in try Reports.internships(conn, params: p, scope: scope) }
         }), access: PlacementMethods.everyone)
         registry.register(RPCMethod(name: "reports.events", handler: .async { _, p in

@@ -73,4 +73,10 @@ public enum WallClock {
         }
         return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
     }
+
+    /// The UTC calendar date (`YYYY-MM-DD`) of a moment.
+    public static func date(_ millis: Int64) -> String { String(rfc3339(millis).prefix(10)) }
+
+    /// Today's UTC date, for rules and reports on dates.
+    public static var today: String { date(nowMillis) }
 }

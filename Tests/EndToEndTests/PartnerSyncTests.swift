@@ -36,10 +36,13 @@ struct PartnerSyncTests {
             return c
         }
 
-        func students(_ range: Range<Int>, system: String = "college-sis") -> [JSONValue] {
+        /// sync.push items for students; `institution` names it in each item's data (an institution token may
+        /// leave it out, staff must give it).
+        func students(_ range: Range<Int>, system: String = "college-sis", institution: JSONValue? = nil) -> [JSONValue] {
             range.map { i in
-                ["entity": "student", "externalRef": ["system": .string(system), "id": .string("S-\(i)")],
-                 "data": ["fullName": .string("Студент \(i)"), "specialty": "15.02.10", "course": 3, "email": .string("s\(i)@college.example.ru")]]
+                var data: JSONObject = ["fullName": .string("Студент \(i)"), "specialty": "15.02.10", "course": 3, "email": .string("s\(i)@college.example.ru")]
+                if let institution { data["institutionId"] = institution }
+                return ["entity": "student", "externalRef": ["system": .string(system), "id": .string("S-\(i)")], "data": .object(data)]
             }
         }
     }
@@ -96,18 +99,10 @@ struct PartnerSyncTests {
     @Test func syncPushReportsEachItemOrFailsWhole() throws {
         let p = try Programme()
         defer { p.server.stop() }
-        var items = p.students(0..<3)
-        items[1] = ["entity": "student", "externalRef": ["system": "college-sis", "id": "bad"], "data": ["fullName": "", "course": 9]]
+        var items = p.students(0..<3, institution: p.college)
+        items[1] = ["entity": "student", "externalRef": ["system": "college-sis", "id": "bad"], "data": ["institutionId": p.college, "fullName": "", "course": 9]]
         items.append(["entity": "placement", "externalRef": ["system": "college-sis", "id": "P-0"],
                       "data": ["studentRef": ["system": "college-sis", "id": "S-0"], "offerId": p.offer, "startsOn": "2027-01-10", "endsOn": "2027-02-10"]])
-        var data: JSONObject = ["institutionId": p.college]
-        for (i, item) in items.enumerated() where item["entity"] == "student" {
-            data = item["data"]!.objectValue!
-            data["institutionId"] = p.college
-            var o = item.objectValue!
-            o["data"] = .object(data)
-            items[i] = .object(o)
-        }
         // Atomic: the first bad item is the call's error, with its index, and nothing is applied.
         do {
             _ = try p.admin.call("sync.push", ["items": .array(items), "atomic": true])
@@ -135,14 +130,7 @@ struct PartnerSyncTests {
         #expect(try p.admin.call("placements.list", ["includeTotal": true])["total"] == 0)
         // Progress: $/progress notifications for the token, all before the answer, ending at done == total.
         let watcher = try p.server.connect()
-        var many = p.students(100..<350)
-        for i in many.indices {
-            var o = many[i].objectValue!
-            var d = o["data"]!.objectValue!
-            d["institutionId"] = p.college
-            o["data"] = .object(d)
-            many[i] = .object(o)
-        }
+        let many = p.students(100..<350, institution: p.college)
         _ = try watcher.call("sync.push", ["items": .array(many), "progressToken": "push-1"])
         let progress = watcher.notifications.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "push-1" }
         #expect(progress.count >= 3, "\(progress.count) progress notifications")
@@ -370,14 +358,7 @@ struct PartnerSyncTests {
         let pinger = try p.server.connect()
         var worst = 0.0
         for batch in 0..<15 {
-            var items = p.students(batch * 1000..<(batch + 1) * 1000)
-            for i in items.indices {
-                var o = items[i].objectValue!
-                var d = o["data"]!.objectValue!
-                d["institutionId"] = p.college
-                o["data"] = .object(d)
-                items[i] = .object(o)
-            }
+            let items = p.students(batch * 1000..<(batch + 1) * 1000, institution: p.college)
             _ = try writer.call("sync.push", ["items": .array(items)], timeout: 120)
             let t0 = MonotonicClock.now
             #expect(try pinger.call("system.ping")["pong"] == true)

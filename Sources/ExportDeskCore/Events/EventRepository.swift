@@ -18,9 +18,8 @@ public enum EventRepository {
 
     /// endsOn ≥ startsOn and deadline ≤ startsOn: -32602 like schema violations (SPEC §11).
     static func checkDates(_ r: JSONObject, path: String) throws {
-        var issues: [RPCError.ParamIssue] = []
-        let starts = r["startsOn"]?.stringValue ?? "", ends = r["endsOn"]?.stringValue ?? ""
-        if ends < starts { issues.append(.init(instancePath: path + "/endsOn", keyword: "consistency", message: "must not be before startsOn (\(starts))")) }
+        var issues = [periodIssue(r, from: "startsOn", to: "endsOn", path: path)].compactMap { $0 }
+        let starts = r["startsOn"]?.stringValue ?? ""
         if let deadline = r["applicationDeadline"]?.stringValue, deadline > starts {
             issues.append(.init(instancePath: path + "/applicationDeadline", keyword: "consistency", message: "must not be after startsOn (\(starts))"))
         }

@@ -24,7 +24,7 @@ public enum ParticipationRepository {
         guard status == "open" else {
             throw invalidTransition(entity: "event", from: status, action: "apply", allowed: Lifecycle.event.allowed(from: status))
         }
-        let today = String(ctx.now.prefix(10))
+        let today = ctx.today
         if let deadline = event["applicationDeadline"]?.stringValue, today > deadline {
             throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "the application deadline \(deadline) has passed",
                            data: ["rule": "DEADLINE_PASSED", "deadline": .string(deadline)])

@@ -19,7 +19,7 @@ public enum AgreementRepository {
     static func effectiveEnd(_ r: JSONObject) -> String {
         let to = r["validTo"]?.stringValue ?? ""
         guard let effective = r["termination"]?["effectiveOn"]?.stringValue else { return to }
-        let dayBefore = Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClockDate.string(millis: $0 - 86_400_000) } ?? effective
+        let dayBefore = Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClock.date($0 - 86_400_000) } ?? effective
         return min(to, dayBefore)
     }
 
@@ -35,26 +35,20 @@ public enum AgreementRepository {
         return record
     }
 
-    static func checkDates(_ r: JSONObject, path: String) throws {
-        if (r["validTo"]?.stringValue ?? "") < (r["validFrom"]?.stringValue ?? "") {
-            throw RPCError.invalidParams(path: path + "/validTo", keyword: "consistency", "must not be before validFrom")
-        }
-    }
-
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         let institution = try InstitutionRepository.records.get(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
         _ = institution
         var record: JSONObject = ["institutionId": fields["institutionId"] ?? .null]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try checkDates(record, path: "")
-        return .object(withStatus(try records.insert(ctx, record), today: String(ctx.now.prefix(10))))
+        try checkPeriod(record, from: "validFrom", to: "validTo", path: "")
+        return .object(withStatus(try records.insert(ctx, record), today: ctx.today))
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         let record = try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
             if current["termination"] != nil { throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: []) }
-        }, validate: { patched in try checkDates(patched, path: "/patch") })
-        return .object(withStatus(record, today: String(ctx.now.prefix(10))))
+        }, validate: { patched in try checkPeriod(patched, from: "validFrom", to: "validTo", path: "/patch") })
+        return .object(withStatus(record, today: ctx.today))
     }
 
     /// Ends the agreement from `effectiveOn` (the first day it no longer applies), with a reason.
@@ -66,7 +60,7 @@ public enum AgreementRepository {
         try RecordTable.check(record, expectedVersion: expectedVersion)
         record["termination"] = ["reason": .string(reason), "effectiveOn": .string(effectiveOn)]
         try records.save(ctx, rowid: rowid, &record, op: .deleted)
-        return .object(withStatus(record, today: String(ctx.now.prefix(10))))
+        return .object(withStatus(record, today: ctx.today))
     }
 
     public static func get(_ db: Connection, id: String, today: String) throws -> JSONObject {
@@ -91,9 +85,4 @@ public enum AgreementRepository {
         o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
         return .object(o)
     }
-}
-
-/// Calendar dates for date arithmetic on YYYY-MM-DD strings.
-enum WallClockDate {
-    static func string(millis: Int64) -> String { String(WallClock.rfc3339(millis).prefix(10)) }
 }

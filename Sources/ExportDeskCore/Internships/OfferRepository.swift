@@ -19,12 +19,6 @@ public enum OfferRepository {
     ])
     static let mutableFields: Set<String> = ["title", "specialties", "description", "location", "startsOn", "endsOn", "slots", "mentor", "externalRef"]
 
-    static func checkDates(_ r: JSONObject, path: String) throws {
-        if (r["endsOn"]?.stringValue ?? "") < (r["startsOn"]?.stringValue ?? "") {
-            throw RPCError.invalidParams(path: path + "/endsOn", keyword: "consistency", "must not be before startsOn")
-        }
-    }
-
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         guard let companyID = fields["companyId"]?.stringValue ?? ctx.principal?.companyID else {
             throw RPCError.invalidParams(path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
@@ -35,7 +29,7 @@ public enum OfferRepository {
         }
         var record: JSONObject = ["companyId": .string(companyID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try checkDates(record, path: "")
+        try checkPeriod(record, path: "")
         try records.checkExternalRef(ctx.db, record)
         record["status"] = "draft"
         return .object(try records.insert(ctx, record))
@@ -47,7 +41,7 @@ public enum OfferRepository {
         .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
             try ctx.requireScope(companyID: current["companyId"]?.stringValue, entity: "offer", id: id)
         }, validate: { patched in
-            try checkDates(patched, path: "/patch")
+            try checkPeriod(patched, path: "/patch")
             var withID = patched
             withID["id"] = .string(id)
             try records.checkExternalRef(ctx.db, withID)

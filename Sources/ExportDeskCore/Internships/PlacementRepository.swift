@@ -69,17 +69,11 @@ public enum PlacementRepository {
             "startsOn": fields["startsOn"] ?? offer["startsOn"] ?? .null, "endsOn": fields["endsOn"] ?? offer["endsOn"] ?? .null,
         ]
         if let ref = fields["externalRef"] { record["externalRef"] = ref }
-        try checkDates(record, path: "")
+        try checkPeriod(record, path: "")
         try checkRules(ctx, record, offer: offer)
         try records.checkExternalRef(ctx.db, record)
         record["status"] = "proposed"
         return try records.insert(ctx, record)
-    }
-
-    static func checkDates(_ r: JSONObject, path: String) throws {
-        if (r["endsOn"]?.stringValue ?? "") < (r["startsOn"]?.stringValue ?? "") {
-            throw RPCError.invalidParams(path: path + "/endsOn", keyword: "consistency", "must not be before startsOn (\(r["startsOn"]?.stringValue ?? ""))")
-        }
     }
 
     /// The period rules of SPEC §6, each with what a partner needs to fix it.
@@ -115,15 +109,16 @@ public enum PlacementRepository {
     }
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
-        try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            try ctx.requireScope(institutionID: current["institutionId"]?.stringValue, companyID: current["companyId"]?.stringValue, entity: "placement", id: id)
-            _ = try lifecycle.apply("update", to: current["status"]?.stringValue ?? "")
+        var current = JSONObject()
+        return try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { record in
+            try ctx.requireScope(institutionID: record["institutionId"]?.stringValue, companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
+            _ = try lifecycle.apply("update", to: record["status"]?.stringValue ?? "")
+            current = record
         }, validate: { patched in
-            let current = try records.get(ctx.db, id: id)
             var next = current
             for (k, v) in patched { next[k] = v }
             for key in mutableFields where patched[key] == nil { next[key] = nil }
-            try checkDates(next, path: "/patch")
+            try checkPeriod(next, path: "/patch")
             try checkRules(ctx, next, offer: try OfferRepository.records.get(ctx.db, id: current["offerId"]?.stringValue ?? ""))
             try records.checkExternalRef(ctx.db, next)
         })
@@ -136,7 +131,7 @@ public enum PlacementRepository {
         try ctx.requireScope(institutionID: verb == "cancel" ? record["institutionId"]?.stringValue : nil,
                              companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: params.expectedVersionParam)
+        try RecordTable.check(record, expectedVersion: params.expectedVersion)
         switch verb {
         case "confirm":
             try checkAgreement(ctx, record)
@@ -185,9 +180,4 @@ public enum PlacementRepository {
         if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
         return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
     }
-}
-
-extension JSONObject {
-    /// The optional `expectedVersion` of a verb's params.
-    var expectedVersionParam: Int64? { self["expectedVersion"]?.int64Value }
 }

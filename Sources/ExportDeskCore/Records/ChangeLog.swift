@@ -40,8 +40,7 @@ public enum ChangeLog {
         return (items, next)
     }
 
-    /// A change row (`seq, entity, entity_id, op, action, version, at, actor`) as a change entry.
-    public static func entry(_ s: Statement) -> JSONValue {
+    private static func entry(_ s: Statement) -> JSONValue {
         [
             "seq": .number(.int(s.int64(0))), "entity": .string(s.text(1) ?? ""), "id": .string(s.text(2) ?? ""),
             "op": .string(s.text(3) ?? ""), "action": .string(s.text(4) ?? ""), "version": .number(.int(s.int64(5))),

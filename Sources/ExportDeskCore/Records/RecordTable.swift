@@ -122,6 +122,11 @@ public struct RecordTable: Sendable {
     }
 }
 
+extension JSONObject {
+    /// The optional `expectedVersion` param of an update or a verb.
+    public var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
+}
+
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
 public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {
     RPCError(code: 1004, reason: "INVALID_TRANSITION",

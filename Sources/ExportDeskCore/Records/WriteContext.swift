@@ -26,7 +26,7 @@ public struct WriteContext {
 
 extension WriteContext {
     /// The day of `now`, for rules on dates.
-    public var today: String { String(now.prefix(10)) }
+    public var today: String { WallClock.date(nowMillis) }
 
     /// A record bound to another institution or company than the caller's token is NOT_FOUND to it (SPEC §8).
     public func requireScope(institutionID: String? = nil, companyID: String? = nil, entity: String, id: String) throws {
@@ -39,6 +39,19 @@ extension WriteContext {
     public func acting(as action: String) -> WriteContext {
         WriteContext(db: db, actor: actor, action: action, nowMillis: nowMillis, principal: principal)
     }
+}
+
+/// The issue (SPEC §11: -32602 like a schema violation) when a record's `end` date field is before its
+/// `start` field; nil when the period is in order.
+public func periodIssue(_ r: JSONObject, from start: String, to end: String, path: String) -> RPCError.ParamIssue? {
+    let first = r[start]?.stringValue ?? "", last = r[end]?.stringValue ?? ""
+    guard last < first else { return nil }
+    return RPCError.ParamIssue(instancePath: path + "/" + end, keyword: "consistency", message: "must not be before \(start) (\(first))")
+}
+
+/// Throws the period's issue, if any.
+public func checkPeriod(_ r: JSONObject, from start: String = "startsOn", to end: String = "endsOn", path: String) throws {
+    if let issue = periodIssue(r, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
 }
 
 /// A RULE_VIOLATION (SPEC §2): the rule broken, a sentence, and what a partner system needs to fix it.

@@ -40,7 +40,7 @@ public enum Reports {
         return .object(o)
     }
 
-    public static func summary(_ db: Connection, params: JSONValue, today: String = String(WallClock.rfc3339(WallClock.nowMillis).prefix(10))) throws -> JSONValue {
+    public static func summary(_ db: Connection, params: JSONValue, today: String = WallClock.today) throws -> JSONValue {
         let p = Period(params)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
