@@ -65,6 +65,17 @@ public struct MethodSet: Sendable {
         register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access)
     }
 
+    /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.
+    mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
+                                 _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONValue) {
+        registerWrite(name, db: db, access: access) { ctx, p in try update(ctx, p.recordID, p.patch, p.expectedVersion) }
+    }
+
+    mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
+                                 _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject) {
+        registerUpdate(name, db: db, access: access) { ctx, id, patch, version in .object(try update(ctx, id, patch, version)) }
+    }
+
     public var names: [String] { entries.keys.sorted() }
     public func access(of name: String) -> AccessRule? { entries[name]?.access }
 }

@@ -14,10 +14,7 @@ struct CompanyMethods {
         let db = self.db
 
         registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
-        registry.registerWrite("companies.update", db: db) { ctx, p in
-            try CompanyRepository.update(ctx, id: p.recordID, patch: p.patch,
-                                         expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("companies.update", db: db, CompanyRepository.update)
         registry.registerWrite("companies.archive", db: db) { ctx, p in
             try CompanyRepository.archive(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }

@@ -14,9 +14,7 @@ struct EventMethods {
         let db = self.db
 
         registry.registerWrite("events.create", db: db) { ctx, p in try EventRepository.create(ctx, fields: p) }
-        registry.registerWrite("events.update", db: db) { ctx, p in
-            try EventRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("events.update", db: db, EventRepository.update)
         for verb in ["open", "close", "complete", "cancel"] {
             registry.registerWrite("events.\(verb)", db: db) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }

@@ -13,9 +13,7 @@ struct InternshipMethods {
         let db = self.db
 
         registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
-        registry.registerWrite("institutions.update", db: db) { ctx, p in
-            try InstitutionRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("institutions.update", db: db, InstitutionRepository.update)
         for verb in ["archive", "restore"] {
             registry.registerWrite("institutions.\(verb)", db: db) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
@@ -30,9 +28,7 @@ struct InternshipMethods {
         }), access: Self.readers)
 
         registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
-        registry.registerWrite("agreements.update", db: db) { ctx, p in
-            try AgreementRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("agreements.update", db: db, AgreementRepository.update)
         registry.registerWrite("agreements.terminate", db: db) { ctx, p in
             try AgreementRepository.terminate(ctx, id: p.recordID, reason: p["reason"]?.stringValue ?? "",
                                               effectiveOn: p["effectiveOn"]?.stringValue ?? "", expectedVersion: p.expectedVersion)

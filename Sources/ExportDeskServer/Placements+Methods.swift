@@ -26,9 +26,7 @@ struct PlacementMethods {
     private func registerOffers(in registry: inout MethodSet) {
         let db = self.db
         registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
-        registry.registerWrite("offers.update", db: db, access: Self.programmeAndHost) { ctx, p in
-            try OfferRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("offers.update", db: db, access: Self.programmeAndHost, OfferRepository.update)
         for verb in ["open", "close"] {
             registry.registerWrite("offers.\(verb)", db: db, access: Self.programmeAndHost) { ctx, p in
                 try OfferRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion)
@@ -50,9 +48,7 @@ struct PlacementMethods {
     private func registerStudents(in registry: inout MethodSet) {
         let db = self.db
         registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try StudentRepository.create(ctx, fields: p)) }
-        registry.registerWrite("students.update", db: db, access: Self.programmeAndInstitution) { ctx, p in
-            .object(try StudentRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion))
-        }
+        registry.registerUpdate("students.update", db: db, access: Self.programmeAndInstitution, StudentRepository.update)
         registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
             Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
@@ -77,9 +73,7 @@ struct PlacementMethods {
     private func registerPlacements(in registry: inout MethodSet) {
         let db = self.db
         registry.registerWrite("placements.propose", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try PlacementRepository.propose(ctx, fields: p)) }
-        registry.registerWrite("placements.update", db: db, access: Self.programmeAndInstitution) { ctx, p in
-            .object(try PlacementRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion))
-        }
+        registry.registerUpdate("placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
         registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
         }

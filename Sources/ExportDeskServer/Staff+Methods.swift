@@ -12,10 +12,7 @@ struct StaffMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
-        registry.registerWrite("staff.update", db: db) { ctx, p in
-            try StaffRepository.update(ctx, id: p.recordID, patch: p.patch,
-                                       expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("staff.update", db: db, StaffRepository.update)
         registry.registerWrite("staff.deactivate", db: db) { ctx, p in
             try StaffRepository.deactivate(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }

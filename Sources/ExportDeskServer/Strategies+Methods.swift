@@ -11,9 +11,7 @@ struct StrategyMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.registerWrite("strategies.create", db: db) { ctx, p in try StrategyRepository.create(ctx, fields: p) }
-        registry.registerWrite("strategies.update", db: db) { ctx, p in
-            try StrategyRepository.update(ctx, id: p.recordID, patch: p.patch, expectedVersion: p.expectedVersion)
-        }
+        registry.registerUpdate("strategies.update", db: db, StrategyRepository.update)
         for verb in ["approve", "complete", "archive"] {
             registry.registerWrite("strategies.\(verb)", db: db) { ctx, p in try StrategyRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
