@@ -21,6 +21,8 @@ final class ChangeHub: @unchecked Sendable {
 
     private unowned let state: ServerState
     private let subscribers = Mutex<[String: Subscriber]>([:])
+    /// How many subscriptions exist, read without a lock on every commit.
+    private let active = Atomic<Int>(0)
     private let nextID = Atomic<Int>(1)
     private let dispatchQueue = DispatchQueue(label: "exportdesk.changes.dispatch")
     private let scheduled = Atomic<Bool>(false)
@@ -43,7 +45,10 @@ final class ChangeHub: @unchecked Sendable {
         let since = min(from ?? newest, newest)
         let id = "sub-\(nextID.add(1, ordering: .relaxed).oldValue)"
         let subscriber = Subscriber(id: id, session: session, entities: entities, cursor: since, hub: self)
-        subscribers.withLock { $0[id] = subscriber }
+        subscribers.withLock { subs in
+            subs[id] = subscriber
+            active.store(subs.count, ordering: .relaxed)
+        }
         session.onClose { [weak self] in self?.remove(session: session) }
         poke()
         return subscriber
@@ -54,6 +59,7 @@ final class ChangeHub: @unchecked Sendable {
         subscribers.withLock { subs in
             guard let s = subs[id], s.session === session else { return false }
             subs[id] = nil
+            active.store(subs.count, ordering: .relaxed)
             s.stop()
             return true
         }
@@ -63,6 +69,7 @@ final class ChangeHub: @unchecked Sendable {
         let gone = subscribers.withLock { subs -> [Subscriber] in
             let mine = subs.values.filter { $0.session === session }
             for s in mine { subs[s.id] = nil }
+            active.store(subs.count, ordering: .relaxed)
             return mine
         }
         for s in gone { s.stop() }
@@ -72,7 +79,7 @@ final class ChangeHub: @unchecked Sendable {
 
     /// Called after every committed write: schedules one pass over the new changes (passes coalesce).
     func poke() {
-        guard !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard active.load(ordering: .relaxed) > 0, !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
         dispatchQueue.async { [self] in
             scheduled.store(false, ordering: .releasing)
             dispatch()

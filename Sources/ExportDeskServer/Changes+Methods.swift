@@ -56,9 +56,10 @@ struct ChangeMethods {
         "student": StudentRepository.records, "placement": PlacementRepository.records,
     ]
 
-    /// One field of a record as it is now (nil when the record is gone).
-    static func field(_ key: String, of entity: String, _ id: String, _ db: Connection) throws -> String? {
-        try tables[entity]?.load(db, id: id)?.record[key]?.stringValue
+    /// One indexed column of a record as it is now (nil when the record is gone): the feed's visibility checks
+    /// run once per change, so they read the column, not the record.
+    static func field(_ column: String, of entity: String, _ id: String, _ db: Connection) throws -> String? {
+        try tables[entity]?.value(db, id: id, column: column)
     }
 
     /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
@@ -73,7 +74,7 @@ struct ChangeMethods {
             switch entity {
             case "event": return true
             case "institution": return id == own
-            case "agreement", "student", "placement": return try field("institutionId", of: entity, id, db) == own
+            case "agreement", "student", "placement": return try field("institution_id", of: entity, id, db) == own
             // Published offers: open ones, and closed ones so that a partner learns an offer it saw was closed.
             case "offer": return ["open", "closed"].contains(try field("status", of: entity, id, db) ?? "")
             default: return false
@@ -83,7 +84,7 @@ struct ChangeMethods {
             switch entity {
             case "event": return true
             case "company": return id == own
-            case "request", "participation", "strategy", "offer", "placement": return try field("companyId", of: entity, id, db) == own
+            case "request", "participation", "strategy", "offer", "placement": return try field("company_id", of: entity, id, db) == own
             case "student": return try StudentRepository.isPlaced(db, studentID: id, atCompany: own)
             default: return false
             }

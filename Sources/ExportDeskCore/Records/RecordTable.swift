@@ -29,6 +29,14 @@ public struct RecordTable: Sendable {
         return found
     }
 
+    /// One indexed column of a record (`columns`, or status), read without parsing the record: nil when absent.
+    public func value(_ db: Connection, id: String, column: String) throws -> String? {
+        guard RecordID.prefix(of: id) == prefix else { return nil }
+        var found: String?
+        try db.query("SELECT \(column) FROM \(table) WHERE id = ?", [.text(id)]) { found = $0.text(0) }
+        return found
+    }
+
     /// The record, or NOT_FOUND (also for an id of another kind).
     public func get(_ db: Connection, id: String) throws -> JSONObject {
         guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
