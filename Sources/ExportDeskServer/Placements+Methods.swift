@@ -179,10 +179,8 @@ struct PlacementMethods {
         return ["results": .array(results)]
     }
 
+    /// A failed item: its index and the error as it would be sent (RPCError.json carries data.reason).
     static func errorResult(_ index: Int, _ error: RPCError) -> JSONValue {
-        var data = error.data
-        data["reason"] = .string(error.reason)
-        return ["index": .number(.int(Int64(index))),
-                "error": ["code": .number(.int(Int64(error.code))), "message": .string(error.message), "data": .object(data)]]
+        ["index": .number(.int(Int64(index))), "error": error.json]
     }
 }

@@ -52,11 +52,8 @@ public enum EventRepository {
 
     /// open, close, complete, cancel. Cancelling cancels the event's live participations in the same transaction.
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "event", id: id) }
-        let next = try Lifecycle.event.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        record["status"] = .string(next)
-        try records.save(ctx, rowid: rowid, &record, op: verb == "cancel" ? .deleted : .updated)
+        let record = try records.transition(ctx, id: id, verb: verb, lifecycle: .event, expectedVersion: expectedVersion,
+                                            op: verb == "cancel" ? .deleted : .updated)
         if verb == "cancel" { try ParticipationRepository.cancelLive(ctx, eventID: id) }
         return .object(record)
     }

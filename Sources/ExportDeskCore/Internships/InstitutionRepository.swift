@@ -36,12 +36,8 @@ public enum InstitutionRepository {
     }
 
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "institution", id: id) }
-        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        record["status"] = .string(next)
-        try records.save(ctx, rowid: rowid, &record, op: verb == "archive" ? .deleted : .updated)
-        return .object(record)
+        .object(try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion,
+                                       op: verb == "archive" ? .deleted : .updated))
     }
 
     public static func list(_ db: Connection, params: JSONValue, only: String?) throws -> JSONValue {

@@ -61,13 +61,9 @@ public enum OfferRepository {
     }
 
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "offer", id: id) }
-        try ctx.requireScope(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
-        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
-        record["status"] = .string(next)
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+        .object(try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { record in
+            try ctx.requireScope(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
+        }))
     }
 
     /// Filters companyId, status, specialty, q; `onlyCompany` for a company token, `onlyOpen` for an

@@ -127,34 +127,31 @@ public enum PlacementRepository {
     /// The verbs: confirm (slots and agreement re-checked), start, complete (with its results), cancel and
     /// terminate (with a reason).
     public static func transition(_ ctx: WriteContext, verb: String, id: String, params: JSONObject) throws -> JSONObject {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "placement", id: id) }
-        try ctx.requireScope(institutionID: verb == "cancel" ? record["institutionId"]?.stringValue : nil,
-                             companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
-        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: params.expectedVersion)
-        switch verb {
-        case "confirm":
-            try checkAgreement(ctx, record)
-            let offer = try OfferRepository.records.get(ctx.db, id: record["offerId"]?.stringValue ?? "")
-            let slots = offer["slots"]?.int64Value ?? 0
-            let taken = try taken(ctx.db, offerID: offer["id"]?.stringValue ?? "")
-            if taken >= slots {
-                throw RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: "all \(slots) slots of offer \(offer["id"]?.stringValue ?? "") are taken",
-                               data: ["offerId": offer["id"] ?? .null, "capacity": .number(.int(slots)), "taken": .number(.int(taken))])
+        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: params.expectedVersion, before: { record in
+            try ctx.requireScope(institutionID: verb == "cancel" ? record["institutionId"]?.stringValue : nil,
+                                 companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
+        }, change: { record in
+            switch verb {
+            case "confirm":
+                try checkAgreement(ctx, record)
+                let offer = try OfferRepository.records.get(ctx.db, id: record["offerId"]?.stringValue ?? "")
+                let slots = offer["slots"]?.int64Value ?? 0
+                let taken = try taken(ctx.db, offerID: offer["id"]?.stringValue ?? "")
+                if taken >= slots {
+                    throw RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: "all \(slots) slots of offer \(offer["id"]?.stringValue ?? "") are taken",
+                                   data: ["offerId": offer["id"] ?? .null, "capacity": .number(.int(slots)), "taken": .number(.int(taken))])
+                }
+            case "complete":
+                var completion = JSONObject()
+                for key in ["hours", "grade", "feedback", "competencies"] { completion[key] = params[key] }
+                completion["completedAt"] = .string(ctx.now)
+                record["completion"] = .object(completion)
+            case "cancel", "terminate":
+                record[verb == "cancel" ? "cancellation" : "termination"] = ["reason": params["reason"] ?? "", "at": .string(ctx.now)]
+            default:
+                break
             }
-        case "complete":
-            var completion = JSONObject()
-            for key in ["hours", "grade", "feedback", "competencies"] { completion[key] = params[key] }
-            completion["completedAt"] = .string(ctx.now)
-            record["completion"] = .object(completion)
-        case "cancel", "terminate":
-            record[verb == "cancel" ? "cancellation" : "termination"] = ["reason": params["reason"] ?? "", "at": .string(ctx.now)]
-        default:
-            break
-        }
-        record["status"] = .string(next)
-        try records.save(ctx, rowid: rowid, &record)
-        return record
+        })
     }
 
     public static let upsert = Upsert(table: records, mutableFields: mutableFields, immutable: ["studentId", "offerId"],

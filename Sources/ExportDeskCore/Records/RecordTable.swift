@@ -88,6 +88,23 @@ public struct RecordTable: Sendable {
         return record
     }
 
+    /// A state verb, the way every lifecycle-driven entity does it: load (NOT_FOUND), `before` checks the
+    /// current record (a partner's scope), the lifecycle's transition (INVALID_TRANSITION), `expectedVersion`,
+    /// `change` to the record (a verb's own checks and fields), the new status, and save. Verbs that archive
+    /// or cancel pass `op: .deleted` (a tombstone in the feed).
+    public func transition(_ ctx: WriteContext, id: String, verb: String, lifecycle: Lifecycle, expectedVersion: Int64?,
+                           op: ChangeLog.Operation = .updated, before: (JSONObject) throws -> Void = { _ in },
+                           change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONObject {
+        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        try before(record)
+        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
+        try Self.check(record, expectedVersion: expectedVersion)
+        try change(&record)
+        record["status"] = .string(next)
+        try save(ctx, rowid: rowid, &record, op: op)
+        return record
+    }
+
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
     /// `nextCursor` and optional `total` every list has (SPEC §4). `params` carries sort/limit/cursor/includeTotal;
     /// the sort param is `sortName` or `-sortName`.
