@@ -68,7 +68,12 @@ public struct MethodSet: Sendable {
     /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.
     mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
                                  _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONValue) {
-        registerWrite(name, db: db, access: access) { ctx, p in try update(ctx, p.recordID, p.patch, p.expectedVersion) }
+        let contract = PatchContract(method: name, catalog: .embedded)
+        registerWrite(name, db: db, access: access) { ctx, p in
+            var ctx = ctx
+            ctx.checkPatch = contract.check
+            return try update(ctx, p.recordID, p.patch, p.expectedVersion)
+        }
     }
 
     mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,

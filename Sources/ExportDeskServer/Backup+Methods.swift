@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import JSONRPC
+import SQLiteStore
 
 /// `system.backup {path}`: a consistent copy of the database via SQLite's online backup API, taken while
 /// writes go on, with `$/progress` when a progressToken is given.
@@ -23,8 +24,9 @@ struct BackupMethods {
                         try store.backup(to: path) { done, total in ctx.progress(token: token, done: done, total: total, message: "pages copied") }
                         let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
                         continuation.resume(returning: size)
+                    } catch let error as BackupError {
+                        continuation.resume(throwing: RPCError.storageUnavailable(error.description))
                     } catch {
-                        try? FileManager.default.removeItem(atPath: path)
                         continuation.resume(throwing: Persistence.map(error))
                     }
                 }.start()

@@ -44,11 +44,11 @@ public enum MethodTable {
         var registry = RPCMethodRegistry()
         let access = state.access
         for name in product.names {
-            guard let entry = product.entries[name], catalog.paramsValidator(name) != nil, let resultValidator = catalog.resultValidator(name) else {
+            guard let entry = product.entries[name], catalog.hasSchemas(name) else {
                 fatalError("method \(name) has no Schemas/methods/\(name).params.json and .result.json")
             }
             let rule = entry.access
-            let handler = options.validateResults ? checkingResults(entry.handler, name: name, validator: resultValidator) : entry.handler
+            let handler = options.validateResults ? checkingResults(entry.handler, name: name, catalog: catalog) : entry.handler
             registry.register(RPCMethod(name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) },
                                         authorize: { try access.authorize(rule, $0) }))
         }
@@ -58,9 +58,9 @@ public enum MethodTable {
     }
 
     /// Wraps a handler so that a result that breaks its schema is logged and answered INTERNAL, never sent.
-    private static func checkingResults(_ handler: RPCHandler, name: String, validator: JSONSchemaValidator) -> RPCHandler {
+    private static func checkingResults(_ handler: RPCHandler, name: String, catalog: SchemaCatalog) -> RPCHandler {
         @Sendable func check(_ result: JSONValue) throws -> JSONValue {
-            let problems = validator.validate(result)
+            let problems = catalog.resultValidator(name)?.validate(result) ?? []
             guard problems.isEmpty else {
                 Log.error("\(name) returned a result that breaks Schemas/methods/\(name).result.json: \(problems)")
                 throw RPCError.internalError

@@ -65,17 +65,20 @@ enum OpenRPCDocument {
         return .object(m)
     }
 
-    /// The top-level properties of a params schema: its own, plus those of a component it `$ref`s.
+    /// The top-level properties of a params schema: its own, plus those of a component it `$ref`s, each
+    /// already rewritten from the file it comes from (a component's `"Date.json"` means components/Date.json).
     private static func objectShape(_ schema: JSONValue, path: String, catalog: SchemaCatalog) -> (JSONObject, Set<String>) {
         var properties = JSONObject()
         var required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-        if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/"),
-           let target = catalog.documents["components/" + ref.dropFirst("../components/".count)] {
-            let (inherited, inheritedRequired) = objectShape(target, path: path, catalog: catalog)
-            properties = inherited
-            required.formUnion(inheritedRequired)
+        if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/") {
+            let componentPath = "components/" + ref.dropFirst("../components/".count)
+            if let target = catalog.documents[componentPath] {
+                let (inherited, inheritedRequired) = objectShape(target, path: componentPath, catalog: catalog)
+                properties = inherited
+                required.formUnion(inheritedRequired)
+            }
         }
-        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() { properties[key] = value }
+        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() { properties[key] = rewrite(value, from: path) }
         return (properties, required)
     }
 

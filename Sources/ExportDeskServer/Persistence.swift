@@ -71,11 +71,16 @@ struct Persistence: Sendable {
         }
     }
 
-    /// Storage conditions become STORAGE_UNAVAILABLE with a clear message; other SQLite errors are bugs.
+    /// Storage conditions become STORAGE_UNAVAILABLE with a clear message; a unique index that fires is
+    /// DUPLICATE naming the field (the domain checks each key first to name the existing record too, so
+    /// this is logged as a missed check); other SQLite errors are bugs.
     static func map(_ error: any Error) -> any Error {
         guard let e = error as? SQLiteError else { return error }
         if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
         Log.error("database error: \(e)")
+        if let field = e.uniqueField {
+            return RPCError(code: 1003, reason: "DUPLICATE", message: "another record already has this \(field)", data: ["field": .string(field)])
+        }
         return RPCError.internalError
     }
 }

@@ -2,9 +2,11 @@ import ExportDeskSchemas
 import JSON
 import JSONRPC
 import JSONSchema
+import Synchronization
 
-/// The method contract of Schemas/ (embedded in the binary), compiled once: params and result validators per
-/// method, and the raw documents for `rpc.discover`.
+/// The method contract of Schemas/ (embedded in the binary): params and result validators per method, each
+/// compiled on its first use (compiling all of them up front made every start wait about a second), and the
+/// raw documents for `rpc.discover`.
 public final class SchemaCatalog: @unchecked Sendable {
     public struct LoadError: Error, CustomStringConvertible {
         public let description: String
@@ -13,8 +15,10 @@ public final class SchemaCatalog: @unchecked Sendable {
     public let registry = SchemaRegistry()
     /// Parsed files by path relative to Schemas/ ("methods/system.ping.params.json").
     public let documents: [String: JSONValue]
-    private var paramsValidators: [String: JSONSchemaValidator] = [:]
-    private var resultValidators: [String: JSONSchemaValidator] = [:]
+    /// Validators compiled so far, by schema URI. Compiling reads the shared registry, so it happens under
+    /// this lock; a compiled validator is immutable and used without it.
+    private let compiled = Mutex<[String: JSONSchemaValidator]>([:])
+    private let methods: Set<String>
 
     /// The catalog of the schemas built into this binary.
     public static let embedded: SchemaCatalog = {
@@ -36,13 +40,39 @@ public final class SchemaCatalog: @unchecked Sendable {
             registry.add(documents[path]!, uri: EmbeddedSchemas.baseURI + path)
         }
         self.documents = documents
+        methods = Set(Self.methodNames(documents))
+    }
+
+    /// Compiles every method's schemas now; throws for the first that does not compile (tests, `--check`).
+    public func compileAll() throws {
         for name in methodNames {
-            do {
-                paramsValidators[name] = try JSONSchemaValidator(uri: Self.uri(params: name), registry: registry, assertFormats: true)
-                resultValidators[name] = try JSONSchemaValidator(uri: Self.uri(result: name), registry: registry, assertFormats: true)
-            } catch {
-                throw LoadError(description: "schemas of \(name) do not compile: \(error)")
+            for uri in [Self.uri(params: name), Self.uri(result: name)] {
+                do {
+                    _ = try validator(uri: uri)
+                } catch {
+                    throw LoadError(description: "schemas of \(name) do not compile: \(error)")
+                }
             }
+        }
+    }
+
+    /// The validator of the schema at `uri`, compiled on first use.
+    public func validator(uri: String) throws -> JSONSchemaValidator {
+        try compiled.withLock { cache in
+            if let v = cache[uri] { return v }
+            let v = try JSONSchemaValidator(uri: uri, registry: registry, assertFormats: true)
+            cache[uri] = v
+            return v
+        }
+    }
+
+    private func validator(method: String, uri: String) -> JSONSchemaValidator? {
+        guard methods.contains(method) else { return nil }
+        do {
+            return try validator(uri: uri)
+        } catch {
+            // The embedded schemas are compiled by the test suite; reaching this is a build defect.
+            fatalError("Schemas/ of \(method) do not compile: \(error)")
         }
     }
 
@@ -50,7 +80,9 @@ public final class SchemaCatalog: @unchecked Sendable {
     public static func uri(result method: String) -> String { EmbeddedSchemas.baseURI + "methods/\(method).result.json" }
 
     /// Methods that have both a params and a result schema.
-    public var methodNames: [String] {
+    public var methodNames: [String] { methods.sorted() }
+
+    private static func methodNames(_ documents: [String: JSONValue]) -> [String] {
         documents.keys.compactMap { path -> String? in
             guard path.hasPrefix("methods/"), path.hasSuffix(".params.json") else { return nil }
             let name = String(path.dropFirst("methods/".count).dropLast(".params.json".count))
@@ -58,13 +90,15 @@ public final class SchemaCatalog: @unchecked Sendable {
         }.sorted()
     }
 
-    public func paramsValidator(_ method: String) -> JSONSchemaValidator? { paramsValidators[method] }
-    public func resultValidator(_ method: String) -> JSONSchemaValidator? { resultValidators[method] }
+    /// Whether `method` has both schema files.
+    public func hasSchemas(_ method: String) -> Bool { methods.contains(method) }
+    public func paramsValidator(_ method: String) -> JSONSchemaValidator? { validator(method: method, uri: Self.uri(params: method)) }
+    public func resultValidator(_ method: String) -> JSONSchemaValidator? { validator(method: method, uri: Self.uri(result: method)) }
 
     /// Params problems in the form of SPEC §2 (empty when valid). The fast check runs first; the full,
     /// every-error validation runs only for invalid params.
     public func checkParams(_ method: String, _ params: JSONValue) -> [RPCError.ParamIssue] {
-        guard let v = paramsValidators[method], !v.isValid(params) else { return [] }
+        guard let v = paramsValidator(method), !v.isValid(params) else { return [] }
         return v.validate(params).map { RPCError.ParamIssue(instancePath: $0.instancePath, keyword: $0.keyword, message: $0.message) }
     }
 }

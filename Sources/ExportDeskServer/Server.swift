@@ -39,10 +39,9 @@ public final class Server: @unchecked Sendable {
     public func run() -> Int32 {
         Log.level = options.logLevel
         Signals.ignoreSIGPIPE()
-        Signals.onTermination { [self] sig in
-            Log.info("received \(sig == SIGINT ? "SIGINT" : "SIGTERM"); shutting down")
-            shutdown()
-        }
+        // SIGINT/SIGTERM are blocked from the start (ServeCommand): one that arrives while the transports
+        // start stays pending and is taken here, once `shutdown` can see every transport.
+        Signals.blockTermination()
         if let path = options.socketPath {
             do {
                 let server = SocketServer(address: try UnixSocketAddress(path: path), mode: mode_t(options.socketMode),
@@ -65,6 +64,10 @@ public final class Server: @unchecked Sendable {
             }
             thread.name = "exportdesk-stdio"
             thread.start()
+        }
+        Signals.onTermination { [self] sig in
+            Log.info("received \(sig == SIGINT ? "SIGINT" : "SIGTERM"); shutting down")
+            shutdown()
         }
         Log.info("exportdesk \(ExportDeskVersion.string) serving (\(state.transports.joined(separator: ", ")))")
         finished.wait()

@@ -180,6 +180,8 @@ final class EventLoop: @unchecked Sendable {
         _ = epoll_ctl(epfd, EPOLL_CTL_DEL, connection.fd, nil)
         connection.closeDescriptor()
         connection.session.close()
+        // Break the session ↔ connection cycle; running tasks keep the session alive until they answer.
+        connection.session = nil
         core.closeConnection()
         Log.debug("\(connection.label): closed")
     }

@@ -13,8 +13,11 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     let fd: Int32
     unowned let loop: EventLoop
     let label: String
-    /// Set once, right after init, before the connection is registered with its loop.
+    /// Set right after init, before the connection is registered with its loop; cleared by the loop when the
+    /// connection closes, because the session holds this connection as its output and the pair would
+    /// otherwise keep each other (and their buffers) alive forever.
     nonisolated(unsafe) var session: RPCSession!
+    private let outputHighWater: Int
 
     struct OutputState {
         var pending: [UInt8] = []
@@ -28,10 +31,11 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     }
     let state = Mutex(OutputState())
 
-    init(fd: Int32, loop: EventLoop, label: String) {
+    init(fd: Int32, loop: EventLoop, label: String, outputHighWater: Int) {
         self.fd = fd
         self.loop = loop
         self.label = label
+        self.outputHighWater = outputHighWater
     }
 
     func send(_ bytes: [UInt8]) {
@@ -87,7 +91,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
             }
             let wasPaused = s.readPaused
             s.wantWrite = s.pendingCount > 0
-            if s.readPaused && s.pendingCount < session.core.limits.outputHighWater / 2 { s.readPaused = false }
+            if s.readPaused && s.pendingCount < outputHighWater / 2 { s.readPaused = false }
             if !s.wantWrite || wasPaused != s.readPaused { updateInterest(s) }
             return true
         }
@@ -96,7 +100,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     /// After reading: stop reading while too much output waits for a peer that does not read.
     func applyBackPressure() {
         state.withLock { s in
-            if !s.readPaused && s.pendingCount > session.core.limits.outputHighWater {
+            if !s.readPaused && s.pendingCount > outputHighWater {
                 s.readPaused = true
                 Log.debug("\(label): peer is not reading; pausing input")
                 updateInterest(s)
@@ -113,7 +117,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
 
     /// True when the peer has finished sending and every answer has gone out.
     var isDrained: Bool {
-        state.withLock { s in s.inputEnded && s.pendingCount == 0 } && session.runningCount == 0
+        state.withLock { s in s.inputEnded && s.pendingCount == 0 } && (session?.runningCount ?? 0) == 0
     }
 
     private func updateInterest(_ s: OutputState) {
@@ -130,6 +134,8 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
             guard !s.closed else { return }
             s.closed = true
             Glibc.close(fd)
+            s.pending = []
+            s.offset = 0
         }
     }
 }

@@ -103,7 +103,7 @@ public final class SocketServer: @unchecked Sendable {
             }
             let loop = loops[next % loops.count]
             next += 1
-            let connection = SocketConnection(fd: client, loop: loop, label: "socket#\(number)")
+            let connection = SocketConnection(fd: client, loop: loop, label: "socket#\(number)", outputHighWater: core.limits.outputHighWater)
             let uid = exportdesk_peer_uid(client)
             connection.session = RPCSession(core: core, output: connection, label: connection.label,
                                             peer: .socket(uid: uid >= 0 ? Int(uid) : nil))

@@ -7,6 +7,7 @@ public final class Connection {
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
+    private var isClosed = false
 
     /// Process-wide SQLite settings, applied once before the first connection opens.
     private static let configured: Int32 = exportdesk_configure_sqlite()
@@ -27,7 +28,13 @@ public final class Connection {
         sqlite3_busy_timeout(db, busyTimeoutMillis)
     }
 
-    deinit {
+    deinit { close() }
+
+    /// Finalizes the statements and closes the handle; idempotent. The last connection to close in WAL mode
+    /// checkpoints and removes the -wal and -shm files.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
         cache.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -113,19 +120,27 @@ public final class Connection {
     }
 
     /// Copies this database into `path` with SQLite's online backup API, step by step, so writers are not
-    /// held up for the whole copy. The copy is a consistent snapshot.
+    /// held up for the whole copy. The copy is a consistent snapshot, and it appears at `path` whole or not at
+    /// all: it is written to a temporary file beside `path`, synced, linked into place (never replacing a file
+    /// that exists) and the directory synced, so a crash mid-copy leaves no half-written backup behind.
     public func backup(to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil) throws {
-        let target = try Connection(path: path)
-        guard let b = sqlite3_backup_init(target.handle, "main", handle, "main") else {
-            throw target.error(sqlite3_errcode(target.handle), sql: nil)
+        let staging = try BackupFile(target: path)
+        defer { staging.discard() }
+        do {
+            let target = try Connection(path: staging.temporary)
+            defer { target.close() }
+            guard let b = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+                throw target.error(sqlite3_errcode(target.handle), sql: nil)
+            }
+            var rc: Int32
+            repeat {
+                rc = sqlite3_backup_step(b, pagesPerStep)
+                progress?(Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
+                if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
+            } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
+            sqlite3_backup_finish(b)
+            guard rc == SQLITE_DONE else { throw target.error(rc, sql: nil) }
         }
-        var rc: Int32
-        repeat {
-            rc = sqlite3_backup_step(b, pagesPerStep)
-            progress?(Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
-            if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
-        } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
-        sqlite3_backup_finish(b)
-        guard rc == SQLITE_DONE else { throw target.error(rc, sql: nil) }
+        try staging.commit()
     }
 }

@@ -18,16 +18,21 @@ public enum Migrator {
         }
     }
 
+    /// Each step runs in its own write transaction that reads the version under the write lock, so
+    /// processes started together on a new file migrate once: the others wait, then find it done.
     public static func migrate(_ db: Connection, _ migrations: [Migration]) throws {
         let sorted = migrations.sorted { $0.version < $1.version }
         let latest = sorted.last?.version ?? 0
-        let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
-        if current > latest { throw NewerDatabase(found: current, known: latest) }
-        for m in sorted where m.version > current {
-            try db.transaction {
-                try db.execute(m.sql)
-                try db.execute("PRAGMA user_version = \(m.version)")
+        while true {
+            let done = try db.transaction { () throws -> Bool in
+                let current = Int(try db.scalar("PRAGMA user_version") ?? 0)
+                if current > latest { throw NewerDatabase(found: current, known: latest) }
+                guard let next = sorted.first(where: { $0.version > current }) else { return true }
+                try db.execute(next.sql)
+                try db.execute("PRAGMA user_version = \(next.version)")
+                return false
             }
+            if done { return }
         }
     }
 

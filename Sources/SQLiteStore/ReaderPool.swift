@@ -5,8 +5,10 @@ import Foundation
 final class ReaderPool: @unchecked Sendable {
     private let queue = JobQueue<(Connection) -> Void>()
     private let finished = DispatchGroup()
+    nonisolated(unsafe) private let connections: [Connection]
 
     init(connections: [Connection]) {
+        self.connections = connections
         for (i, connection) in connections.enumerated() {
             // Each connection is handed to exactly one thread and used only there.
             nonisolated(unsafe) let owned = connection
@@ -22,9 +24,10 @@ final class ReaderPool: @unchecked Sendable {
 
     func enqueue(_ job: @escaping (Connection) -> Void) { queue.put(job) }
 
-    /// Runs the queued reads, then stops the reader threads.
+    /// Runs the queued reads, then stops the reader threads and closes their connections.
     func stop() {
         queue.stop()
         finished.wait()
+        for connection in connections { connection.close() }
     }
 }

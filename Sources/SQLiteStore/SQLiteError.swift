@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// A failed SQLite call: the extended result code, SQLite's message, and the SQL when there was one.
 public struct SQLiteError: Error, Sendable, CustomStringConvertible {
@@ -25,6 +26,20 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     }
 
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
+
+    /// (SQLITE_CONSTRAINT_UNIQUE is a macro the importer does not bring over.)
+    /// For a unique index that fired ("UNIQUE constraint failed: staff.email_key"), the record field it
+    /// keys, in the API's words: `email_key` → `email`, `ext_system, ext_id` → `externalRef`.
+    public var uniqueField: String? {
+        guard extendedCode == SQLITE_CONSTRAINT | (8 << 8), let colon = message.range(of: "failed: ") else { return nil }
+        let columns = message[colon.upperBound...].split(separator: ",").map { $0.split(separator: ".").last.map(String.init) ?? "" }
+        if columns.contains("ext_id") { return "externalRef" }
+        guard let last = columns.last?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let base = last.hasSuffix("_key") ? String(last.dropLast(4)) : last
+        // snake_case column → camelCase field (company_id → companyId).
+        let parts = base.split(separator: "_")
+        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+    }
 
     /// A sentence for the client, naming the condition without internals.
     public var userMessage: String {

@@ -1,5 +1,7 @@
 import Foundation
 import JSONRPC
+import Synchronization
+import CSQLite
 
 /// How hard a commit is made durable before it is acknowledged.
 public enum Durability: String, Sendable {
@@ -18,6 +20,8 @@ public final class Store: @unchecked Sendable {
     private let writer: WriteQueue
     private let readers: ReaderPool
     private let backupLock = NSLock()
+    /// The I/O threads' own read connections (`readNow`), closed with the store; `nil` once closed.
+    private let threadReaders = Mutex<[ConnectionBox]?>([])
 
     public struct Options: Sendable {
         public var durability = Durability.full
@@ -89,11 +93,18 @@ public final class Store: @unchecked Sendable {
     /// For bounded-time reads on I/O threads only: it saves the hops to the reader pool and back.
     public func readNow<T>(_ body: (Connection) throws -> T) throws -> T {
         let key = "exportdesk.reader." + path
-        if let box = Thread.current.threadDictionary[key] as? ConnectionBox { return try body(box.connection) }
+        if let box = Thread.current.threadDictionary[key] as? ConnectionBox, !box.closed { return try body(box.connection) }
         let c = try Connection(path: path)
         try c.execute("PRAGMA query_only=1")
         try c.execute("PRAGMA cache_size=-16384")
-        Thread.current.threadDictionary[key] = ConnectionBox(c)
+        let box = ConnectionBox(c)
+        let open = threadReaders.withLock { boxes -> Bool in
+            guard boxes != nil else { return false }
+            boxes!.append(box)
+            return true
+        }
+        guard open else { throw SQLiteError(code: SQLITE_MISUSE, message: "the database is closed") }
+        Thread.current.threadDictionary[key] = box
         return try body(c)
     }
 
@@ -114,15 +125,31 @@ public final class Store: @unchecked Sendable {
     /// Transactions committed by the writer so far.
     public var commitCount: Int { writer.commits }
 
-    /// Finishes queued writes and closes the database, leaving fresh planner statistics behind.
+    /// Finishes queued writes, copies the whole WAL into the database file and closes every connection, so
+    /// that after a clean stop the .sqlite file alone holds everything (a user may copy just that file).
+    /// Call once no request runs; safe to call more than once.
     public func close() {
-        writer.stop()
+        guard let boxes = threadReaders.withLock({ b -> [ConnectionBox]? in defer { b = nil }; return b }) else { return }
+        let writeConnection = writer.stop()
         readers.stop()
+        for box in boxes { box.close() }
+        do {
+            try writeConnection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        } catch {
+            Log.warn("closing the database: the final checkpoint failed (the -wal file keeps the data): \(error)")
+        }
+        writeConnection.close()
     }
 }
 
 /// Holds a thread's own read connection in its thread dictionary.
-final class ConnectionBox: NSObject {
+final class ConnectionBox: NSObject, @unchecked Sendable {
     let connection: Connection
+    private(set) var closed = false
     init(_ connection: Connection) { self.connection = connection }
+    /// Called by `Store.close` when no request runs any more, so the owning thread no longer uses it.
+    func close() {
+        closed = true
+        connection.close()
+    }
 }

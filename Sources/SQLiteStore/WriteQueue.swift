@@ -1,5 +1,6 @@
 import Foundation
 import JSONRPC
+import Synchronization
 
 /// The single writer, with group commit: write requests that arrive together run in one transaction, each
 /// in its own savepoint (so one failing request does not fail its neighbours), and all are answered only
@@ -19,7 +20,9 @@ final class WriteQueue: @unchecked Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Most requests in one transaction; 1 means one commit per request (for comparison).
     let maxBatch: Int
-    private(set) var commits = 0
+    private let committed = Atomic<Int>(0)
+    /// Transactions committed so far; read from any thread (`system.info`).
+    var commits: Int { committed.load(ordering: .relaxed) }
 
     init(connection: Connection, maxBatch: Int) {
         self.connection = connection
@@ -33,10 +36,11 @@ final class WriteQueue: @unchecked Sendable {
         if !queue.put(job) { job.complete(RPCError.shuttingDown) }
     }
 
-    /// Finishes the queued writes, then stops the writer thread.
-    func stop() {
+    /// Finishes the queued writes, then stops the writer thread and hands back its connection (to close).
+    func stop() -> Connection {
         queue.stop()
         finished.wait()
+        return connection
     }
 
     private func loop() {
@@ -69,7 +73,7 @@ final class WriteQueue: @unchecked Sendable {
                 outcomes = runWithSavepoints(batch)
             } else {
                 try connection.execute("COMMIT")
-                commits += 1
+                committed.add(1, ordering: .relaxed)
             }
         } catch {
             // BEGIN or COMMIT failed, or the transaction was lost: nothing of the batch was written.
@@ -95,7 +99,7 @@ final class WriteQueue: @unchecked Sendable {
                 }
             }
             try connection.execute("COMMIT")
-            commits += 1
+            committed.add(1, ordering: .relaxed)
             return outcomes
         } catch {
             if connection.inTransaction { try? connection.execute("ROLLBACK") }

@@ -25,7 +25,6 @@ enum BackupCommand {
             print(target)
             return 0
         } catch {
-            try? FileManager.default.removeItem(atPath: target)
             printError("exportdesk: backup failed: \(error)")
             return 1
         }

@@ -1,6 +1,7 @@
 import ExportDeskServer
 import Foundation
 import JSONRPC
+import RPCTransport
 import SQLiteStore
 
 enum ServeCommand {
@@ -9,6 +10,8 @@ enum ServeCommand {
     static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request", "require-auth"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
+        // Before any thread exists, so that every thread inherits the mask and no SIGTERM is ever lost.
+        Signals.blockTermination()
         let a = try Arguments(args, valued: valued, flags: flags)
         guard a.positionals.isEmpty else { throw Arguments.UsageError(description: "serve takes no argument \(a.positionals[0])") }
         var options = ServeOptions()

@@ -88,4 +88,50 @@ struct PythonCrossCheckTests {
         #expect((result["examples"]?.int64Value ?? 0) >= 7)
         #expect(result["verdicts"]?.arrayValue?.compactMap(\.boolValue) == ours, "python and ExportDesk disagree")
     }
+
+    static let resolveScript = #"""
+    import json, sys
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+    doc = json.load(open(sys.argv[1], encoding="utf-8"))
+    base = "urn:exportdesk:openrpc"
+    resolver = Registry().with_resource(base, Resource(contents=doc, specification=DRAFT202012)).resolver(base_uri=base)
+    refs, unresolved = 0, []
+    def walk(x):
+        global refs
+        if isinstance(x, dict):
+            if isinstance(x.get("$ref"), str):
+                refs += 1
+                try:
+                    resolver.lookup(x["$ref"])
+                except Exception:
+                    unresolved.append(x["$ref"])
+            for v in x.values(): walk(v)
+        elif isinstance(x, list):
+            for v in x: walk(v)
+    walk(doc)
+    print(json.dumps({"refs": refs, "unresolved": sorted(set(unresolved))}))
+    """#
+
+    /// Issue 12 item 9: an independent resolver (Python's `referencing`) finds every `$ref` of the
+    /// rpc.discover document inside the document alone, with no Schemas/ files and no base URI.
+    @Test(.enabled(if: available, "python3 with jsonschema and referencing is not installed"))
+    func everyDiscoveryRefResolvesWithinTheDocument() throws {
+        let dir = TemporaryDirectory()
+        let document = OpenRPCDocument.build(catalog: .embedded, methods: MethodTable.productMethodNames)
+        try document.serializedString().write(toFile: dir.file("openrpc.json"), atomically: true, encoding: .utf8)
+        try Self.resolveScript.write(toFile: dir.file("resolve.py"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", dir.file("resolve.py"), dir.file("openrpc.json")]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let result = try JSONParser.parse([UInt8](data))
+        #expect((result["refs"]?.int64Value ?? 0) > 100, "the document uses components by reference")
+        #expect(result["unresolved"]?.arrayValue == [], "refs that resolve to nothing in the document")
+    }
 }

@@ -20,6 +20,12 @@ struct SchemaContractTests {
         }
     }
 
+    /// Validators compile on first use, so the build's schemas are all compiled here instead of at start.
+    @Test func everyMethodsSchemasCompile() throws {
+        try catalog.compileAll()
+        #expect(catalog.methodNames.count == MethodTable.productMethodNames.count)
+    }
+
     @Test func everySchemaFileBelongsToAMethod() {
         let methods = Set(MethodTable.productMethodNames)
         var referenced = Set<String>()

@@ -107,9 +107,8 @@ struct StoreTests {
             try c.run("INSERT INTO items(name) VALUES ('lost')")
             Issue.record("wrote to a read-only database")
         } catch {
-            let storageError = error as? SQLiteError
-            #expect(storageError?.isStorageUnavailable == true)
-            #expect(storageError?.userMessage.contains("read-only") == true)
+            #expect(error.isStorageUnavailable)
+            #expect(error.userMessage.contains("read-only"))
         }
         #expect(try c.scalar("SELECT count(*) FROM items") == 1)
     }

@@ -90,7 +90,7 @@ public enum CompanyRepository {
 
     /// Applies a JSON Merge Patch of the mutable fields (SPEC §4), checking `expectedVersion`.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         try checkVersion(record, expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where CompanyRules.mutableFields.contains(k) { fields[k] = v }
@@ -98,7 +98,7 @@ public enum CompanyRepository {
             // A new INN re-derives the kind unless the patch sets it too.
             fields["kind"] = nil
         }
-        guard case .object(var patched) = MergePatch.apply(.object(patch), to: .object(fields)) else { return .object(record) }
+        var patched = try ctx.merge(patch, into: fields)
         try CompanyRules.normalize(&patched, path: "/patch")
         for key in CompanyRules.mutableFields { record[key] = patched[key] }
         try save(ctx, rowid: rowid, record: &record)
@@ -115,7 +115,7 @@ public enum CompanyRepository {
 
     private static func transition(_ ctx: WriteContext, id: String, expectedVersion: Int64?, from: String, to: String,
                                    action: String, allowedFromTarget: [String]) throws -> JSONValue {
-        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         let current = record["status"]?.stringValue ?? ""
         guard current == from else {
             throw RPCError(code: 1004, reason: "INVALID_TRANSITION", message: "a company that is \(current) cannot be \(to)",

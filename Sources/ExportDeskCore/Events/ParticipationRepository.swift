@@ -43,7 +43,7 @@ public enum ParticipationRepository {
 
     /// Approves (checking capacity), or waitlists instead with `orWaitlist`.
     public static func approve(_ ctx: WriteContext, id: String, orWaitlist: Bool, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let state = record["status"]?.stringValue ?? ""
         _ = try Lifecycle.participation.apply("approve", to: state)
         try RecordTable.check(record, expectedVersion: expectedVersion)
@@ -67,7 +67,7 @@ public enum ParticipationRepository {
 
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let state = record["status"]?.stringValue ?? ""
         var next = try Lifecycle.participation.apply(verb, to: state)
         try RecordTable.check(record, expectedVersion: expectedVersion)
@@ -98,7 +98,7 @@ public enum ParticipationRepository {
         var next: String?
         try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1",
                          [.text(eventID)]) { next = $0.text(0) }
-        guard let next, var (rowid, record) = try records.load(ctx.db, id: next) else { return }
+        guard let next, case (let rowid, var record)? = try records.load(ctx.db, id: next) else { return }
         record["status"] = "approved"
         try records.save(ctx, rowid: rowid, &record)
     }
@@ -109,7 +109,7 @@ public enum ParticipationRepository {
         try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status IN ('applied', 'approved', 'waitlisted') ORDER BY id",
                          [.text(eventID)]) { if let id = $0.text(0) { ids.append(id) } }
         for id in ids {
-            guard var (rowid, record) = try records.load(ctx.db, id: id) else { continue }
+            guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { continue }
             record["status"] = "cancelled"
             try records.save(ctx, rowid: rowid, &record, op: .deleted)
         }

@@ -53,7 +53,7 @@ public enum AgreementRepository {
 
     /// Ends the agreement from `effectiveOn` (the first day it no longer applies), with a reason.
     public static func terminate(_ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
         if record["termination"] != nil {
             throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])
         }

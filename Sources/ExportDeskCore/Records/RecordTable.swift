@@ -73,15 +73,16 @@ public struct RecordTable: Sendable {
 
     /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state),
     /// then `expectedVersion`, an RFC 7386 merge patch of `mutableFields`, `validate` on the patched fields,
-    /// and save.
+    /// and save. `validate` has no default so that a trailing closure can never bind to `before` and run
+    /// a uniqueness check against the unpatched record.
     public func update(_ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
-                       before: (JSONObject) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void = { _ in }) throws -> JSONObject {
-        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+                       before: (JSONObject) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void) throws -> JSONObject {
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         try before(record)
         try Self.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        let patched = try ctx.merge(patch, into: fields)
         try validate(patched)
         for key in mutableFields { record[key] = patched[key] }
         try save(ctx, rowid: rowid, &record)
@@ -95,7 +96,7 @@ public struct RecordTable: Sendable {
     public func transition(_ ctx: WriteContext, id: String, verb: String, lifecycle: Lifecycle, expectedVersion: Int64?,
                            op: ChangeLog.Operation = .updated, before: (JSONObject) throws -> Void = { _ in },
                            change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONObject {
-        guard var (rowid, record) = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         try before(record)
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
         try Self.check(record, expectedVersion: expectedVersion)

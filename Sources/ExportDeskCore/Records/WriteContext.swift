@@ -13,6 +13,9 @@ public struct WriteContext {
     /// Who asks, when a write must respect a company or institution token's scope; nil in the server's own
     /// writes (demo, import) and for callers that see everything.
     public let principal: Principal?
+    /// Checks an update's merged fields against the contract (the server's schemas): `(patch, patched)`.
+    /// Set by the server for `X.update`; nil elsewhere.
+    public var checkPatch: ((JSONObject, JSONObject) throws -> Void)?
 
     public init(db: Connection, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis, principal: Principal? = nil) {
         self.db = db
@@ -25,6 +28,14 @@ public struct WriteContext {
 }
 
 extension WriteContext {
+    /// Applies an `X.update` merge patch (RFC 7386) to a record's mutable fields and checks the merged
+    /// result: a patch may give an object field in part, and the merged value is what must be valid.
+    public func merge(_ patch: JSONObject, into fields: JSONObject) throws -> JSONObject {
+        let patched = MergePatch.apply(.object(patch), to: .object(fields)).objectValue ?? JSONObject()
+        try checkPatch?(patch, patched)
+        return patched
+    }
+
     /// The day of `now`, for rules on dates.
     public var today: String { WallClock.date(nowMillis) }
 

@@ -43,7 +43,7 @@ public enum RequestRepository {
     /// Applies a lifecycle verb with its side effects, checking `expectedVersion`.
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
         let next = try RequestLifecycle.apply(verb, to: record["status"]?.stringValue ?? "new")
         try RecordTable.check(record, expectedVersion: expectedVersion)
         try change(&record)
@@ -63,7 +63,7 @@ public enum RequestRepository {
 
     public static func comment(_ ctx: WriteContext, id: String, authorID: String, text: String, expectedVersion: Int64?) throws -> JSONValue {
         _ = try StaffRepository.records.get(ctx.db, id: authorID)
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
         try RecordTable.check(record, expectedVersion: expectedVersion)
         var comments = record["comments"]?.arrayValue ?? []
         comments.append(["at": .string(ctx.now), "authorId": .string(authorID), "text": .string(text)])

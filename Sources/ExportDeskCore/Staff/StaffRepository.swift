@@ -27,7 +27,7 @@ public enum StaffRepository {
 
     /// A deactivated staff member keeps their history but can no longer be given requests.
     public static func deactivate(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
         guard record["active"] != .bool(false) else {
             throw invalidTransition(entity: "staff member", from: "inactive", action: "deactivate", allowed: [])
         }

@@ -59,7 +59,7 @@ public enum StrategyRepository {
 
     /// approve (remembering the company's current markets, for `new_markets`), complete, archive.
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
         try RecordTable.check(record, expectedVersion: expectedVersion)
         if verb == "approve" {
@@ -87,7 +87,7 @@ public enum StrategyRepository {
 
     /// Records (or replaces) an actual figure only the company knows, such as export revenue for a year.
     public static func recordActual(_ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?) throws -> JSONValue {
-        guard var (rowid, record) = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
         _ = try lifecycle.apply("recordActual", to: record["status"]?.stringValue ?? "")
         try RecordTable.check(record, expectedVersion: expectedVersion)
         var actuals = (record["actuals"]?.arrayValue ?? []).filter { !($0["metric"] == .string(metric) && $0["year"] == .number(.int(year))) }
