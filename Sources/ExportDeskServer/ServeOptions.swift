@@ -5,6 +5,8 @@ import SQLiteStore
 public struct ServeOptions: Sendable {
     public var stdio = false
     public var socketPath: String?
+    /// A listening socket passed by systemd (socket activation); served instead of binding `socketPath`.
+    public var activatedSocket: Int32?
     public var socketMode: UInt32 = 0o600
     public var limits = RPCLimits()
     public var logLevel = LogLevel.info

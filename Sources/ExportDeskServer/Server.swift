@@ -22,11 +22,17 @@ public final class Server: @unchecked Sendable {
     /// Opens (and migrates) the database and builds the method table. Throws when the database cannot be used.
     public init(options: ServeOptions) throws {
         self.options = options
+        Log.level = options.logLevel
         var storeOptions = Store.Options()
         storeOptions.durability = options.durability
         if options.commitPerRequest { storeOptions.maxBatch = 1 }
         storeOptions.maxPageCount = options.maxDatabasePages
+        let existed = FileManager.default.fileExists(atPath: options.databasePath)
         state.store = try Store(path: options.databasePath, migrations: CoreMigrations.all, options: storeOptions)
+        // Said at every start, on stderr: an editor that spawns `serve --stdio` without --db in some directory
+        // creates an empty database there, and the user must be able to see which file is served.
+        let absolute = URL(fileURLWithPath: options.databasePath).standardizedFileURL.path
+        Log.info(existed ? "serving the database \(absolute)" : "created a new, empty database \(absolute)")
         state.access = AccessControl(requireAuth: options.requireAuth)
         try state.access.load(state.store!)
         let access = state.access
@@ -37,7 +43,6 @@ public final class Server: @unchecked Sendable {
 
     /// Starts the transports, serves until told to stop, and returns the process exit status.
     public func run() -> Int32 {
-        Log.level = options.logLevel
         Signals.ignoreSIGPIPE()
         // SIGINT/SIGTERM are blocked from the start (ServeCommand): one that arrives while the transports
         // start stays pending and is taken here, once `shutdown` can see every transport.
@@ -45,7 +50,7 @@ public final class Server: @unchecked Sendable {
         if let path = options.socketPath {
             do {
                 let server = SocketServer(address: try UnixSocketAddress(path: path), mode: mode_t(options.socketMode),
-                                          core: core, loopCount: options.ioThreads)
+                                          core: core, loopCount: options.ioThreads, inheritedFD: options.activatedSocket)
                 try server.start()
                 socketServer = server
                 state.transports.append("socket")
@@ -77,7 +82,9 @@ public final class Server: @unchecked Sendable {
     /// Stops accepting, lets running requests answer, closes connections. Safe to call more than once.
     public func shutdown() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }
-        DispatchQueue.global().async { [self] in
+        // Its own thread: the stop blocks (on running requests, on the loops) and must not hold a worker of
+        // a dispatch queue that the process may still need meanwhile.
+        Thread { [self] in
             socketServer?.stopAccepting()
             core.beginShutdown()
             let deadline = MonotonicClock.now + 30
@@ -88,6 +95,6 @@ public final class Server: @unchecked Sendable {
             state.store?.close()
             Log.info("stopped after serving \(core.requestsServed) requests")
             finished.signal()
-        }
+        }.start()
     }
 }

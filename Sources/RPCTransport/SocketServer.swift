@@ -8,30 +8,59 @@ import JSONRPC
 import Synchronization
 
 /// The Unix socket transport: a listener on a dedicated accept thread, connections spread over event loops.
+/// The listener is either bound here or inherited from systemd (socket activation), in which case it is
+/// systemd's: it is neither shut down nor removed when this server stops, so clients queue in its backlog
+/// while the service restarts.
 public final class SocketServer: @unchecked Sendable {
     public let address: UnixSocketAddress
     public let mode: mode_t
     private let core: RPCServerCore
     private var loops: [EventLoop] = []
     private let listenFD = Atomic<Int32>(-1)
+    private let inheritedFD: Int32?
     private let accepted = Atomic<Int>(0)
     private let acceptDone = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private var wakeFD: Int32 = -1
     private var socketInode: ino_t = 0
 
     public struct StartError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    public init(address: UnixSocketAddress, mode: mode_t = 0o600, core: RPCServerCore, loopCount: Int = 2) {
+    /// `inheritedFD` is a listening socket passed by systemd (see `SocketActivation`); `address` then only
+    /// names it in logs.
+    public init(address: UnixSocketAddress, mode: mode_t = 0o600, core: RPCServerCore, loopCount: Int = 2, inheritedFD: Int32? = nil) {
         self.address = address
         self.mode = mode
         self.core = core
         self.loopCount = loopCount
+        self.inheritedFD = inheritedFD
     }
     private let loopCount: Int
 
-    /// Binds the socket (replacing a stale file, refusing a live server) and starts serving.
+    /// Binds the socket (replacing a stale file, refusing a live server), or takes the inherited one, and
+    /// starts serving.
     public func start() throws {
+        wakeFD = try syscall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC)) }
+        let fd = try inheritedFD ?? bindListener()
+        listenFD.store(fd, ordering: .relaxed)
+        for i in 0..<max(1, loopCount) {
+            let loop = try EventLoop(core: core, name: "exportdesk-io-\(i)")
+            loop.start()
+            loops.append(loop)
+        }
+        let thread = Thread { [self] in acceptLoop(fd) }
+        thread.name = "exportdesk-accept"
+        thread.start()
+        if inheritedFD != nil {
+            Log.info("listening on the socket passed by systemd (\(address.path))")
+        } else {
+            Log.info("listening on \(address.path) (mode \(String(mode, radix: 8)))")
+        }
+    }
+
+    private func bindListener() throws -> Int32 {
         try removeStaleSocket()
         let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
         // Create the file with no group/other access at all, then widen to the requested mode.
@@ -53,16 +82,7 @@ public final class SocketServer: @unchecked Sendable {
             unlink(address.path)
             throw StartError(description: "cannot listen on \(address.path): \(error)")
         }
-        listenFD.store(fd, ordering: .relaxed)
-        for i in 0..<max(1, loopCount) {
-            let loop = try EventLoop(core: core, name: "exportdesk-io-\(i)")
-            loop.start()
-            loops.append(loop)
-        }
-        let thread = Thread { [self] in acceptLoop(fd) }
-        thread.name = "exportdesk-accept"
-        thread.start()
-        Log.info("listening on \(address.path) (mode \(String(mode, radix: 8)))")
+        return fd
     }
 
     private func removeStaleSocket() throws {
@@ -79,14 +99,20 @@ public final class SocketServer: @unchecked Sendable {
         unlink(address.path)
     }
 
+    /// Waits on the listener and the wake-up descriptor together, so that stopping never needs to shut the
+    /// listener down (an inherited one must keep its backlog for the next instance).
     private func acceptLoop(_ fd: Int32) {
         var next = 0
-        while true {
+        while !stopping.load(ordering: .relaxed) {
+            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 && errno != EINTR { Log.error("accept: \(SystemError("poll", errno: errno))"); break }
+            guard ready > 0, fds[0].revents != 0, !stopping.load(ordering: .relaxed) else { continue }
             let client = exportdesk_accept_nonblocking(fd)
             if client < 0 {
                 let e = errno
-                if e == EINTR || e == ECONNABORTED { continue }
-                if listenFD.load(ordering: .relaxed) < 0 || e == EINVAL || e == EBADF { break }
+                if e == EINTR || e == ECONNABORTED || e == EAGAIN || e == EWOULDBLOCK { continue }
+                if e == EINVAL || e == EBADF { break }
                 Log.warn("accept: \(SystemError("accept4", errno: e))")
                 usleep(10_000)  // EMFILE and friends: back off instead of spinning
                 continue
@@ -113,13 +139,18 @@ public final class SocketServer: @unchecked Sendable {
         acceptDone.store(true, ordering: .relaxed)
     }
 
-    /// Stops accepting and removes the socket file; connections stay open until `closeConnections`.
+    /// Stops accepting and removes the socket file (unless systemd owns it); connections stay open until
+    /// `closeConnections`. Connections still in the backlog of an inherited socket wait for the next instance.
     public func stopAccepting() {
         let fd = listenFD.exchange(-1, ordering: .relaxed)
         guard fd >= 0 else { return }
-        Glibc.shutdown(fd, Int32(SHUT_RDWR))
+        stopping.store(true, ordering: .relaxed)
+        var one: UInt64 = 1
+        _ = Glibc.write(wakeFD, &one, 8)
         while !acceptDone.load(ordering: .relaxed) { usleep(1000) }
         close(fd)
+        close(wakeFD)
+        guard inheritedFD == nil else { return }
         // Remove the file only if it is still ours (another server may have replaced it meanwhile).
         var st = stat()
         if stat(address.path, &st) == 0 && st.st_ino == socketInode { unlink(address.path) }

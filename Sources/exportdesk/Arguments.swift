@@ -4,6 +4,9 @@ struct Arguments {
         let description: String
     }
 
+    /// `--help` or `-h` was given: the command prints its usage instead of running.
+    struct HelpRequested: Error {}
+
     private(set) var positionals: [String] = []
     private var options: [String: String] = [:]
     private var flags: Set<String> = []
@@ -12,6 +15,7 @@ struct Arguments {
     init(_ args: some Sequence<String>, valued: Set<String>, flags known: Set<String>) throws {
         var iterator = args.makeIterator()
         while let arg = iterator.next() {
+            if arg == "--help" || arg == "-h" { throw HelpRequested() }
             guard arg.hasPrefix("--"), arg != "--" else {
                 positionals.append(arg)
                 continue
@@ -29,7 +33,9 @@ struct Arguments {
                 guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value") }
                 flags.insert(name)
             } else {
-                throw UsageError(description: "unknown option --\(name)")
+                let nearest = (valued.union(known).union(["help"])).min { Self.distance($0, name) < Self.distance($1, name) }
+                let hint = nearest.map { Self.distance($0, name) <= max(2, name.count / 3) ? "; did you mean --\($0)?" : "" } ?? ""
+                throw UsageError(description: "unknown option --\(name)\(hint)")
             }
         }
     }
@@ -51,5 +57,21 @@ struct Arguments {
             throw UsageError(description: "--\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
         }
         return v
+    }
+
+    /// Levenshtein distance, for suggesting the option a typo meant.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return a.isEmpty ? b.count : row[b.count]
     }
 }

@@ -17,7 +17,11 @@ enum ServeCommand {
         var options = ServeOptions()
         options.stdio = a.flag("stdio")
         options.socketPath = a.value("socket")
-        if !options.stdio && options.socketPath == nil {
+        if let fd = try activatedSocket() {
+            // systemd's socket is the one clients know; a --socket beside it would be a second, unknown one.
+            options.activatedSocket = fd
+            options.socketPath = SocketActivation.path(of: fd)
+        } else if !options.stdio && options.socketPath == nil {
             options.socketPath = ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         }
         if let mode = a.value("socket-mode") {
@@ -59,6 +63,14 @@ enum ServeCommand {
             return 1
         }
         return server.run()
+    }
+
+    private static func activatedSocket() throws -> Int32? {
+        do {
+            return try SocketActivation.listener()
+        } catch let error as SocketActivation.Misconfigured {
+            throw Arguments.UsageError(description: error.description)
+        }
     }
 
     /// Lifts the open-file soft limit so that the configured number of connections can be accepted.

@@ -17,6 +17,9 @@ USAGE
                           course, email, phone, externalSystem, externalId (then upserted by it)
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
+  exportdesk service units [--db PATH] [--socket PATH] [--user]
+                          prints a hardened systemd .socket and .service pair for this binary
+                          (socket activation: clients queue while the service restarts)
   exportdesk --help | --version
 
 SERVE
@@ -54,3 +57,24 @@ EXAMPLES
   exportdesk call system.ping --socket /tmp/exportdesk.sock
   echo '{"jsonrpc":"2.0","id":1,"method":"system.info"}' | exportdesk serve --stdio
 """
+
+/// The help of one subcommand: its USAGE lines and, where the usage has one, its own section.
+enum Usage {
+    static func help(for command: String) -> String {
+        let lines = usage.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard lines.contains(where: { $0.hasPrefix("  exportdesk \(command)") }) else { return usage }
+        var out = ["USAGE"]
+        var inCommand = false
+        for line in lines.drop(while: { $0 != "USAGE" }).dropFirst() {
+            if line.isEmpty { break }
+            if line.hasPrefix("  exportdesk ") { inCommand = line.hasPrefix("  exportdesk \(command)") }
+            if inCommand { out.append(line) }
+        }
+        let heading = command.uppercased()
+        if let start = lines.firstIndex(of: heading) {
+            out.append("")
+            out.append(contentsOf: lines[start...].prefix { !$0.isEmpty })
+        }
+        return out.joined(separator: "\n")
+    }
+}

@@ -12,13 +12,18 @@ do {
     case "token": status = try TokenCommand.run(arguments.dropFirst())
     case "import": status = try ImportCommand.run(arguments.dropFirst())
     case "demo": status = try DemoCommand.run(arguments.dropFirst())
+    case "service": status = try ServiceCommand.run(arguments.dropFirst())
     case "--version", "version": print("exportdesk \(ExportDeskVersion.string)"); status = 0
     case "--help", "-h", "help": print(usage); status = 0
     case nil: printError(usage); status = 64
     case let other?: throw Arguments.UsageError(description: "unknown command \(other)")
     }
+} catch is Arguments.HelpRequested {
+    print(Usage.help(for: arguments.first ?? ""))
+    status = 0
 } catch let error as Arguments.UsageError {
-    printError("exportdesk: \(error.description)\nRun 'exportdesk --help' for usage.")
+    let command = arguments.first.map { " \($0)" } ?? ""
+    printError("exportdesk: \(error.description)\nRun 'exportdesk\(command) --help' for usage.")
     status = 64
 }
 exit(status)

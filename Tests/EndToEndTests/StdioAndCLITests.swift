@@ -86,4 +86,39 @@ struct StdioAndCLITests {
         let unknown = try run(["serve", "--frobnicate"])
         #expect(unknown.status == 64 && unknown.err.contains("unknown option --frobnicate"))
     }
+
+    /// Issue 12 item 17: every subcommand answers --help; a typo gets the nearest option suggested.
+    @Test func everySubcommandHasHelpAndTyposGetASuggestion() throws {
+        for command in ["serve", "call", "backup", "demo", "import", "token", "service"] {
+            let help = try run([command, "--help"])
+            #expect(help.status == 0 && help.out.contains("exportdesk \(command)"), "\(command) --help: \(help.err)")
+        }
+        let typo = try run(["serve", "--sokcet", "/tmp/x.sock"])
+        #expect(typo.status == 64 && typo.err.contains("did you mean --socket?"))
+        let far = try run(["call", "--zzzzzzzz"])
+        #expect(far.status == 64 && !far.err.contains("did you mean"))
+    }
+
+    /// Issue 12 item 18: the server says on stderr which database it serves and whether it just created it.
+    @Test func stdioSaysWhichDatabaseItServesAndWhetherItIsNew() throws {
+        let dir = TemporaryDirectory()
+        let ping = #"{"jsonrpc":"2.0","id":1,"method":"system.ping"}"# + "\n"
+        let first = try run(["serve", "--stdio", "--db", dir.file("new.sqlite")], stdin: ping)
+        #expect(first.status == 0 && first.err.contains("created a new, empty database \(dir.file("new.sqlite"))"))
+        let second = try run(["serve", "--stdio", "--db", dir.file("new.sqlite")], stdin: ping)
+        #expect(second.err.contains("serving the database \(dir.file("new.sqlite"))") && !second.err.contains("created"))
+    }
+
+    /// Issue 12 item 15: the quick start's `demo && serve` works when run a second time.
+    @Test func demoRunsAgainOnItsOwnDatabaseAndRefusesOthers() throws {
+        let dir = TemporaryDirectory()
+        let first = try run(["demo", "--db", dir.file("demo.sqlite")])
+        #expect(first.status == 0 && first.out.contains("loaded"))
+        let again = try run(["demo", "--db", dir.file("demo.sqlite")])
+        #expect(again.status == 0 && again.out.contains("already holds the demo programme"))
+        let ping = #"{"jsonrpc":"2.0","id":1,"method":"companies.create","params":{"name":"Своя"}}"# + "\n"
+        _ = try run(["serve", "--stdio", "--db", dir.file("own.sqlite")], stdin: ping)
+        let other = try run(["demo", "--db", dir.file("own.sqlite")])
+        #expect(other.status == 1 && other.err.contains("holds 1 companies of its own"))
+    }
 }

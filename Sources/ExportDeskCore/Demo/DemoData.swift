@@ -118,7 +118,10 @@ public struct DemoData {
     /// from 2019 to 2027 with their participations and results, and 280 support requests (SPEC's figures).
     public static func load(into store: Store, scale: Int = 1, seed: UInt64 = 2024) async throws -> Counts {
         let existing = try await store.read { db in try db.scalar("SELECT count(*) FROM companies") ?? 0 }
-        guard existing == 0 else { throw DemoError(description: "the database already holds \(existing) companies; demo data goes into an empty database") }
+        guard existing == 0 else {
+            if try await holdsDemo(store) { throw AlreadyLoaded() }
+            throw DemoError(description: "the database already holds \(existing) companies of its own; demo data goes into an empty database")
+        }
         var counts = Counts()
         var g = Generator(state: seed ^ 0xA5A5)
         let companyIDs = try await loadCompanies(store, count: 1000 * scale, seed: seed, g: &g)
@@ -133,81 +136,22 @@ public struct DemoData {
             try staffRecords.map { try StaffRepository.create(WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0)["id"]!.stringValue! }
         }
         counts.staff = staffIDs.count
-        // Events with their participations, written directly in their final states (past deadlines included).
         for chunk in stride(from: 0, to: 150 * scale, by: 100) {
-            var batch: [(JSONObject, String, [(String, JSONObject)])] = []
-            for _ in chunk..<min(150 * scale, chunk + 100) {
-                let country = g.pick(markets)
-                let year = g.int(2019...2027), month = g.int(1...12), day = g.int(1...25)
-                let starts = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
-                let ends = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day + 3 < 10 ? "0" : "")\(day + 3)"
-                let kind = g.chance(0.6) ? "exhibition" : "business_mission"
-                let capacity = g.int(5...20)
-                let title = kind == "exhibition" ? "\(g.pick(fairs)) \(year)" : "Бизнес-миссия в \(cities[country]!) \(year)"
-                let event: JSONObject = ["kind": .string(kind), "title": .string(title), "country": .string(country), "city": .string(cities[country]!),
-                                         "startsOn": .string(starts), "endsOn": .string(ends), "applicationDeadline": .string(starts),
-                                         "capacity": .number(.int(Int64(capacity))), "sectors": [.string(g.pick(tags))]]
-                let status = year >= 2027 ? (g.chance(0.5) ? "open" : "draft") : (g.chance(0.04) ? "cancelled" : "completed")
-                var participants: [(String, JSONObject)] = []
-                if status != "draft" {
-                    for _ in 0..<g.int(3...(capacity + 2)) {
-                        let company = g.pick(companyIDs)
-                        var p: JSONObject = ["companyId": .string(company), "products": [.string(g.pick(hs))]]
-                        var st: String
-                        switch status {
-                        case "completed": st = g.chance(0.85) ? "attended" : g.pick(["no_show", "rejected", "withdrawn"])
-                        case "cancelled": st = "cancelled"
-                        default: st = g.pick(["applied", "approved", "approved", "waitlisted"])
-                        }
-                        if st == "attended" && g.chance(0.6) {
-                            p["results"] = ["meetings": .number(.int(Int64(g.int(2...30)))), "contractsSigned": .number(.int(Int64(g.int(0...3)))),
-                                            "contractsValue": ["amount": .string("\(g.int(1...500) * 10_000).00"), "currency": .string(g.pick(["USD", "RUB", "CNY"]))],
-                                            "leads": .number(.int(Int64(g.int(0...15))))]
-                        }
-                        p["status"] = .string(st)
-                        participants.append((company, p))
-                    }
-                }
-                batch.append((event, status, participants))
-            }
-            let eventBatch = batch
+            let plans = (chunk..<min(150 * scale, chunk + 100)).map { _ in EventPlan(&g, companies: companyIDs) }
             let made = try await store.write { db -> (Int, Int) in
-                var events = 0, participations = 0
-                for (fields, status, participants) in eventBatch {
-                    var event = fields
-                    event["status"] = .string(status)
-                    event["autoPromoteWaitlist"] = true
-                    let record = try EventRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "events.create"), event)
-                    events += 1
-                    var seen = Set<String>()
-                    for (company, p) in participants where seen.insert(company).inserted {
-                        var participation = p
-                        participation["eventId"] = record["id"]
-                        _ = try ParticipationRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "participations.apply"), participation)
-                        participations += 1
-                    }
-                }
-                return (events, participations)
+                var participations = 0
+                for plan in plans { participations += try plan.play(db) }
+                return (plans.count, participations)
             }
             counts.events += made.0
             counts.participations += made.1
         }
-        // Support requests in every state, about a third resolved.
+        // Support requests in every state, about a third resolved, each taken through its lifecycle.
         for chunk in stride(from: 0, to: 280 * scale, by: 200) {
-            var batch: [JSONObject] = []
-            for _ in chunk..<min(280 * scale, chunk + 200) {
-                let status = g.pick(["resolved", "resolved", "resolved", "in_progress", "in_progress", "assigned", "new", "rejected"])
-                var r: JSONObject = ["companyId": .string(g.pick(companyIDs)), "service": .string(g.pick(services)), "channel": .string(g.pick(["phone", "email", "portal", "in_person"])),
-                                     "subject": .string("Вопрос по экспорту в \(cities[g.pick(markets)]!)"), "status": .string(status), "comments": []]
-                if status != "new" { r["curatorId"] = .string(g.pick(staffIDs)) }
-                if status == "resolved" { r["resolution"] = "Консультация проведена" }
-                if status == "rejected" { r["resolution"] = "Вне программы поддержки" }
-                batch.append(r)
-            }
-            let requestBatch = batch
+            let plans = (chunk..<min(280 * scale, chunk + 200)).map { _ in RequestPlan(&g, companies: companyIDs, staff: staffIDs) }
             counts.requests += try await store.write { db in
-                for r in requestBatch { _ = try RequestRepository.records.insert(WriteContext(db: db, actor: "local:demo", action: "requests.submit"), r) }
-                return requestBatch.count
+                for plan in plans { try plan.play(db) }
+                return plans.count
             }
         }
         counts.strategies = try await loadStrategies(store, companies: companyIDs, staff: staffIDs, count: 60 * scale, g: &g)
@@ -232,7 +176,7 @@ public struct DemoData {
             let fields: JSONObject = [
                 "companyId": .string(g.pick(companies)), "curatorId": .string(g.pick(staff)),
                 "title": .string("Выход на рынок: \(cities[country]!)"), "periodStart": .number(.int(Int64(start))), "periodEnd": .number(.int(Int64(start + 2))),
-                "markets": [["country": .string(country), "priority": 1, "entryMode": .string(g.pick(["distributor", "direct", "marketplace"]))]],
+                "markets": [["country": .string(country), "priority": 1, "entryMode": .string(g.pick(["distributor", "direct_export", "marketplace"]))]],
                 "goals": .array(goals),
                 "actions": [["key": "A1", "title": .string("Участие в \(g.pick(fairs))"), "status": .string(g.pick(["planned", "done"]))]],
             ]
@@ -368,6 +312,13 @@ public struct DemoData {
     }
 
     public struct DemoError: Error, CustomStringConvertible { public let description: String }
+    /// The database already holds a demo programme (the quick start was run before): nothing to do.
+    public struct AlreadyLoaded: Error {}
+
+    /// Whether the demo wrote to this database (its changes carry the demo's actor).
+    static func holdsDemo(_ store: Store) async throws -> Bool {
+        try await store.read { db in try db.scalar("SELECT 1 FROM changes WHERE actor = 'local:demo' LIMIT 1") != nil }
+    }
 }
 
 extension Array where Element == JSONValue {
