@@ -20,8 +20,11 @@ public struct MessageFramer: Sendable {
     public let maxMessageBytes: Int
     private var buffer: [UInt8] = []
     private var start = 0
-    /// Newline-delimited: skipping an oversized line until its newline.
-    private var discardingLine = false
+    /// Newline-delimited: bytes of the current, unfinished line already dropped because the line outgrew the
+    /// limit, and whether any of them was more than whitespace. The line is judged when its newline arrives,
+    /// on its whole length, so the outcome never depends on how the bytes were split into reads.
+    private var lineDropped = 0
+    private var lineHasContent = false
     /// Content-Length: bytes of an oversized body still to skip.
     private var bodyToSkip = 0
     /// Content-Length: the length of the body we are waiting for, once its header is read.
@@ -46,7 +49,7 @@ public struct MessageFramer: Sendable {
 
     /// True while a message has begun but not ended: what the incomplete-message timeout watches.
     public var hasPartialMessage: Bool {
-        if bodyToSkip > 0 || pendingBodyLength != nil || discardingLine { return true }
+        if bodyToSkip > 0 || pendingBodyLength != nil || lineDropped > 0 { return true }
         var i = start
         while i < buffer.count {
             switch buffer[i] {
@@ -88,31 +91,34 @@ public struct MessageFramer: Sendable {
         }
     }
 
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+
+    /// A blank line (spaces, tabs, CR) is skipped whatever its length; any other line longer than the
+    /// limit (its CR excluded) is `.oversized` with its whole length, once its newline arrives.
     private mutating func nextLine() -> Event? {
         while true {
             guard let nl = indexOfNewline(from: start) else {
-                let pending = buffer.count - start
-                if pending > maxMessageBytes {
-                    let wasDiscarding = discardingLine
-                    discardingLine = true
-                    start = buffer.count
-                    if !wasDiscarding { return .oversized(pending) }
+                // Keep at most limit + 1 bytes of an unfinished line (the 1 being a CR that may end it).
+                if buffer.count - start > maxMessageBytes + 1 {
+                    let keep = buffer.last == 0x0D ? 1 : 0
+                    let dropEnd = buffer.count - keep
+                    if !lineHasContent { lineHasContent = buffer[start..<dropEnd].contains { !Self.isBlank($0) } }
+                    lineDropped += dropEnd - start
+                    start = dropEnd
                 }
-                if discardingLine { start = buffer.count }
                 return nil
             }
             let lineStart = start
             start = nl + 1
-            if discardingLine {
-                discardingLine = false
-                continue
-            }
             var end = nl
             if end > lineStart && buffer[end - 1] == 0x0D { end -= 1 }
-            var blank = true
-            for i in lineStart..<end where ![0x20, 0x09, 0x0D].contains(buffer[i]) { blank = false; break }
-            if blank { continue }
-            if end - lineStart > maxMessageBytes { return .oversized(end - lineStart) }
+            let dropped = lineDropped
+            let content = lineHasContent || buffer[lineStart..<end].contains { !Self.isBlank($0) }
+            lineDropped = 0
+            lineHasContent = false
+            if !content { continue }
+            let length = dropped + (end - lineStart)
+            if length > maxMessageBytes { return .oversized(length) }
             return .message(Array(buffer[lineStart..<end]))
         }
     }

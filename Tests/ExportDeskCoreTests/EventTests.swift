@@ -178,6 +178,12 @@ extension EventTests {
 
 extension EventTests {
     /// A hand-counted programme: 2 events in 2099 (one cancelled) and 1 in 2100; 4 companies; 3 requests.
+    @Test func reportsOfAnEmptyProgrammeHaveNoPeriod() async throws {
+        let f = try CompanyFixture()
+        let s = try await f.store.read { db in try Reports.summary(db, params: [:]) }
+        #expect(s["period"] == ["from": .null, "to": .null], "no data, no dates (never 0000-01-01..9999-12-31)")
+    }
+
     @Test func reportsCountFromTheDataAsCountedByHand() async throws {
         let f = try CompanyFixture()
         let riyadh = try await event(f, capacity: 3)                       // exhibition, AE, 2099-01-27
@@ -227,6 +233,11 @@ extension EventTests {
         #expect(s["requests"]?["total"] == 0)
         let now = try await f.store.read { db in try Reports.summary(db, params: [:]) }
         #expect(now["requests"] == ["total": 3, "resolved": 1, "rejected": 0, "inWork": 2])
+        // Issue 12 item 12: without a period, the period answered is the range the data covers.
+        #expect(now["period"] == ["from": .string(WallClock.today), "to": "2100-04-15"], "the requests of today to the 2100 fair")
+        #expect(s["period"] == ["from": "2099-01-01", "to": "2099-12-31"], "bounds asked for are answered as asked")
+        let halfOpen = try await f.store.read { db in try Reports.events(db, params: ["from": "2099-01-01"]) }
+        #expect(halfOpen["period"] == ["from": "2099-01-01", "to": "2100-04-15"])
         #expect(now["events"]?["total"] == 3)
         // The report agrees with the list methods for the same events.
         let listed = try await f.store.read { db in try ParticipationRepository.list(db, params: ["filter": ["eventId": .string(riyadh), "status": "attended"], "includeTotal": true], onlyCompany: nil) }

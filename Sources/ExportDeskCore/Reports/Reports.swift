@@ -7,14 +7,35 @@ import SQLiteStore
 /// Periods: an event belongs to the period it starts in, and so do its participations and their results;
 /// a support request belongs to the period it was submitted in.
 public enum Reports {
+    /// The period asked for; an open bound matches every date (inclusive comparisons on `YYYY-MM-DD`).
     struct Period {
         let from: String
         let to: String
+        let asked: (from: String?, to: String?)
         init(_ params: JSONValue) {
-            from = params["from"]?.stringValue ?? "0000-01-01"
-            to = params["to"]?.stringValue ?? "9999-12-31"
+            asked = (params["from"]?.stringValue, params["to"]?.stringValue)
+            from = asked.from ?? "0000-01-01"
+            to = asked.to ?? "9999-12-31"
+        }
+
+        /// The period as answered: a bound that was asked for, else the first or last date the report's data
+        /// has (`datesSQL` selects one date column), else null when there is no data.
+        func answered(_ db: Connection, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
+            var first: String?, last: String?
+            if asked.from == nil || asked.to == nil {
+                try db.query("SELECT min(d), max(d) FROM (\(datesSQL))", args) { s in first = s.text(0); last = s.text(1) }
+            }
+            func bound(_ v: String?) -> JSONValue { v.map { .string(String($0.prefix(10))) } ?? .null }
+            return ["from": bound(asked.from ?? first), "to": bound(asked.to ?? last)]
         }
     }
+
+    /// The dates the summary counts by: events' starts, requests' submissions, placements' starts.
+    static let summaryDates = """
+        SELECT starts_on AS d FROM events WHERE status <> 'cancelled'
+        UNION ALL SELECT substr(created_at, 1, 10) FROM requests
+        UNION ALL SELECT starts_on FROM placements
+        """
 
     /// Exact sums of decimal amounts with up to two fraction digits, per currency.
     struct MoneyTotals {
@@ -62,7 +83,7 @@ public enum Reports {
         let requests = try counts(db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
         return [
-            "period": ["from": .string(p.from), "to": .string(p.to)],
+            "period": try p.answered(db, datesSQL: summaryDates),
             "companiesServed": .number(.int(served)),
             "events": [
                 "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod))", period) ?? 0)),
@@ -153,7 +174,7 @@ public enum Reports {
             item["contractsValue"] = value.json
             items.append(.object(item))
         }
-        return ["period": ["from": .string(p.from), "to": .string(p.to)], "items": .array(items)]
+        return ["period": try p.answered(db, datesSQL: "SELECT starts_on AS d FROM events"), "items": .array(items)]
     }
 
     /// reports.internships: the summary's internship figures, then per institution and per host company
@@ -199,7 +220,7 @@ public enum Reports {
             completion["averageGrade"] = .number(JSONNumber((Double(grades * 100 / completed)) / 100))
         }
         return [
-            "period": ["from": .string(p.from), "to": .string(p.to)],
+            "period": try p.answered(db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE 1" + scopeSQL, Array(args.dropFirst(2))),
             "summary": try internshipHeadlines(db, params: params, scope: scope),
             "byInstitution": byInstitution,
             "byCompany": byCompany,
