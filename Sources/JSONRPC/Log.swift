@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import JSON
 import Synchronization
 
 /// Levels of `--log-level`; logs go to stderr only, never to the protocol stream.
@@ -19,10 +20,22 @@ public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
     var label: String { ["error", "warn", "info", "debug"][rawValue] }
 }
 
-/// A process-wide logger writing one line per event to stderr.
+/// How log lines are written (`--log-format`): text for people, one JSON object per line for journald and
+/// log collectors.
+public enum LogFormat: String, Sendable { case text, json }
+
+/// A process-wide logger writing one line per event to stderr. Structured fields (method, durationMs,
+/// connection…) follow the message as `key=value` in text and as members in JSON; they never carry params
+/// or records, so personal data stays out of the log in both formats.
 public enum Log {
     private static let threshold = Atomic<Int>(LogLevel.info.rawValue)
+    private static let json = Atomic<Bool>(false)
     private static let writeLock = Mutex(())
+
+    public static var format: LogFormat {
+        get { json.load(ordering: .relaxed) ? .json : .text }
+        set { json.store(newValue == .json, ordering: .relaxed) }
+    }
 
     public static var level: LogLevel {
         get { LogLevel(rawValue: threshold.load(ordering: .relaxed)) ?? .info }
@@ -31,15 +44,29 @@ public enum Log {
 
     public static func enabled(_ level: LogLevel) -> Bool { level.rawValue <= threshold.load(ordering: .relaxed) }
 
-    public static func error(_ message: @autoclosure () -> String) { write(.error, message) }
-    public static func warn(_ message: @autoclosure () -> String) { write(.warn, message) }
-    public static func info(_ message: @autoclosure () -> String) { write(.info, message) }
-    public static func debug(_ message: @autoclosure () -> String) { write(.debug, message) }
+    public static func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.error, message, fields) }
+    public static func warn(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.warn, message, fields) }
+    public static func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.info, message, fields) }
+    public static func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.debug, message, fields) }
 
-    private static func write(_ level: LogLevel, _ message: () -> String) {
+    /// One log line in the current format, without its newline.
+    static func line(_ level: LogLevel, _ message: String, _ fields: JSONObject, millis: Int64) -> String {
+        let stamp = WallClock.rfc3339(millis)
+        if json.load(ordering: .relaxed) {
+            var o: JSONObject = ["time": .string(stamp), "level": .string(level.label), "message": .string(message)]
+            for (k, v) in fields where o[k] == nil { o[k] = v }
+            var w = JSONWriter(capacity: 128)
+            w.write(.object(o))
+            return String(decoding: w.bytes, as: UTF8.self)
+        }
+        var text = "\(stamp) \(level.label) \(message)"
+        for (k, v) in fields { text += " \(k)=\(v.stringValue ?? String(decoding: { var w = JSONWriter(capacity: 16); w.write(v); return w.bytes }(), as: UTF8.self))" }
+        return text
+    }
+
+    private static func write(_ level: LogLevel, _ message: () -> String, _ fields: () -> JSONObject) {
         guard enabled(level) else { return }
-        let stamp = WallClock.rfc3339(WallClock.nowMillis)
-        let line = "\(stamp) \(level.label) \(message())\n"
+        let line = Self.line(level, message(), fields(), millis: WallClock.nowMillis) + "\n"
         writeLock.withLock { _ in
             var l = line
             l.withUTF8 { buf in

@@ -267,17 +267,21 @@ public final class RPCSession: @unchecked Sendable {
             params = .object(o)
         }
         let context = RPCContext(session: self, requestID: id, method: method)
+        let started = Log.enabled(.debug) ? MonotonicClock.now : 0
 
         switch entry.handler {
         case .sync(let handler):
             core.requestStarted()
             defer { core.requestFinished() }
             let body: [UInt8]
+            var failure: RPCError?
             do {
                 body = Self.resultBody(id: replyID, try handler(context, params))
             } catch {
-                body = Self.errorBody(id: replyID, Self.rpcError(from: error, method: method, label: label))
+                failure = Self.rpcError(from: error, method: method, label: label)
+                body = Self.errorBody(id: replyID, failure!)
             }
+            if started > 0 { Self.logAnswered(method, label, started, failure) }
             return isNotification ? .none : .done(body)
 
         case .async(let handler):
@@ -298,12 +302,16 @@ public final class RPCSession: @unchecked Sendable {
             return running.withLock { state -> Outcome in
                 let task = Task<[UInt8]?, Never> {
                     var body: [UInt8]
+                    var failure: RPCError?
                     do {
                         let result = try await handler(context, params)
+                        if Task.isCancelled { failure = .requestCancelled }
                         body = Task.isCancelled ? Self.errorBody(id: replyID, .requestCancelled) : Self.resultBody(id: replyID, result)
                     } catch {
-                        body = Self.errorBody(id: replyID, Task.isCancelled ? .requestCancelled : Self.rpcError(from: error, method: method, label: label))
+                        failure = Task.isCancelled ? .requestCancelled : Self.rpcError(from: error, method: method, label: label)
+                        body = Self.errorBody(id: replyID, failure!)
                     }
+                    if started > 0 { Self.logAnswered(method, label, started, failure) }
                     self.running.withLock { state in
                         if let id { state.tasks[id] = nil } else { state.anonymous -= 1 }
                     }
@@ -330,6 +338,14 @@ public final class RPCSession: @unchecked Sendable {
         }
     }
 
+    /// The debug line of one answered request: method, duration and connection, never its params.
+    private static func logAnswered(_ method: String, _ label: String, _ started: Double, _ failure: RPCError?) {
+        var fields: JSONObject = ["method": .string(method), "durationMs": .number(JSONNumber(((MonotonicClock.now - started) * 1e6).rounded() / 1e3)),
+                                  "connection": .string(label)]
+        if let failure { fields["error"] = .string(failure.reason) }
+        Log.debug("answered", fields)
+    }
+
     /// Maps anything a handler throws to a wire error; unexpected errors are logged, never sent.
     static func rpcError(from error: any Error, method: String, label: String) -> RPCError {
         switch error {
@@ -337,7 +353,7 @@ public final class RPCSession: @unchecked Sendable {
         case is CancellationError: return .requestCancelled
         case let e as DecodingError: return e.asInvalidParams
         default:
-            Log.error("\(label): \(method) failed: \(error)")
+            Log.error("request failed: \(error)", ["method": .string(method), "connection": .string(label)])
             return .internalError
         }
     }

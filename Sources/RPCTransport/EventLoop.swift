@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import CShims
+import JSON
 import JSONRPC
 import Synchronization
 
@@ -183,6 +184,6 @@ final class EventLoop: @unchecked Sendable {
         // Break the session ↔ connection cycle; running tasks keep the session alive until they answer.
         connection.session = nil
         core.closeConnection()
-        Log.debug("\(connection.label): closed")
+        Log.debug("connection closed", ["connection": .string(connection.label)])
     }
 }

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CShims
+import JSON
 import JSONRPC
 import Synchronization
 
@@ -102,7 +103,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         state.withLock { s in
             if !s.readPaused && s.pendingCount > outputHighWater {
                 s.readPaused = true
-                Log.debug("\(label): peer is not reading; pausing input")
+                Log.debug("peer is not reading; pausing input", ["connection": .string(label)])
                 updateInterest(s)
             }
         }

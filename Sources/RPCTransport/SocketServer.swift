@@ -134,7 +134,7 @@ public final class SocketServer: @unchecked Sendable {
             connection.session = RPCSession(core: core, output: connection, label: connection.label,
                                             peer: .socket(uid: uid >= 0 ? Int(uid) : nil))
             loop.register(connection)
-            Log.debug("\(connection.label): accepted")
+            Log.debug("connection accepted", ["connection": .string(connection.label)])
         }
         acceptDone.store(true, ordering: .relaxed)
     }

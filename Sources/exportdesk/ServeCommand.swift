@@ -5,7 +5,7 @@ import RPCTransport
 import SQLiteStore
 
 enum ServeCommand {
-    static let valued: Set<String> = ["socket", "socket-mode", "log-level", "max-message-bytes", "max-batch", "max-depth",
+    static let valued: Set<String> = ["socket", "socket-mode", "log-level", "log-format", "max-message-bytes", "max-batch", "max-depth",
                                       "max-connections", "incomplete-timeout", "io-threads", "db", "durability", "max-db-pages"]
     static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request", "require-auth"]
 
@@ -35,6 +35,12 @@ enum ServeCommand {
                 throw Arguments.UsageError(description: "--log-level must be one of error, warn, info, debug, not \(level)")
             }
             options.logLevel = l
+        }
+        if let format = a.value("log-format") {
+            guard let f = LogFormat(rawValue: format) else {
+                throw Arguments.UsageError(description: "--log-format must be text or json, not \(format)")
+            }
+            Log.format = f
         }
         options.limits.maxMessageBytes = try a.int("max-message-bytes", range: 64...(1 << 30)) ?? options.limits.maxMessageBytes
         options.limits.maxBatchEntries = try a.int("max-batch", range: 1...100_000) ?? options.limits.maxBatchEntries

@@ -37,6 +37,8 @@ SERVE
   --commit-per-request     one transaction per write instead of group commit (for measurements)
   --socket-mode MODE       octal file mode of the socket (default 0600)
   --log-level LEVEL        error | warn | info | debug (default info)
+  --log-format FORMAT      text (default) | json: one JSON object per line (time, level, message,
+                           and fields such as method, durationMs, connection) for journald and collectors
   --max-message-bytes N    largest accepted message (default 4194304)
   --max-batch N            most entries in one batch (default 100)
   --max-depth N            deepest nesting of arrays/objects (default 128)

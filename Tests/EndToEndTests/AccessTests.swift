@@ -118,8 +118,9 @@ struct AccessTests {
 
 extension AccessTests {
     /// Personal data (emails, phones) reaches no log line, at the most verbose level, whatever happens.
-    @Test func personalDataNeverAppearsInTheLog() throws {
-        let server = try ServerProcess()  // --log-level debug
+    @Test(arguments: ["text", "json"])
+    func personalDataNeverAppearsInTheLog(format: String) throws {
+        let server = try ServerProcess(arguments: ["--log-format", format])  // --log-level debug
         let c = try server.connect()
         let email = "irina.personal@example.ru", phone = "+79161234599"
         let created = try c.call("companies.create", ["name": "Тест", "contacts": [["name": "Ирина", "email": .string(email), "phone": .string(phone)]]])

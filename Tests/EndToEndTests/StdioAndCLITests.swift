@@ -121,4 +121,27 @@ struct StdioAndCLITests {
         let other = try run(["demo", "--db", dir.file("own.sqlite")])
         #expect(other.status == 1 && other.err.contains("holds 1 companies of its own"))
     }
+
+    /// Issue 12 item 21: `--log-format json` writes one JSON object per line, with the request's fields.
+    @Test func jsonLogsAreOneObjectPerLineWithFields() throws {
+        let server = try ServerProcess(arguments: ["--log-format", "json"])
+        let c = try server.connect()
+        _ = try c.call("companies.create", ["name": "Лог"])
+        _ = try? c.call("companies.get", ["id": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A"])
+        c.close()
+        #expect(server.stop() == 0)
+        let lines = server.stderr.split(separator: "\n")
+        #expect(lines.count >= 5)
+        var answered: [JSONValue] = []
+        for line in lines {
+            let entry = try? JSONParser.parse(String(line))
+            #expect(entry?["time"]?.stringValue?.hasSuffix("Z") == true && entry?["level"] != nil && entry?["message"] != nil, "not a log object: \(line)")
+            if entry?["message"] == "answered" { answered.append(entry!) }
+        }
+        let create = answered.first { $0["method"] == "companies.create" }
+        var timed = false
+        if case .number? = create?["durationMs"] { timed = true }
+        #expect(timed && create?["connection"]?.stringValue?.hasPrefix("socket#") == true)
+        #expect(answered.first { $0["method"] == "companies.get" }?["error"] == "NOT_FOUND")
+    }
 }

@@ -79,7 +79,7 @@ struct RPCSessionTests {
         let m = h.output.messages
         #expect(m[0]["error"]?["code"] == -32600)
         #expect(m[1]["error"]?["code"] == -32600)
-        #expect((m[1]["error"]?["message"]?.stringValue ?? "").contains("limit of 3"))
+        #expect(m[1]["error"]?["message"]?.stringValue?.contains("limit of 3") == true)
         #expect(m[2].arrayValue?.count == 3)
     }
 
