@@ -10,6 +10,7 @@ export declare class ExportDeskError extends Error {
   data: Record<string, unknown>;
 }
 
+/** `signal` cancels the call: it rejects with ExportDeskError (code -32800, reason REQUEST_CANCELLED). */
 export interface CallOptions { signal?: AbortSignal; timeout?: number }
 
 export declare class Client extends EventEmitter {

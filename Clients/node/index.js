@@ -51,7 +51,8 @@ export class Client extends EventEmitter {
   }
 
   /** Calls a method with named params. Rejects with ExportDeskError on an error answer; `signal` cancels
-   * the request ($/cancelRequest) and rejects with an AbortError. */
+   * the request ($/cancelRequest) and rejects with the ExportDeskError the server answers a cancelled
+   * request with (code -32800, reason REQUEST_CANCELLED), at once, without waiting for that answer. */
   call(method, params = {}, { signal, timeout } = {}) {
     if (this.#closed) return Promise.reject(new Error("the connection is closed"));
     const id = this.#nextId++;
@@ -64,7 +65,7 @@ export class Client extends EventEmitter {
       const onAbort = () => {
         cleanup();
         this.notify("$/cancelRequest", { id });
-        reject(Object.assign(new Error(`${method} was cancelled`), { name: "AbortError" }));
+        reject(new ExportDeskError(-32800, `${method} was cancelled`, { reason: "REQUEST_CANCELLED" }));
       };
       const timer = timeout ? setTimeout(() => {
         cleanup();

@@ -97,7 +97,10 @@ enum ImportCommand {
         for row in rows where row.problem != nil { failures.append((row.number, "", row.problem!)) }
         let good = rows.filter { $0.params != nil }
         let progress = ProgressBar(total: good.count)
-        var imported = 0
+        // A row whose record existed before this run (a re-run answered from its idempotency key, or an
+        // upsert of a student already there) is reported unchanged, not created.
+        let startedAt = WallClock.rfc3339(WallClock.nowMillis)
+        var created = 0, updated = 0, unchanged = 0
         // Pipelined: up to 64 rows in flight, answers matched by id.
         var next = 0, inFlight: [Int64: Row] = [:], id: Int64 = 0
         func sendMore() throws {
@@ -126,18 +129,28 @@ enum ImportCommand {
                     }
                 }
             } else {
-                imported += 1
+                let result = message["result"] ?? .null
+                let record = result["record"] ?? result
+                let outcome = result["outcome"]?.stringValue
+                let existedBefore = (record["createdAt"]?.stringValue ?? startedAt) < startedAt
+                let changedNow = (record["updatedAt"]?.stringValue ?? "") >= startedAt
+                if existedBefore && !(outcome == "updated" && changedNow) { unchanged += 1 }
+                else if outcome == "updated" { updated += 1 }
+                else if outcome == "unchanged" { unchanged += 1 }
+                else { created += 1 }
             }
             progress.advance()
             try sendMore()
         }
         progress.finish()
         failures.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (row, field, reason) in failures {
-            printError("row \(row)\(field.isEmpty ? "" : " " + field): \(reason)")
+        // Numbers are the file's line numbers (the CSV header is line 1), so an editor jumps straight there.
+        for (line, field, reason) in failures {
+            printError("line \(line)\(field.isEmpty ? "" : " " + field): \(reason)")
         }
         let rejected = Set(failures.map(\.0)).count
-        print("imported \(imported) \(kind.noun), rejected \(rejected) row\(rejected == 1 ? "" : "s")")
+        print("imported \(created + updated + unchanged) \(kind.noun) (\(created) created, \(updated) updated, \(unchanged) unchanged), "
+              + "rejected \(rejected) line\(rejected == 1 ? "" : "s")")
         return rejected == 0 ? 0 : 3
     }
 

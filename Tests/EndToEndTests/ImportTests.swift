@@ -46,8 +46,8 @@ struct ImportTests {
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let first = try importFile(server, path)
         #expect(first.status == 3)
-        #expect(first.out.contains("imported 9997 companies, rejected 3 rows"))
-        for bad in badLines { #expect(first.err.contains("row \(bad) "), "row \(bad) is reported") }
+        #expect(first.out.contains("imported 9997 companies (9997 created, 0 updated, 0 unchanged), rejected 3 lines"))
+        for bad in badLines { #expect(first.err.contains("line \(bad) "), "line \(bad) is reported") }
         #expect(first.err.contains("/inn") && first.err.contains("/size") && first.err.contains("/contacts/0/email"))
         let c = try server.connect()
         #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == 9997)
@@ -58,7 +58,7 @@ struct ImportTests {
         #expect(quoted?["annualExportVolume"] == ["amount": "1250000.00", "currency": "RUB"])
 
         let again = try importFile(server, path)
-        #expect(again.out.contains("imported 9997 companies"), "a re-run answers from the idempotency keys")
+        #expect(again.out.contains("imported 9997 companies (0 created, 0 updated, 9997 unchanged)"), "a re-run answers from the idempotency keys and says nothing was created")
         #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == 9997, "nothing twice")
     }
 
@@ -74,8 +74,8 @@ struct ImportTests {
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let result = try importFile(server, path)
         #expect(result.status == 3)
-        #expect(result.out.contains("imported 2 companies, rejected 2 rows"))
-        #expect(result.err.contains("row 2: not valid JSON") && result.err.contains("row 4: not a JSON object"))
+        #expect(result.out.contains("imported 2 companies (2 created, 0 updated, 0 unchanged), rejected 2 lines"))
+        #expect(result.err.contains("line 2: not valid JSON") && result.err.contains("line 4: not a JSON object"))
     }
 }
 
@@ -122,8 +122,8 @@ extension ImportTests {
         let path = server.directory.file("students.csv")
         try csv.write(toFile: path, atomically: true, encoding: .utf8)
         let first = try importFile(server, path, kind: "students", ["--institution", college])
-        #expect(first.status == 3 && first.out.contains("imported 298 students, rejected 2 rows"), "\(first.out) \(first.err)")
-        #expect(first.err.contains("row 12 /course") && first.err.contains("row 22 /email"), "\(first.err)")
+        #expect(first.status == 3 && first.out.contains("imported 298 students (298 created, 0 updated, 0 unchanged), rejected 2 lines"), "\(first.out) \(first.err)")
+        #expect(first.err.contains("line 12 /course") && first.err.contains("line 22 /email"), "\(first.err)")
         #expect(!first.err.contains("2006-"), "personal data stays out of the report")
         let page = try c.call("students.list", ["filter": ["institutionId": .string(college)], "includeTotal": true, "limit": 1])
         #expect(page["total"] == 298)
@@ -131,7 +131,7 @@ extension ImportTests {
         let fixed = csv.replacingOccurrences(of: ",9,a@", with: ",2,a@").replacingOccurrences(of: "не-почта", with: "p@college.example.ru")
         try fixed.write(toFile: path, atomically: true, encoding: .utf8)
         let second = try importFile(server, path, kind: "students", ["--institution", college])
-        #expect(second.status == 0 && second.out.contains("imported 300 students, rejected 0 rows"), "\(second.out)")
+        #expect(second.status == 0 && second.out.contains("imported 300 students (2 created, 0 updated, 298 unchanged), rejected 0 lines"), "\(second.out)")
         #expect(try c.call("students.list", ["includeTotal": true, "limit": 1])["total"] == 300)
         let changes = try c.call("changes.list", ["entities": ["student"], "limit": 1000])["items"]?.arrayValue ?? []
         #expect(changes.count == 300, "the 298 imported before were unchanged")

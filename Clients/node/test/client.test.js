@@ -77,7 +77,9 @@ test("an AbortSignal cancels a call", { skip }, async () => {
     const controller = new AbortController();
     controller.abort();
     const err = await client.call("system.ping", {}, { signal: controller.signal }).catch((e) => e);
-    assert.equal(err.name, "AbortError");
+    assert.ok(err instanceof ExportDeskError, "a cancelled call rejects with the documented ExportDeskError");
+    assert.equal(err.code, -32800);
+    assert.equal(err.reason, "REQUEST_CANCELLED");
     assert.deepEqual(await client.call("system.ping"), { pong: true }, "the connection stays usable");
     client.close();
   });

@@ -12,7 +12,7 @@ class Agreements:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def create(self, *, institutionId: str, number: str, validFrom: Any, validTo: Any, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, quota: Optional[int] = None, signedOn: Optional[Any] = None) -> Any:
+    def create(self, *, institutionId: str, number: str, validFrom: str, validTo: str, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, quota: Optional[int] = None, signedOn: Optional[str] = None) -> Any:
         """Record an agreement with an institution. validTo not before validFrom."""
         return self._client.call('agreements.create', _params(locals(), {'institutionId': 'institutionId', 'number': 'number', 'validFrom': 'validFrom', 'validTo': 'validTo', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'quota': 'quota', 'signedOn': 'signedOn'}))
 
@@ -62,7 +62,7 @@ class Companies:
         """Archive a company. Takes the company out of lists (a tombstone in the change feed); restore brings it back. Archiving an archived company is INVALID_TRANSITION."""
         return self._client.call('companies.archive', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def create(self, *, name: str, address: Optional[str] = None, annualExportVolume: Optional[Any] = None, contacts: Optional[List[Any]] = None, currentMarkets: Optional[List[Any]] = None, exportStatus: Optional[str] = None, externalRef: Optional[Any] = None, hsCodes: Optional[List[Any]] = None, idempotencyKey: Optional[str] = None, inn: Optional[str] = None, kind: Optional[str] = None, nameEn: Optional[str] = None, notes: Optional[str] = None, ogrn: Optional[str] = None, okved: Optional[List[Any]] = None, shortName: Optional[str] = None, size: Optional[str] = None, tags: Optional[List[Any]] = None, targetMarkets: Optional[List[Any]] = None, website: Optional[str] = None) -> Any:
+    def create(self, *, name: str, address: Optional[str] = None, annualExportVolume: Optional[Dict[str, Any]] = None, contacts: Optional[List[Any]] = None, currentMarkets: Optional[List[Any]] = None, exportStatus: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, hsCodes: Optional[List[Any]] = None, idempotencyKey: Optional[str] = None, inn: Optional[str] = None, kind: Optional[str] = None, nameEn: Optional[str] = None, notes: Optional[str] = None, ogrn: Optional[str] = None, okved: Optional[List[Any]] = None, shortName: Optional[str] = None, size: Optional[str] = None, tags: Optional[List[Any]] = None, targetMarkets: Optional[List[Any]] = None, website: Optional[str] = None) -> Any:
         """Register an exporter profile. Creates a company and returns the record (version 1). INN and OGRN are checked with their real check digits and must agree with kind; an INN already used by an active company is DUPLICATE with data.existingId."""
         return self._client.call('companies.create', _params(locals(), {'name': 'name', 'address': 'address', 'annualExportVolume': 'annualExportVolume', 'contacts': 'contacts', 'currentMarkets': 'currentMarkets', 'exportStatus': 'exportStatus', 'externalRef': 'externalRef', 'hsCodes': 'hsCodes', 'idempotencyKey': 'idempotencyKey', 'inn': 'inn', 'kind': 'kind', 'nameEn': 'nameEn', 'notes': 'notes', 'ogrn': 'ogrn', 'okved': 'okved', 'shortName': 'shortName', 'size': 'size', 'tags': 'tags', 'targetMarkets': 'targetMarkets', 'website': 'website'}))
 
@@ -105,7 +105,7 @@ class Events:
         """Record an event as held. closed → completed (results can be recorded)."""
         return self._client.call('events.complete', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def create(self, *, country: Any, endsOn: Any, kind: str, startsOn: Any, title: str, applicationDeadline: Optional[Any] = None, autoPromoteWaitlist: Optional[bool] = None, capacity: Optional[int] = None, city: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, organizer: Optional[str] = None, sectors: Optional[List[Any]] = None, venue: Optional[str] = None, website: Optional[str] = None) -> Any:
+    def create(self, *, country: str, endsOn: str, kind: str, startsOn: str, title: str, applicationDeadline: Optional[str] = None, autoPromoteWaitlist: Optional[bool] = None, capacity: Optional[int] = None, city: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, organizer: Optional[str] = None, sectors: Optional[List[Any]] = None, venue: Optional[str] = None, website: Optional[str] = None) -> Any:
         """Announce an exhibition or business mission. Creates the event in draft. endsOn ≥ startsOn and applicationDeadline ≤ startsOn (-32602 otherwise)."""
         return self._client.call('events.create', _params(locals(), {'country': 'country', 'endsOn': 'endsOn', 'kind': 'kind', 'startsOn': 'startsOn', 'title': 'title', 'applicationDeadline': 'applicationDeadline', 'autoPromoteWaitlist': 'autoPromoteWaitlist', 'capacity': 'capacity', 'city': 'city', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'organizer': 'organizer', 'sectors': 'sectors', 'venue': 'venue', 'website': 'website'}))
 
@@ -136,7 +136,7 @@ class Institutions:
         """Archive an institution. active → archived."""
         return self._client.call('institutions.archive', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def create(self, *, kind: str, name: str, city: Optional[str] = None, contacts: Optional[List[Any]] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, inn: Optional[str] = None, website: Optional[str] = None) -> Any:
+    def create(self, *, kind: str, name: str, city: Optional[str] = None, contacts: Optional[List[Any]] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, inn: Optional[str] = None, website: Optional[str] = None) -> Any:
         """Add a college or university. A checked INN when given."""
         return self._client.call('institutions.create', _params(locals(), {'kind': 'kind', 'name': 'name', 'city': 'city', 'contacts': 'contacts', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'inn': 'inn', 'website': 'website'}))
 
@@ -167,7 +167,7 @@ class Offers:
         """Close an offer. open → closed: no new proposals; existing placements go on."""
         return self._client.call('offers.close', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def create(self, *, endsOn: Any, slots: int, startsOn: Any, title: str, companyId: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, location: Optional[str] = None, mentor: Optional[Dict[str, Any]] = None, specialties: Optional[List[Any]] = None) -> Any:
+    def create(self, *, endsOn: str, slots: int, startsOn: str, title: str, companyId: Optional[str] = None, description: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, location: Optional[str] = None, mentor: Optional[Dict[str, Any]] = None, specialties: Optional[List[Any]] = None) -> Any:
         """Create an internship offer. In draft until opened. A company token creates offers of its own company (companyId may be left out). endsOn not before startsOn. An archived company offers no internships (RULE_VIOLATION COMPANY_ARCHIVED)."""
         return self._client.call('offers.create', _params(locals(), {'endsOn': 'endsOn', 'slots': 'slots', 'startsOn': 'startsOn', 'title': 'title', 'companyId': 'companyId', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'location': 'location', 'mentor': 'mentor', 'specialties': 'specialties'}))
 
@@ -335,7 +335,7 @@ class Requests:
         """Start working on a request. assigned → in_progress."""
         return self._client.call('requests.start', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def submit(self, *, channel: str, companyId: Any, service: str, subject: str, description: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None) -> Any:
+    def submit(self, *, channel: str, companyId: str, service: str, subject: str, description: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None) -> Any:
         """Register a support request. Creates a request in state new. The company must exist."""
         return self._client.call('requests.submit', _params(locals(), {'channel': 'channel', 'companyId': 'companyId', 'service': 'service', 'subject': 'subject', 'description': 'description', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey'}))
 
@@ -415,7 +415,7 @@ class Strategies:
         """Complete a strategy. approved → completed."""
         return self._client.call('strategies.complete', _params(locals(), {'id': 'id', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def create(self, *, companyId: str, periodEnd: int, periodStart: int, title: str, actions: Optional[List[Any]] = None, curatorId: Optional[Any] = None, externalRef: Optional[Any] = None, goals: Optional[List[Any]] = None, idempotencyKey: Optional[str] = None, markets: Optional[List[Any]] = None, summary: Optional[str] = None) -> Any:
+    def create(self, *, companyId: str, periodEnd: int, periodStart: int, title: str, actions: Optional[List[Any]] = None, curatorId: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, goals: Optional[List[Any]] = None, idempotencyKey: Optional[str] = None, markets: Optional[List[Any]] = None, summary: Optional[str] = None) -> Any:
         """Write an export strategy. A draft for an existing company. periodEnd ≥ periodStart; every goal's year lies in the period; export_revenue goals need a currency (-32602 otherwise)."""
         return self._client.call('strategies.create', _params(locals(), {'companyId': 'companyId', 'periodEnd': 'periodEnd', 'periodStart': 'periodStart', 'title': 'title', 'actions': 'actions', 'curatorId': 'curatorId', 'externalRef': 'externalRef', 'goals': 'goals', 'idempotencyKey': 'idempotencyKey', 'markets': 'markets', 'summary': 'summary'}))
 
@@ -450,7 +450,7 @@ class Students:
     def __init__(self, client: Any) -> None:
         self._client = client
 
-    def create(self, *, course: int, fullName: str, specialty: str, birthDate: Optional[Any] = None, email: Optional[str] = None, externalRef: Optional[Any] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
+    def create(self, *, course: int, fullName: str, specialty: str, birthDate: Optional[str] = None, email: Optional[str] = None, externalRef: Optional[Dict[str, Any]] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
         """Register a student. An institution token registers students of its own institution (institutionId may be left out)."""
         return self._client.call('students.create', _params(locals(), {'course': 'course', 'fullName': 'fullName', 'specialty': 'specialty', 'birthDate': 'birthDate', 'email': 'email', 'externalRef': 'externalRef', 'idempotencyKey': 'idempotencyKey', 'institutionId': 'institutionId', 'phone': 'phone'}))
 
@@ -466,7 +466,7 @@ class Students:
         """Change a student. A JSON Merge Patch; null clears birthDate, email, phone or externalRef."""
         return self._client.call('students.update', _params(locals(), {'id': 'id', 'patch': 'patch', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey'}))
 
-    def upsert(self, *, course: int, externalRef: Any, fullName: str, specialty: str, birthDate: Optional[Any] = None, email: Optional[str] = None, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
+    def upsert(self, *, course: int, externalRef: Dict[str, Any], fullName: str, specialty: str, birthDate: Optional[str] = None, email: Optional[str] = None, expectedVersion: Optional[int] = None, idempotencyKey: Optional[str] = None, institutionId: Optional[str] = None, phone: Optional[str] = None) -> Any:
         """Create or update a student by externalRef. Idempotent by externalRef: created when no student has it, otherwise the fields given that differ are applied as one update (fields left out are kept), or nothing changes (unchanged). institutionId cannot change."""
         return self._client.call('students.upsert', _params(locals(), {'course': 'course', 'externalRef': 'externalRef', 'fullName': 'fullName', 'specialty': 'specialty', 'birthDate': 'birthDate', 'email': 'email', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey', 'institutionId': 'institutionId', 'phone': 'phone'}))
 
