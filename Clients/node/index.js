@@ -30,8 +30,9 @@ export class Client extends EventEmitter {
     readable.on("error", (e) => this.#fail(e));
   }
 
-  /** Spawns `exportdesk serve --stdio` (or `command args`) and talks over its pipes; LSP framing by default. */
-  static spawn(command = "exportdesk", args = ["serve", "--stdio"], options = {}) {
+  /** Spawns `exportdesk serve --stdio` (or `command args`) and talks over its pipes; LSP framing by default.
+   * The binary is `$EXPORTDESK_BIN` when set, else `exportdesk` on PATH (see the README's install step). */
+  static spawn(command = process.env.EXPORTDESK_BIN ?? "exportdesk", args = ["serve", "--stdio"], options = {}) {
     const child = spawnProcess(command, args, { stdio: ["pipe", "pipe", options.stderr ?? "ignore"] });
     const client = new Client(child.stdout, (data) => child.stdin.write(data), () => child.stdin.end(), options);
     client.process = child;

@@ -72,8 +72,9 @@ class Client:
     @classmethod
     def spawn(cls, command: Optional[List[str]] = None, framing: Framing = "ndjson", timeout: Optional[float] = 60.0,
               **popen: Any) -> "Client":
-        """Starts `exportdesk serve --stdio` (or `command`) and talks over its stdin/stdout."""
-        proc = subprocess.Popen(command or ["exportdesk", "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        """Starts `exportdesk serve --stdio` (or `command`) and talks over its stdin/stdout. The binary is
+        `$EXPORTDESK_BIN` when set, else `exportdesk` on PATH (see the README's install step)."""
+        proc = subprocess.Popen(command or [os.environ.get("EXPORTDESK_BIN", "exportdesk"), "serve", "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=popen.pop("stderr", subprocess.DEVNULL), **popen)
         def close() -> None:
             try:

@@ -125,3 +125,11 @@ def test_subscribe_resumes_after_a_cursor(server):
                         break
             assert got == missed + [live]
 
+
+
+def test_spawn_without_a_command_runs_exportdesk_bin(binary, workdir, monkeypatch):
+    # Issue 12 item 16: the default spawn() finds the binary through $EXPORTDESK_BIN (else PATH).
+    monkeypatch.setenv("EXPORTDESK_BIN", binary)
+    with Client.spawn(cwd=workdir) as c:
+        assert c.call("system.ping") == {"pong": True}
+    assert os.path.exists(os.path.join(workdir, "exportdesk.sqlite")), "served the default ./exportdesk.sqlite of its cwd"
