@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "ExportDeskServer", dependencies: ["JSON", "JSONRPC", "JSONSchema", "RPCTransport", "ExportDeskSchemas", "ExportDeskCore", "SQLiteStore"]),
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport"]),
         .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient", "SQLiteStore", "ExportDeskCore", "RPCTransport"]),
-        .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport"]),
+        .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims"]),
         .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON", "JSONSchema"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "TestSupport"]),

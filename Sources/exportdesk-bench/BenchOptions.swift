@@ -29,6 +29,14 @@ struct BenchOptions {
       exportdesk-bench validate [ITERATIONS]
     measures params validation in-process (a companies.create-sized object, valid and with 5 errors).
 
+      exportdesk-bench ceiling --socket PATH [--seconds 30]
+    serves a minimal epoll echo on PATH (one thread) for the load generator: the transport's ceiling.
+
+      exportdesk-bench coldstart [--runs 30] [--exportdesk PATH] [--method M] [--params JSON]
+    spawns `exportdesk serve --stdio` RUNS times: time to the first answer, and a method's first call
+    against its second in the same process (median and p90, ms). The binary defaults to the one beside
+    exportdesk-bench.
+
       exportdesk-bench sync --socket PATH [--items 1000] [--rounds 10]
     times sync.push of ITEMS placements per call (fresh students each round, pushed untimed first).
 

@@ -19,6 +19,29 @@ if CommandLine.arguments.dropFirst().first == "validate" {
     }
 }
 
+if CommandLine.arguments.dropFirst().first == "ceiling" {
+    do {
+        try CeilingServer.run(Array(CommandLine.arguments.dropFirst(2)))
+        exit(0)
+    } catch let error as BenchError {
+        FileHandle.standardError.write((error.message + "\n").data(using: .utf8)!)
+        exit(error.exitCode)
+    }
+}
+
+if CommandLine.arguments.dropFirst().first == "coldstart" {
+    do {
+        print(try ColdStartBenchmark.run(try ColdStartBenchmark.Options(Array(CommandLine.arguments.dropFirst(2)))).serializedString(pretty: true))
+        exit(0)
+    } catch let error as BenchError {
+        FileHandle.standardError.write((error.message + "\n").data(using: .utf8)!)
+        exit(error.exitCode)
+    } catch {
+        FileHandle.standardError.write("exportdesk-bench coldstart: \(error)\n".data(using: .utf8)!)
+        exit(1)
+    }
+}
+
 if let mode = CommandLine.arguments.dropFirst().first, mode == "sync" || mode == "feed" {
     do {
         let o = try PartnerBenchmark.Options(Array(CommandLine.arguments.dropFirst(2)))

@@ -20,7 +20,8 @@ enum ServeCommand {
         if let fd = try activatedSocket() {
             // systemd's socket is the one clients know; a --socket beside it would be a second, unknown one.
             options.activatedSocket = fd
-            options.socketPath = SocketActivation.path(of: fd)
+            let path = SocketActivation.path(of: fd)
+            options.socketPath = path.isEmpty ? "systemd-socket" : path   // an abstract socket has no file name
         } else if !options.stdio && options.socketPath == nil {
             options.socketPath = ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         }
