@@ -102,6 +102,12 @@ extension RPCContext {
     }
 }
 
+extension String {
+    /// The verb of a method name written whole ("placements.confirm" → "confirm"), so that every method
+    /// name appears whole in the source and `grep` finds its registration.
+    var verb: String { split(separator: ".", maxSplits: 1).last.map(String.init) ?? self }
+}
+
 extension JSONObject {
     /// The `id` param of a method on one record.
     var recordID: String { self["id"]?.stringValue ?? "" }

@@ -15,8 +15,9 @@ struct EventMethods {
 
         registry.registerWrite("events.create", db: db) { ctx, p in try EventRepository.create(ctx, fields: p) }
         registry.registerUpdate("events.update", db: db, EventRepository.update)
-        for verb in ["open", "close", "complete", "cancel"] {
-            registry.registerWrite("events.\(verb)", db: db) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+        for name in ["events.open", "events.close", "events.complete", "events.cancel"] {
+            let verb = name.verb
+            registry.registerWrite(name, db: db) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.register(RPCMethod(name: "events.get", handler: .sync { _, p in
             try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }

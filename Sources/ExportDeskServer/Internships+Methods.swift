@@ -14,8 +14,9 @@ struct InternshipMethods {
 
         registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
         registry.registerUpdate("institutions.update", db: db, InstitutionRepository.update)
-        for verb in ["archive", "restore"] {
-            registry.registerWrite("institutions.\(verb)", db: db) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+        for name in ["institutions.archive", "institutions.restore"] {
+            let verb = name.verb
+            registry.registerWrite(name, db: db) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.register(RPCMethod(name: "institutions.get", handler: .sync { ctx, p in
             let id = p.recordID

@@ -79,7 +79,7 @@ struct Persistence: Sendable {
         if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
         Log.error("database error: \(e)")
         if let field = e.uniqueField {
-            return RPCError(code: 1003, reason: "DUPLICATE", message: "another record already has this \(field)", data: ["field": .string(field)])
+            return RPCError.duplicate(field: field, existingId: nil, "another record already has this \(field)")
         }
         return RPCError.internalError
     }

@@ -27,8 +27,9 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
         registry.registerUpdate("offers.update", db: db, access: Self.programmeAndHost, OfferRepository.update)
-        for verb in ["open", "close"] {
-            registry.registerWrite("offers.\(verb)", db: db, access: Self.programmeAndHost) { ctx, p in
+        for name in ["offers.open", "offers.close"] {
+            let verb = name.verb
+            registry.registerWrite(name, db: db, access: Self.programmeAndHost) { ctx, p in
                 try OfferRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion)
             }
         }
@@ -77,8 +78,9 @@ struct PlacementMethods {
         registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
-        for verb in ["confirm", "start", "complete", "terminate"] {
-            registry.registerWrite("placements.\(verb)", db: db, access: Self.programmeAndHost) { ctx, p in
+        for name in ["placements.confirm", "placements.start", "placements.complete", "placements.terminate"] {
+            let verb = name.verb
+            registry.registerWrite(name, db: db, access: Self.programmeAndHost) { ctx, p in
                 .object(try PlacementRepository.transition(ctx, verb: verb, id: p.recordID, params: p))
             }
         }

@@ -82,4 +82,29 @@ extension RPCError {
     public static func notFound(entity: String, id: String) -> RPCError {
         RPCError(code: 1001, reason: "NOT_FOUND", message: "No \(entity) with id \(id)", data: ["entity": .string(entity), "id": .string(id)])
     }
+    /// `expectedVersion` differs from the record's version (which `data.currentVersion` names).
+    public static func versionConflict(current: Int64, _ message: String) -> RPCError {
+        RPCError(code: 1002, reason: "VERSION_CONFLICT", message: message, data: ["currentVersion": .number(.int(current))])
+    }
+    /// A unique key is taken: the field, and the record that holds it when known.
+    public static func duplicate(field: String, existingId: String?, _ message: String) -> RPCError {
+        var data: JSONObject = ["field": .string(field)]
+        if let existingId { data["existingId"] = .string(existingId) }
+        return RPCError(code: 1003, reason: "DUPLICATE", message: message, data: data)
+    }
+    /// A verb the record's state does not allow: the state, the verb, and the verbs allowed now.
+    public static func invalidTransition(from: String, action: String, allowed: [String], _ message: String) -> RPCError {
+        RPCError(code: 1004, reason: "INVALID_TRANSITION", message: message,
+                 data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
+    }
+    /// An event or offer is full.
+    public static func capacityExceeded(capacity: Int64, taken: Int64, _ message: String) -> RPCError {
+        RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: message, data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+    }
+    /// A business rule (`data.rule`) with what a client needs to fix it.
+    public static func ruleViolation(_ rule: String, _ message: String, _ data: JSONObject = [:]) -> RPCError {
+        var all = data
+        all["rule"] = .string(rule)
+        return RPCError(code: 1006, reason: "RULE_VIOLATION", message: message, data: all)
+    }
 }

@@ -118,8 +118,7 @@ public enum CompanyRepository {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         let current = record["status"]?.stringValue ?? ""
         guard current == from else {
-            throw RPCError(code: 1004, reason: "INVALID_TRANSITION", message: "a company that is \(current) cannot be \(to)",
-                           data: ["from": .string(current), "action": .string(action), "allowed": .array(allowedFromTarget.map { .string($0) })])
+            throw RPCError.invalidTransition(from: current, action: action, allowed: allowedFromTarget, "a company that is \(current) cannot be \(to)")
         }
         try checkVersion(record, expectedVersion)
         record["status"] = .string(to)
@@ -132,9 +131,7 @@ public enum CompanyRepository {
     static func checkVersion(_ record: JSONObject, _ expected: Int64?) throws {
         let current = record["version"]?.int64Value ?? 0
         if let expected, expected != current {
-            throw RPCError(code: 1002, reason: "VERSION_CONFLICT",
-                           message: "expectedVersion is \(expected), but the record is at version \(current)",
-                           data: ["currentVersion": .number(.int(current))])
+            throw RPCError.versionConflict(current: current, "expectedVersion is \(expected), but the record is at version \(current)")
         }
     }
 
@@ -142,13 +139,11 @@ public enum CompanyRepository {
     static func checkUnique(_ db: Connection, _ record: JSONObject, id: String) throws {
         if record["status"] == "active", let inn = record["inn"]?.stringValue,
            let other = try firstID(db, "SELECT id FROM companies WHERE inn = ? AND status = 'active' AND id <> ?", [.text(inn), .text(id)]) {
-            throw RPCError(code: 1003, reason: "DUPLICATE", message: "an active company with INN \(inn) exists: \(other)",
-                           data: ["field": "inn", "existingId": .string(other)])
+            throw RPCError.duplicate(field: "inn", existingId: other, "an active company with INN \(inn) exists: \(other)")
         }
         if let system = record["externalRef"]?["system"]?.stringValue, let ext = record["externalRef"]?["id"]?.stringValue,
            let other = try firstID(db, "SELECT id FROM companies WHERE ext_system = ? AND ext_id = ? AND id <> ?", [.text(system), .text(ext), .text(id)]) {
-            throw RPCError(code: 1003, reason: "DUPLICATE", message: "externalRef \(system)/\(ext) belongs to \(other)",
-                           data: ["field": "externalRef", "existingId": .string(other)])
+            throw RPCError.duplicate(field: "externalRef", existingId: other, "externalRef \(system)/\(ext) belongs to \(other)")
         }
     }
 

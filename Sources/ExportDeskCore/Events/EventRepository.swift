@@ -43,8 +43,8 @@ public enum EventRepository {
             if let capacity = patched["capacity"]?.int64Value {
                 let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
                 if capacity < taken {
-                    throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "capacity \(capacity) is below the \(taken) approved participations",
-                                   data: ["rule": "CAPACITY_BELOW_TAKEN", "capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+                    throw RPCError.ruleViolation("CAPACITY_BELOW_TAKEN", "capacity \(capacity) is below the \(taken) approved participations",
+                                                 ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
                 }
             }
         }))

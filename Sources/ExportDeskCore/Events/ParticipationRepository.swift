@@ -26,14 +26,12 @@ public enum ParticipationRepository {
         }
         let today = ctx.today
         if let deadline = event["applicationDeadline"]?.stringValue, today > deadline {
-            throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "the application deadline \(deadline) has passed",
-                           data: ["rule": "DEADLINE_PASSED", "deadline": .string(deadline)])
+            throw RPCError.ruleViolation("DEADLINE_PASSED", "the application deadline \(deadline) has passed", ["deadline": .string(deadline)])
         }
         var existing: String?
         try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND company_id = ?", [.text(eventID), .text(companyID)]) { existing = $0.text(0) }
         if let existing {
-            throw RPCError(code: 1003, reason: "DUPLICATE", message: "the company has already applied to this event",
-                           data: ["field": "companyId", "existingId": .string(existing)])
+            throw RPCError.duplicate(field: "companyId", existingId: existing, "the company has already applied to this event")
         }
         var record = JSONObject()
         for key in ["eventId", "companyId", "products", "notes", "externalRef"] { record[key] = fields[key] }
@@ -53,8 +51,7 @@ public enum ParticipationRepository {
         let taken = try approvedCount(ctx.db, eventID: eventID)
         if taken >= capacity {
             guard orWaitlist, state == "applied" else {
-                throw RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: "all \(capacity) places of the event are taken",
-                               data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+                throw RPCError.capacityExceeded(capacity: capacity, taken: taken, "all \(capacity) places of the event are taken")
             }
             record["status"] = "waitlisted"
             record["waitlistedAt"] = .string(ctx.now)

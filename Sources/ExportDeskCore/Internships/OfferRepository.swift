@@ -25,7 +25,7 @@ public enum OfferRepository {
         }
         try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
         if try CompanyRepository.get(ctx.db, id: companyID)["status"] == "archived" {
-            throw ruleViolation("COMPANY_ARCHIVED", "company \(companyID) is archived and offers no internships", ["companyId": .string(companyID)])
+            throw RPCError.ruleViolation("COMPANY_ARCHIVED", "company \(companyID) is archived and offers no internships", ["companyId": .string(companyID)])
         }
         var record: JSONObject = ["companyId": .string(companyID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
@@ -48,13 +48,13 @@ public enum OfferRepository {
             let slots = patched["slots"]?.int64Value ?? 0
             let taken = try PlacementRepository.taken(ctx.db, offerID: id)
             if slots < taken {
-                throw ruleViolation("CAPACITY_BELOW_TAKEN", "slots \(slots) is below the \(taken) confirmed and active placements",
+                throw RPCError.ruleViolation("CAPACITY_BELOW_TAKEN", "slots \(slots) is below the \(taken) confirmed and active placements",
                                     ["capacity": .number(.int(slots)), "taken": .number(.int(taken))])
             }
             let start = patched["startsOn"]?.stringValue ?? "", end = patched["endsOn"]?.stringValue ?? ""
             try ctx.db.query("SELECT id, starts_on, ends_on FROM placements WHERE offer_id = ? AND status IN ('proposed', 'confirmed', 'active') AND (starts_on < ? OR ends_on > ?) LIMIT 1",
                              [.text(id), .text(start), .text(end)]) { s in
-                throw ruleViolation("PERIOD_OUTSIDE_OFFER", "placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) would lie outside the offer's period \(start)..\(end)",
+                throw RPCError.ruleViolation("PERIOD_OUTSIDE_OFFER", "placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) would lie outside the offer's period \(start)..\(end)",
                                     ["placementId": .string(s.text(0) ?? ""), "offerStartsOn": .string(start), "offerEndsOn": .string(end)])
             }
         }))

@@ -60,7 +60,7 @@ public enum PlacementRepository {
         let offer = try OfferRepository.records.get(ctx.db, id: offerID)
         if offer["status"] != "open" {
             if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: offerID) }
-            throw ruleViolation("OFFER_NOT_OPEN", "offer \(offerID) is \(offer["status"]?.stringValue ?? "") and takes no proposals",
+            throw RPCError.ruleViolation("OFFER_NOT_OPEN", "offer \(offerID) is \(offer["status"]?.stringValue ?? "") and takes no proposals",
                                 ["offerId": .string(offerID), "offerStatus": offer["status"] ?? .null])
         }
         var record: JSONObject = [
@@ -81,7 +81,7 @@ public enum PlacementRepository {
         let start = r["startsOn"]?.stringValue ?? "", end = r["endsOn"]?.stringValue ?? ""
         let offerStart = offer["startsOn"]?.stringValue ?? "", offerEnd = offer["endsOn"]?.stringValue ?? ""
         if start < offerStart || end > offerEnd {
-            throw ruleViolation("PERIOD_OUTSIDE_OFFER", "the period \(start)..\(end) lies outside the offer's \(offerStart)..\(offerEnd)",
+            throw RPCError.ruleViolation("PERIOD_OUTSIDE_OFFER", "the period \(start)..\(end) lies outside the offer's \(offerStart)..\(offerEnd)",
                                 ["offerId": offer["id"] ?? .null, "offerStartsOn": .string(offerStart), "offerEndsOn": .string(offerEnd)])
         }
         try checkAgreement(ctx, r)
@@ -90,7 +90,7 @@ public enum PlacementRepository {
             SELECT id, starts_on, ends_on FROM placements WHERE student_id = ? AND status IN ('proposed', 'confirmed', 'active')
             AND starts_on <= ? AND ends_on >= ? AND id <> ? LIMIT 1
             """, [.text(r["studentId"]?.stringValue ?? ""), .text(end), .text(start), .text(id)]) { s in
-            throw ruleViolation("PERIOD_OVERLAP", "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(start)..\(end)",
+            throw RPCError.ruleViolation("PERIOD_OVERLAP", "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(start)..\(end)",
                                 ["placementId": .string(s.text(0) ?? ""), "startsOn": .string(s.text(1) ?? ""), "endsOn": .string(s.text(2) ?? "")])
         }
     }
@@ -103,7 +103,7 @@ public enum PlacementRepository {
         let covering = try ctx.db.scalar("SELECT count(*) FROM agreements WHERE institution_id = ? AND valid_from <= ? AND ends_on >= ?",
                                          [.text(institution), .text(start), .text(end)]) ?? 0
         if covering == 0 {
-            throw ruleViolation("NO_ACTIVE_AGREEMENT", "institution \(institution) has no agreement covering \(start)..\(end)",
+            throw RPCError.ruleViolation("NO_ACTIVE_AGREEMENT", "institution \(institution) has no agreement covering \(start)..\(end)",
                                 ["institutionId": .string(institution), "startsOn": .string(start), "endsOn": .string(end)])
         }
     }
@@ -138,8 +138,9 @@ public enum PlacementRepository {
                 let slots = offer["slots"]?.int64Value ?? 0
                 let taken = try taken(ctx.db, offerID: offer["id"]?.stringValue ?? "")
                 if taken >= slots {
-                    throw RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: "all \(slots) slots of offer \(offer["id"]?.stringValue ?? "") are taken",
-                                   data: ["offerId": offer["id"] ?? .null, "capacity": .number(.int(slots)), "taken": .number(.int(taken))])
+                    var full = RPCError.capacityExceeded(capacity: slots, taken: taken, "all \(slots) slots of offer \(offer["id"]?.stringValue ?? "") are taken")
+                    full.data["offerId"] = offer["id"] ?? .null
+                    throw full
                 }
             case "complete":
                 var completion = JSONObject()

@@ -29,7 +29,7 @@ public enum StudentRepository {
         try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
         let institution = try InstitutionRepository.records.get(ctx.db, id: institutionID)
         if institution["status"] != "active" {
-            throw ruleViolation("INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students", ["institutionId": .string(institutionID)])
+            throw RPCError.ruleViolation("INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students", ["institutionId": .string(institutionID)])
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }

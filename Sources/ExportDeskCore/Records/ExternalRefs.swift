@@ -24,9 +24,8 @@ extension RecordTable {
     public func checkExternalRef(_ db: Connection, _ record: JSONObject) throws {
         guard let ref = record["externalRef"], let (_, other) = try load(db, externalRef: ref),
               other["id"] != record["id"], let otherID = other["id"]?.stringValue else { return }
-        throw RPCError(code: 1003, reason: "DUPLICATE",
-                       message: "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)",
-                       data: ["field": "externalRef", "existingId": .string(otherID)])
+        throw RPCError.duplicate(field: "externalRef", existingId: otherID,
+                                 "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)")
     }
 }
 
@@ -57,8 +56,7 @@ public struct Upsert: Sendable {
     public func run(_ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?) throws -> (UpsertOutcome, JSONObject) {
         guard let ref = fields["externalRef"], let (_, current) = try table.load(ctx.db, externalRef: ref) else {
             if let expectedVersion {
-                throw RPCError(code: 1002, reason: "VERSION_CONFLICT", message: "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet",
-                               data: ["currentVersion": 0])
+                throw RPCError.versionConflict(current: 0, "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet")
             }
             return (.created, try create(ctx, fields))
         }

@@ -14,8 +14,7 @@ public enum Idempotency {
         }
         guard let stored else { return nil }
         guard stored.method == ctx.action, stored.params == params.canonicalString else {
-            throw RPCError(code: 1003, reason: "DUPLICATE", message: "idempotencyKey \(key) was already used with other params",
-                           data: ["field": "idempotencyKey"])
+            throw RPCError.duplicate(field: "idempotencyKey", existingId: nil, "idempotencyKey \(key) was already used with other params")
         }
         return try JSONParser.parse(stored.response)
     }

@@ -155,7 +155,6 @@ extension JSONObject {
 
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
 public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {
-    RPCError(code: 1004, reason: "INVALID_TRANSITION",
-             message: "a \(entity) that is \(from) cannot \(action)" + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"),
-             data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
+    RPCError.invalidTransition(from: from, action: action, allowed: allowed,
+                               "a \(entity) that is \(from) cannot \(action)" + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"))
 }

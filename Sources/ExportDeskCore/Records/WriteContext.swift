@@ -64,10 +64,3 @@ public func periodIssue(_ r: JSONObject, from start: String, to end: String, pat
 public func checkPeriod(_ r: JSONObject, from start: String = "startsOn", to end: String = "endsOn", path: String) throws {
     if let issue = periodIssue(r, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
 }
-
-/// A RULE_VIOLATION (SPEC §2): the rule broken, a sentence, and what a partner system needs to fix it.
-public func ruleViolation(_ rule: String, _ message: String, _ data: JSONObject = [:]) -> RPCError {
-    var all = data
-    all["rule"] = .string(rule)
-    return RPCError(code: 1006, reason: "RULE_VIOLATION", message: message, data: all)
-}

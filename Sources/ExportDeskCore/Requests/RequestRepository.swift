@@ -55,8 +55,7 @@ public enum RequestRepository {
     public static func assign(_ ctx: WriteContext, id: String, curatorID: String, expectedVersion: Int64?) throws -> JSONValue {
         let curator = try StaffRepository.records.get(ctx.db, id: curatorID)
         guard curator["active"] != .bool(false) else {
-            throw RPCError(code: 1006, reason: "RULE_VIOLATION", message: "staff member \(curatorID) is deactivated and cannot take requests",
-                           data: ["rule": "CURATOR_INACTIVE", "curatorId": .string(curatorID)])
+            throw RPCError.ruleViolation("CURATOR_INACTIVE", "staff member \(curatorID) is deactivated and cannot take requests", ["curatorId": .string(curatorID)])
         }
         return try transition(ctx, verb: "assign", id: id, expectedVersion: expectedVersion) { $0["curatorId"] = .string(curatorID) }
     }

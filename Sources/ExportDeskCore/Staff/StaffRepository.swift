@@ -54,8 +54,7 @@ public enum StaffRepository {
         var other: String?
         try db.query("SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id ?? "")]) { other = $0.text(0) }
         if let other {
-            throw RPCError(code: 1003, reason: "DUPLICATE", message: "a staff member with e-mail \(email) exists: \(other)",
-                           data: ["field": "email", "existingId": .string(other)])
+            throw RPCError.duplicate(field: "email", existingId: other, "a staff member with e-mail \(email) exists: \(other)")
         }
     }
 }
