@@ -18,7 +18,7 @@ struct AccessMethods {
             }
             access.remember(token)
             return ["token": token.record, "secret": .string(secret)]
-        }), access: .adminOnly)
+        }), access: .adminOnly, effect: .write)
         methods.register(RPCMethod(name: "tokens.list", handler: .async { _, _ in
             try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
         }), access: .adminOnly)
@@ -27,7 +27,7 @@ struct AccessMethods {
             let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: id) }
             access.remember(token)
             return token.record
-        }), access: .adminOnly)
+        }), access: .adminOnly, effect: .destructiveWrite)
         methods.register(RPCMethod(name: "session.authenticate", handler: .sync { ctx, params in
             guard let token = access.token(forSecret: params["token"]?.stringValue ?? "") else {
                 access.bind(ctx.session, nil)
@@ -35,10 +35,10 @@ struct AccessMethods {
             }
             access.bind(ctx.session, token.principal)
             return whoami(token.principal)
-        }), access: .anyone)
+        }), access: .anyone, effect: .session)
         methods.register(RPCMethod(name: "session.whoami", handler: .sync { ctx, _ in
             whoami(ctx.principal!)
-        }), access: .anyRole)
+        }), access: .anyRole, effect: .session)
     }
 
     func whoami(_ p: Principal) -> JSONValue {

@@ -25,7 +25,7 @@ public enum AccessRule: Sendable, Equatable {
         }
     }
 
-    func allows(_ role: Role) -> Bool {
+    public func allows(_ role: Role) -> Bool {
         switch self {
         case .anyone, .anyRole: return true
         case .roles(let set): return set.contains(role)
@@ -33,17 +33,33 @@ public enum AccessRule: Sendable, Equatable {
     }
 }
 
-/// The product methods, each with its access rule; `MethodTable` turns them into the served registry.
+/// What calling a method does to the programme's data, declared where the method is registered: what MCP
+/// tools advertise as `readOnlyHint`, `destructiveHint` and `idempotentHint`.
+public enum MethodEffect: Sendable, Equatable {
+    /// Reads only (lists, gets, reports, system.info).
+    case read
+    /// Changes records.
+    case write
+    /// Changes records in a way a repeat with the same arguments does not change further (upserts, sync.push).
+    case idempotentWrite
+    /// Ends or removes something a user would miss (archive, cancel, terminate, reject, revoke, deactivate).
+    case destructiveWrite
+    /// Acts on the connection itself (authentication, subscriptions), not on records.
+    case session
+}
+
+/// The product methods, each with its access rule and effect; `MethodTable` turns them into the served registry.
 public struct MethodSet: Sendable {
     struct Entry: Sendable {
         let handler: RPCHandler
         let access: AccessRule
+        let effect: MethodEffect
     }
     private(set) var entries: [String: Entry] = [:]
 
-    mutating func register(_ method: RPCMethod, access: AccessRule) {
+    mutating func register(_ method: RPCMethod, access: AccessRule, effect: MethodEffect = .read) {
         precondition(entries[method.name] == nil, "method \(method.name) registered twice")
-        entries[method.name] = Entry(handler: method.handler, access: access)
+        entries[method.name] = Entry(handler: method.handler, access: access, effect: effect)
     }
 
     /// Codable params and result, like RPCMethodRegistry's typed registration.
@@ -59,10 +75,10 @@ public struct MethodSet: Sendable {
 
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
     /// also offered to rpc.atomic.
-    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
+    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule = .staffOnly, effect: MethodEffect = .write,
                                 _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
         db.state.writeOperations[name] = body
-        register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access)
+        register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access, effect: effect)
     }
 
     /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.
@@ -83,6 +99,7 @@ public struct MethodSet: Sendable {
 
     public var names: [String] { entries.keys.sorted() }
     public func access(of name: String) -> AccessRule? { entries[name]?.access }
+    public func effect(of name: String) -> MethodEffect? { entries[name]?.effect }
 }
 
 extension RPCContext {

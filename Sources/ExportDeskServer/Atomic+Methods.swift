@@ -47,7 +47,7 @@ struct AtomicMethods {
                 }
                 return ["results": .array(results)]
             }
-        }), access: .staffOnly)
+        }), access: .staffOnly, effect: .write)
     }
 }
 

@@ -32,6 +32,6 @@ struct BackupMethods {
                 }.start()
             }
             return ["path": .string(path), "bytes": .number(.int(bytes))]
-        }), access: .adminOnly)
+        }), access: .adminOnly, effect: .write)
     }
 }

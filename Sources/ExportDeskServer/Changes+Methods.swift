@@ -41,11 +41,11 @@ struct ChangeMethods {
             // Notifications start only once this answer is out, so a client always learns the id first.
             ctx.session.afterAnswersSent { subscriber.release() }
             return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
-        }), access: .anyRole)
+        }), access: .anyRole, effect: .session)
         registry.register(RPCMethod(name: "changes.unsubscribe", handler: .sync { ctx, p in
             let id = p["subscriptionId"]?.stringValue ?? ""
             return ["subscriptionId": .string(id), "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: id, session: ctx.session))]
-        }), access: .anyRole)
+        }), access: .anyRole, effect: .session)
     }
 
     /// The entities stored in a RecordTable, by their change-log name.

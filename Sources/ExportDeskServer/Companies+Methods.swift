@@ -15,7 +15,7 @@ struct CompanyMethods {
 
         registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
         registry.registerUpdate("companies.update", db: db, CompanyRepository.update)
-        registry.registerWrite("companies.archive", db: db) { ctx, p in
+        registry.registerWrite("companies.archive", db: db, effect: .destructiveWrite) { ctx, p in
             try CompanyRepository.archive(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("companies.restore", db: db) { ctx, p in

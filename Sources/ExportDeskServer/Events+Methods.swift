@@ -15,9 +15,9 @@ struct EventMethods {
 
         registry.registerWrite("events.create", db: db) { ctx, p in try EventRepository.create(ctx, fields: p) }
         registry.registerUpdate("events.update", db: db, EventRepository.update)
-        for name in ["events.open", "events.close", "events.complete", "events.cancel"] {
+        for (name, effect) in [("events.open", MethodEffect.write), ("events.close", .write), ("events.complete", .write), ("events.cancel", .destructiveWrite)] {
             let verb = name.verb
-            registry.registerWrite(name, db: db) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+            registry.registerWrite(name, db: db, effect: effect) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.register(RPCMethod(name: "events.get", handler: .sync { _, p in
             try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
@@ -31,10 +31,10 @@ struct EventMethods {
             try ParticipationRepository.approve(ctx, id: p.recordID, orWaitlist: p["orWaitlist"]?.boolValue ?? false, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("participations.waitlist", db: db) { ctx, p in try ParticipationRepository.transition(ctx, verb: "waitlist", id: p.recordID, expectedVersion: p.expectedVersion) }
-        registry.registerWrite("participations.reject", db: db) { ctx, p in
+        registry.registerWrite("participations.reject", db: db, effect: .destructiveWrite) { ctx, p in
             try ParticipationRepository.transition(ctx, verb: "reject", id: p.recordID, expectedVersion: p.expectedVersion) { $0["decisionReason"] = p["reason"] }
         }
-        registry.registerWrite("participations.withdraw", db: db) { ctx, p in try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.recordID, expectedVersion: p.expectedVersion) }
+        registry.registerWrite("participations.withdraw", db: db, effect: .destructiveWrite) { ctx, p in try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.recordID, expectedVersion: p.expectedVersion) }
         registry.registerWrite("participations.markAttendance", db: db) { ctx, p in
             try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.recordID, expectedVersion: p.expectedVersion) { $0["attended"] = p["attended"] }
         }

@@ -34,6 +34,12 @@ public enum MethodTable {
         return Dictionary(uniqueKeysWithValues: set.names.map { ($0, set.access(of: $0)!) })
     }
 
+    /// Each product method's effect on the data (for MCP tool annotations and their tests).
+    public static var productEffects: [String: MethodEffect] {
+        let set = productMethods(state: ServerState())
+        return Dictionary(uniqueKeysWithValues: set.names.map { ($0, set.effect(of: $0)!) })
+    }
+
     /// Names of every product method (what `rpc.discover` lists and the guard tests walk).
     public static var productMethodNames: [String] { productMethods(state: ServerState()).names }
 

@@ -50,7 +50,7 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try StudentRepository.create(ctx, fields: p)) }
         registry.registerUpdate("students.update", db: db, access: Self.programmeAndInstitution, StudentRepository.update)
-        registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
+        registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
             Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
         registry.register(RPCMethod(name: "students.get", handler: .sync { ctx, p in
@@ -75,16 +75,17 @@ struct PlacementMethods {
         let db = self.db
         registry.registerWrite("placements.propose", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try PlacementRepository.propose(ctx, fields: p)) }
         registry.registerUpdate("placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
-        registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution) { ctx, p in
+        registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
-        for name in ["placements.confirm", "placements.start", "placements.complete", "placements.terminate"] {
+        for (name, effect) in [("placements.confirm", MethodEffect.write), ("placements.start", .write), ("placements.complete", .write),
+                               ("placements.terminate", .destructiveWrite)] {
             let verb = name.verb
-            registry.registerWrite(name, db: db, access: Self.programmeAndHost) { ctx, p in
+            registry.registerWrite(name, db: db, access: Self.programmeAndHost, effect: effect) { ctx, p in
                 .object(try PlacementRepository.transition(ctx, verb: verb, id: p.recordID, params: p))
             }
         }
-        registry.registerWrite("placements.cancel", db: db, access: Self.bothSides) { ctx, p in
+        registry.registerWrite("placements.cancel", db: db, access: Self.bothSides, effect: .destructiveWrite) { ctx, p in
             .object(try PlacementRepository.transition(ctx, verb: "cancel", id: p.recordID, params: p))
         }
         registry.register(RPCMethod(name: "placements.get", handler: .sync { ctx, p in
@@ -150,7 +151,7 @@ struct PlacementMethods {
             }
             await drained()
             return try outcome.get()
-        }), access: Self.programmeAndInstitution)
+        }), access: Self.programmeAndInstitution, effect: .idempotentWrite)
     }
 
     /// The items of a sync.push inside the writer's transaction: a savepoint per item unless atomic.

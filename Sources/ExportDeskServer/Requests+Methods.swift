@@ -20,7 +20,7 @@ struct RequestMethods {
         registry.registerWrite("requests.resolve", db: db) { ctx, p in
             try RequestRepository.transition(ctx, verb: "resolve", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["resolution"] }
         }
-        registry.registerWrite("requests.reject", db: db) { ctx, p in
+        registry.registerWrite("requests.reject", db: db, effect: .destructiveWrite) { ctx, p in
             // The reason for a rejection is the request's resolution.
             try RequestRepository.transition(ctx, verb: "reject", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["reason"] }
         }

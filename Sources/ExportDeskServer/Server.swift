@@ -79,6 +79,13 @@ public final class Server: @unchecked Sendable {
         return 0
     }
 
+    /// Stops like `shutdown` and returns once the database is closed (for a server embedded in another
+    /// command, such as `exportdesk mcp --db`, that never called `run`).
+    public func stopAndWait() {
+        shutdown()
+        finished.wait()
+    }
+
     /// Stops accepting, lets running requests answer, closes connections. Safe to call more than once.
     public func shutdown() {
         guard !stopping.exchange(true, ordering: .relaxed) else { return }

@@ -12,9 +12,9 @@ struct StrategyMethods {
         let db = self.db
         registry.registerWrite("strategies.create", db: db) { ctx, p in try StrategyRepository.create(ctx, fields: p) }
         registry.registerUpdate("strategies.update", db: db, StrategyRepository.update)
-        for name in ["strategies.approve", "strategies.complete", "strategies.archive"] {
+        for (name, effect) in [("strategies.approve", MethodEffect.write), ("strategies.complete", .write), ("strategies.archive", .destructiveWrite)] {
             let verb = name.verb
-            registry.registerWrite(name, db: db) { ctx, p in try StrategyRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+            registry.registerWrite(name, db: db, effect: effect) { ctx, p in try StrategyRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
         }
         registry.registerWrite("strategies.revise", db: db) { ctx, p in try StrategyRepository.revise(ctx, id: p.recordID) }
         registry.registerWrite("strategies.recordActual", db: db) { ctx, p in

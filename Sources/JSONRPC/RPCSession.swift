@@ -304,9 +304,9 @@ public final class RPCSession: @unchecked Sendable {
                     var body: [UInt8]
                     var failure: RPCError?
                     do {
-                        let result = try await handler(context, params)
-                        if Task.isCancelled { failure = .requestCancelled }
-                        body = Task.isCancelled ? Self.errorBody(id: replyID, .requestCancelled) : Self.resultBody(id: replyID, result)
+                        // A handler that returns has finished, cancelled or not (a write may be committed by
+                        // then): its result is the truth, and only a handler that gave up answers -32800.
+                        body = Self.resultBody(id: replyID, try await handler(context, params))
                     } catch {
                         failure = Task.isCancelled ? .requestCancelled : Self.rpcError(from: error, method: method, label: label)
                         body = Self.errorBody(id: replyID, failure!)
@@ -329,6 +329,10 @@ public final class RPCSession: @unchecked Sendable {
             }
         }
     }
+
+    /// Cancels the running request with this id on this connection (`$/cancelRequest`, or another
+    /// protocol's cancellation notification such as MCP's `notifications/cancelled`).
+    public func cancelRequest(_ id: JSONValue) { cancel(id) }
 
     private func cancel(_ id: JSONValue) {
         let task = running.withLock { $0.tasks[id] }

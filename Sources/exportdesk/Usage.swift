@@ -17,6 +17,10 @@ USAGE
                           course, email, phone, externalSystem, externalId (then upserted by it)
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
+  exportdesk mcp [--db PATH | --socket PATH] [--token SECRET] [--tools read|all]
+                          serves the methods as MCP tools and the records as resources over stdio,
+                          for AI assistants; read-only tools without a token unless --tools all;
+                          the token also from $EXPORTDESK_TOKEN
   exportdesk service units [--db PATH] [--socket PATH] [--user]
                           prints a hardened systemd .socket and .service pair for this binary
                           (socket activation: clients queue while the service restarts)

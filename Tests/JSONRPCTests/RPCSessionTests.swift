@@ -106,6 +106,15 @@ struct RPCSessionTests {
         #expect(m.last?["error"]?["data"]?["reason"] == "REQUEST_CANCELLED")
     }
 
+    /// A request that finished despite the cancellation (a write already committed) answers its result:
+    /// -32800 would tell the client that nothing happened.
+    @Test func aRequestThatFinishesAfterACancelAnswersItsResult() async {
+        h.send(#"{"jsonrpc":"2.0","id":7,"method":"committed"}"# + "\n")
+        h.send(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":7}}"# + "\n")
+        let m = await h.output.waitForMessages(1)
+        #expect(m.first?["result"] == "written")
+    }
+
     @Test func cancellingAFinishedOrUnknownRequestIsHarmless() async {
         h.send(#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":12345}}"# + "\n")
         h.send(#"{"jsonrpc":"2.0","method":"$/otherNotification"}"# + "\n")

@@ -54,6 +54,11 @@ extension RPCMethodRegistry {
             try await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
             return "finished"
         }))
+        // Like a write already handed to the writer: it finishes whatever cancellation says.
+        register(RPCMethod(name: "committed", handler: .async { _, _ in
+            while !Task.isCancelled { await Task.yield() }
+            return "written"
+        }))
         struct Boom: Error {}
         register(RPCMethod(name: "fail", handler: .sync { _, _ in throw Boom() }))
         register(RPCMethod(name: "needsName", handler: .sync { _, params in
