@@ -33,6 +33,7 @@ let package = Package(
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "TestSupport"]),
         .testTarget(name: "ExportDeskCoreTests", dependencies: ["ExportDeskCore", "SQLiteStore", "JSON", "JSONRPC", "TestSupport"]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSON", "TestSupport"]),
+        .testTarget(name: "ExportDeskMCPTests", dependencies: ["ExportDeskMCP", "ExportDeskServer", "JSON"]),
         .testTarget(name: "RPCTransportTests", dependencies: ["RPCTransport", "JSONRPC", "JSON", "TestSupport"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "SQLiteStore", "TestSupport", "exportdesk"]),

@@ -40,7 +40,7 @@ public final class MCPServer: @unchecked Sendable {
             var serve = ServeOptions()
             serve.databasePath = options.databasePath ?? ServeOptions().databasePath
             serve.logLevel = Log.level
-            upstream = try Upstream.local(options: serve)
+            upstream = try Upstream.local(options: serve, viewer: options.token == nil && options.allTools != true)
         }
         try offerTools(options)
     }
@@ -61,8 +61,9 @@ public final class MCPServer: @unchecked Sendable {
             done.signal()
         }
         done.wait()
-        let role = try outcome.get()
         let all = options.allTools ?? (options.token != nil)
+        // Without a token and without --tools all, the assistant is a viewer, whoever runs the process.
+        let role = options.token == nil && !all ? .viewer : try outcome.get()
         offered = catalog.tools.filter { $0.access.allows(role) && (all || $0.effect == .read) }
         Log.info("mcp: \(offered.count) tools for role \(role.rawValue)\(all ? "" : ", read-only (pass --tools all for the others)")")
     }

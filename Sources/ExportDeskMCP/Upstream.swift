@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import ExportDeskCore
 import ExportDeskServer
 import Foundation
 import JSON
@@ -22,12 +23,17 @@ final class Upstream: @unchecked Sendable {
     private var write: @Sendable ([UInt8]) -> Void = { _ in }
     private var stop: @Sendable () -> Void = {}
 
-    /// Opens the database and talks to an in-process session of the server, as `serve --stdio` would.
-    static func local(options: ServeOptions) throws -> Upstream {
+    /// Opens the database and talks to an in-process session of the server, as `serve --stdio` would. A
+    /// `viewer` session reads only, whatever tools are offered: the owner's admin rights are not lent.
+    static func local(options: ServeOptions, viewer: Bool) throws -> Upstream {
         let upstream = Upstream()
         let server = try Server(options: options)
         let sink = LineSink { upstream.received($0) }
         let session = RPCSession(core: server.core, output: sink, label: "mcp", peer: .stdio)
+        if viewer {
+            session.identity = Principal(role: .viewer, actor: "local:mcp")
+            session.actor = "local:mcp"
+        }
         // One reader at a time: the session's framer belongs to the thread that feeds it.
         let feeding = Mutex(())
         upstream.write = { bytes in feeding.withLock { _ in _ = bytes.withUnsafeBytes { session.receive($0) } } }

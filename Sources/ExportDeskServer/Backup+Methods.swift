@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Synchronization
 
 /// `system.backup {path}`: a consistent copy of the database via SQLite's online backup API, taken while
 /// writes go on, with `$/progress` when a progressToken is given.
@@ -17,11 +18,14 @@ struct BackupMethods {
                 throw RPCError.invalidParams(path: "/path", keyword: "exists", "already exists; choose a new file (a backup never overwrites)")
             }
             let token = params["progressToken"]
+            // Cancelling ($/cancelRequest) stops the copy between steps and leaves no file.
+            let cancelled = CancellationFlag()
             // The copy blocks, so it runs on its own thread, not the cooperative pool.
-            let bytes: Int64 = try await withCheckedThrowingContinuation { continuation in
+            let bytes: Int64 = try await withTaskCancellationHandler { try await withCheckedThrowingContinuation { continuation in
                 Thread {
                     do {
-                        try store.backup(to: path) { done, total in ctx.progress(token: token, done: done, total: total, message: "pages copied") }
+                        try store.backup(to: path, progress: { done, total in ctx.progress(token: token, done: done, total: total, message: "pages copied") },
+                                         isCancelled: { cancelled.isSet })
                         let size = ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?.int64Value ?? 0
                         continuation.resume(returning: size)
                     } catch let error as BackupError {
@@ -30,8 +34,15 @@ struct BackupMethods {
                         continuation.resume(throwing: Persistence.map(error))
                     }
                 }.start()
-            }
+            } } onCancel: { cancelled.set() }
             return ["path": .string(path), "bytes": .number(.int(bytes))]
         }), access: .adminOnly, effect: .write)
     }
+}
+
+/// Set once from a task's cancellation handler, read by the thread doing the work.
+final class CancellationFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+    func set() { flag.store(true, ordering: .relaxed) }
 }

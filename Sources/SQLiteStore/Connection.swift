@@ -123,7 +123,9 @@ public final class Connection {
     /// held up for the whole copy. The copy is a consistent snapshot, and it appears at `path` whole or not at
     /// all: it is written to a temporary file beside `path`, synced, linked into place (never replacing a file
     /// that exists) and the directory synced, so a crash mid-copy leaves no half-written backup behind.
-    public func backup(to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil) throws {
+    /// `isCancelled` is asked between steps; a cancelled backup leaves nothing and throws CancellationError.
+    public func backup(to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil,
+                       isCancelled: () -> Bool = { false }) throws {
         let staging = try BackupFile(target: path)
         defer { staging.discard() }
         do {
@@ -137,8 +139,10 @@ public final class Connection {
                 rc = sqlite3_backup_step(b, pagesPerStep)
                 progress?(Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
                 if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
+                if isCancelled() { break }
             } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED
             sqlite3_backup_finish(b)
+            if rc != SQLITE_DONE && isCancelled() { throw CancellationError() }
             guard rc == SQLITE_DONE else { throw target.error(rc, sql: nil) }
         }
         try staging.commit()

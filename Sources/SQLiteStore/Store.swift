@@ -109,12 +109,12 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Writes a consistent copy of the database to `target` (SQLite online backup) while writes go on.
-    public func backup(to target: String, progress: ((Int, Int) -> Void)? = nil) throws {
+    public func backup(to target: String, progress: ((Int, Int) -> Void)? = nil, isCancelled: () -> Bool = { false }) throws {
         backupLock.lock()
         defer { backupLock.unlock() }
         let source = try Connection(path: path)
         try source.execute("PRAGMA query_only=1")
-        try source.backup(to: target, progress: progress)
+        try source.backup(to: target, progress: progress, isCancelled: isCancelled)
     }
 
     /// Size of the database file in bytes (without the WAL).

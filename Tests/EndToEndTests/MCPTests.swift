@@ -4,6 +4,7 @@ import Glibc
 import ExportDeskClient
 import Foundation
 import JSON
+import SQLiteStore
 import TestSupport
 import Testing
 
@@ -26,7 +27,8 @@ struct MCPTests {
     from mcp.client.stdio import stdio_client
     import mcp.types as types
 
-    binary, db = sys.argv[1], sys.argv[2]
+    from jsonschema import Draft202012Validator
+    binary, db, viewer = sys.argv[1], sys.argv[2], sys.argv[3]
     out = {}
 
     async def all_tools(session):
@@ -54,6 +56,14 @@ struct MCPTests {
                 out["badNames"] = [t.name for t in tools if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", t.name)]
                 out["inputsAreObjects"] = all(t.input_schema.get("type") == "object" for t in tools)
                 out["outputsAreObjects"] = all((t.output_schema or {}).get("type") == "object" for t in tools)
+                invalid = []
+                for t in tools:
+                    for schema in (t.input_schema, t.output_schema):
+                        try:
+                            Draft202012Validator.check_schema(schema)
+                        except Exception as e:
+                            invalid.append(t.name)
+                out["invalidSchemas"] = invalid
                 ann = lambda n: by[n].annotations
                 out["hints"] = {
                     "list": [ann("companies_list").read_only_hint],
@@ -89,19 +99,37 @@ struct MCPTests {
                 out["pushed"] = {"isError": pushed.is_error, "results": len(pushed.structured_content["results"]), "progress": len(progress)}
                 await asyncio.sleep(0.2)
                 out["logged"] = any(isinstance(m, dict) and m.get("tool") == "companies_create" for m in messages)
-
-        params = StdioServerParameters(command=binary, args=["mcp", "--db", db])
-        async with stdio_client(params) as (read, write):
-            async with ClientSession(read, write) as session:
-                await session.initialize()
-                tools = await all_tools(session)
-                out["readOnly"] = {"count": len(tools), "allRead": all(t.annotations.read_only_hint for t in tools),
-                                   "hasCreate": any(t.name == "companies_create" for t in tools)}
+                # Cancellation: a backup of a large database is cancelled once it has begun.
+                import os
+                target = os.path.join(os.path.dirname(db), "cancelled-backup.sqlite")
+                started = asyncio.Event()
+                async def on_backup_progress(p, total, message): started.set()
+                call = asyncio.create_task(session.call_tool("system_backup", {"path": target}, progress_callback=on_backup_progress))
+                await asyncio.wait_for(started.wait(), 20)
+                call.cancel()
                 try:
-                    r = await session.call_tool("companies_create", {"name": "X"})
-                    out["readOnly"]["createRefused"] = bool(r.is_error)
-                except Exception as e:
-                    out["readOnly"]["createRefused"] = True
+                    await call
+                except BaseException:
+                    pass
+                await asyncio.sleep(1.0)
+                out["cancelled"] = {"targetExists": os.path.exists(target), "stillServing": (await session.send_ping()) is not None,
+                                    "leftovers": [f for f in os.listdir(os.path.dirname(db)) if "partial" in f]}
+
+        for key, args in [("readOnly", ["mcp", "--db", db]), ("viewer", ["mcp", "--db", db, "--token", viewer, "--tools", "all"])]:
+            params = StdioServerParameters(command=binary, args=args)
+            async with stdio_client(params) as (read, write):
+                async with ClientSession(read, write) as session:
+                    await session.initialize()
+                    tools = await all_tools(session)
+                    out[key] = {"count": len(tools), "allRead": all(t.annotations.read_only_hint for t in tools),
+                                "hasCreate": any(t.name == "companies_create" for t in tools),
+                                "hasList": any(t.name == "companies_list" for t in tools),
+                                "hasTokens": any(t.name == "tokens_list" for t in tools)}
+                    try:
+                        r = await session.call_tool("companies_create", {"name": "X"})
+                        out[key]["createRefused"] = bool(r.is_error)
+                    except Exception as e:
+                        out[key]["createRefused"] = True
         print(json.dumps(out, ensure_ascii=False))
 
     asyncio.run(main())
@@ -111,9 +139,24 @@ struct MCPTests {
     func theOfficialSDKListsCallsReadsAndCompletes() throws {
         let dir = TemporaryDirectory()
         try Self.script.write(toFile: dir.file("client.py"), atomically: true, encoding: .utf8)
+        // About 100 MB of ballast, so that a backup takes long enough to be cancelled midway.
+        do {
+            let ballast = try Connection(path: dir.file("db.sqlite"))
+            try ballast.execute("PRAGMA journal_mode=WAL")
+            try ballast.execute("CREATE TABLE ballast(data BLOB)")
+            try ballast.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) INSERT INTO ballast SELECT randomblob(4000) FROM n")
+        }
+        let token = Process()
+        token.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        token.arguments = ["token", "create", "--role", "viewer", "--label", "assistant", "--db", dir.file("db.sqlite")]
+        let secret = Pipe()
+        token.standardOutput = secret
+        try token.run()
+        let viewer = String(decoding: secret.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        token.waitUntilExit()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.file("client.py"), RepositoryPaths.exportdesk, dir.file("db.sqlite")]
+        p.arguments = ["python3", dir.file("client.py"), RepositoryPaths.exportdesk, dir.file("db.sqlite"), viewer]
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
@@ -138,6 +181,11 @@ struct MCPTests {
         #expect(r["logged"] == true, "notifications/message after logging/setLevel")
         #expect(r["readOnly"]?["allRead"] == true && r["readOnly"]?["hasCreate"] == false && r["readOnly"]?["createRefused"] == true,
                 "without a token, read-only tools unless --tools all")
+        #expect(r["readOnly"]?["hasTokens"] == false, "without a token the assistant is a viewer, never the owner's admin")
+        #expect(r["viewer"]?["allRead"] == true && r["viewer"]?["hasList"] == true && r["viewer"]?["createRefused"] == true,
+                "a viewer token lists no write tool, even with --tools all")
+        #expect(r["invalidSchemas"] == [], "every input and output schema is a valid 2020-12 schema")
+        #expect(r["cancelled"] == ["targetExists": false, "stillServing": true, "leftovers": []], "a cancelled backup stops and leaves nothing")
     }
 
     /// Raw messages: version negotiation as the lifecycle describes, ping, and unknown tools as protocol errors.
