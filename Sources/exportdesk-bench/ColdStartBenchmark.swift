@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import JSON
+import ExportDeskClient
 import JSONRPC
 
 /// `exportdesk-bench coldstart`: what an editor plugin waits for. Spawns `exportdesk serve --stdio` N times
@@ -47,21 +48,20 @@ enum ColdStartBenchmark {
             p.standardInput = input
             p.standardOutput = output
             p.standardError = FileHandle.nullDevice
-            let reader = LineReader(output.fileHandleForReading)
-            func ask(_ id: Int, _ method: String, _ params: String) throws -> Double {
-                let started = MonotonicClock.now
-                input.fileHandleForWriting.write(Data("{\"jsonrpc\":\"2.0\",\"id\":\(id),\"method\":\"\(method)\",\"params\":\(params)}\n".utf8))
-                guard reader.next() != nil else { throw BenchError("coldstart: the server closed stdout", exitCode: 1) }
-                return (MonotonicClock.now - started) * 1000
-            }
             let started = MonotonicClock.now
             try p.run()
-            input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","id":0,"method":"system.ping"}"#.utf8 + [0x0A]))
-            guard reader.next() != nil else { throw BenchError("coldstart: no answer from \(o.binary)", exitCode: 1) }
-            let first = (MonotonicClock.now - started) * 1000
-            let a = try ask(1, o.method, o.params)
-            let b = try ask(2, o.method, o.params)
+            let connection = RPCConnection(readFD: dup(output.fileHandleForReading.fileDescriptor), writeFD: dup(input.fileHandleForWriting.fileDescriptor))
             try input.fileHandleForWriting.close()
+            _ = try connection.call("system.ping")
+            let first = (MonotonicClock.now - started) * 1000
+            let params = try JSONParser.parse(o.params)
+            func timed() throws -> Double {
+                let t = MonotonicClock.now
+                _ = try connection.call(o.method, params)
+                return (MonotonicClock.now - t) * 1000
+            }
+            let a = try timed(), b = try timed()
+            connection.close()
             p.waitUntilExit()
             if run == 0 { continue }   // the first run also creates the database file
             firstAnswer.append(first)
@@ -78,24 +78,5 @@ enum ColdStartBenchmark {
                 "firstAnswerMs": stat(firstAnswer),
                 "method": .string(o.method), "firstCallMs": stat(firstCall), "secondCallMs": stat(secondCall),
                 "firstCallPenaltyMs": stat(penalty)]
-    }
-
-    /// Lines from a pipe, read as they come.
-    final class LineReader {
-        private let handle: FileHandle
-        private var buffer = Data()
-        init(_ handle: FileHandle) { self.handle = handle }
-        func next() -> String? {
-            while true {
-                if let nl = buffer.firstIndex(of: 0x0A) {
-                    let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                    buffer.removeSubrange(buffer.startIndex...nl)
-                    return line
-                }
-                let chunk = handle.availableData
-                if chunk.isEmpty { return nil }
-                buffer.append(chunk)
-            }
-        }
     }
 }

@@ -11,15 +11,7 @@ import Testing
 /// `exportdesk mcp`: MCP over stdio, tried with the official MCP Python SDK (an independent client that
 /// also checks each structuredContent against its tool's outputSchema) and with raw messages.
 struct MCPTests {
-    static let haveSDK: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import mcp.client.stdio"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let haveSDK = Python.has("mcp.client.stdio, jsonschema")
 
     static let script = #"""
     import asyncio, json, re, sys

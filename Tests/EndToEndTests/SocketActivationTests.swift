@@ -154,22 +154,3 @@ extension SocketActivationTests {
         #expect(!complaints.contains("Unknown") && !complaints.contains("Invalid"), "systemd-analyze: \(complaints)")
     }
 }
-
-/// Lines from a pipe, read on demand.
-final class LineReader {
-    private let handle: FileHandle
-    private var buffer = Data()
-    init(_ handle: FileHandle) { self.handle = handle }
-    func next() -> String? {
-        while true {
-            if let nl = buffer.firstIndex(of: 0x0A) {
-                let line = String(decoding: buffer[buffer.startIndex..<nl], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...nl)
-                return line
-            }
-            let chunk = handle.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
-        }
-    }
-}

@@ -8,15 +8,7 @@ import Testing
 /// Python's `jsonschema` (an independent implementation) checks Schemas/ too: every file is a valid 2020-12
 /// schema, every example validates, and it agrees with our validator on deliberately broken params.
 struct PythonCrossCheckTests {
-    static let available: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import jsonschema, referencing"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let available = Python.has("jsonschema, referencing")
 
     static let script = #"""
     import json, os, sys
