@@ -145,11 +145,12 @@ public final class Store: @unchecked Sendable {
 /// Holds a thread's own read connection in its thread dictionary.
 final class ConnectionBox: NSObject, @unchecked Sendable {
     let connection: Connection
-    private(set) var closed = false
+    private let isClosed = Atomic<Bool>(false)
     init(_ connection: Connection) { self.connection = connection }
+    var closed: Bool { isClosed.load(ordering: .acquiring) }
     /// Called by `Store.close` when no request runs any more, so the owning thread no longer uses it.
     func close() {
-        closed = true
+        isClosed.store(true, ordering: .releasing)
         connection.close()
     }
 }
