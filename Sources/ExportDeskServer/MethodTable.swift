@@ -21,6 +21,7 @@ public enum MethodTable {
         InternshipMethods(db: db).register(in: &methods)
         PlacementMethods(db: db, catalog: .embedded).register(in: &methods)
         ReportMethods(db: db).register(in: &methods)
+        ReminderMethods(db: db).register(in: &methods)
         ChangeMethods(db: db).register(in: &methods)
         BackupMethods(state: state).register(in: &methods)
         let rules = methods

@@ -97,6 +97,11 @@ extension ImportTests {
         let server = try ServerProcess(directory: dir)
         defer { server.stop() }
         let c = try server.connect()
+        // The workload and reminders over a whole demo programme, their results checked by --validate-results.
+        let workload = try c.call("reports.requests", ["waitingDays": 0])
+        #expect((workload["curators"]?.arrayValue?.count ?? 0) >= 12 && (workload["waiting"]?.arrayValue?.isEmpty == false))
+        let due = try c.call("reminders.list", ["withinDays": 366])
+        #expect(due["items"]?.arrayValue?.contains { $0["kind"] == "request.unassigned" } == true)
         let active = try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
         let archived = try c.call("companies.list", ["filter": ["status": "archived"], "includeTotal": true, "limit": 1])["total"]?.int64Value ?? 0
         #expect(active + archived == 1000 && archived > 0)

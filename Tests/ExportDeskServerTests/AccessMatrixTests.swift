@@ -32,7 +32,7 @@ struct AccessMatrixTests {
         "participations.apply": S, "participations.approve": S, "participations.waitlist": S, "participations.reject": S,
         "participations.withdraw": S, "participations.markAttendance": S, "participations.recordResults": S,
         "participations.get": readers, "participations.list": readers,
-        "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer],
+        "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer], "reports.requests": [.admin, .staff, .viewer],
         "strategies.create": S, "strategies.update": S, "strategies.approve": S, "strategies.complete": S, "strategies.archive": S,
         "strategies.revise": S, "strategies.recordActual": S,
         "strategies.get": readers, "strategies.list": readers, "strategies.progress": readers,
@@ -52,7 +52,7 @@ struct AccessMatrixTests {
         "placements.get": everyone, "placements.list": everyone,
         "sync.push": institution,
         "changes.subscribe": everyone, "changes.unsubscribe": everyone,
-        "reports.internships": everyone,
+        "reports.internships": everyone, "reminders.list": everyone,
     ]
     static let host: Set<Role> = [.admin, .staff, .company]
     static let institution: Set<Role> = [.admin, .staff, .institution]

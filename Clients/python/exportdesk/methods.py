@@ -278,6 +278,17 @@ class Placements:
         return self._client.call('placements.upsert', _params(locals(), {'externalRef': 'externalRef', 'offerId': 'offerId', 'endsOn': 'endsOn', 'expectedVersion': 'expectedVersion', 'idempotencyKey': 'idempotencyKey', 'startsOn': 'startsOn', 'studentId': 'studentId', 'studentRef': 'studentRef'}))
 
 
+class Reminders:
+    """The reminders.* methods."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def list(self, *, withinDays: Optional[int] = None) -> Any:
+        """What needs attention soon. Events whose application deadline falls within the window, agreements that end within it (with the placements that run past the end), placements starting within it that are not confirmed, requests waiting for a curator, and strategy actions past due; soonest first. A partner sees only its own records."""
+        return self._client.call('reminders.list', _params(locals(), {'withinDays': 'withinDays'}))
+
+
 class Reports:
     """The reports.* methods."""
 
@@ -291,6 +302,10 @@ class Reports:
     def internships(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
         """Internship programme report. Placements belong to the period they start in (dates inclusive). An institution or company token gets its own data only."""
         return self._client.call('reports.internships', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to'}))
+
+    def requests(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None, waitingDays: Optional[int] = None) -> Any:
+        """Curators' workload. Per curator: support requests open now, received, resolved and rejected in the period, median days to the first action and to resolution; and the requests waiting (no curator yet, or not started) longer than waitingDays working days (Monday to Friday, Moscow time)."""
+        return self._client.call('reports.requests', _params(locals(), {'from_': 'from', 'progressToken': 'progressToken', 'to': 'to', 'waitingDays': 'waitingDays'}))
 
     def summary(self, *, from_: Optional[str] = None, progressToken: Optional[Any] = None, to: Optional[str] = None) -> Any:
         """The programme's headline figures. Counted from the data for the period: an event, its participations and their results belong to the period the event starts in (cancelled events are left out); a support request to the period it was submitted in."""
@@ -530,6 +545,7 @@ def bind_namespaces(client: Any) -> None:
     client.offers = Offers(client)
     client.participations = Participations(client)
     client.placements = Placements(client)
+    client.reminders = Reminders(client)
     client.reports = Reports(client)
     client.requests = Requests(client)
     client.rpc = Rpc(client)

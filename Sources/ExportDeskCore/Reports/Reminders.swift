@@ -1,0 +1,79 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// `reminders.list {withinDays?}`: what needs attention soon, each item with its kind, record and due date,
+/// soonest first. A partner's list holds only its own records (an institution: its agreements and its
+/// students' placements; a company: placements at its offers, its requests and strategies); events are
+/// public programme information for everyone.
+public enum Reminders {
+    /// Who asks: nil bounds for the programme's people.
+    public struct Scope: Sendable {
+        public var institutionID: String?
+        public var companyID: String?
+        public init(institutionID: String? = nil, companyID: String? = nil) {
+            self.institutionID = institutionID
+            self.companyID = companyID
+        }
+        var isPartner: Bool { institutionID != nil || companyID != nil }
+    }
+
+    public static func list(_ db: Connection, params: JSONValue, scope: Scope, today: String = WallClock.today) throws -> JSONValue {
+        let within = params["withinDays"]?.int64Value ?? 14
+        let until = WallClock.date(WorkingDays.millis(today + "T12:00:00.000Z")! + within * 86_400_000)
+        var items: [JSONObject] = []
+        func item(_ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]) {
+            guard let id, let due else { return }
+            var o: JSONObject = ["kind": .string(kind), "entity": .string(entity), "id": .string(id), "due": .string(String(due.prefix(10))),
+                                 "title": .string(title ?? id)]
+            for (k, v) in extra { o[k] = v }
+            items.append(o)
+        }
+        // Application deadlines of open events within the window.
+        try db.query("""
+            SELECT id, json_extract(data, '$.applicationDeadline'), json_extract(data, '$.title') FROM events
+            WHERE status = 'open' AND json_extract(data, '$.applicationDeadline') BETWEEN ? AND ?
+            """, [.text(today), .text(until)]) { s in item("event.applicationDeadline", "event", s.text(0), s.text(1), s.text(2)) }
+        // Agreements ending within the window, with the live placements that run past their end.
+        if scope.companyID == nil {
+            var args: [SQLValue] = [.text(today), .text(until)]
+            var sql = "SELECT id, ends_on, institution_id, json_extract(data, '$.number') FROM agreements WHERE ends_on BETWEEN ? AND ?"
+            if let institution = scope.institutionID { sql += " AND institution_id = ?"; args.append(.text(institution)) }
+            var ending: [(String, String, String, String?)] = []
+            try db.query(sql + " ORDER BY ends_on, id", args) { s in ending.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3))) }
+            for (id, ends, institution, number) in ending {
+                var past: [JSONValue] = []
+                try db.query("""
+                    SELECT id FROM placements WHERE institution_id = ? AND status IN ('proposed', 'confirmed', 'active') AND ends_on > ?
+                    ORDER BY starts_on, id
+                    """, [.text(institution), .text(ends)]) { s in if let p = s.text(0) { past.append(.string(p)) } }
+                item("agreement.ends", "agreement", id, ends, number.map { "Договор \($0)" }, ["placementsPastEnd": .array(past)])
+            }
+        }
+        // Placements starting within the window that are not confirmed yet.
+        var args: [SQLValue] = [.text(today), .text(until)]
+        var sql = "SELECT id, starts_on FROM placements p WHERE status = 'proposed' AND starts_on BETWEEN ? AND ?"
+        if let institution = scope.institutionID { sql += " AND p.institution_id = ?"; args.append(.text(institution)) }
+        if let company = scope.companyID { sql += " AND p.company_id = ?"; args.append(.text(company)) }
+        try db.query(sql, args) { s in item("placement.unconfirmed", "placement", s.text(0), s.text(1), nil) }
+        // Requests waiting for a curator (due since they came in), for the programme and the company that asked.
+        if scope.institutionID == nil {
+            var args: [SQLValue] = []
+            var sql = "SELECT id, created_at, json_extract(data, '$.subject') FROM requests WHERE status = 'new'"
+            if let company = scope.companyID { sql += " AND company_id = ?"; args.append(.text(company)) }
+            try db.query(sql, args) { s in item("request.unassigned", "request", s.text(0), s.text(1), s.text(2)) }
+            // Actions of approved strategies that are past due and neither done nor dropped.
+            args = [.text(today)]
+            sql = """
+                SELECT s.id, json_extract(a.value, '$.dueOn'), json_extract(a.value, '$.title'), json_extract(a.value, '$.key')
+                FROM strategies s, json_each(s.data, '$.actions') a
+                WHERE s.status = 'approved' AND json_extract(a.value, '$.dueOn') < ?
+                  AND json_extract(a.value, '$.status') IN ('planned', 'in_progress')
+                """
+            if let company = scope.companyID { sql += " AND s.company_id = ?"; args.append(.text(company)) }
+            try db.query(sql, args) { s in item("strategy.actionOverdue", "strategy", s.text(0), s.text(1), s.text(2), ["actionKey": s.text(3).map { .string($0) } ?? .null]) }
+        }
+        items.sort { (($0["due"]?.stringValue ?? ""), ($0["id"]?.stringValue ?? "")) < (($1["due"]?.stringValue ?? ""), ($1["id"]?.stringValue ?? "")) }
+        return ["today": .string(today), "until": .string(until), "items": .array(items.map { .object($0) })]
+    }
+}
