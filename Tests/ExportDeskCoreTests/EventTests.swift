@@ -232,7 +232,14 @@ extension EventTests {
         #expect(s["companiesServed"] == 4, "A, B, C, D; E's requests are not in 2099")
         #expect(s["requests"]?["total"] == 0)
         let now = try await f.store.read { db in try Reports.summary(db, params: [:]) }
-        #expect(now["requests"] == ["total": 3, "resolved": 1, "rejected": 0, "inWork": 2])
+        #expect(now["requests"] == ["total": 3, "resolved": 1, "rejected": 0, "inWork": 2, "byService": ["legal": 3], "byChannel": ["email": 3],
+                                    "resolutionDays": ["count": 1, "median": 0, "p90": 0]], "three legal questions by e-mail, one resolved at once")
+        // The by-year series of 2099: the two events held and their three contracts.
+        let year = s["byYear"]?.arrayValue
+        #expect(year?.count == 1 && year?.first?["year"] == 2099 && year?.first?["events"] == 2 && year?.first?["contractsSigned"] == 3)
+        #expect(year?.first?["contractsValue"] == [["currency": "USD", "amount": "1250001.25"]] && year?.first?["requestsReceived"] == 0)
+        let thisYear = now["byYear"]?.arrayValue?.first { $0["year"] == .number(.int(Int64(WallClock.today.prefix(4))!)) }
+        #expect(thisYear?["requestsReceived"] == 3 && thisYear?["requestsResolved"] == 1)
         // Issue 12 item 12: without a period, the period answered is the range the data covers.
         #expect(now["period"] == ["from": .string(WallClock.today), "to": "2100-04-15"], "the requests of today to the 2100 fair")
         #expect(s["period"] == ["from": "2099-01-01", "to": "2099-12-31"], "bounds asked for are answered as asked")

@@ -82,8 +82,13 @@ public enum Reports {
         }
         let requests = try counts(db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
+        let answered = try p.answered(db, datesSQL: summaryDates)
+        var requestFigures: JSONObject = ["total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
+                                          "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
+                                          "inWork": .number(.int(n("new") + n("assigned") + n("in_progress")))]
+        for (k, v) in try requestDetails(db, p) { requestFigures[k] = v }
         return [
-            "period": try p.answered(db, datesSQL: summaryDates),
+            "period": answered,
             "companiesServed": .number(.int(served)),
             "events": [
                 "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod))", period) ?? 0)),
@@ -92,12 +97,11 @@ public enum Reports {
             ],
             "participations": ["byStatus": try counts(db, "SELECT status, count(*) FROM participations WHERE event_id IN (\(eventsInPeriod)) GROUP BY status", period)],
             "contracts": ["signed": .number(.int(contracts)), "value": value.json],
-            "requests": ["total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
-                         "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
-                         "inWork": .number(.int(n("new") + n("assigned") + n("in_progress")))],
+            "requests": .object(requestFigures),
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
             "internships": try internshipHeadlines(db, params: params, scope: InternshipScope(today: today)),
+            "byYear": try years(db, answered),
         ]
     }
 

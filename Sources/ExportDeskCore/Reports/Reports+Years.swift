@@ -1,0 +1,71 @@
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// The summary's topics, channels, resolution times and by-year series (SPEC §14).
+extension Reports {
+    /// Requests of the period by service (topic) and channel, and the days from submission to resolution
+    /// (median and 90th percentile, calendar days with one decimal) of those resolved in the period.
+    static func requestDetails(_ db: Connection, _ p: Period) throws -> JSONObject {
+        let window: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
+        var days: [Double] = []
+        try db.query("""
+            SELECT r.created_at, max(c.at) FROM requests r JOIN changes c ON c.entity_id = r.id AND c.action = 'requests.resolve'
+            WHERE r.status = 'resolved' GROUP BY r.id HAVING max(c.at) BETWEEN ? AND ?
+            """, window) { s in
+            if let from = WorkingDays.millis(s.text(0) ?? ""), let to = WorkingDays.millis(s.text(1) ?? "") { days.append(Double(to - from) / 86_400_000) }
+        }
+        days.sort()
+        func quantile(_ q: Double) -> JSONValue {
+            guard !days.isEmpty else { return .null }
+            let v = days[min(days.count - 1, max(0, Int((q * Double(days.count)).rounded(.up)) - 1))]
+            return .number(JSONNumber((v * 10).rounded() / 10))
+        }
+        return [
+            "byService": try counts(db, "SELECT service, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY service", window),
+            "byChannel": try counts(db, "SELECT json_extract(data, '$.channel'), count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY 1", window),
+            "resolutionDays": ["count": .number(.int(Int64(days.count))), "median": quantile(0.5), "p90": quantile(0.9)],
+        ]
+    }
+
+    /// One row per year of the period (the answered period: the range the data spans when none was asked):
+    /// events held (cancelled left out), companies that took part, contracts and their value per currency,
+    /// requests received and resolved, placements starting, and students placed.
+    static func years(_ db: Connection, _ period: JSONValue) throws -> JSONValue {
+        guard let from = period["from"]?.stringValue, let to = period["to"]?.stringValue,
+              let first = Int(from.prefix(4)), let last = Int(to.prefix(4)), first <= last else { return [] }
+        var rows: [JSONValue] = []
+        for year in first...last {
+            let start = max(from, "\(year)-01-01"), end = min(to, "\(year)-12-31")
+            let span: [SQLValue] = [.text(start), .text(end)]
+            let events = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
+            var contracts: Int64 = 0
+            var value = MoneyTotals()
+            try db.query("""
+                SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
+                       json_extract(data, '$.results.contractsValue.currency')
+                FROM participations WHERE status = 'attended' AND event_id IN (\(events))
+                """, span) { s in
+                contracts += s.int64(0)
+                if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
+            }
+            let requestSpan: [SQLValue] = [.text(start), .text(end + "T23:59:59.999Z")]
+            func count(_ sql: String, _ args: [SQLValue]) throws -> JSONValue { .number(.int(try db.scalar(sql, args) ?? 0)) }
+            rows.append([
+                "year": .number(.int(Int64(year))),
+                "events": try count("SELECT count(*) FROM (\(events))", span),
+                "participatingCompanies": try count("SELECT count(DISTINCT company_id) FROM participations WHERE status IN ('approved', 'attended') AND event_id IN (\(events))", span),
+                "contractsSigned": .number(.int(contracts)),
+                "contractsValue": value.json,
+                "requestsReceived": try count("SELECT count(*) FROM requests WHERE created_at BETWEEN ? AND ?", requestSpan),
+                "requestsResolved": try count("""
+                    SELECT count(*) FROM requests r WHERE r.status = 'resolved' AND
+                      (SELECT max(at) FROM changes c WHERE c.entity_id = r.id AND c.action = 'requests.resolve') BETWEEN ? AND ?
+                    """, requestSpan),
+                "placements": try count("SELECT count(*) FROM placements WHERE starts_on BETWEEN ? AND ?", span),
+                "studentsPlaced": try count("SELECT count(DISTINCT student_id) FROM placements WHERE starts_on BETWEEN ? AND ? AND status IN \(placedStatuses)", span),
+            ])
+        }
+        return .array(rows)
+    }
+}
