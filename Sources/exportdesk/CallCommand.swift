@@ -6,7 +6,7 @@ import JSONRPC
 
 enum CallCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
-        let a = try Arguments(args, valued: ["socket", "timeout"], flags: [])
+        let a = try Arguments(args, valued: ServerConnection.options.union(["timeout"]), flags: [])
         guard let method = a.positionals.first else { throw Arguments.UsageError(description: "call needs a METHOD") }
         guard a.positionals.count <= 2 else { throw Arguments.UsageError(description: "call takes METHOD and at most one PARAMS-JSON") }
         var params: JSONValue?
@@ -19,15 +19,9 @@ enum CallCommand {
                 throw Arguments.UsageError(description: "PARAMS-JSON is not valid JSON: \(error)")
             }
         }
-        let path = a.value("socket") ?? ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         let timeout = try a.double("timeout", range: 0.001...86_400) ?? 60
         let connection: RPCConnection
-        do {
-            connection = try RPCConnection(socketPath: path)
-        } catch {
-            printError("exportdesk: \(error) (is the server running? start it with: exportdesk serve --socket \(path))")
-            return 2
-        }
+        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
         do {
             let result = try connection.call(method, params, timeout: timeout)
             print(result.serializedString(pretty: true))

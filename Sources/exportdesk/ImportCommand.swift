@@ -17,6 +17,10 @@ enum ImportCommand {
     /// CSV columns: the company fields (list fields separated by `|`), and a contact and a money amount
     /// in flat columns.
     static let listFields: Set<String> = ["okved", "hsCodes", "currentMarkets", "targetMarkets", "tags"]
+    /// The CSV columns of a company's contacts, and the contact field each holds.
+    static let contactColumns = [("contactName", "name"), ("contactPosition", "position"), ("contactEmail", "email"), ("contactPhone", "phone")]
+    /// What a record carries that the server makes (an exported JSON Lines file imports as new records).
+    static let serverFields: Set<String> = ["id", "version", "createdAt", "updatedAt", "status"]
     static let textFields: Set<String> = ["name", "shortName", "nameEn", "inn", "ogrn", "kind", "size", "exportStatus", "website", "address", "notes"]
 
     struct Row {
@@ -43,11 +47,18 @@ enum ImportCommand {
         }
         return true
     }, finish: { company, extra in
-        var contact = JSONObject()
-        for (column, key) in [("contactName", "name"), ("contactPosition", "position"), ("contactEmail", "email"), ("contactPhone", "phone")] {
-            if let v = extra[column] { contact[key] = .string(v) }
+        // Several contacts: each contact column holds the values `|`-separated, in the same order.
+        var contacts: [JSONObject] = []
+        for (column, key) in contactColumns {
+            guard let v = extra[column] else { continue }
+            for (i, part) in v.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
+                while contacts.count <= i { contacts.append([:]) }
+                let value = part.trimmingCharacters(in: .whitespaces)
+                if !value.isEmpty { contacts[i][key] = .string(value) }
+            }
         }
-        if !contact.isEmpty { company["contacts"] = [.object(contact)] }
+        contacts.removeAll { $0.isEmpty }
+        if !contacts.isEmpty { company["contacts"] = .array(contacts.map { .object($0) }) }
         if extra["exportVolume"] != nil || extra["exportCurrency"] != nil {
             company["annualExportVolume"] = ["amount": .string(extra["exportVolume"] ?? ""), "currency": .string(extra["exportCurrency"] ?? "")]
         }
@@ -70,7 +81,7 @@ enum ImportCommand {
     })
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
-        let a = try Arguments(args, valued: ["socket", "institution"], flags: [])
+        let a = try Arguments(args, valued: ServerConnection.options.union(["institution"]), flags: [])
         let kinds = ["companies": companies, "students": students]
         guard a.positionals.count == 2, let kind = kinds[a.positionals[0]] else {
             throw Arguments.UsageError(description: "usage: exportdesk import companies|students FILE [--socket PATH] [--institution ID]")
@@ -87,12 +98,8 @@ enum ImportCommand {
         }
         let rows = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(text) : csvRows(text, kind)
         let fileKey = SHA256.hex(Array(data)).prefix(16)
-        let socketPath = a.value("socket") ?? ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         let connection: RPCConnection
-        do { connection = try RPCConnection(socketPath: socketPath) } catch {
-            printError("exportdesk: \(error) (is the server running? start it with: exportdesk serve --socket \(socketPath))")
-            return 2
-        }
+        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
         var failures: [(Int, String, String)] = []
         for row in rows where row.problem != nil { failures.append((row.number, "", row.problem!)) }
         let good = rows.filter { $0.params != nil }
@@ -110,7 +117,8 @@ enum ImportCommand {
                 id += 1
                 var params = row.params!.objectValue ?? JSONObject()
                 params["idempotencyKey"] = .string("import-\(fileKey)-\(row.number)")
-                if kind.noun == "students", params["institutionId"] == nil, let institution { params["institutionId"] = .string(institution) }
+                // --institution is for the whole file: it wins over a column (a file exported from another database).
+                if kind.noun == "students", let institution { params["institutionId"] = .string(institution) }
                 try connection.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(kind.method(params)), "params": .object(params)])
                 inFlight[id] = row
             }
@@ -161,8 +169,12 @@ enum ImportCommand {
             if trimmed.isEmpty { continue }
             do {
                 let value = try JSONParser.parse(trimmed)
-                rows.append(value.objectValue == nil ? Row(number: i + 1, params: nil, problem: "not a JSON object")
-                                                     : Row(number: i + 1, params: value, problem: nil))
+                guard var record = value.objectValue else {
+                    rows.append(Row(number: i + 1, params: nil, problem: "not a JSON object"))
+                    continue
+                }
+                for key in serverFields { record[key] = nil }
+                rows.append(Row(number: i + 1, params: .object(record), problem: nil))
             } catch {
                 rows.append(Row(number: i + 1, params: nil, problem: "not valid JSON: \(error)"))
             }

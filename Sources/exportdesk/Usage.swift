@@ -3,18 +3,21 @@ exportdesk — the ExportDesk JSON-RPC 2.0 server and its command-line client
 
 USAGE
   exportdesk serve [--stdio] [--socket PATH] [options]
-  exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--timeout SECONDS]
+  exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--token SECRET] [--timeout SECONDS]
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
   exportdesk demo [--db PATH] [--scale N] [--seed N]
                           loads a generated programme into an empty database: per scale unit 1,000
                           companies, 12 staff, 150 events with participations and results, 280 requests,
                           60 strategies, 12 institutions with agreements, 40 offers, 400 students, placements
-  exportdesk import companies|students FILE [--socket PATH] [--institution ID]
+  exportdesk import companies|students FILE [--socket PATH] [--token SECRET] [--institution ID]
                           CSV (UTF-8, with or without BOM, ; or ,) or JSON Lines (.jsonl) through the
                           running server; bad rows are reported (row, field, reason) and the rest imported;
                           exit 3 when rows were rejected; safe to re-run (per-row idempotency keys).
                           Student columns: institutionId (or --institution), fullName, birthDate, specialty,
                           course, email, phone, externalSystem, externalId (then upserted by it)
+  exportdesk export ENTITY --format csv|jsonl [--filter JSON] [--out FILE] [--socket PATH] [--token SECRET]
+                          every record of a list through the running server, page by page; CSV with a
+                          BOM, ';' and RFC 4180 quoting; companies and students import back
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
   exportdesk mcp [--db PATH | --socket PATH] [--token SECRET] [--tools read|all]
