@@ -18,6 +18,9 @@ USAGE
   exportdesk export ENTITY --format csv|jsonl [--filter JSON] [--out FILE] [--socket PATH] [--token SECRET]
                           every record of a list through the running server, page by page; CSV with a
                           BOM, ';' and RFC 4180 quoting; companies and students import back
+  exportdesk report summary|events|internships|requests [--from DATE] [--to DATE] --html FILE
+                          [--socket PATH | --db PATH] [--token SECRET]
+                          the report as one self-contained HTML page (inline SVG charts, Russian, A4)
   exportdesk token create --role ROLE --label TEXT [--institution ID] [--company ID]
                           [--expires-at RFC3339] [--db PATH]   prints the new token's secret only
   exportdesk mcp [--db PATH | --socket PATH] [--token SECRET] [--tools read|all]

@@ -1,0 +1,67 @@
+import ExportDeskClient
+import ExportDeskCore
+import ExportDeskReports
+import Foundation
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// `exportdesk report summary|events|internships|requests [--from DATE] [--to DATE] --html FILE
+/// [--socket PATH | --db PATH] [--token SECRET]`: the report method's answer as a page people look at.
+enum ReportCommand {
+    static func run(_ args: ArraySlice<String>) throws -> Int32 {
+        let a = try Arguments(args, valued: ServerConnection.options.union(["from", "to", "html", "db"]), flags: [])
+        guard a.positionals.count == 1, let kind = a.positionals.first, let method = ReportPage.kinds[kind] else {
+            throw Arguments.UsageError(description: "report needs one of: summary, events, internships, requests")
+        }
+        guard let html = a.value("html") else { throw Arguments.UsageError(description: "report needs --html FILE") }
+        guard a.value("db") == nil || a.value("socket") == nil else {
+            throw Arguments.UsageError(description: "give --db (read the database here) or --socket (ask a running server), not both")
+        }
+        var params = JSONObject()
+        for key in ["from", "to"] {
+            guard let day = a.value(key) else { continue }
+            guard day.count == 10, WorkingDays.millis(day + "T00:00:00.000Z") != nil else {
+                throw Arguments.UsageError(description: "--\(key) must be a date YYYY-MM-DD, not \(day)")
+            }
+            params[key] = .string(day)
+        }
+        let answer: JSONValue
+        do {
+            if let db = a.value("db") {
+                answer = try local(kind, db: db, params: .object(params))
+            } else {
+                let connection: RPCConnection
+                do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
+                answer = try connection.call(method, .object(params), timeout: 300)
+            }
+        } catch let error as RPCError {
+            printError(error.json.serializedString(pretty: true))
+            return 1
+        }
+        let page = ReportPage.render(kind: kind, answer: answer, generated: WallClock.rfc3339(WallClock.nowMillis))
+        do {
+            try page.write(toFile: html, atomically: true, encoding: .utf8)
+        } catch {
+            printError("exportdesk: cannot write \(html): \(error)")
+            return 1
+        }
+        printError("wrote \(html)")
+        return 0
+    }
+
+    /// The same functions the report methods run, on the database read here (as the local owner).
+    static func local(_ kind: String, db path: String, params: JSONValue) throws -> JSONValue {
+        guard FileManager.default.fileExists(atPath: path) else { throw RPCError.storageUnavailable("no database at \(path)") }
+        let store = try Store(path: path, migrations: CoreMigrations.all)
+        defer { store.close() }
+        return try store.readNow { db in
+            switch kind {
+            case "events": return try Reports.events(db, params: params)
+            case "internships": return try Reports.internships(db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
+            case "requests": return try RequestReport.build(db, params: params)
+            default: return try Reports.summary(db, params: params)
+            }
+        }
+    }
+}
