@@ -62,7 +62,7 @@ public struct MethodSet: Sendable {
         entries[method.name] = Entry(handler: method.handler, access: access, effect: effect)
     }
 
-    /// Codable params and result, like RPCMethodRegistry's typed registration.
+    /// Codable params and result, decoded from and encoded to `JSONValue` without re-parsing.
     mutating func register<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
         _ name: String, _ paramsType: Params.Type = Params.self, access: AccessRule,
         handler: @escaping @Sendable (RPCContext, Params) throws -> Result

@@ -182,17 +182,6 @@ public struct MessageFramer: Sendable {
         failed = true
         return .malformedHeader(why)
     }
-
-    /// Frames one outgoing message in this stream's framing.
-    public func frame(_ body: [UInt8], into out: inout [UInt8]) {
-        if framing == .contentLength {
-            out.append(contentsOf: Array("Content-Length: \(body.count)\r\n\r\n".utf8))
-            out.append(contentsOf: body)
-        } else {
-            out.append(contentsOf: body)
-            out.append(0x0A)
-        }
-    }
 }
 
 extension Substring {

@@ -250,6 +250,7 @@ struct PartnerSyncTests {
             let results = try writer.call("rpc.atomic", ["calls": .array(calls)])["results"]?.arrayValue ?? []
             made += results.compactMap { $0["id"] }
         }
+        #expect(made.count == 250, "the writes were made")
         for (n, s) in subscribers.enumerated() {
             var got: [JSONValue] = []
             while got.count < made.count {
@@ -258,6 +259,9 @@ struct PartnerSyncTests {
             }
             #expect(got == made, "subscriber \(n) received every change once, in order")
         }
+        // Once: nothing more arrives after the 250th.
+        let extra = Result { try subscribers[0].readMessage(timeout: 0.3) }
+        #expect((try? extra.get()) == nil, "a change was sent twice")
     }
 
     /// Every internship verb over the wire; the server checks each result against its schema (--validate-results).

@@ -43,4 +43,25 @@ struct InternshipTests {
         } }
         #expect(noInstitution?.reason == "NOT_FOUND" && noInstitution?.data["entity"] == "institution")
     }
+
+    @Test("INSTITUTION_ARCHIVED: an archived institution takes no new students; restored, it does again")
+    func archivedInstitutionTakesNoNewStudents() async throws {
+        let f = try CompanyFixture()
+        let college = try await f.write("institutions.create") { try InstitutionRepository.create($0, fields: ["name": "Колледж №2", "kind": "college"]) }["id"]!.stringValue!
+        func student(_ name: String) async throws -> JSONValue {
+            try await f.write("students.create") { .object(try StudentRepository.create($0, fields: ["institutionId": .string(college), "fullName": .string(name), "specialty": "15.02.10", "course": 2])) }
+        }
+        _ = try await student("До архива")
+        let archived = try await f.write("institutions.archive") { try InstitutionRepository.transition($0, verb: "archive", id: college, expectedVersion: nil) }
+        #expect(archived["status"] == "archived" && archived["version"] == 2)
+        let refused = await rpcError { try await student("После архива") }
+        #expect(refused?.reason == "RULE_VIOLATION" && refused?.data["rule"] == "INSTITUTION_ARCHIVED" && refused?.data["institutionId"] == .string(college))
+        let twice = await rpcError { try await f.write("institutions.archive") { try InstitutionRepository.transition($0, verb: "archive", id: college, expectedVersion: nil) } }
+        #expect(twice?.reason == "INVALID_TRANSITION" && twice?.data["allowed"] == ["restore"])
+        let restored = try await f.write("institutions.restore") { try InstitutionRepository.transition($0, verb: "restore", id: college, expectedVersion: 2) }
+        #expect(restored["status"] == "active" && restored["version"] == 3)
+        #expect(try await student("После восстановления")["institutionId"] == .string(college))
+        let stale = await rpcError { try await f.write("institutions.archive") { try InstitutionRepository.transition($0, verb: "archive", id: college, expectedVersion: 1) } }
+        #expect(stale?.reason == "VERSION_CONFLICT")
+    }
 }

@@ -96,6 +96,11 @@ extension OfficialSuiteTests {
         }
         print("JSON-Schema-Test-Suite draft2020-12 (optional, without format/): \(passed) passed, \(failed.count) failed")
         for f in failed { print("  optional FAIL \(f)") }
-        #expect(passed > 0)
+        // What is known not to be supported (README): historic drafts, `dependencies`, and format-assertion's
+        // vocabulary switch. Anything else failing is a regression.
+        let known: Set<String> = ["cross-draft.json", "dependencies-compatibility.json", "format-assertion.json"]
+        let unexpected = failed.filter { f in !known.contains { f.hasPrefix("optional/" + $0) } }
+        #expect(unexpected.isEmpty, "optional tests that used to pass: \(unexpected)")
+        #expect(passed >= 140)
     }
 }

@@ -1,0 +1,4 @@
+/// Params of a method that takes none.
+public struct NoParams: Codable, Sendable {
+    public init() {}
+}

@@ -1,0 +1,31 @@
+import Dispatch
+import ExportDeskCore
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// offers.*: a host company's internship places (SPEC §6).
+extension PlacementMethods {
+    func registerOffers(in registry: inout MethodSet) {
+        let db = self.db
+        registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
+        registry.registerUpdate("offers.update", db: db, access: Self.programmeAndHost, OfferRepository.update)
+        for name in ["offers.open", "offers.close"] {
+            let verb = name.verb
+            registry.registerWrite(name, db: db, access: Self.programmeAndHost) { ctx, p in
+                try OfferRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion)
+            }
+        }
+        registry.register(RPCMethod(name: "offers.get", handler: .sync { ctx, p in
+            let id = p.recordID
+            let record = try db.readNow { conn in .object(try OfferRepository.records.get(conn, id: id)) }
+            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
+            if ctx.institutionScope != nil && record["status"] != "open" { throw RPCError.notFound(entity: "offer", id: id) }
+            return record
+        }), access: Self.everyone)
+        registry.register(RPCMethod(name: "offers.list", handler: .async { ctx, p in
+            let company = ctx.companyScope, onlyOpen = ctx.institutionScope != nil
+            return try await db.read { conn in try OfferRepository.list(conn, params: p, onlyCompany: company, onlyOpen: onlyOpen) }
+        }), access: Self.everyone)
+    }
+}

@@ -1,0 +1,33 @@
+import Dispatch
+import ExportDeskCore
+import JSON
+import JSONRPC
+import SQLiteStore
+
+/// students.*: the students of partner institutions, with their personal data kept to those who may see it (SPEC §6, §8).
+extension PlacementMethods {
+    func registerStudents(in registry: inout MethodSet) {
+        let db = self.db
+        registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try StudentRepository.create(ctx, fields: p)) }
+        registry.registerUpdate("students.update", db: db, access: Self.programmeAndInstitution, StudentRepository.update)
+        registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
+            Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
+        }
+        registry.register(RPCMethod(name: "students.get", handler: .sync { ctx, p in
+            let id = p.recordID
+            return try db.readNow { conn in
+                let record = try StudentRepository.records.get(conn, id: id)
+                if let company = ctx.companyScope {
+                    guard try StudentRepository.isPlaced(conn, studentID: id, atCompany: company) else { throw RPCError.notFound(entity: "student", id: id) }
+                    return .object(StudentRepository.reducedForCompany(record))
+                }
+                try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "student", id: id)
+                return .object(record)
+            }
+        }), access: Self.everyone)
+        registry.register(RPCMethod(name: "students.list", handler: .async { ctx, p in
+            let institution = ctx.institutionScope, company = ctx.companyScope
+            return try await db.read { conn in try StudentRepository.list(conn, params: p, onlyInstitution: institution, onlyCompany: company) }
+        }), access: Self.everyone)
+    }
+}
