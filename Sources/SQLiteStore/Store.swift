@@ -20,8 +20,13 @@ public final class Store: @unchecked Sendable {
     private let writer: WriteQueue
     private let readers: ReaderPool
     private let backupLock = NSLock()
-    /// The I/O threads' own read connections (`readNow`), closed with the store; `nil` once closed.
+    /// The I/O threads' own read connections (`readNow`), closed with the store; `nil` once closed. Each thread
+    /// finds its own through `ThreadReaders` (a Foundation thread dictionary, with its string key and bridging,
+    /// cost more than the lookup by primary key itself).
     private let threadReaders = Mutex<[ConnectionBox]?>([])
+    /// This store's number among the stores of the process, never reused: the key of a thread's reader.
+    private let number = Store.opened.add(1, ordering: .relaxed).newValue
+    private static let opened = Atomic<Int>(0)
 
     public struct Options: Sendable {
         public var durability = Durability.full
@@ -92,8 +97,8 @@ public final class Store: @unchecked Sendable {
     /// Runs a short read (a lookup by key) on the calling thread with that thread's own read connection.
     /// For bounded-time reads on I/O threads only: it saves the hops to the reader pool and back.
     public func readNow<T>(_ body: (Connection) throws -> T) throws -> T {
-        let key = "exportdesk.reader." + path
-        if let box = Thread.current.threadDictionary[key] as? ConnectionBox, !box.closed { return try body(box.connection) }
+        let mine = ThreadReaders.current
+        if let box = mine.boxes[number], !box.closed { return try body(box.connection) }
         let c = try Connection(path: path)
         try c.execute("PRAGMA query_only=1")
         try c.execute("PRAGMA cache_size=-16384")
@@ -104,7 +109,7 @@ public final class Store: @unchecked Sendable {
             return true
         }
         guard open else { throw SQLiteError(code: SQLITE_MISUSE, message: "the database is closed") }
-        Thread.current.threadDictionary[key] = box
+        mine.boxes[number] = box
         return try body(c)
     }
 
@@ -142,8 +147,26 @@ public final class Store: @unchecked Sendable {
     }
 }
 
-/// Holds a thread's own read connection in its thread dictionary.
-final class ConnectionBox: NSObject, @unchecked Sendable {
+/// The read connections of one thread, by store number, in a pthread key of the process.
+final class ThreadReaders {
+    var boxes: [Int: ConnectionBox] = [:]
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        // Released when its thread ends.
+        pthread_key_create(&key) { raw in if let raw { Unmanaged<ThreadReaders>.fromOpaque(raw).release() } }
+        return key
+    }()
+
+    static var current: ThreadReaders {
+        if let raw = pthread_getspecific(key) { return Unmanaged<ThreadReaders>.fromOpaque(raw).takeUnretainedValue() }
+        let mine = ThreadReaders()
+        pthread_setspecific(key, Unmanaged.passRetained(mine).toOpaque())
+        return mine
+    }
+}
+
+/// A thread's own read connection.
+final class ConnectionBox: @unchecked Sendable {
     let connection: Connection
     private let isClosed = Atomic<Bool>(false)
     init(_ connection: Connection) { self.connection = connection }
