@@ -39,9 +39,12 @@ struct MCPResources {
         let collections = readable
         var index = 0
         var inner: JSONValue = .null
-        if let cursor = params["cursor"]?.stringValue, let colon = cursor.firstIndex(of: ":") {
-            index = Int(cursor[..<colon]) ?? collections.count
-            let rest = String(cursor[cursor.index(after: colon)...])
+        if let cursor = params["cursor"] {
+            guard let text = cursor.stringValue, let colon = text.firstIndex(of: ":"), let n = Int(text[..<colon]), n >= 0 else {
+                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor this server gave out")
+            }
+            index = n
+            let rest = String(text[text.index(after: colon)...])
             inner = rest.isEmpty ? .null : ((try? JSONParser.parse(rest)) ?? .null)
         }
         guard index < collections.count else { return ["resources": []] }

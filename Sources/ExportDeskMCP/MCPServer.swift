@@ -94,7 +94,7 @@ public final class MCPServer: @unchecked Sendable {
             logLevel.withLock { $0 = MCPLog.rank(level) }
             return .object([:])
         }))
-        registry.register(RPCMethod(name: "tools/list", handler: .sync { [self] _, params in listTools(params) }))
+        registry.register(RPCMethod(name: "tools/list", handler: .sync { [self] _, params in try listTools(params) }))
         registry.register(RPCMethod(name: "tools/call", handler: .async { [self] ctx, params in try await callTool(ctx, params) }))
         MCPResources(server: self).register(in: &registry)
     }
@@ -124,8 +124,15 @@ public final class MCPServer: @unchecked Sendable {
 
     static let pageSize = 50
 
-    private func listTools(_ params: JSONValue) -> JSONValue {
-        let start = params["cursor"]?.stringValue.flatMap(Int.init) ?? 0
+    private func listTools(_ params: JSONValue) throws -> JSONValue {
+        var start = 0
+        if let cursor = params["cursor"] {
+            // Only a cursor this server gave out: the offset of the next page.
+            guard let text = cursor.stringValue, let n = Int(text), n >= 0, n <= offered.count else {
+                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor this server gave out")
+            }
+            start = n
+        }
         let page = offered.dropFirst(start).prefix(Self.pageSize)
         var result: JSONObject = ["tools": .array(page.map(\.definition))]
         if start + page.count < offered.count { result["nextCursor"] = .string(String(start + page.count)) }

@@ -213,6 +213,14 @@ struct MCPTests {
         let byID = Dictionary(replies.map { ($0["id"]?.int64Value ?? 0, $0) }, uniquingKeysWith: { a, _ in a })
         #expect(byID[2]?["result"] == [:])
         #expect(byID[3]?["error"]?["code"] == -32602)
+        // Cursors a client made up are refused, never trusted (a negative offset once crashed the server).
+        let odd = try session([initialize("2025-11-25"),
+                               #"{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{"cursor":"-5"}}"#,
+                               #"{"jsonrpc":"2.0","id":3,"method":"resources/list","params":{"cursor":"-1:"}}"#,
+                               #"{"jsonrpc":"2.0","id":4,"method":"tools/list","params":{"cursor":7}}"#,
+                               #"{"jsonrpc":"2.0","id":5,"method":"ping"}"#])
+        let oddByID = Dictionary(odd.map { ($0["id"]?.int64Value ?? 0, $0) }, uniquingKeysWith: { a, _ in a })
+        #expect([2, 3, 4].allSatisfy { oddByID[Int64($0)]?["error"]?["code"] == -32602 } && oddByID[5]?["result"] == [:])
     }
 
     /// `--socket` bridges to a running server, and a token's role decides the tools (least privilege).
