@@ -21,7 +21,8 @@ enum ReportCommand {
         var params = JSONObject()
         for key in ["from", "to"] {
             guard let day = a.value(key) else { continue }
-            guard day.count == 10, WorkingDays.millis(day + "T00:00:00.000Z") != nil else {
+            // A real calendar day: it must come back unchanged (timegm would roll 2026-02-31 into March).
+            guard day.count == 10, let millis = Timestamps.millis(fromRFC3339: day + "T00:00:00Z"), WallClock.date(millis) == day else {
                 throw Arguments.UsageError(description: "--\(key) must be a date YYYY-MM-DD, not \(day)")
             }
             params[key] = .string(day)

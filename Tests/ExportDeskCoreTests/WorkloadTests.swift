@@ -6,7 +6,7 @@ import Testing
 
 /// reports.requests, reminders.list and the working-day rule, against hand-counted fixtures.
 struct WorkloadTests {
-    static func at(_ timestamp: String) -> Int64 { WorkingDays.millis(timestamp)! }
+    static func at(_ timestamp: String) -> Int64 { Timestamps.millis(fromRFC3339: timestamp)! }
 
     @Test func workingDaysSkipWeekendsAndFollowMoscowTime() {
         // Friday 18:00 in Moscow → Monday: one working day (Monday).
@@ -19,7 +19,7 @@ struct WorkloadTests {
         #expect(WorkingDays.between(Self.at("2026-12-31T20:59:00.000Z"), Self.at("2027-01-04T07:00:00.000Z")) == 2)
         // Two whole weeks: ten working days.
         #expect(WorkingDays.between(Self.at("2026-11-30T10:00:00.000Z"), Self.at("2026-12-14T10:00:00.000Z")) == 10)
-        #expect(WorkingDays.millis("2027-01-01T00:00:00.000Z") == 1_798_761_600_000)
+        #expect(Timestamps.millis(fromRFC3339: "2027-01-01T00:00:00.000Z") == 1_798_761_600_000)
     }
 
     /// Two curators and an unassigned request, with every step at a known time.

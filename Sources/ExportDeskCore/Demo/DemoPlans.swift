@@ -7,15 +7,7 @@ import SQLiteStore
 struct DemoClock {
     /// Milliseconds since 1970 at noon UTC of a `YYYY-MM-DD` day, `offset` days later.
     static func millis(_ day: String, offset: Int = 0) -> Int64 {
-        let parts = day.split(separator: "-").compactMap { Int($0) }
-        // Days from civil (H. Hinnant's algorithm): exact for the proleptic Gregorian calendar.
-        let y = parts[1] <= 2 ? parts[0] - 1 : parts[0], m = parts[1], d = parts[2]
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468 + offset
-        return Int64(days) * 86_400_000 + 43_200_000
+        (Timestamps.millis(fromRFC3339: day + "T12:00:00Z") ?? 0) + Int64(offset) * 86_400_000
     }
 
     static func context(_ db: Connection, _ action: String, day: String, offset: Int = 0) -> WriteContext {

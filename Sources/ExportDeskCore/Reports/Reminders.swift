@@ -20,7 +20,7 @@ public enum Reminders {
 
     public static func list(_ db: Connection, params: JSONValue, scope: Scope, today: String = WallClock.today) throws -> JSONValue {
         let within = params["withinDays"]?.int64Value ?? 14
-        let until = WallClock.date(WorkingDays.millis(today + "T12:00:00.000Z")! + within * 86_400_000)
+        let until = WallClock.date(Timestamps.millis(fromRFC3339: today + "T12:00:00.000Z")! + within * 86_400_000)
         var items: [JSONObject] = []
         func item(_ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]) {
             guard let id, let due else { return }

@@ -13,7 +13,7 @@ extension Reports {
             SELECT r.created_at, max(c.at) FROM requests r JOIN changes c ON c.entity_id = r.id AND c.action = 'requests.resolve'
             WHERE r.status = 'resolved' GROUP BY r.id HAVING max(c.at) BETWEEN ? AND ?
             """, window) { s in
-            if let from = WorkingDays.millis(s.text(0) ?? ""), let to = WorkingDays.millis(s.text(1) ?? "") { days.append(Double(to - from) / 86_400_000) }
+            if let from = Timestamps.millis(fromRFC3339: s.text(0) ?? ""), let to = Timestamps.millis(fromRFC3339: s.text(1) ?? "") { days.append(Double(to - from) / 86_400_000) }
         }
         days.sort()
         func quantile(_ q: Double) -> JSONValue {

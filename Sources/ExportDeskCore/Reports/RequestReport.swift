@@ -22,10 +22,10 @@ public enum RequestReport {
         try db.query("SELECT id, status, curator_id, company_id, created_at FROM requests") { s in
             let id = s.text(0) ?? ""
             courses[id] = Course(id: id, status: s.text(1) ?? "", curator: s.text(2), company: s.text(3) ?? "",
-                                 submitted: WorkingDays.millis(s.text(4) ?? "") ?? 0)
+                                 submitted: Timestamps.millis(fromRFC3339: s.text(4) ?? "") ?? 0)
         }
         try db.query("SELECT entity_id, action, at FROM changes WHERE entity = 'request' ORDER BY seq") { s in
-            guard let id = s.text(0), var c = courses[id], let at = WorkingDays.millis(s.text(2) ?? "") else { return }
+            guard let id = s.text(0), var c = courses[id], let at = Timestamps.millis(fromRFC3339: s.text(2) ?? "") else { return }
             switch s.text(1) ?? "" {
             case "requests.submit": break
             case "requests.resolve": c.resolved = at; c.firstAction = c.firstAction ?? at

@@ -29,24 +29,4 @@ public enum WorkingDays {
         }
         return Int(count)
     }
-
-    /// Milliseconds of an RFC 3339 timestamp as ExportDesk writes them (`YYYY-MM-DDTHH:MM:SS.mmmZ`).
-    public static func millis(_ timestamp: String) -> Int64? {
-        let b = Array(timestamp.utf8)
-        guard b.count >= 19 else { return nil }
-        func n(_ r: Range<Int>) -> Int64? {
-            var v: Int64 = 0
-            for i in r { guard b[i] >= 48 && b[i] <= 57 else { return nil }; v = v * 10 + Int64(b[i] - 48) }
-            return v
-        }
-        guard let y = n(0..<4), let mo = n(5..<7), let d = n(8..<10), let h = n(11..<13), let mi = n(14..<16), let s = n(17..<19) else { return nil }
-        let ms = b.count >= 23 ? (n(20..<23) ?? 0) : 0
-        // Days from civil (proleptic Gregorian).
-        let yy = mo <= 2 ? y - 1 : y
-        let era = (yy >= 0 ? yy : yy - 399) / 400
-        let yoe = yy - era * 400
-        let doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1
-        let days = era * 146_097 + (yoe * 365 + yoe / 4 - yoe / 100 + doy) - 719_468
-        return ((days * 24 + h) * 60 + mi) * 60_000 + s * 1000 + ms
-    }
 }
