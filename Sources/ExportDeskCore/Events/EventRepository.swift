@@ -10,7 +10,7 @@ public enum EventRepository {
         ("country", { .text($0["country"]?.stringValue ?? "") }),
         ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
         ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
-        ("text_key", { .text(RequestRepository.searchWords([$0["title"]?.stringValue, $0["city"]?.stringValue, $0["description"]?.stringValue])) }),
+        ("text_key", { .text(TextIndex.words([$0["title"]?.stringValue, $0["city"]?.stringValue, $0["description"]?.stringValue])) }),
         ("sectors_key", { .text("|" + (($0["sectors"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
     ])
     static let mutableFields: Set<String> = ["kind", "title", "country", "city", "venue", "startsOn", "endsOn", "applicationDeadline",
@@ -67,7 +67,7 @@ public enum EventRepository {
         if let from = f["from"]?.stringValue { clauses.append("ends_on >= ?"); args.append(.text(from)) }
         if let to = f["to"]?.stringValue { clauses.append("starts_on <= ?"); args.append(.text(to)) }
         if let sector = f["sector"]?.stringValue { clauses.append("instr(sectors_key, ?) > 0"); args.append(.text("|" + sector + "|")) }
-        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
     }
 }

@@ -8,7 +8,7 @@ public enum InstitutionRepository {
         ("status", { .text($0["status"]?.stringValue ?? "active") }),
         ("kind", { .text($0["kind"]?.stringValue ?? "") }),
         ("name_key", { .text(($0["name"]?.stringValue ?? "").lowercased()) }),
-        ("text_key", { .text(RequestRepository.searchWords([$0["name"]?.stringValue, $0["city"]?.stringValue])) }),
+        ("text_key", { .text(TextIndex.words([$0["name"]?.stringValue, $0["city"]?.stringValue])) }),
     ])
     static let mutableFields: Set<String> = ["name", "kind", "inn", "city", "website", "contacts", "externalRef"]
     public static let lifecycle = Lifecycle(entity: "institution", verbs: ["archive", "restore"], transitions: [
@@ -45,7 +45,7 @@ public enum InstitutionRepository {
         let f = params["filter"]?.objectValue ?? JSONObject()
         clauses.append("status = ?"); args.append(.text(f["status"]?.stringValue ?? "active"))
         if let kind = f["kind"]?.stringValue { clauses.append("kind = ?"); args.append(.text(kind)) }
-        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         if let only { clauses.append("id = ?"); args.append(.text(only)) }
         return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
     }

@@ -10,7 +10,7 @@ public enum OfferRepository {
         ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
         ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
         ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
-        ("text_key", { r in .text(RequestRepository.searchWords([r["title"]?.stringValue, r["description"]?.stringValue, r["location"]?.stringValue]
+        ("text_key", { r in .text(TextIndex.words([r["title"]?.stringValue, r["description"]?.stringValue, r["location"]?.stringValue]
                                                                 + (r["specialties"]?.arrayValue ?? []).map(\.stringValue))) }),
         ("specialties_key", { .text("|" + (($0["specialties"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
     ], synced: true)
@@ -76,7 +76,7 @@ public enum OfferRepository {
         if let status = f["status"]?.stringValue { clauses.append("status = ?"); args.append(.text(status)) }
         if onlyOpen { clauses.append("status = 'open'") }
         if let specialty = f["specialty"]?.stringValue { clauses.append("instr(specialties_key, ?) > 0"); args.append(.text("|" + specialty + "|")) }
-        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
     }
 }

@@ -11,7 +11,7 @@ public enum StudentRepository {
         ("specialty", { .text($0["specialty"]?.stringValue ?? "") }),
         ("course", { .integer($0["course"]?.int64Value ?? 0) }),
         ("name_key", { .text(($0["fullName"]?.stringValue ?? "").lowercased()) }),
-        ("text_key", { .text(RequestRepository.searchWords([$0["fullName"]?.stringValue, $0["specialty"]?.stringValue])) }),
+        ("text_key", { .text(TextIndex.words([$0["fullName"]?.stringValue, $0["specialty"]?.stringValue])) }),
     ], synced: true)
     public static let mutableFields: Set<String> = ["fullName", "birthDate", "specialty", "course", "email", "phone", "externalRef"]
 
@@ -61,7 +61,7 @@ public enum StudentRepository {
         if let onlyCompany { clauses.append("id IN (SELECT student_id FROM placements WHERE company_id = ?)"); args.append(.text(onlyCompany)) }
         if let specialty = f["specialty"]?.stringValue { clauses.append("specialty = ?"); args.append(.text(specialty)) }
         if let course = f["course"]?.int64Value { clauses.append("course = ?"); args.append(.integer(course)) }
-        if let q = f["q"]?.stringValue { RequestRepository.wordClauses(q, into: &clauses, &args) }
+        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         let page = try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "fullName", params: params)
         guard onlyCompany != nil, case .object(var o) = page else { return page }
         o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(reducedForCompany($0.objectValue ?? [:])) })

@@ -14,21 +14,7 @@ public enum RequestRepository {
 
     /// Lower-cased words of the subject and description, each preceded by a space, so `LIKE '% term%'`
     /// matches whole words and word prefixes and folds Cyrillic case as well as Latin.
-    static func searchText(_ r: JSONObject) -> String { searchWords([r["subject"]?.stringValue, r["description"]?.stringValue]) }
-
-    /// The lower-cased words of `texts`, each preceded by a space (the `text_key` of simple entities).
-    public static func searchWords(_ texts: [String?]) -> String {
-        let text = texts.compactMap { $0 }.joined(separator: " ").lowercased()
-        return " " + text.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ") + " "
-    }
-
-    /// `q` as word-prefix conditions on `text_key`: every word must start a word of the record.
-    public static func wordClauses(_ q: String, into clauses: inout [String], _ args: inout [SQLValue]) {
-        for word in q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-            clauses.append("text_key LIKE ?")
-            args.append(.text("% " + word + "%"))
-        }
-    }
+    static func searchText(_ r: JSONObject) -> String { TextIndex.words([r["subject"]?.stringValue, r["description"]?.stringValue]) }
 
     public static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         let companyID = fields["companyId"]?.stringValue ?? ""
@@ -79,7 +65,7 @@ public enum RequestRepository {
             if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
         }
         if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        if let q = f["q"]?.stringValue { wordClauses(q, into: &clauses, &args) }
+        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         return try records.page(db, where: clauses, args, sortColumn: "created_at", sortName: "createdAt", params: params, defaultDescending: true)
     }
 }

@@ -1,0 +1,19 @@
+import SQLiteStore
+
+/// The word index of simple entities (`text_key`): lower-cased words, each preceded by a space, so that
+/// `LIKE '% term%'` matches whole words and word prefixes and folds Cyrillic case as well as Latin.
+public enum TextIndex {
+    /// The `text_key` of a record from its searchable texts.
+    public static func words(_ texts: [String?]) -> String {
+        let text = texts.compactMap { $0 }.joined(separator: " ").lowercased()
+        return " " + text.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ") + " "
+    }
+
+    /// `q` as word-prefix conditions on `text_key`: every word must start a word of the record.
+    public static func clauses(_ q: String, into clauses: inout [String], _ args: inout [SQLValue]) {
+        for word in q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            clauses.append("text_key LIKE ?")
+            args.append(.text("% " + word + "%"))
+        }
+    }
+}
