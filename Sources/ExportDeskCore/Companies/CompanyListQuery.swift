@@ -17,39 +17,12 @@ public struct CompanyListQuery: Sendable {
     public var sortField = "createdAt"
     public var descending = false
     public var limit = 50
-    public var cursor: Cursor?
+    public var cursor: ListCursor?
     public var includeTotal = false
     /// Restricts the list to one company (what a company's own token may see).
     public var onlyID: String?
 
     public static let sortColumns = ["createdAt": "created_at", "updatedAt": "updated_at", "name": "name_key"]
-
-    /// The position after the last row of a page: the sort value and id of that row.
-    public struct Cursor: Sendable {
-        public var sort: String
-        public var value: String
-        public var id: String
-
-        public init(sort: String, value: String, id: String) {
-            self.sort = sort
-            self.value = value
-            self.id = id
-        }
-
-        public var encoded: String {
-            let json: JSONValue = ["s": .string(sort), "v": .string(value), "id": .string(id)]
-            return Data(json.serializedString().utf8).base64EncodedString()
-                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-        }
-
-        public static func decode(_ text: String) -> Cursor? {
-            var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-            while b64.count % 4 != 0 { b64 += "=" }
-            guard let data = Data(base64Encoded: b64), let json = try? JSONParser.parse([UInt8](data)),
-                  let s = json["s"]?.stringValue, let v = json["v"]?.stringValue, let id = json["id"]?.stringValue else { return nil }
-            return Cursor(sort: s, value: v, id: id)
-        }
-    }
 
     /// Reads validated params (the schema has checked types and enums).
     public init(params: JSONValue) throws {
@@ -75,7 +48,7 @@ public struct CompanyListQuery: Sendable {
         limit = Int(params["limit"]?.int64Value ?? 50)
         includeTotal = params["includeTotal"]?.boolValue ?? false
         if let text = params["cursor"]?.stringValue {
-            guard let c = Cursor.decode(text) else {
+            guard let c = ListCursor.decode(text) else {
                 throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by companies.list")
             }
             guard c.sort == (descending ? "-" : "") + sortField else {

@@ -53,7 +53,7 @@ public enum CompanyRepository {
         var result: JSONObject = ["items": .array(items)]
         if more, let last {
             let sortName = (query.descending ? "-" : "") + query.sortField
-            result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: sortName, value: last.0, id: last.1).encoded)
+            result["nextCursor"] = .string(ListCursor(sort: sortName, value: last.0, id: last.1).encoded)
         } else {
             result["nextCursor"] = .null
         }
@@ -91,7 +91,7 @@ public enum CompanyRepository {
     /// Applies a JSON Merge Patch of the mutable fields (SPEC §4), checking `expectedVersion`.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
-        try checkVersion(record, expectedVersion)
+        try RecordTable.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where CompanyRules.mutableFields.contains(k) { fields[k] = v }
         if patch["inn"] != nil && patch["kind"] == nil, case .string? = patch["inn"] {
@@ -120,20 +120,13 @@ public enum CompanyRepository {
         guard current == from else {
             throw RPCError.invalidTransition(from: current, action: action, allowed: allowedFromTarget, "a company that is \(current) cannot be \(to)")
         }
-        try checkVersion(record, expectedVersion)
+        try RecordTable.check(record, expectedVersion: expectedVersion)
         record["status"] = .string(to)
         try save(ctx, rowid: rowid, record: &record, op: to == "archived" ? .deleted : .updated)
         return .object(record)
     }
 
     // MARK: helpers
-
-    static func checkVersion(_ record: JSONObject, _ expected: Int64?) throws {
-        let current = record["version"]?.int64Value ?? 0
-        if let expected, expected != current {
-            throw RPCError.versionConflict(current: current, "expectedVersion is \(expected), but the record is at version \(current)")
-        }
-    }
 
     /// INN is unique among active companies; externalRef is unique per system.
     static func checkUnique(_ db: Connection, _ record: JSONObject, id: String) throws {

@@ -120,7 +120,7 @@ public struct RecordTable: Sendable {
         var sql = "SELECT data, \(sortColumn), id FROM \(table) WHERE \(filter)"
         var pageArgs = args
         if let text = params["cursor"]?.stringValue {
-            guard let c = CompanyListQuery.Cursor.decode(text), c.sort == cursorName else {
+            guard let c = ListCursor.decode(text), c.sort == cursorName else {
                 throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
             }
             sql += " AND (\(sortColumn) \(cmp) ? OR (\(sortColumn) = ? AND id \(cmp) ?))"
@@ -135,7 +135,7 @@ public struct RecordTable: Sendable {
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         var result: JSONObject = ["items": .array(items), "nextCursor": .null]
-        if more, let last { result["nextCursor"] = .string(CompanyListQuery.Cursor(sort: cursorName, value: last.0, id: last.1).encoded) }
+        if more, let last { result["nextCursor"] = .string(ListCursor(sort: cursorName, value: last.0, id: last.1).encoded) }
         if params["includeTotal"] == .bool(true) {
             result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0))
         }
@@ -144,7 +144,10 @@ public struct RecordTable: Sendable {
 
     /// VERSION_CONFLICT when `expected` is given and differs.
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
-        try CompanyRepository.checkVersion(record, expected)
+        let current = record["version"]?.int64Value ?? 0
+        if let expected, expected != current {
+            throw RPCError.versionConflict(current: current, "expectedVersion is \(expected), but the record is at version \(current)")
+        }
     }
 }
 
