@@ -4,6 +4,7 @@ import Glibc
 import JSON
 import JSONRPC
 import RPCTransport
+import Support
 
 /// A blocking JSON-RPC client over one stream: a Unix socket, or a child process's pipes.
 ///

@@ -5,6 +5,7 @@ import JSON
 import JSONRPC
 import RPCTransport
 import Synchronization
+import Support
 
 /// `exportdesk mcp`: the Model Context Protocol over stdio (newline-delimited JSON-RPC, logs on stderr),
 /// serving ExportDesk's methods as tools and its records as resources. It is a JSON-RPC server like

@@ -5,6 +5,7 @@ import SQLiteStore
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// Tokens in memory (loaded at start, updated by tokens.create/revoke), the session hook that makes the

@@ -4,6 +4,7 @@ import JSON
 import JSONRPC
 import SQLiteStore
 import Synchronization
+import Support
 
 /// Live change feed (SPEC §7): `changes.subscribe` registers a subscriber on its connection; after every
 /// committed write the hub reads the new change-log rows once and hands each subscriber the ones its caller

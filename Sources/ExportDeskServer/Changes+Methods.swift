@@ -2,6 +2,7 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// changes.list: the change feed partners poll to stay in sync (SPEC §7), filtered to what the caller may see.
 struct ChangeMethods {

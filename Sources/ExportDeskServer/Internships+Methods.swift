@@ -1,6 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
+import Support
 
 /// institutions.* and agreements.*: the internship programme's partners (SPEC §6).
 struct InternshipMethods {

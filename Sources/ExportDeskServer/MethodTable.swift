@@ -2,6 +2,7 @@ import JSON
 import JSONRPC
 import JSONSchema
 import ExportDeskCore
+import Support
 
 /// Builds the registry the server runs: every product method, each bound to its Schemas/ contract.
 public enum MethodTable {

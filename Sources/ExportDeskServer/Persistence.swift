@@ -2,6 +2,7 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// How handlers reach the database: reads on the reader pool, writes group-committed through the writer
 /// with `idempotencyKey` handled in the same transaction, storage failures mapped to SPEC §2 errors.
@@ -75,6 +76,7 @@ struct Persistence: Sendable {
     /// DUPLICATE naming the field (the domain checks each key first to name the existing record too, so
     /// this is logged as a missed check); other SQLite errors are bugs.
     static func map(_ error: any Error) -> any Error {
+        if error is StoreClosed { return RPCError.shuttingDown }
         guard let e = error as? SQLiteError else { return error }
         if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
         Log.error("database error: \(e)")

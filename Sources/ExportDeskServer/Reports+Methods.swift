@@ -1,6 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
+import Support
 
 /// reports.summary, reports.events and reports.internships (SPEC §9). A partner's reports.internships counts
 /// only its own data.

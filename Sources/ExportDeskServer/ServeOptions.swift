@@ -1,5 +1,6 @@
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// Everything `exportdesk serve` can be told.
 public struct ServeOptions: Sendable {

@@ -9,6 +9,7 @@ import RPCTransport
 import Synchronization
 import ExportDeskCore
 import SQLiteStore
+import Support
 
 /// The ExportDesk server: builds the method registry and runs the transports until EOF on stdio or a signal.
 public final class Server: @unchecked Sendable {

@@ -4,6 +4,7 @@ import SQLiteStore
 import ExportDeskCore
 #if canImport(Glibc)
 import Glibc
+import Support
 #endif
 
 /// Facts about the running server that methods report (`system.info`).

@@ -1,5 +1,6 @@
 import JSON
 import JSONRPC
+import Support
 
 /// `system.ping` and `system.info`: liveness and what the server is doing.
 struct SystemMethods {

@@ -1,4 +1,5 @@
 import JSON
+import Support
 
 /// From a parsed message to its answer: batches, the checks before a handler (method, shutdown, access,
 /// params), sync handlers inline and async ones as tasks, cancellation, and error mapping.

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import JSON
 import Synchronization
+import Support
 
 /// One JSON-RPC conversation over one byte stream (a socket connection or stdio).
 ///

@@ -6,6 +6,7 @@ import CShims
 import JSON
 import JSONRPC
 import Synchronization
+import Support
 
 /// An epoll loop on its own thread serving a share of the socket connections.
 final class EventLoop: @unchecked Sendable {

@@ -5,6 +5,7 @@ import CShims
 import JSON
 import JSONRPC
 import Synchronization
+import Support
 
 /// One accepted socket: a non-blocking descriptor owned by one event loop, and the output side of its session.
 ///

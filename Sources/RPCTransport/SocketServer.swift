@@ -6,6 +6,7 @@ import CShims
 import JSON
 import JSONRPC
 import Synchronization
+import Support
 
 /// The Unix socket transport: a listener on a dedicated accept thread, connections spread over event loops.
 /// The listener is either bound here or inherited from systemd (socket activation), in which case it is

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import JSONRPC
 import Synchronization
+import Support
 
 /// Writes framed output to a blocking descriptor (stdout), one message at a time.
 final class DescriptorOutput: RPCOutput, @unchecked Sendable {

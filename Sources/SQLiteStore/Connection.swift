@@ -1,5 +1,4 @@
 import CSQLite
-import JSONRPC
 
 /// One SQLite connection with a statement cache. Not Sendable: each connection lives on one thread
 /// (the writer's, or one reader's).

@@ -53,3 +53,8 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// A write handed to a store that is closing: the server answers SHUTTING_DOWN.
+public struct StoreClosed: Error, Sendable {
+    public init() {}
+}

@@ -1,7 +1,7 @@
 import Foundation
-import JSONRPC
 import Synchronization
 import CSQLite
+import Support
 
 /// How hard a commit is made durable before it is acknowledged.
 public enum Durability: String, Sendable {

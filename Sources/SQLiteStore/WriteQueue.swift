@@ -1,6 +1,6 @@
 import Foundation
-import JSONRPC
 import Synchronization
+import Support
 
 /// The single writer, with group commit: write requests that arrive together run in one transaction, each
 /// in its own savepoint (so one failing request does not fail its neighbours), and all are answered only
@@ -33,7 +33,7 @@ final class WriteQueue: @unchecked Sendable {
     }
 
     func enqueue(_ job: Job) {
-        if !queue.put(job) { job.complete(RPCError.shuttingDown) }
+        if !queue.put(job) { job.complete(StoreClosed()) }
     }
 
     /// Finishes the queued writes, then stops the writer thread and hands back its connection (to close).

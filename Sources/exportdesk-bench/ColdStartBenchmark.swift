@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import ExportDeskClient
 import JSONRPC
+import Support
 
 /// `exportdesk-bench coldstart`: what an editor plugin waits for. Spawns `exportdesk serve --stdio` N times
 /// and times the first answer (to `system.ping`), then, in the same process, a method's first call against

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import JSONRPC
 import RPCTransport
+import Support
 
 /// One benchmark connection: keeps `depth` requests in flight and records each answer's latency.
 final class LoadConnection: @unchecked Sendable {

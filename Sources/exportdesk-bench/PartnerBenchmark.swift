@@ -2,6 +2,7 @@ import ExportDeskClient
 import Foundation
 import JSON
 import JSONRPC
+import Support
 
 /// `exportdesk-bench sync` and `exportdesk-bench feed`: the partner-sync figures of the internship issue.
 ///

@@ -4,6 +4,7 @@ import Glibc
 import JSON
 import JSONRPC
 import JSONSchema
+import Support
 
 /// `exportdesk-bench validate`: the cost of params validation, in-process, for a companies.create-sized object.
 ///

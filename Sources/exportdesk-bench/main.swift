@@ -6,6 +6,7 @@ import JSON
 import JSONRPC
 import RPCTransport
 import Synchronization
+import Support
 
 // exportdesk-bench: a closed-loop load generator for a running server (see BenchOptions.help).
 if CommandLine.arguments.dropFirst().first == "validate" {

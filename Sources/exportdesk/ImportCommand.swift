@@ -7,6 +7,7 @@ import ExportDeskServer
 import Foundation
 import JSON
 import JSONRPC
+import Support
 
 /// `exportdesk import companies|students FILE [--socket PATH] [--institution ID]`: CSV or JSON Lines through the
 /// running server. Each row is validated and created whole or not at all; bad rows are reported (row, field,

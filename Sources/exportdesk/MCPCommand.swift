@@ -3,6 +3,7 @@ import ExportDeskServer
 import Foundation
 import JSONRPC
 import RPCTransport
+import Support
 
 /// `exportdesk mcp [--db PATH | --socket PATH] [--token SECRET] [--tools read|all]`: ExportDesk for AI
 /// assistants, as an MCP server over stdio.

@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// `exportdesk report summary|events|internships|requests [--from DATE] [--to DATE] --html FILE
 /// [--socket PATH | --db PATH] [--token SECRET]`: the report method's answer as a page people look at.

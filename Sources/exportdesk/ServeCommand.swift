@@ -3,6 +3,7 @@ import Foundation
 import JSONRPC
 import RPCTransport
 import SQLiteStore
+import Support
 
 enum ServeCommand {
     static let valued: Set<String> = ["socket", "socket-mode", "log-level", "log-format", "max-message-bytes", "max-batch", "max-depth",

@@ -4,6 +4,7 @@ import JSON
 import JSONRPC
 import TestSupport
 import Testing
+import Support
 
 /// Tokens, sessions and roles through the real binary (SPEC §8).
 struct AccessTests {

@@ -6,6 +6,7 @@ import JSONRPC
 import Synchronization
 import TestSupport
 import Testing
+import Support
 
 /// The internship programme over the wire: a college's system pushing students and placements, a host
 /// confirming, both pulling or being pushed the changes they may see (SPEC §6, §7, §8).

@@ -7,6 +7,7 @@ import JSON
 import JSONRPC
 import TestSupport
 import Testing
+import Support
 
 /// The socket transport under the conditions SPEC §1 names: many clients, bad clients, limits, shutdown.
 struct SocketServerTests {

@@ -2,6 +2,7 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import Testing
+import Support
 
 struct EventTests {
     func event(_ f: CompanyFixture, capacity: Int64 = 2, deadline: String = "2099-01-01", open: Bool = true) async throws -> String {

@@ -5,6 +5,7 @@ import JSON
 import JSONRPC
 import TestSupport
 import Testing
+import Support
 
 /// The role × method matrix of SPEC §8, written out: a new method without a row here fails this test,
 /// and so does a rule that differs from it.

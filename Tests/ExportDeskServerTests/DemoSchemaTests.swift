@@ -7,6 +7,7 @@ import JSONSchema
 import SQLiteStore
 import TestSupport
 import Testing
+import Support
 
 /// Issue 12 item 10: every record the demo writes is one its schema allows, so `X.get` and `X.list` on a
 /// demo database answer results that pass their result schemas.

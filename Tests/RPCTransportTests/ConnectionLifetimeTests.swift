@@ -8,6 +8,7 @@ import RPCTransport
 import Synchronization
 import TestSupport
 import Testing
+import Support
 
 /// Issue 12 item 1: a closed socket connection gives back its session and its buffers.
 struct ConnectionLifetimeTests {

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// API tokens: random 256-bit secrets shown once, stored only as their SHA-256.
 public enum TokenRepository {

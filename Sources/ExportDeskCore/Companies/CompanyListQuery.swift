@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// `companies.list` params as SQL: filters, a whitelisted sort, keyset pagination.
 public struct CompanyListQuery: Sendable {

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// The demo's clock: the programme's history happened on the days it says, so each step of a past event
 /// runs with the time it would have run at (an application before the deadline, results after the event).

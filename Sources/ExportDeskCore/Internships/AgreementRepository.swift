@@ -2,6 +2,7 @@ import JSON
 import JSONRPC
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// Agreements between the programme and an institution (SPEC §6). The status is derived from the dates
 /// when read — pending, active, expired — unless the agreement was terminated.

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// `idempotencyKey` (SPEC §2): per actor, a retry with the same key and params gets the first response and
 /// writes nothing; the same key with other params is DUPLICATE. Kept at least 24 h (rows older than 48 h are

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// What a write knows while it runs inside the writer's transaction: the connection, who asked, the method
 /// that caused it, and one timestamp for the whole change.

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// `reminders.list {withinDays?}`: what needs attention soon, each item with its kind, record and due date,
 /// soonest first. A partner's list holds only its own records (an institution: its agreements and its

@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// The centre's headline figures (SPEC §9), counted from the data for a period (dates inclusive).
 ///

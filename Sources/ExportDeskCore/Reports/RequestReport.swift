@@ -1,6 +1,7 @@
 import JSON
 import JSONRPC
 import SQLiteStore
+import Support
 
 /// `reports.requests {from?, to?, waitingDays?}`: curators' workload. Per curator: requests open now,
 /// received, resolved and rejected in the period, and the median days from submission to the first action and
