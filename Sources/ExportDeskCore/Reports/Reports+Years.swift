@@ -28,6 +28,21 @@ extension Reports {
         ]
     }
 
+    /// Contracts signed by the attendees of `events` (a query of event ids), and their value per currency.
+    static func contractTotals(_ db: Connection, events: String, _ args: [SQLValue]) throws -> (Int64, MoneyTotals) {
+        var contracts: Int64 = 0
+        var value = MoneyTotals()
+        try db.query("""
+            SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
+                   json_extract(data, '$.results.contractsValue.currency')
+            FROM participations WHERE status = 'attended' AND event_id IN (\(events))
+            """, args) { s in
+            contracts += s.int64(0)
+            if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
+        }
+        return (contracts, value)
+    }
+
     /// One row per year of the period (the answered period: the range the data spans when none was asked):
     /// events held (cancelled left out), companies that took part, contracts and their value per currency,
     /// requests received and resolved, placements starting, and students placed.
@@ -39,16 +54,7 @@ extension Reports {
             let start = max(from, "\(year)-01-01"), end = min(to, "\(year)-12-31")
             let span: [SQLValue] = [.text(start), .text(end)]
             let events = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
-            var contracts: Int64 = 0
-            var value = MoneyTotals()
-            try db.query("""
-                SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
-                       json_extract(data, '$.results.contractsValue.currency')
-                FROM participations WHERE status = 'attended' AND event_id IN (\(events))
-                """, span) { s in
-                contracts += s.int64(0)
-                if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
-            }
+            let (contracts, value) = try contractTotals(db, events: events, span)
             let requestSpan: [SQLValue] = [.text(start), .text(end + "T23:59:59.999Z")]
             func count(_ sql: String, _ args: [SQLValue]) throws -> JSONValue { .number(.int(try db.scalar(sql, args) ?? 0)) }
             rows.append([

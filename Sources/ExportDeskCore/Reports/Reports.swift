@@ -71,16 +71,7 @@ public enum Reports {
             SELECT count(*) FROM (SELECT company_id FROM requests WHERE created_at BETWEEN ? AND ?
                                   UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod)))
             """, requestPeriod + period) ?? 0
-        var contracts: Int64 = 0
-        var value = MoneyTotals()
-        try db.query("""
-            SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
-                   json_extract(data, '$.results.contractsValue.currency')
-            FROM participations WHERE status = 'attended' AND event_id IN (\(eventsInPeriod))
-            """, period) { s in
-            contracts += s.int64(0)
-            if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
-        }
+        let (contracts, value) = try contractTotals(db, events: eventsInPeriod, period)
         let requests = try counts(db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
         let answered = try p.answered(db, datesSQL: summaryDates)
