@@ -55,7 +55,8 @@ struct EventTests {
         #expect(Set((e?.data["errors"]?.arrayValue ?? []).compactMap { $0["instancePath"]?.stringValue }) == ["/endsOn", "/applicationDeadline"])
     }
 
-    @Test func capacityWaitlistAndPromotionInOneTransaction() async throws {
+    @Test("CAPACITY_EXCEEDED and CAPACITY_BELOW_TAKEN: approvals stop at the capacity, waitlist, and promote in one transaction")
+    func capacityWaitlistAndPromotionInOneTransaction() async throws {
         let f = try CompanyFixture()
         let ev = try await event(f, capacity: 2)
         let a = try await apply(f, ev, "A"), b = try await apply(f, ev, "B"), c = try await apply(f, ev, "C"), d = try await apply(f, ev, "D")
@@ -75,7 +76,8 @@ struct EventTests {
         #expect(history.last?["action"] == "participations.withdraw", "the promotion is in the change log, caused by the withdrawal")
     }
 
-    @Test func applyingNeedsAnOpenEventBeforeItsDeadlineOncePerCompany() async throws {
+    @Test("DEADLINE_PASSED and DUPLICATE: applying needs an open event before its deadline, once per company")
+    func applyingNeedsAnOpenEventBeforeItsDeadlineOncePerCompany() async throws {
         let f = try CompanyFixture()
         let draft = try await event(f, open: false)
         let notOpen = await rpcError { try await apply(f, draft, "A") }

@@ -90,7 +90,8 @@ struct PlacementTests {
         }
     }
 
-    @Test func periodDefaultsToTheOfferAndMustLieInsideIt() async throws {
+    @Test("PERIOD_OUTSIDE_OFFER: a placement's period defaults to the offer's and must lie inside it")
+    func periodDefaultsToTheOfferAndMustLieInsideIt() async throws {
         let p = try await InternshipFixture()
         let s = try await p.student()
         let placed = try await p.propose(s)
@@ -103,7 +104,8 @@ struct PlacementTests {
         #expect(reversed?.code == -32602 && reversed?.data["errors"]?.arrayValue?.first?["instancePath"] == "/endsOn")
     }
 
-    @Test func theInstitutionNeedsAnAgreementOverTheWholePeriod() async throws {
+    @Test("NO_ACTIVE_AGREEMENT: the institution needs an agreement in force over the whole period")
+    func theInstitutionNeedsAnAgreementOverTheWholePeriod() async throws {
         let p = try await InternshipFixture(slots: 5)
         let other = try await p.write("institutions.create") { try InstitutionRepository.create($0, fields: ["name": "Университет", "kind": "university"]) }["id"]!.stringValue!
         let stranger = try await p.student("Без договора", institution: other)
@@ -130,7 +132,8 @@ struct PlacementTests {
         #expect(late?.data["rule"] == "NO_ACTIVE_AGREEMENT", "the agreement no longer covers the period")
     }
 
-    @Test func aStudentsLivePlacementsNeverOverlap() async throws {
+    @Test("PERIOD_OVERLAP: two live placements of one student may not share a day")
+    func aStudentsLivePlacementsNeverOverlap() async throws {
         let p = try await InternshipFixture(slots: 5)
         let s = try await p.student()
         let first = try await p.propose(s, "2027-02-01", "2027-03-01")["id"]!.stringValue!
@@ -147,7 +150,8 @@ struct PlacementTests {
         #expect(moved?.data["rule"] == "PERIOD_OVERLAP")
     }
 
-    @Test func confirmedAndActivePlacementsNeverExceedTheSlots() async throws {
+    @Test("CAPACITY_EXCEEDED and CAPACITY_BELOW_TAKEN: confirmed and active placements never exceed the offer's slots")
+    func confirmedAndActivePlacementsNeverExceedTheSlots() async throws {
         let p = try await InternshipFixture(slots: 2)
         var ids: [String] = []
         for name in ["А", "Б", "В"] { ids.append(try await p.propose(try await p.student(name))["id"]!.stringValue!) }
@@ -164,7 +168,8 @@ struct PlacementTests {
         #expect(await rpcError { try await p.verb("confirm", ids[2]) } == nil, "a cancelled placement frees its slot")
     }
 
-    @Test func aClosedOfferTakesNoProposals() async throws {
+    @Test("OFFER_NOT_OPEN and COMPANY_ARCHIVED: a closed offer, or an archived host's, takes no proposals")
+    func aClosedOfferTakesNoProposals() async throws {
         let p = try await InternshipFixture()
         let offer = p.offer
         _ = try await p.write("offers.close") { try OfferRepository.transition($0, verb: "close", id: offer, expectedVersion: nil) }

@@ -58,7 +58,8 @@ struct RequestTests {
         }
     }
 
-    @Test func rulesAroundCompaniesCuratorsAndComments() async throws {
+    @Test("CURATOR_INACTIVE: a deactivated curator takes no requests; requests need their company and comments their author")
+    func rulesAroundCompaniesCuratorsAndComments() async throws {
         let f = try CompanyFixture()
         let s = try await setup(f)
         let noCompany = await rpcError { try await f.write("requests.submit") {
