@@ -11,7 +11,7 @@ import JSONRPC
 /// so an export imports back.
 enum ExportCommand {
     static let entities = ["companies", "staff", "requests", "events", "participations", "strategies", "institutions",
-                           "agreements", "offers", "students", "placements"]
+                           "agreements", "offers", "students", "placements", "tokens"]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ServerConnection.options.union(["filter", "format", "out"]), flags: [])
@@ -24,6 +24,12 @@ enum ExportCommand {
         var filter: JSONValue?
         if let text = a.value("filter") {
             do { filter = try JSONParser.parse(text) } catch { throw Arguments.UsageError(description: "--filter is not valid JSON: \(error)") }
+        }
+        // A list that pages takes limit and cursor; one that does not (tokens.list) answers in one page.
+        let listParams = SchemaCatalog.embedded.documents["methods/\(entity).list.params.json"]?["properties"]
+        let pages = listParams?["limit"] != nil
+        if filter != nil && listParams?["filter"] == nil {
+            throw Arguments.UsageError(description: "\(entity).list takes no filter")
         }
         let out: FileHandle
         if let path = a.value("out") {
@@ -42,7 +48,7 @@ enum ExportCommand {
         var cursor: JSONValue = .null
         var count = 0
         repeat {
-            var params: JSONObject = ["limit": 500]
+            var params: JSONObject = pages ? ["limit": 500] : [:]
             if let filter { params["filter"] = filter }
             if !cursor.isNull { params["cursor"] = cursor }
             let page: JSONValue
@@ -78,9 +84,9 @@ struct CSVExport {
         case "students":
             columns = ["institutionId", "fullName", "birthDate", "specialty", "course", "email", "phone", "externalSystem", "externalId"]
         default:
-            // Every property of the record's schema, in its order.
-            let schema = SchemaCatalog.embedded.documents["methods/\(entity).get.result.json"]
-            let component = schema?["$ref"]?.stringValue.map { "components/" + $0.dropFirst("../components/".count) }
+            // Every property of the record's schema (what the list's items refer to), in its order.
+            let list = SchemaCatalog.embedded.documents["methods/\(entity).list.result.json"]
+            let component = list?["properties"]?["items"]?["items"]?["$ref"]?.stringValue.map { "components/" + $0.dropFirst("../components/".count) }
             let properties = component.flatMap { SchemaCatalog.embedded.documents[$0]?["properties"]?.objectValue }
             columns = properties.map { $0.map(\.key) } ?? ["id"]
         }
