@@ -36,7 +36,8 @@ struct EventMethods {
         }
         registry.registerWrite("participations.withdraw", db: db, effect: .destructiveWrite) { ctx, p in try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.recordID, expectedVersion: p.expectedVersion) }
         registry.registerWrite("participations.markAttendance", db: db) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.recordID, expectedVersion: p.expectedVersion) { $0["attended"] = p["attended"] }
+            try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.recordID, expectedVersion: p.expectedVersion,
+                                                   attended: p["attended"]?.boolValue ?? true)
         }
         registry.registerWrite("participations.recordResults", db: db) { ctx, p in
             try ParticipationRepository.transition(ctx, verb: "recordResults", id: p.recordID, expectedVersion: p.expectedVersion) { $0["results"] = p["results"] }

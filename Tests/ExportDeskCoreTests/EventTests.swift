@@ -18,10 +18,18 @@ struct EventTests {
         let company = try await f.create(["name": .string(name)])["id"]!.stringValue!
         return try await f.write("participations.apply") { try ParticipationRepository.apply($0, fields: ["eventId": .string(eventID), "companyId": .string(company)]) }["id"]!.stringValue!
     }
-    func verb(_ f: CompanyFixture, _ v: String, _ id: String, _ change: @escaping @Sendable (inout JSONObject) -> Void = { _ in }) async throws -> JSONValue {
-        try await f.write("participations.\(v)") { ctx in
+    /// A participation verb; `params` are the verb's own (`attended` for markAttendance, `results` …).
+    func verb(_ f: CompanyFixture, _ v: String, _ id: String, _ params: @escaping @Sendable (inout JSONObject) -> Void = { _ in }) async throws -> JSONValue {
+        var given = JSONObject()
+        params(&given)
+        let attended = given["attended"]?.boolValue ?? true
+        given["attended"] = nil
+        let changes = given
+        return try await f.write("participations.\(v)") { ctx in
             v == "approve" ? try ParticipationRepository.approve(ctx, id: id, orWaitlist: false, expectedVersion: nil)
-                : try ParticipationRepository.transition(ctx, verb: v, id: id, expectedVersion: nil, change: change)
+                : try ParticipationRepository.transition(ctx, verb: v, id: id, expectedVersion: nil, attended: attended) { record in
+                    for (k, value) in changes { record[k] = value }
+                }
         }
     }
     func status(_ f: CompanyFixture, _ id: String) async throws -> String {

@@ -51,8 +51,8 @@ struct RequestTests {
                 } catch let e as RPCError {
                     #expect(allowed[verb] == nil, "\(verb) in \(state) should be allowed: \(e)")
                     #expect(e.reason == "INVALID_TRANSITION" && e.data["from"] == .string(state) && e.data["action"] == .string(verb))
-                    #expect(e.data["allowed"] == .array(RequestLifecycle.allowed(from: state).map { .string($0) }))
-                    #expect(Set(RequestLifecycle.allowed(from: state)) == Set(allowed.keys), "\(state)")
+                    #expect(e.data["allowed"] == .array(Lifecycle.request.allowed(from: state).map { .string($0) }))
+                    #expect(Set(Lifecycle.request.allowed(from: state)) == Set(allowed.keys), "\(state)")
                 }
             }
         }

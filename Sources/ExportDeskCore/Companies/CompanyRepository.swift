@@ -106,20 +106,16 @@ public enum CompanyRepository {
     }
 
     public static func archive(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        try transition(ctx, id: id, expectedVersion: expectedVersion, from: "active", to: "archived", action: "archive", allowedFromTarget: ["restore"])
+        try transition(ctx, id: id, verb: "archive", expectedVersion: expectedVersion)
     }
 
     public static func restore(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        try transition(ctx, id: id, expectedVersion: expectedVersion, from: "archived", to: "active", action: "restore", allowedFromTarget: ["archive"])
+        try transition(ctx, id: id, verb: "restore", expectedVersion: expectedVersion)
     }
 
-    private static func transition(_ ctx: WriteContext, id: String, expectedVersion: Int64?, from: String, to: String,
-                                   action: String, allowedFromTarget: [String]) throws -> JSONValue {
+    private static func transition(_ ctx: WriteContext, id: String, verb: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
-        let current = record["status"]?.stringValue ?? ""
-        guard current == from else {
-            throw RPCError.invalidTransition(from: current, action: action, allowed: allowedFromTarget, "a company that is \(current) cannot be \(to)")
-        }
+        let to = try Lifecycle.company.apply(verb, to: record["status"]?.stringValue ?? "")
         try RecordTable.check(record, expectedVersion: expectedVersion)
         record["status"] = .string(to)
         try save(ctx, rowid: rowid, record: &record, op: to == "archived" ? .deleted : .updated)

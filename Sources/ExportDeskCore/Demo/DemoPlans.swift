@@ -92,9 +92,8 @@ struct EventPlan {
         case "completed":
             _ = try EventRepository.transition(ctx("events.close", 0), verb: "close", id: id, expectedVersion: nil)
             for (pid, fate, _) in made where fate == "attended" || fate == "no_show" {
-                _ = try? ParticipationRepository.transition(ctx("participations.markAttendance", 4), verb: "markAttendance", id: pid, expectedVersion: nil) {
-                    $0["attended"] = .bool(fate == "attended")
-                }
+                _ = try? ParticipationRepository.transition(ctx("participations.markAttendance", 4), verb: "markAttendance", id: pid, expectedVersion: nil,
+                                                            attended: fate == "attended")
             }
             _ = try EventRepository.transition(ctx("events.complete", 5), verb: "complete", id: id, expectedVersion: nil)
             for (pid, _, results) in made {

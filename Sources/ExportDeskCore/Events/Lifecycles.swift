@@ -1,19 +1,5 @@
-/// A lifecycle as a table: verb → (state before → state after). One place per entity; a verb not allowed
-/// is INVALID_TRANSITION naming the state and the verbs allowed in it.
-public struct Lifecycle: Sendable {
-    public let entity: String
-    public let verbs: [String]
-    public let transitions: [String: [String: String]]
-
-    public func allowed(from state: String) -> [String] { verbs.filter { transitions[$0]?[state] != nil } }
-
-    public func apply(_ verb: String, to state: String) throws -> String {
-        guard let next = transitions[verb]?[state] else {
-            throw invalidTransition(entity: entity, from: state, action: verb, allowed: allowed(from: state))
-        }
-        return next
-    }
-
+/// The lifecycles of events and participations (SPEC §5).
+extension Lifecycle {
     /// Events: draft → open → closed → completed; draft/open/closed → cancelled. Updates while not finished.
     public static let event = Lifecycle(entity: "event", verbs: ["open", "close", "complete", "cancel", "update"], transitions: [
         "open": ["draft": "open"], "close": ["open": "closed"], "complete": ["closed": "completed"],
@@ -25,13 +11,18 @@ public struct Lifecycle: Sendable {
     /// applied/approved/waitlisted → withdrawn; approved → attended | no_show; an event's cancellation
     /// cancels the live ones.
     public static let participation = Lifecycle(entity: "participation",
-                                                verbs: ["approve", "waitlist", "reject", "withdraw", "markAttendance", "recordResults"], transitions: [
+                                                verbs: ["approve", "waitlist", "reject", "withdraw", "markAttendance", "recordResults"],
+                                                internalVerbs: ["markNoShow", "promote", "cancelWithEvent"], transitions: [
         "approve": ["applied": "approved", "waitlisted": "approved"],
         "waitlist": ["applied": "waitlisted"],
         "reject": ["applied": "rejected"],
         "withdraw": ["applied": "withdrawn", "approved": "withdrawn", "waitlisted": "withdrawn"],
-        "markAttendance": ["approved": "attended"],   // or no_show, decided by the verb's param
+        "markAttendance": ["approved": "attended"],
+        "markNoShow": ["approved": "no_show"],        // markAttendance {attended: false}
         "recordResults": ["attended": "attended"],
+        // The server's own: the earliest waitlisted takes a freed place; a cancelled event cancels the live ones.
+        "promote": ["waitlisted": "approved"],
+        "cancelWithEvent": ["applied": "cancelled", "approved": "cancelled", "waitlisted": "cancelled"],
     ])
 
     public static let liveParticipations = ["applied", "approved", "waitlisted"]

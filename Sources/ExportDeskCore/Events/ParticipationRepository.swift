@@ -53,16 +53,17 @@ public enum ParticipationRepository {
             guard orWaitlist, state == "applied" else {
                 throw RPCError.capacityExceeded(capacity: capacity, taken: taken, "all \(capacity) places of the event are taken")
             }
-            record["status"] = "waitlisted"
+            record["status"] = .string(try Lifecycle.participation.apply("waitlist", to: state))
             record["waitlistedAt"] = .string(ctx.now)
         } else {
-            record["status"] = "approved"
+            record["status"] = .string(try Lifecycle.participation.apply("approve", to: state))
         }
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
     }
 
-    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
+    /// A lifecycle verb with the verb's own changes; `attended` is markAttendance's answer (false: no_show).
+    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, attended: Bool = true,
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let state = record["status"]?.stringValue ?? ""
@@ -78,8 +79,7 @@ public enum ParticipationRepository {
         }
         if verb == "waitlist" { record["waitlistedAt"] = .string(ctx.now) }
         try change(&record)
-        if verb == "markAttendance" && record["attended"] == .bool(false) { next = "no_show" }
-        record["attended"] = nil
+        if verb == "markAttendance" && !attended { next = try Lifecycle.participation.apply("markNoShow", to: state) }
         record["status"] = .string(next)
         try records.save(ctx, rowid: rowid, &record)
         if verb == "withdraw" && state == "approved" { try promoteWaitlisted(ctx, eventID: record["eventId"]?.stringValue ?? "") }
@@ -96,7 +96,7 @@ public enum ParticipationRepository {
         try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1",
                          [.text(eventID)]) { next = $0.text(0) }
         guard let next, case (let rowid, var record)? = try records.load(ctx.db, id: next) else { return }
-        record["status"] = "approved"
+        record["status"] = .string(try Lifecycle.participation.apply("promote", to: record["status"]?.stringValue ?? ""))
         try records.save(ctx, rowid: rowid, &record)
     }
 
@@ -107,7 +107,7 @@ public enum ParticipationRepository {
                          [.text(eventID)]) { if let id = $0.text(0) { ids.append(id) } }
         for id in ids {
             guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { continue }
-            record["status"] = "cancelled"
+            record["status"] = .string(try Lifecycle.participation.apply("cancelWithEvent", to: record["status"]?.stringValue ?? ""))
             try records.save(ctx, rowid: rowid, &record, op: .deleted)
         }
     }

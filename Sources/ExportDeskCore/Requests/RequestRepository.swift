@@ -30,7 +30,7 @@ public enum RequestRepository {
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
-        let next = try RequestLifecycle.apply(verb, to: record["status"]?.stringValue ?? "new")
+        let next = try Lifecycle.request.apply(verb, to: record["status"]?.stringValue ?? "new")
         try RecordTable.check(record, expectedVersion: expectedVersion)
         try change(&record)
         record["status"] = .string(next)

@@ -10,6 +10,8 @@ public enum StaffRepository {
         ("name_key", { .text(($0["name"]?.stringValue ?? "").lowercased()) }),
     ])
     static let mutableFields: Set<String> = ["name", "email", "position"]
+    /// active → inactive; a deactivated staff member keeps their history.
+    static let lifecycle = Lifecycle(entity: "staff member", verbs: ["deactivate"], transitions: ["deactivate": ["active": "inactive"]])
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         var record = JSONObject()
@@ -28,11 +30,10 @@ public enum StaffRepository {
     /// A deactivated staff member keeps their history but can no longer be given requests.
     public static func deactivate(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
-        guard record["active"] != .bool(false) else {
-            throw invalidTransition(entity: "staff member", from: "inactive", action: "deactivate", allowed: [])
-        }
+        // The lifecycle's state is the record's `active` flag.
+        let next = try lifecycle.apply("deactivate", to: record["active"] == .bool(false) ? "inactive" : "active")
         try RecordTable.check(record, expectedVersion: expectedVersion)
-        record["active"] = false
+        record["active"] = .bool(next == "active")
         try records.save(ctx, rowid: rowid, &record, op: .deleted)
         return .object(record)
     }
