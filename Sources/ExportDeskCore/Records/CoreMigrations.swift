@@ -155,5 +155,12 @@ public enum CoreMigrations {
             CREATE INDEX placements_report ON placements(starts_on, status, company_id, institution_id, student_id);
             CREATE INDEX students_specialty ON students(id, specialty);
             """),
+        Migration(version: 11, sql: """
+            -- companies.list totals: a size or export-status filter counts an index range, and a facet joined
+            -- with those filters checks each company in this covering index instead of reading its row.
+            CREATE INDEX companies_by_size ON companies(status, size);
+            CREATE INDEX companies_by_export_status ON companies(status, export_status);
+            CREATE INDEX companies_facet_join ON companies(id, status, size, export_status);
+            """),
     ]
 }
