@@ -75,6 +75,12 @@ public final class MCPServer: @unchecked Sendable {
         var registry = RPCMethodRegistry()
         register(in: &registry)
         let core = RPCServerCore(registry: registry, sessionStarted: { [weak self] in self?.session = $0 })
+        // SIGINT/SIGTERM (blocked since the command began) stop like EOF does: the database is closed cleanly.
+        let upstream = self.upstream
+        Signals.onTermination { _ in
+            upstream.close()
+            exit(0)
+        }
         StdioTransport(core: core).run()
         upstream.close()
         return 0

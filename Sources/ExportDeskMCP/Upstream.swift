@@ -100,7 +100,12 @@ final class Upstream: @unchecked Sendable {
         }
     }
 
-    func close() { stop() }
+    /// Closes the upstream once (EOF and a signal may both ask).
+    func close() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
+        stop()
+    }
+    private let stopped = Atomic<Bool>(false)
 
     private func received(_ message: JSONValue) {
         if let method = message["method"]?.stringValue {

@@ -9,6 +9,8 @@ import Support
 /// assistants, as an MCP server over stdio.
 enum MCPCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
+        // Before any thread exists, as for serve: a signal during start-up waits for the handler.
+        Signals.blockTermination()
         let a = try Arguments(args, valued: ["db", "socket", "token", "tools", "log-level", "log-format"], flags: [])
         guard a.positionals.isEmpty else { throw Arguments.UsageError(description: "mcp takes no argument \(a.positionals[0])") }
         guard a.value("db") == nil || a.value("socket") == nil else {

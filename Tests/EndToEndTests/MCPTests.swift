@@ -258,4 +258,29 @@ struct MCPTests {
         #expect(byID[4]?["result"]?["structuredContent"]?["institutionId"] == institution["id"], "bound to the token's institution: \(String(describing: byID[4]))")
         #expect(byID[5]?["error"]?["code"] == -32602, "a tool not offered is unknown")
     }
+
+    /// An assistant that stops its MCP server with SIGTERM leaves the database whole, as EOF does.
+    @Test func sigtermStopsCleanly() throws {
+        let dir = TemporaryDirectory()
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
+        p.arguments = ["mcp", "--db", dir.file("db.sqlite"), "--tools", "all"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let lines = LineReader(output.fileHandleForReading)
+        input.fileHandleForWriting.write(Data((#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"# + "\n"
+            + #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"companies_create","arguments":{"name":"До сигнала"}}}"# + "\n").utf8))
+        _ = lines.next()
+        #expect(lines.next()?.contains("\"isError\":false") == true)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .exit && p.terminationStatus == 0)
+        let wal = (try? FileManager.default.attributesOfItem(atPath: dir.file("db.sqlite-wal"))[.size] as? Int) ?? 0
+        #expect(wal == 0, "the write was checkpointed into the database file")
+        let db = try Connection(path: dir.file("db.sqlite"))
+        #expect(try db.scalar("SELECT count(*) FROM companies") == 1)
+    }
 }
