@@ -251,6 +251,9 @@ extension EventTests {
         #expect(year?.first?["contractsValue"] == [["currency": "USD", "amount": "1250001.25"]] && year?.first?["requestsReceived"] == 0)
         let thisYear = now["byYear"]?.arrayValue?.first { $0["year"] == .number(.int(Int64(WallClock.today.prefix(4))!)) }
         #expect(thisYear?["requestsReceived"] == 3 && thisYear?["requestsResolved"] == 1)
+        // A period of ten thousand years has rows only for the years the data reaches (this year to 2100).
+        let wide = try await f.store.read { db in try Reports.summary(db, params: ["from": "0001-01-01", "to": "9999-12-31"]) }
+        #expect(wide["byYear"]?.arrayValue?.count == 2100 - Int(WallClock.today.prefix(4))! + 1)
         // Issue 12 item 12: without a period, the period answered is the range the data covers.
         #expect(now["period"] == ["from": .string(WallClock.today), "to": "2100-04-15"], "the requests of today to the 2100 fair")
         #expect(s["period"] == ["from": "2099-01-01", "to": "2099-12-31"], "bounds asked for are answered as asked")

@@ -46,9 +46,12 @@ extension Reports {
     /// One row per year of the period (the answered period: the range the data spans when none was asked):
     /// events held (cancelled left out), companies that took part, contracts and their value per currency,
     /// requests received and resolved, placements starting, and students placed.
-    static func years(_ db: Connection, _ period: JSONValue) throws -> JSONValue {
+    /// Years outside `spanned` (the range the data spans) are left out, so that a period of 0001..9999 is
+    /// not ten thousand rows of zeros.
+    static func years(_ db: Connection, _ period: JSONValue, spanned: JSONValue) throws -> JSONValue {
         guard let from = period["from"]?.stringValue, let to = period["to"]?.stringValue,
-              let first = Int(from.prefix(4)), let last = Int(to.prefix(4)), first <= last else { return [] }
+              let dataFrom = spanned["from"]?.stringValue, let dataTo = spanned["to"]?.stringValue,
+              let first = Int(max(from, dataFrom).prefix(4)), let last = Int(min(to, dataTo).prefix(4)), first <= last else { return [] }
         var rows: [JSONValue] = []
         for year in first...last {
             let start = max(from, "\(year)-01-01"), end = min(to, "\(year)-12-31")

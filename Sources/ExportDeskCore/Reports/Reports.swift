@@ -93,7 +93,7 @@ public enum Reports {
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
             "internships": try internshipHeadlines(db, params: params, scope: InternshipScope(today: today)),
-            "byYear": try years(db, answered),
+            "byYear": try years(db, answered, spanned: try Period(.object([:])).answered(db, datesSQL: summaryDates)),
         ]
     }
 
