@@ -104,7 +104,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         state.withLock { s in
             if !s.readPaused && s.pendingCount > outputHighWater {
                 s.readPaused = true
-                Log.debug("peer is not reading; pausing input", ["connection": .string(label)])
+                Log.debug("peer is not reading; pausing input", ["connection": .string(label), "pendingBytes": .number(.int(Int64(s.pendingCount))), "offset": .number(.int(Int64(s.offset)))])
                 updateInterest(s)
             }
         }
