@@ -9,19 +9,7 @@ import Testing
 /// values, ids of real and foreign records, params that are not objects), sent to a demo programme. Nothing
 /// may answer -32603 or take the server down.
 struct MutatedParamsTests {
-    /// SplitMix64: a failure names a seed that reproduces it.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
+    typealias Random = SeededRandom
 
     static func mutate(_ v: JSONValue, _ r: inout Random, odd: [JSONValue]) -> JSONValue {
         if r.chance(0.15) { return r.pick(odd) }

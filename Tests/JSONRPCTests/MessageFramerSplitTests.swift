@@ -1,4 +1,5 @@
 import JSONRPC
+import TestSupport
 import Testing
 
 /// Issue 12 item 13: the framer decides the same whatever the split of the bytes into reads. Random
@@ -8,18 +9,7 @@ import Testing
 struct MessageFramerSplitTests {
     static let limit = 64
 
-    /// SplitMix64, so a failure names a seed that reproduces it.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(next() % UInt64(r.count)) }
-    }
+    typealias Random = SeededRandom
 
     static func body(_ n: Int, _ r: inout Random) -> [UInt8] {
         guard n >= 2 else { return Array("1".utf8) }
