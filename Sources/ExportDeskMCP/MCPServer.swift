@@ -30,6 +30,7 @@ public final class MCPServer: @unchecked Sendable {
     let catalog = ToolCatalog()
     /// The tools this session offers: what the token's role may call, read-only unless all were asked for.
     private(set) var offered: [ToolCatalog.Tool] = []
+    private var offeredNames: Set<String> = []
     /// The lowest level sent as notifications/message; nothing is sent until the client sets one.
     let logLevel = Mutex<Int>(Int.max)
     private(set) var session: RPCSession?
@@ -66,6 +67,7 @@ public final class MCPServer: @unchecked Sendable {
         // Without a token and without --tools all, the assistant is a viewer, whoever runs the process.
         let role = options.token == nil && !all ? .viewer : try outcome.get()
         offered = catalog.tools.filter { $0.access.allows(role) && (all || $0.effect == .read) }
+        offeredNames = Set(offered.map(\.name))
         Log.info("mcp: \(offered.count) tools for role \(role.rawValue)\(all ? "" : ", read-only (pass --tools all for the others)")")
     }
 
@@ -148,7 +150,7 @@ public final class MCPServer: @unchecked Sendable {
 
     private func callTool(_ ctx: RPCContext, _ params: JSONValue) async throws -> JSONValue {
         let name = params["name"]?.stringValue ?? ""
-        guard let tool = offered.first(where: { $0.name == name }) else {
+        guard offeredNames.contains(name), let tool = catalog.tool(named: name) else {
             throw RPCError.invalidParams(path: "/name", keyword: "enum", "unknown tool \(name); tools/list names the tools offered")
         }
         let arguments = params["arguments"] ?? .object([:])

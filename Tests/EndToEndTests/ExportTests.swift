@@ -8,17 +8,8 @@ import Testing
 /// `exportdesk export`: streamed pages, spreadsheet CSV, and a round trip through `exportdesk import`.
 struct ExportTests {
     func run(_ args: [String]) throws -> (status: Int32, out: Data, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        p.arguments = args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, o, String(decoding: e, as: UTF8.self))
+        let r = try Command.exportdesk(args)
+        return (r.status, r.data, r.err)
     }
 
     /// A record without what the server makes, to compare across databases.

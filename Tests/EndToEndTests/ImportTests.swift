@@ -7,16 +7,8 @@ import Testing
 /// `exportdesk import companies` through the running server.
 struct ImportTests {
     func importFile(_ server: ServerProcess, _ path: String, kind: String = "companies", _ extra: [String] = []) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        p.arguments = ["import", kind, path, "--socket", server.socketPath!] + extra
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try Command.exportdesk(["import", kind, path, "--socket", server.socketPath!] + extra)
+        return (r.status, r.out, r.err)
     }
 
     @Test func tenThousandRowsWithThreeBadOnesAreReportedByRowAndTheRestImported() throws {

@@ -138,25 +138,11 @@ struct MCPTests {
             try ballast.execute("CREATE TABLE ballast(data BLOB)")
             try ballast.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 25000) INSERT INTO ballast SELECT randomblob(4000) FROM n")
         }
-        let token = Process()
-        token.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        token.arguments = ["token", "create", "--role", "viewer", "--label", "assistant", "--db", dir.file("db.sqlite")]
-        let secret = Pipe()
-        token.standardOutput = secret
-        try token.run()
-        let viewer = String(decoding: secret.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        token.waitUntilExit()
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.file("client.py"), RepositoryPaths.exportdesk, dir.file("db.sqlite"), viewer]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python: \(errors.suffix(3000))")
+        let token = try Command.exportdesk(["token", "create", "--role", "viewer", "--label", "assistant", "--db", dir.file("db.sqlite")])
+        let viewer = token.out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let python = try Command.run("/usr/bin/env", ["python3", dir.file("client.py"), RepositoryPaths.exportdesk, dir.file("db.sqlite"), viewer])
+        let data = python.data
+        #expect(python.status == 0, "python: \(python.err.suffix(3000))")
         let r = try JSONParser.parse([UInt8](data))
         #expect(r["protocolVersion"] == "2025-11-25" && r["serverName"] == "exportdesk")
         #expect((r["toolCount"]?.int64Value ?? 0) > 90 && (r["pages"]?.int64Value ?? 0) > 1, "every method a tool, paged")

@@ -64,18 +64,9 @@ struct PythonCrossCheckTests {
         }
         try JSONValue.array(cases).serializedString().write(toFile: dir.file("cases.json"), atomically: true, encoding: .utf8)
         try Self.script.write(toFile: dir.file("check.py"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.file("check.py"), dir.file("schemas"), dir.file("cases.json")]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "python: \(errors)")
-        let result = try JSONParser.parse([UInt8](data))
+        let python = try Command.run("/usr/bin/env", ["python3", dir.file("check.py"), dir.file("schemas"), dir.file("cases.json")])
+        #expect(python.status == 0, "python: \(python.err)")
+        let result = try JSONParser.parse([UInt8](python.data))
         #expect(result["schemas"]?.int64Value == Int64(catalog.documents.count))
         #expect((result["examples"]?.int64Value ?? 0) >= 7)
         #expect(result["verdicts"]?.arrayValue?.compactMap(\.boolValue) == ours, "python and ExportDesk disagree")
@@ -113,15 +104,9 @@ struct PythonCrossCheckTests {
         let document = OpenRPCDocument.build(catalog: .embedded, methods: MethodTable.productMethodNames)
         try document.serializedString().write(toFile: dir.file("openrpc.json"), atomically: true, encoding: .utf8)
         try Self.resolveScript.write(toFile: dir.file("resolve.py"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.file("resolve.py"), dir.file("openrpc.json")]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let python = try Command.run("/usr/bin/env", ["python3", dir.file("resolve.py"), dir.file("openrpc.json")])
+        #expect(python.status == 0)
+        let data = python.data
         let result = try JSONParser.parse([UInt8](data))
         #expect((result["refs"]?.int64Value ?? 0) > 100, "the document uses components by reference")
         #expect(result["unresolved"]?.arrayValue == [], "refs that resolve to nothing in the document")
