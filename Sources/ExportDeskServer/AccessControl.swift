@@ -1,7 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,7 +16,7 @@ final class AccessControl: Sendable {
 
     init(requireAuth: Bool) { self.requireAuth = requireAuth }
 
-    func load(_ store: Store) throws {
+    func load(_ store: any DataStore) throws {
         let all = try store.readNow { db in try TokenRepository.all(db) }
         tokens.withLock { map in for t in all { map[t.id] = t } }
     }

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Synchronization
 
 /// `system.backup {path}`: a consistent copy of the database via SQLite's online backup API, taken while

@@ -2,7 +2,7 @@ import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Synchronization
 import Support
 
@@ -37,7 +37,7 @@ final class ChangeHub: @unchecked Sendable {
     /// the newest committed change. A cursor more than `maxWaiting` changes behind is refused: the catch-up
     /// would fill the queue at once, so the caller pages with changes.list first.
     /// The subscriber is held until `release()`: the caller releases it once the subscribe answer is out.
-    func subscribe(session: RPCSession, entities: Set<String>?, from: Int64? = nil, store: Store) throws -> Subscriber {
+    func subscribe(session: RPCSession, entities: Set<String>?, from: Int64? = nil, store: any DataStore) throws -> Subscriber {
         let newest = try store.readNow { db in try db.scalar("SELECT coalesce(max(seq), 0) FROM changes") ?? 0 }
         if let from, newest - from > Int64(maxWaiting) {
             throw RPCError.invalidParams(path: "/since", keyword: "maximum",
@@ -107,7 +107,7 @@ final class ChangeHub: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ rows: [JSONValue], to subscriber: Subscriber, _ db: Connection) throws {
+    private func deliver(_ rows: [JSONValue], to subscriber: Subscriber, _ db: any SQLDatabase) throws {
         // The session's current identity: a revoked or expired token ends its subscriptions.
         guard let principal = subscriber.session.identity as? Principal,
               principal.tokenID.map({ state.access.isValid(tokenID: $0) }) ?? true else {

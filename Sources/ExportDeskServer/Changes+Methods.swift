@@ -1,7 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// changes.list: the change feed partners poll to stay in sync (SPEC §7), filtered to what the caller may see.
@@ -59,13 +59,13 @@ struct ChangeMethods {
 
     /// One indexed column of a record as it is now (nil when the record is gone): the feed's visibility checks
     /// run once per change, so they read the column, not the record.
-    static func field(_ column: String, of entity: String, _ id: String, _ db: Connection) throws -> String? {
+    static func field(_ column: String, of entity: String, _ id: String, _ db: any SQLDatabase) throws -> String? {
         try tables[entity]?.value(db, id: id, column: column)
     }
 
     /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
     /// tokens); events everyone; an institution and a company what belongs to them.
-    static func visible(entity: String, id: String, to principal: Principal?, _ db: Connection) throws -> Bool {
+    static func visible(entity: String, id: String, to principal: Principal?, _ db: any SQLDatabase) throws -> Bool {
         guard let principal else { return false }
         switch principal.role {
         case .admin: return true
@@ -93,7 +93,7 @@ struct ChangeMethods {
     }
 
     /// The record as it is now, for includeRecords.
-    static func record(entity: String, id: String, _ db: Connection) throws -> JSONValue? {
+    static func record(entity: String, id: String, _ db: any SQLDatabase) throws -> JSONValue? {
         switch entity {
         case "company": return try? CompanyRepository.get(db, id: id)
         case "agreement": return try AgreementRepository.records.load(db, id: id).map { .object(AgreementRepository.withStatus($0.record, today: WallClock.today)) }

@@ -1,7 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// companies.*: exporter profiles (SPEC §5).
 struct CompanyMethods {

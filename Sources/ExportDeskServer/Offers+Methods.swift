@@ -2,7 +2,7 @@ import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// offers.*: a host company's internship places (SPEC §6).
 extension PlacementMethods {

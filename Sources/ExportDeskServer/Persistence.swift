@@ -1,7 +1,7 @@
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// How handlers reach the database: reads on the reader pool, writes group-committed through the writer
@@ -9,14 +9,14 @@ import Support
 struct Persistence: Sendable {
     let state: ServerState
 
-    private var store: Store {
+    private var store: any DataStore {
         get throws {
             guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
             return store
         }
     }
 
-    func read(_ body: @escaping @Sendable (Connection) throws -> JSONValue) async throws -> JSONValue {
+    func read(_ body: @escaping @Sendable (any SQLDatabase) throws -> JSONValue) async throws -> JSONValue {
         do {
             return try await store.read(body)
         } catch {
@@ -25,7 +25,7 @@ struct Persistence: Sendable {
     }
 
     /// A bounded-time read (a lookup by key) on the calling I/O thread.
-    func readNow(_ body: (Connection) throws -> JSONValue) throws -> JSONValue {
+    func readNow(_ body: (any SQLDatabase) throws -> JSONValue) throws -> JSONValue {
         do {
             return try store.readNow(body)
         } catch {
@@ -74,10 +74,10 @@ struct Persistence: Sendable {
 
     /// Storage conditions become STORAGE_UNAVAILABLE with a clear message; a unique index that fires is
     /// DUPLICATE naming the field (the domain checks each key first to name the existing record too, so
-    /// this is logged as a missed check); other SQLite errors are bugs.
+    /// this is logged as a missed check); other engine errors are bugs.
     static func map(_ error: any Error) -> any Error {
         if error is StoreClosed { return RPCError.shuttingDown }
-        guard let e = error as? SQLiteError else { return error }
+        guard let e = error as? any StorageFailure else { return error }
         if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
         Log.error("database error: \(e)")
         if let field = e.uniqueField {

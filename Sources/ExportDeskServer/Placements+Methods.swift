@@ -2,7 +2,7 @@ import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// placements.*, and the registration of the internship programme's daily work and its partner sync
 /// (offers, students and sync.push each in their own file; SPEC §6, §7). Scoping for institution and company

@@ -1,5 +1,5 @@
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// Everything `exportdesk serve` can be told.

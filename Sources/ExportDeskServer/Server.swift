@@ -8,7 +8,7 @@ import JSONRPC
 import RPCTransport
 import Synchronization
 import ExportDeskCore
-import SQLiteStore
+import Storage
 import Support
 
 /// The ExportDesk server: builds the method registry and runs the transports until EOF on stdio or a signal.
@@ -24,16 +24,21 @@ public final class Server: @unchecked Sendable {
     public init(options: ServeOptions) throws {
         self.options = options
         Log.level = options.logLevel
-        var storeOptions = Store.Options()
+        var storeOptions = StoreOptions()
         storeOptions.durability = options.durability
         if options.commitPerRequest { storeOptions.maxBatch = 1 }
         storeOptions.maxPageCount = options.maxDatabasePages
-        let existed = FileManager.default.fileExists(atPath: options.databasePath)
-        state.store = try Store(path: options.databasePath, migrations: CoreMigrations.all, options: storeOptions)
+        let existed = Engines.exists(options.databasePath)
+        let store = try Engines.open(options.databasePath, options: storeOptions)
+        state.store = store
         // Said at every start, on stderr: an editor that spawns `serve --stdio` without --db in some directory
         // creates an empty database there, and the user must be able to see which file is served.
-        let absolute = URL(fileURLWithPath: options.databasePath).standardizedFileURL.path
-        Log.info(existed ? "serving the database \(absolute)" : "created a new, empty database \(absolute)")
+        if Engines.isPostgreSQL(options.databasePath) {
+            Log.info("serving the PostgreSQL database \(store.location) (\(store.engine), schema \(store.schemaVersion))")
+        } else {
+            let absolute = URL(fileURLWithPath: options.databasePath).standardizedFileURL.path
+            Log.info(existed ? "serving the database \(absolute)" : "created a new, empty database \(absolute)")
+        }
         state.access = AccessControl(requireAuth: options.requireAuth)
         try state.access.load(state.store!)
         let access = state.access

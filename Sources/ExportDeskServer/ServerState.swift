@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import ExportDeskCore
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,7 @@ final class ServerState: @unchecked Sendable {
     /// Tokens and the per-call access check.
     var access = AccessControl(requireAuth: false)
     /// The open database (nil only in tests that build the method table without one).
-    var store: Store?
+    var store: (any DataStore)?
     /// Write methods that `rpc.atomic` may combine, by name: the body that runs inside the transaction.
     var writeOperations: [String: @Sendable (WriteContext, JSONObject) throws -> JSONValue] = [:]
     /// The OpenRPC document of `rpc.discover`.

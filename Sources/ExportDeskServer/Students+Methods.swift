@@ -2,7 +2,7 @@ import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// students.*: the students of partner institutions, with their personal data kept to those who may see it (SPEC §6, §8).
 extension PlacementMethods {

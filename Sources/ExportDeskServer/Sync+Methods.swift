@@ -2,7 +2,7 @@ import Dispatch
 import ExportDeskCore
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// sync.push: a partner's batch of upserts, per item or atomic, with progress (SPEC §7).
 extension PlacementMethods {

@@ -18,6 +18,7 @@ struct SystemMethods {
         let transports: [String]
         let pid: Int32
         let databasePath: String?
+        let databaseEngine: String?
         let databaseSizeBytes: Int64?
         let schemaVersion: Int?
         let writeTransactions: Int?
@@ -36,8 +37,9 @@ struct SystemMethods {
                  requestsRunning: server.core?.inFlight ?? 0,
                  transports: server.transports,
                  pid: server.pid,
-                 databasePath: server.store?.path,
-                 databaseSizeBytes: server.store?.fileSize,
+                 databasePath: server.store?.location,
+                 databaseEngine: server.store?.engine,
+                 databaseSizeBytes: server.store?.size,
                  schemaVersion: server.store?.schemaVersion,
                  writeTransactions: server.store?.commitCount)
         }

@@ -2,11 +2,7 @@
 import Glibc
 #endif
 import Foundation
-
-/// A backup that could not be put in place (the target exists, or the file system refused a step).
-public struct BackupError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-}
+import Storage
 
 /// The temporary file a backup is written to, beside its target, and the steps that put it in place
 /// atomically: fsync the file, link it to the target (which fails rather than replace an existing file),

@@ -1,8 +1,10 @@
 import CSQLite
+import Storage
 
 /// One SQLite connection with a statement cache. Not Sendable: each connection lives on one thread
 /// (the writer's, or one reader's).
-public final class Connection {
+public final class Connection: SQLDatabase {
+    public var dialect: SQLDialect { .sqlite }
     let handle: OpaquePointer
     public let path: String
     private var cache: [String: Statement] = [:]
@@ -62,21 +64,14 @@ public final class Connection {
     }
 
     /// Runs `sql` with `values`, calling `row` for each result row.
-    public func query(_ sql: String, _ values: [SQLValue] = [], row: (Statement) throws -> Void) throws {
+    public func query(_ sql: String, _ values: [SQLValue], row: (any SQLRow) throws -> Void) throws {
         let s = try prepare(sql)
         try s.bind(values)
         defer { sqlite3_reset(s.handle) }
         while try s.step() { try row(s) }
     }
 
-    /// The first column of the first row as an integer (nil when there is no row).
-    public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
-        var result: Int64?
-        try query(sql, values) { if result == nil { result = $0.isNull(0) ? nil : $0.int64(0) } }
-        return result
-    }
-
-    public func run(_ sql: String, _ values: [SQLValue] = []) throws(SQLiteError) {
+    public func run(_ sql: String, _ values: [SQLValue]) throws {
         try prepare(sql).run(values)
     }
 
@@ -88,22 +83,15 @@ public final class Connection {
     /// False once SQLite has ended the transaction on its own (it rolls back on SQLITE_FULL, I/O errors…).
     public var inTransaction: Bool { sqlite3_get_autocommit(handle) == 0 }
 
-    /// A transaction: BEGIN IMMEDIATE for writers, rolled back on any error (first error wins).
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
+    /// BEGIN IMMEDIATE: takes the write lock now, so a batch never fails half-way on a busy upgrade.
+    public func beginWrite() throws { try execute("BEGIN IMMEDIATE") }
+    public func commit() throws { try execute("COMMIT") }
+    public func rollback() throws { try execute("ROLLBACK") }
 
     /// Runs `body` inside a savepoint; on error rolls back to it (the enclosing transaction survives).
     /// The savepoint statements are prepared once and reused: the writer runs them for every request.
-    public func savepoint<T>(_ name: String = "request", _ body: () throws -> T) throws -> T {
+    public func savepoint<T>(_ body: () throws -> T) throws -> T {
+        let name = "request"
         try prepare("SAVEPOINT \(name)").run()
         do {
             let result = try body()

@@ -1,8 +1,9 @@
 import CSQLite
 import Foundation
+import Storage
 
 /// A failed SQLite call: the extended result code, SQLite's message, and the SQL when there was one.
-public struct SQLiteError: Error, Sendable, CustomStringConvertible {
+public struct SQLiteError: StorageFailure, Sendable {
     public let code: Int32
     public let extendedCode: Int32
     public let message: String
@@ -33,12 +34,7 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var uniqueField: String? {
         guard extendedCode == SQLITE_CONSTRAINT | (8 << 8), let colon = message.range(of: "failed: ") else { return nil }
         let columns = message[colon.upperBound...].split(separator: ",").map { $0.split(separator: ".").last.map(String.init) ?? "" }
-        if columns.contains("ext_id") { return "externalRef" }
-        guard let last = columns.last?.trimmingCharacters(in: .whitespaces) else { return nil }
-        let base = last.hasSuffix("_key") ? String(last.dropLast(4)) : last
-        // snake_case column → camelCase field (company_id → companyId).
-        let parts = base.split(separator: "_")
-        return parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.capitalized }.joined()
+        return Self.field(ofColumns: columns)
     }
 
     /// A sentence for the client, naming the condition without internals.
@@ -52,9 +48,4 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
         default: return "storage error \(extendedCode)"
         }
     }
-}
-
-/// A write handed to a store that is closing: the server answers SHUTTING_DOWN.
-public struct StoreClosed: Error, Sendable {
-    public init() {}
 }

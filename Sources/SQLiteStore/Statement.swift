@@ -1,7 +1,8 @@
 import CSQLite
+import Storage
 
 /// A prepared statement. Not Sendable: it belongs to its connection's thread. Finalized in `deinit`.
-public final class Statement {
+public final class Statement: SQLRow {
     let handle: OpaquePointer
     public let sql: String
     unowned let connection: Connection

@@ -1,42 +1,25 @@
 import Foundation
 import Synchronization
 import CSQLite
+import Storage
 import Support
-
-/// How hard a commit is made durable before it is acknowledged.
-public enum Durability: String, Sendable {
-    /// `synchronous=FULL`: an acknowledged write survives power loss (the default).
-    case full
-    /// `synchronous=NORMAL`: survives a crash of the process, may lose the last commits on power loss.
-    case normal
-}
 
 /// The SQLite store: one group-committing writer and a pool of readers over one database file in WAL mode.
 /// SQL stays behind this type and the domain's store files; the RPC layer never sees a connection.
-public final class Store: @unchecked Sendable {
+public final class Store: DataStore, @unchecked Sendable {
     public let path: String
+    public var location: String { path }
+    public var engine: String { "SQLite " + String(cString: sqlite3_libversion()) }
+    public var size: Int64 { fileSize }
     /// The migration level of the open database.
     public private(set) var schemaVersion = 0
     private let writer: WriteQueue
     private let readers: ReaderPool
     private let backupLock = NSLock()
-    /// The I/O threads' own read connections (`readNow`), closed with the store; `nil` once closed. Each thread
-    /// finds its own through `ThreadReaders` (a Foundation thread dictionary, with its string key and bridging,
-    /// cost more than the lookup by primary key itself).
-    private let threadReaders = Mutex<[ConnectionBox]?>([])
-    /// This store's number among the stores of the process, never reused: the key of a thread's reader.
-    private let number = Store.opened.add(1, ordering: .relaxed).newValue
-    private static let opened = Atomic<Int>(0)
+    /// The I/O threads' own read connections (`readNow`).
+    private let threadReaders = ThreadConnections()
 
-    public struct Options: Sendable {
-        public var durability = Durability.full
-        public var readerCount = 2
-        /// 1 disables group commit (one transaction per write), for comparison.
-        public var maxBatch = 512
-        /// Caps the database size (`PRAGMA max_page_count`); writes beyond it fail as if the disk were full.
-        public var maxPageCount: Int?
-        public init() {}
-    }
+    public typealias Options = StoreOptions
 
     public init(path: String, migrations: [Migration], options: Options = Options()) throws {
         self.path = path
@@ -70,7 +53,7 @@ public final class Store: @unchecked Sendable {
 
     /// Runs `body` on the writer inside its own savepoint of a group-committed transaction, and returns once
     /// that transaction is committed (durably, with `Durability.full`).
-    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             nonisolated(unsafe) var result: T?
             writer.enqueue(WriteQueue.Job(
@@ -82,7 +65,7 @@ public final class Store: @unchecked Sendable {
     }
 
     /// Runs `body` on a reader connection (a consistent snapshot).
-    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             readers.enqueue { connection in
                 do {
@@ -96,21 +79,13 @@ public final class Store: @unchecked Sendable {
 
     /// Runs a short read (a lookup by key) on the calling thread with that thread's own read connection.
     /// For bounded-time reads on I/O threads only: it saves the hops to the reader pool and back.
-    public func readNow<T>(_ body: (Connection) throws -> T) throws -> T {
-        let mine = ThreadReaders.current
-        if let box = mine.boxes[number], !box.closed { return try body(box.connection) }
-        let c = try Connection(path: path)
-        try c.execute("PRAGMA query_only=1")
-        try c.execute("PRAGMA cache_size=-16384")
-        let box = ConnectionBox(c)
-        let open = threadReaders.withLock { boxes -> Bool in
-            guard boxes != nil else { return false }
-            boxes!.append(box)
-            return true
-        }
-        guard open else { throw SQLiteError(code: SQLITE_MISUSE, message: "the database is closed") }
-        mine.boxes[number] = box
-        return try body(c)
+    public func readNow<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
+        try threadReaders.with(open: { [path] in
+            let c = try Connection(path: path)
+            try c.execute("PRAGMA query_only=1")
+            try c.execute("PRAGMA cache_size=-16384")
+            return c
+        }, body)
     }
 
     /// Writes a consistent copy of the database to `target` (SQLite online backup) while writes go on.
@@ -121,6 +96,9 @@ public final class Store: @unchecked Sendable {
         try source.execute("PRAGMA query_only=1")
         try source.backup(to: target, progress: progress, isCancelled: isCancelled)
     }
+
+    /// One process serves a SQLite file: no other writer to hear from.
+    public func observeExternalCommits(_ handler: @escaping @Sendable () -> Void) {}
 
     /// Size of the database file in bytes (without the WAL).
     public var fileSize: Int64 {
@@ -134,46 +112,14 @@ public final class Store: @unchecked Sendable {
     /// that after a clean stop the .sqlite file alone holds everything (a user may copy just that file).
     /// Call once no request runs; safe to call more than once.
     public func close() {
-        guard let boxes = threadReaders.withLock({ b -> [ConnectionBox]? in defer { b = nil }; return b }) else { return }
+        guard threadReaders.closeAll() else { return }
         let writeConnection = writer.stop()
         readers.stop()
-        for box in boxes { box.close() }
         do {
             try writeConnection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         } catch {
             Log.warn("closing the database: the final checkpoint failed (the -wal file keeps the data): \(error)")
         }
         writeConnection.close()
-    }
-}
-
-/// The read connections of one thread, by store number, in a pthread key of the process.
-final class ThreadReaders {
-    var boxes: [Int: ConnectionBox] = [:]
-    private static let key: pthread_key_t = {
-        var key = pthread_key_t()
-        // Released when its thread ends.
-        pthread_key_create(&key) { raw in if let raw { Unmanaged<ThreadReaders>.fromOpaque(raw).release() } }
-        return key
-    }()
-
-    static var current: ThreadReaders {
-        if let raw = pthread_getspecific(key) { return Unmanaged<ThreadReaders>.fromOpaque(raw).takeUnretainedValue() }
-        let mine = ThreadReaders()
-        pthread_setspecific(key, Unmanaged.passRetained(mine).toOpaque())
-        return mine
-    }
-}
-
-/// A thread's own read connection.
-final class ConnectionBox: @unchecked Sendable {
-    let connection: Connection
-    private let isClosed = Atomic<Bool>(false)
-    init(_ connection: Connection) { self.connection = connection }
-    var closed: Bool { isClosed.load(ordering: .acquiring) }
-    /// Called by `Store.close` when no request runs any more, so the owning thread no longer uses it.
-    func close() {
-        isClosed.store(true, ordering: .releasing)
-        connection.close()
     }
 }

@@ -1,6 +1,7 @@
 import ExportDeskServer
 import Foundation
 import SQLiteStore
+import Storage
 
 /// `exportdesk backup --db PATH TARGET`: a consistent copy with SQLite's online backup API; safe while a
 /// server is running on the same database.

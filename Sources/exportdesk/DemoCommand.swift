@@ -1,6 +1,7 @@
 import ExportDeskCore
 import Foundation
 import SQLiteStore
+import Storage
 
 /// `exportdesk demo [--db PATH] [--scale N] [--seed N]`: a populated programme in an empty database.
 enum DemoCommand {
@@ -12,7 +13,7 @@ enum DemoCommand {
         let semaphore = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var outcome: Result<DemoData.Counts, Error> = .success(DemoData.Counts())
         do {
-            let store = try Store(path: path, migrations: CoreMigrations.all)
+            let store = try Engines.open(path)
             Task {
                 do { outcome = .success(try await DemoData.load(into: store, scale: scale, seed: seed)) } catch { outcome = .failure(error) }
                 semaphore.signal()

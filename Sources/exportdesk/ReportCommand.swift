@@ -5,6 +5,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Storage
 import Support
 
 /// `exportdesk report summary|events|internships|requests [--from DATE] [--to DATE] --html FILE
@@ -54,8 +55,8 @@ enum ReportCommand {
 
     /// The same functions the report methods run, on the database read here (as the local owner).
     static func local(_ kind: String, db path: String, params: JSONValue) throws -> JSONValue {
-        guard FileManager.default.fileExists(atPath: path) else { throw RPCError.storageUnavailable("no database at \(path)") }
-        let store = try Store(path: path, migrations: CoreMigrations.all)
+        guard Engines.exists(path) else { throw RPCError.storageUnavailable("no database at \(path)") }
+        let store = try Engines.open(path)
         defer { store.close() }
         return try store.readNow { db in
             switch kind {

@@ -3,6 +3,7 @@ import Foundation
 import JSONRPC
 import RPCTransport
 import SQLiteStore
+import Storage
 import Support
 
 enum ServeCommand {

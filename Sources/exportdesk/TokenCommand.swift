@@ -2,6 +2,7 @@ import ExportDeskCore
 import ExportDeskServer
 import Foundation
 import SQLiteStore
+import Storage
 
 /// `exportdesk token create --role R --label L [--institution ID] [--company ID] [--expires-at T] [--db PATH]`:
 /// issues a token offline (the first admin token) and prints only the secret.
@@ -15,7 +16,7 @@ enum TokenCommand {
         let label = a.value("label") ?? "issued with exportdesk token create"
         let path = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
         do {
-            let store = try Store(path: path, migrations: CoreMigrations.all)
+            let store = try Engines.open(path)
             defer { store.close() }
             let semaphore = DispatchSemaphore(value: 0)
             nonisolated(unsafe) var outcome: Result<String, Error> = .failure(CancellationError())

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Storage
 import TestSupport
 import Testing
 

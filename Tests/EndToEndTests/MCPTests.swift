@@ -5,6 +5,7 @@ import ExportDeskClient
 import Foundation
 import JSON
 import SQLiteStore
+import Storage
 import TestSupport
 import Testing
 

@@ -6,6 +6,7 @@ import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
+import Storage
 import TestSupport
 import Testing
 

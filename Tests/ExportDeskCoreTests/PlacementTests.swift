@@ -2,6 +2,7 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import SQLiteStore
+import Storage
 import Testing
 
 /// A programme to place students in: a college with an agreement for 2027, a host company with an open offer
@@ -296,5 +297,5 @@ struct PlacementTests {
 }
 
 enum ChangeLogTestView {
-    static func count(_ db: Connection, id: String) -> Int { (try? ChangeLog.history(db, id: id).count) ?? -1 }
+    static func count(_ db: any SQLDatabase, id: String) -> Int { (try? ChangeLog.history(db, id: id).count) ?? -1 }
 }

@@ -2,6 +2,7 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import SQLiteStore
+import Storage
 import Testing
 
 /// reports.requests, reminders.list and the working-day rule, against hand-counted fixtures.

@@ -5,6 +5,7 @@ import JSON
 import JSONRPC
 import JSONSchema
 import SQLiteStore
+import Storage
 import TestSupport
 import Testing
 import Support

@@ -1,5 +1,6 @@
 import Foundation
 @testable import SQLiteStore
+import Storage
 import TestSupport
 import Testing
 
@@ -106,7 +107,7 @@ struct StoreTests {
         do {
             try c.run("INSERT INTO items(name) VALUES ('lost')")
             Issue.record("wrote to a read-only database")
-        } catch {
+        } catch let error as SQLiteError {
             #expect(error.isStorageUnavailable)
             #expect(error.userMessage.contains("read-only"))
         }

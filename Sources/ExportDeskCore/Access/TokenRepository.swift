@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// API tokens: random 256-bit secrets shown once, stored only as their SHA-256.
@@ -96,7 +96,7 @@ public enum TokenRepository {
         return token
     }
 
-    public static func all(_ db: Connection) throws -> [Token] {
+    public static func all(_ db: any SQLDatabase) throws -> [Token] {
         var tokens: [Token] = []
         try db.query("SELECT id, role, institution_id, company_id, label, hash, created_at, expires_at, revoked_at FROM tokens ORDER BY id") { s in
             let hash = s.blob(5)

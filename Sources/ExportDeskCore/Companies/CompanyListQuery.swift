@@ -1,7 +1,7 @@
 import Foundation
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// `companies.list` params as SQL: filters, a whitelisted sort, keyset pagination.
@@ -20,6 +20,8 @@ public struct CompanyListQuery: Sendable {
     public var limit = 50
     public var cursor: ListCursor?
     public var includeTotal = false
+    /// The engine's SQL, learnt from the connection in `resolvePrefixes`.
+    var dialect = SQLDialect.sqlite
     /// Restricts the list to one company (what a company's own token may see).
     public var onlyID: String?
 
@@ -85,7 +87,8 @@ public struct CompanyListQuery: Sendable {
 
     /// Turns each prefix filter into the distinct values that exist with it (one index seek per value), so
     /// that matching a company is a few point lookups instead of a scan of the whole range.
-    public mutating func resolvePrefixes(_ db: Connection, limit: Int = 64) throws {
+    public mutating func resolvePrefixes(_ db: any SQLDatabase, limit: Int = 64) throws {
+        dialect = db.dialect
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
             var values: [String] = []
@@ -135,8 +138,9 @@ public struct CompanyListQuery: Sendable {
                 args += conditionArgs
             }
         }
-        if let q, let match = Self.ftsQuery(q) {
-            clauses.append("c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)")
+        if let q, let match = Self.ftsQuery(q, dialect) {
+            clauses.append(dialect == .sqlite ? "c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
+                                              : "c.rowid IN (SELECT rowid FROM companies_fts WHERE doc @@ to_tsquery('simple', ?))")
             args.append(.text(match))
         }
         return (clauses.joined(separator: " AND "), args)
@@ -147,7 +151,7 @@ public struct CompanyListQuery: Sendable {
     /// join driven from the first facet's rows, or a scan of the status's companies.
     func countSQL() -> (String, [SQLValue]) {
         let facets = facetFilters
-        let onlyFacets = onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil && (q.flatMap(Self.ftsQuery) == nil)
+        let onlyFacets = onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
         if onlyFacets && facets.isEmpty {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
         }
@@ -164,13 +168,18 @@ public struct CompanyListQuery: Sendable {
                     conditionArgs + [.text(status)])
         }
         let (filter, args) = filterSQL(skipping: 0)
-        return ("SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d CROSS JOIN companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
+        return ("SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d \(dialect.fixedOrderJoin) companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
                 conditionArgs + [.text(status)] + args)
     }
 
     /// Whole words and word prefixes: every word of `q` must start a word of the record.
-    static func ftsQuery(_ q: String) -> String? {
-        let words = q.split { !($0.isLetter || $0.isNumber) }.map { "\"\($0.replacingOccurrences(of: "\"", with: ""))\"*" }
-        return words.isEmpty ? nil : words.joined(separator: " ")
+    /// FTS5's `"word"* "word"*`, or PostgreSQL's `word:* & word:*` over the same folded words.
+    static func ftsQuery(_ q: String, _ dialect: SQLDialect = .sqlite) -> String? {
+        let words = q.split { !($0.isLetter || $0.isNumber) }
+        guard !words.isEmpty else { return nil }
+        switch dialect {
+        case .sqlite: return words.map { "\"\($0)\"*" }.joined(separator: " ")
+        case .postgresql: return words.map { TextFold.fold(String($0)) + ":*" }.joined(separator: " & ")
+        }
     }
 }

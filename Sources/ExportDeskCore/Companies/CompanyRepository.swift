@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Companies (exporter profiles) in SQLite: the record as JSON plus indexed columns, facets for
 /// multi-valued filters, and an FTS5 index for `filter.q`.
@@ -10,12 +10,12 @@ public enum CompanyRepository {
 
     // MARK: reads
 
-    public static func get(_ db: Connection, id: String) throws -> JSONValue {
+    public static func get(_ db: any SQLDatabase, id: String) throws -> JSONValue {
         guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         return .object(record)
     }
 
-    static func load(_ db: Connection, id: String) throws -> (rowid: Int64, record: JSONObject)? {
+    static func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)? {
         guard RecordID.prefix(of: id) == prefix else { return nil }
         var found: (Int64, JSONObject)?
         try db.query("SELECT rowid, data FROM companies WHERE id = ?", [.text(id)]) { s in
@@ -27,7 +27,7 @@ public enum CompanyRepository {
 
     /// `prefixValueLimit`: how many distinct values a prefix filter may resolve to before it is matched as a
     /// range instead (tests set 0 to exercise the range path).
-    public static func list(_ db: Connection, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64) throws -> JSONValue {
         var query = listQuery
         try query.resolvePrefixes(db, limit: prefixValueLimit)
         let (filter, filterArgs) = query.filterSQL()
@@ -78,11 +78,10 @@ public enum CompanyRepository {
         full["createdAt"] = .string(ctx.now)
         full["updatedAt"] = .string(ctx.now)
         try checkUnique(ctx.db, full, id: id)
-        try ctx.db.run("""
+        let rowid = try ctx.db.scalar("""
             INSERT INTO companies(id, status, inn, size, export_status, name_key, created_at, updated_at, version, ext_system, ext_id, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, columns(full) + [.text(JSONValue.object(full).serializedString())])
-        let rowid = try ctx.db.scalar("SELECT last_insert_rowid()") ?? 0
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid
+            """, columns(full) + [.text(JSONValue.object(full).serializedString())]) ?? 0
         try index(ctx.db, rowid: rowid, record: full, previous: nil)
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return .object(full)
@@ -125,7 +124,7 @@ public enum CompanyRepository {
     // MARK: helpers
 
     /// INN is unique among active companies; externalRef is unique per system.
-    static func checkUnique(_ db: Connection, _ record: JSONObject, id: String) throws {
+    static func checkUnique(_ db: any SQLDatabase, _ record: JSONObject, id: String) throws {
         if record["status"] == "active", let inn = record["inn"]?.stringValue,
            let other = try firstID(db, "SELECT id FROM companies WHERE inn = ? AND status = 'active' AND id <> ?", [.text(inn), .text(id)]) {
             throw RPCError.duplicate(field: "inn", existingId: other, "an active company with INN \(inn) exists: \(other)")
@@ -136,7 +135,7 @@ public enum CompanyRepository {
         }
     }
 
-    private static func firstID(_ db: Connection, _ sql: String, _ args: [SQLValue]) throws -> String? {
+    private static func firstID(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> String? {
         var found: String?
         try db.query(sql, args) { if found == nil { found = $0.text(0) } }
         return found
@@ -168,28 +167,38 @@ public enum CompanyRepository {
     /// Rewrites the facet rows and the full-text entry of one company. The contentless FTS5 table needs the
     /// old values to remove the old entry; facet rows are deleted by primary key from the old values too.
     /// The company count per status (`company_counts`) moves with creates and status changes.
-    private static func index(_ db: Connection, rowid: Int64, record: JSONObject, previous: JSONObject?) throws {
+    private static func index(_ db: any SQLDatabase, rowid: Int64, record: JSONObject, previous: JSONObject?) throws {
         let id = record["id"]?.stringValue ?? ""
         let status = record["status"]?.stringValue ?? "active"
         let previousStatus = previous?["status"]?.stringValue
         if previousStatus != status {
             if let previousStatus { try db.run("UPDATE company_counts SET n = n - 1 WHERE status = ?", [.text(previousStatus)]) }
-            try db.run("INSERT INTO company_counts(status, n) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET n = n + 1", [.text(status)])
+            try db.run("INSERT INTO company_counts(status, n) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET n = company_counts.n + 1", [.text(status)])
         }
         if let previous {
             for (kind, value) in facets(previous) {
                 try db.run("DELETE FROM company_facets WHERE kind = ? AND value = ? AND status = ? AND company_id = ?",
                            [.text(kind), .text(value), .text(previousStatus ?? "active"), .text(id)])
             }
-            try db.run("INSERT INTO companies_fts(companies_fts, rowid, name, short_name, name_en, notes, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                       [.integer(rowid)] + ftsColumns(previous))
+            if db.dialect == .sqlite {
+                try db.run("INSERT INTO companies_fts(companies_fts, rowid, name, short_name, name_en, notes, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                           [.integer(rowid)] + ftsColumns(previous))
+            } else {
+                try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
+            }
         }
         for (kind, value) in facets(record) {
-            try db.run("INSERT OR IGNORE INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?)",
+            try db.run("INSERT INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        [.text(id), .text(kind), .text(value), .text(status)])
         }
-        try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.integer(rowid)] + ftsColumns(record))
+        if db.dialect == .sqlite {
+            try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                       [.integer(rowid)] + ftsColumns(record))
+        } else {
+            // The words FTS5's unicode61 tokenizer would index, folded the same way, as one tsvector.
+            let text = ftsColumns(record).compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined(separator: " ")
+            try db.run("INSERT INTO companies_fts(rowid, doc) VALUES (?, to_tsvector('simple', ?))", [.integer(rowid), .text(TextFold.fold(text))])
+        }
     }
 
     /// The multi-valued filter fields as (kind, value) pairs, without repeats.

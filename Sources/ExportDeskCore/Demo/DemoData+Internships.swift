@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// The demo's internship programme (Техностажировка), written through the repositories.
 extension DemoData {
@@ -15,7 +15,7 @@ extension DemoData {
     /// Техностажировка: per scale unit 12 institutions with agreements (one terminated, one expired), 40 offers
     /// at host companies, 400 students and placements in every state — written through the repositories, so
     /// every placement keeps the programme's rules (a proposal that breaks one is simply not made).
-    static func loadInternships(_ store: Store, companies: [String], scale: Int, g: inout Generator, counts: inout Counts) async throws {
+    static func loadInternships(_ store: any DataStore, companies: [String], scale: Int, g: inout Generator, counts: inout Counts) async throws {
         var institutions: [(JSONObject, [(String, String, String?)])] = []
         for i in 0..<12 * scale {
             let university = i % 3 == 2

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// A realistic, generated (never copied) programme for `exportdesk demo`: companies with Cyrillic names,
 /// checksum-valid INNs and OGRNs, markets, contacts. Deterministic for a given seed.
@@ -116,7 +116,7 @@ public struct DemoData {
 
     /// Loads a generated programme into an empty database: per scale unit 1,000 companies, 12 staff, 150 events
     /// from 2019 to 2027 with their participations and results, and 280 support requests (SPEC's figures).
-    public static func load(into store: Store, scale: Int = 1, seed: UInt64 = 2024) async throws -> Counts {
+    public static func load(into store: any DataStore, scale: Int = 1, seed: UInt64 = 2024) async throws -> Counts {
         let existing = try await store.read { db in try db.scalar("SELECT count(*) FROM companies") ?? 0 }
         guard existing == 0 else {
             if try await holdsDemo(store) { throw AlreadyLoaded() }
@@ -162,7 +162,7 @@ public struct DemoData {
     static let goalMetrics = ["export_revenue", "contracts", "new_markets", "exhibitions", "business_missions"]
 
     /// Export strategies in every state: drafts, approved (some with recorded revenue), completed, archived.
-    static func loadStrategies(_ store: Store, companies: [String], staff: [String], count: Int, g: inout Generator) async throws -> Int {
+    static func loadStrategies(_ store: any DataStore, companies: [String], staff: [String], count: Int, g: inout Generator) async throws -> Int {
         var plans: [(JSONObject, [String])] = []
         for _ in 0..<count {
             let start = g.int(2024...2026), country = g.pick(markets)
@@ -195,7 +195,7 @@ public struct DemoData {
         }
     }
 
-    static func loadCompanies(_ store: Store, count: Int, seed: UInt64, g: inout Generator) async throws -> [String] {
+    static func loadCompanies(_ store: any DataStore, count: Int, seed: UInt64, g: inout Generator) async throws -> [String] {
         let records = companies(count: count, seed: seed)
         var ids: [String] = []
         for chunk in stride(from: 0, to: records.count, by: 200) {
@@ -223,7 +223,7 @@ public struct DemoData {
     public struct AlreadyLoaded: Error {}
 
     /// Whether the demo wrote to this database (its changes carry the demo's actor).
-    static func holdsDemo(_ store: Store) async throws -> Bool {
+    static func holdsDemo(_ store: any DataStore) async throws -> Bool {
         try await store.read { db in try db.scalar("SELECT 1 FROM changes WHERE actor = 'local:demo' LIMIT 1") != nil }
     }
 }

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// The demo's clock: the programme's history happened on the days it says, so each step of a past event
@@ -11,7 +11,7 @@ struct DemoClock {
         (Timestamps.millis(fromRFC3339: day + "T12:00:00Z") ?? 0) + Int64(offset) * 86_400_000
     }
 
-    static func context(_ db: Connection, _ action: String, day: String, offset: Int = 0) -> WriteContext {
+    static func context(_ db: any SQLDatabase, _ action: String, day: String, offset: Int = 0) -> WriteContext {
         let now = WallClock.nowMillis
         // Never in the future: a step planned after today happens today.
         return WriteContext(db: db, actor: "local:demo", action: action, nowMillis: min(now, millis(day, offset: offset)))
@@ -59,7 +59,7 @@ struct EventPlan {
     }
 
     /// Creates the event and takes it and its applications to their final states; returns the applications.
-    func play(_ db: Connection) throws -> Int {
+    func play(_ db: any SQLDatabase) throws -> Int {
         let starts = fields["startsOn"]?.stringValue ?? ""
         func ctx(_ action: String, _ offset: Int) -> WriteContext { DemoClock.context(db, action, day: starts, offset: offset) }
         let id = try EventRepository.create(ctx("events.create", -90), fields: fields)["id"]?.stringValue ?? ""
@@ -125,7 +125,7 @@ struct RequestPlan {
         day = "2026-\(month < 10 ? "0" : "")\(month)-\(String(g.int(10...28)))"
     }
 
-    func play(_ db: Connection) throws {
+    func play(_ db: any SQLDatabase) throws {
         func ctx(_ action: String, _ offset: Int) -> WriteContext { DemoClock.context(db, action, day: day, offset: offset) }
         let id = try RequestRepository.submit(ctx("requests.submit", 0), fields: fields)["id"]?.stringValue ?? ""
         guard final != "new" else { return }

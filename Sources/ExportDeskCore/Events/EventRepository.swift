@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Exhibitions and business missions (SPEC §5).
 public enum EventRepository {
@@ -58,7 +58,7 @@ public enum EventRepository {
         return .object(record)
     }
 
-    public static func list(_ db: Connection, params: JSONValue) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("kind", "kind"), ("status", "status"), ("country", "country")] {
@@ -66,7 +66,7 @@ public enum EventRepository {
         }
         if let from = f["from"]?.stringValue { clauses.append("ends_on >= ?"); args.append(.text(from)) }
         if let to = f["to"]?.stringValue { clauses.append("starts_on <= ?"); args.append(.text(to)) }
-        if let sector = f["sector"]?.stringValue { clauses.append("instr(sectors_key, ?) > 0"); args.append(.text("|" + sector + "|")) }
+        if let sector = f["sector"]?.stringValue { clauses.append(db.dialect.contains("sectors_key", "?")); args.append(.text("|" + sector + "|")) }
         if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
     }

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// A company's application to an event (SPEC §5). Capacity is checked inside the write transaction, so two
 /// concurrent approvals for the last place never both succeed.
@@ -12,7 +12,7 @@ public enum ParticipationRepository {
         ("waitlisted_at", { $0["waitlistedAt"]?.stringValue.sqlValue ?? .null }),
     ])
 
-    public static func approvedCount(_ db: Connection, eventID: String) throws -> Int64 {
+    public static func approvedCount(_ db: any SQLDatabase, eventID: String) throws -> Int64 {
         try db.scalar("SELECT count(*) FROM participations WHERE event_id = ? AND status = 'approved'", [.text(eventID)]) ?? 0
     }
 
@@ -112,7 +112,7 @@ public enum ParticipationRepository {
         }
     }
 
-    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("eventId", "event_id"), ("companyId", "company_id"), ("status", "status")] {

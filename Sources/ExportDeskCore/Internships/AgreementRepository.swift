@@ -1,7 +1,7 @@
 import JSON
 import JSONRPC
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// Agreements between the programme and an institution (SPEC §6). The status is derived from the dates
@@ -64,12 +64,12 @@ public enum AgreementRepository {
         return .object(withStatus(record, today: ctx.today))
     }
 
-    public static func get(_ db: Connection, id: String, today: String) throws -> JSONObject {
+    public static func get(_ db: any SQLDatabase, id: String, today: String) throws -> JSONObject {
         withStatus(try records.get(db, id: id), today: today)
     }
 
     /// Filters institutionId and status (as of today, computed in SQL from the same dates).
-    public static func list(_ db: Connection, params: JSONValue, today: String, onlyInstitution: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, today: String, onlyInstitution: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }

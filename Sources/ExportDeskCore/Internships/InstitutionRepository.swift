@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Colleges and universities of the internship programme (SPEC §6).
 public enum InstitutionRepository {
@@ -40,7 +40,7 @@ public enum InstitutionRepository {
                                        op: verb == "archive" ? .deleted : .updated))
     }
 
-    public static func list(_ db: Connection, params: JSONValue, only: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, only: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         clauses.append("status = ?"); args.append(.text(f["status"]?.stringValue ?? "active"))

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// A host company's internship places (SPEC §6): draft → open ⇄ closed. Slots are taken by confirmed and
 /// active placements; the offer's period bounds its placements'.
@@ -68,14 +68,14 @@ public enum OfferRepository {
 
     /// Filters companyId, status, specialty, q; `onlyCompany` for a company token, `onlyOpen` for an
     /// institution token (which sees open offers only).
-    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String?, onlyOpen: Bool) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String?, onlyOpen: Bool) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         if let company = f["companyId"]?.stringValue { clauses.append("company_id = ?"); args.append(.text(company)) }
         if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
         if let status = f["status"]?.stringValue { clauses.append("status = ?"); args.append(.text(status)) }
         if onlyOpen { clauses.append("status = 'open'") }
-        if let specialty = f["specialty"]?.stringValue { clauses.append("instr(specialties_key, ?) > 0"); args.append(.text("|" + specialty + "|")) }
+        if let specialty = f["specialty"]?.stringValue { clauses.append(db.dialect.contains("specialties_key", "?")); args.append(.text("|" + specialty + "|")) }
         if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
         return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
     }

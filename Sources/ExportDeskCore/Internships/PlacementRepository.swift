@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// A student's internship at an offer (SPEC §6): proposed → confirmed → active → completed;
 /// proposed/confirmed → cancelled; active → terminated.
@@ -32,7 +32,7 @@ public enum PlacementRepository {
     public static let mutableFields: Set<String> = ["startsOn", "endsOn", "externalRef"]
 
     /// Confirmed and active placements at the offer: the slots taken.
-    public static func taken(_ db: Connection, offerID: String) throws -> Int64 {
+    public static func taken(_ db: any SQLDatabase, offerID: String) throws -> Int64 {
         try db.scalar("SELECT count(*) FROM placements WHERE offer_id = ? AND status IN ('confirmed', 'active')", [.text(offerID)]) ?? 0
     }
 
@@ -168,7 +168,7 @@ public enum PlacementRepository {
     }
 
     /// Filters studentId, offerId, companyId, institutionId, status; scoped for institution and company tokens.
-    public static func list(_ db: Connection, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("studentId", "student_id"), ("offerId", "offer_id"), ("companyId", "company_id"), ("institutionId", "institution_id"), ("status", "status")] {

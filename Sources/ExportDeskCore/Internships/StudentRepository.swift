@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Students of partner institutions (SPEC §6). birthDate, email and phone are personal data (SPEC §8): they
 /// are stored and returned to the programme and the student's institution, never logged, and a host company
@@ -53,7 +53,7 @@ public enum StudentRepository {
 
     /// Filters institutionId, specialty, course, q. `onlyInstitution` for an institution token; `onlyCompany`
     /// for a company token, which lists only students placed or proposed at its offers.
-    public static func list(_ db: Connection, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }
@@ -69,7 +69,7 @@ public enum StudentRepository {
     }
 
     /// True when the company has a placement (any status) of this student at one of its offers.
-    public static func isPlaced(_ db: Connection, studentID: String, atCompany companyID: String) throws -> Bool {
+    public static func isPlaced(_ db: any SQLDatabase, studentID: String, atCompany companyID: String) throws -> Bool {
         try db.scalar("SELECT count(*) FROM placements WHERE student_id = ? AND company_id = ?", [.text(studentID), .text(companyID)]) ?? 0 > 0
     }
 }

@@ -1,5 +1,5 @@
 import JSON
-import SQLiteStore
+import Storage
 
 /// The change log of SPEC §4/§7: one row per change, appended in the same transaction as the change.
 public enum ChangeLog {
@@ -13,7 +13,7 @@ public enum ChangeLog {
     /// Changes after `since` in `seq` order, only those `visible` lets through, at most `limit` of them.
     /// Returns the entries and the cursor to resume from: after the last change examined, or `since` when
     /// nothing is new, so a partner polling never misses or repeats a change.
-    public static func list(_ db: Connection, since: Int64, entities: [String]?, limit: Int,
+    public static func list(_ db: any SQLDatabase, since: Int64, entities: [String]?, limit: Int,
                             visible: (_ entity: String, _ id: String) throws -> Bool) throws -> (items: [JSONValue], next: Int64) {
         var items: [JSONValue] = []
         var next = since
@@ -40,7 +40,7 @@ public enum ChangeLog {
         return (items, next)
     }
 
-    private static func entry(_ s: Statement) -> JSONValue {
+    private static func entry(_ s: any SQLRow) -> JSONValue {
         [
             "seq": .number(.int(s.int64(0))), "entity": .string(s.text(1) ?? ""), "id": .string(s.text(2) ?? ""),
             "op": .string(s.text(3) ?? ""), "action": .string(s.text(4) ?? ""), "version": .number(.int(s.int64(5))),
@@ -49,7 +49,7 @@ public enum ChangeLog {
     }
 
     /// A record's changes, oldest first, as `{seq, entity, id, op, action, version, at, actor}`.
-    public static func history(_ db: Connection, id: String) throws -> [JSONValue] {
+    public static func history(_ db: any SQLDatabase, id: String) throws -> [JSONValue] {
         var items: [JSONValue] = []
         try db.query("SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE entity_id = ? ORDER BY seq", [.text(id)]) { s in
             items.append(entry(s))

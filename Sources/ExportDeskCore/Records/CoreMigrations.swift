@@ -1,4 +1,4 @@
-import SQLiteStore
+import Storage
 
 /// The database schema, one migration per step; never edit a shipped step, add a new one.
 public enum CoreMigrations {

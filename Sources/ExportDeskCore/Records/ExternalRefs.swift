@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Partner sync by `externalRef` (SPEC §4, §7), for tables that carry `ext_system`/`ext_id` columns.
 extension RecordTable {
@@ -11,7 +11,7 @@ extension RecordTable {
     ]
 
     /// The record with this externalRef, if any.
-    public func load(_ db: Connection, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
+    public func load(_ db: any SQLDatabase, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
         guard let system = ref["system"]?.stringValue, let ext = ref["id"]?.stringValue else { return nil }
         var found: (Int64, JSONObject)?
         try db.query("SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(system), .text(ext)]) { s in
@@ -21,7 +21,7 @@ extension RecordTable {
     }
 
     /// DUPLICATE when another record of this table has the same externalRef.
-    public func checkExternalRef(_ db: Connection, _ record: JSONObject) throws {
+    public func checkExternalRef(_ db: any SQLDatabase, _ record: JSONObject) throws {
         guard let ref = record["externalRef"], let (_, other) = try load(db, externalRef: ref),
               other["id"] != record["id"], let otherID = other["id"]?.stringValue else { return }
         throw RPCError.duplicate(field: "externalRef", existingId: otherID,

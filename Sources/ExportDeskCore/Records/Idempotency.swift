@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// `idempotencyKey` (SPEC §2): per actor, a retry with the same key and params gets the first response and

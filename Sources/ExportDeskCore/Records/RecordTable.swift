@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// The storage pattern of a simple entity: the record as JSON, a few indexed columns, versions, timestamps
 /// and the change log — written once here for every entity that needs nothing more.
@@ -20,7 +20,7 @@ public struct RecordTable: Sendable {
         self.columns = synced ? columns + Self.externalRefColumns : columns
     }
 
-    public func load(_ db: Connection, id: String) throws -> (rowid: Int64, record: JSONObject)? {
+    public func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)? {
         guard RecordID.prefix(of: id) == prefix else { return nil }
         var found: (Int64, JSONObject)?
         try db.query("SELECT rowid, data FROM \(table) WHERE id = ?", [.text(id)]) { s in
@@ -30,7 +30,7 @@ public struct RecordTable: Sendable {
     }
 
     /// One indexed column of a record (`columns`, or status), read without parsing the record: nil when absent.
-    public func value(_ db: Connection, id: String, column: String) throws -> String? {
+    public func value(_ db: any SQLDatabase, id: String, column: String) throws -> String? {
         guard RecordID.prefix(of: id) == prefix else { return nil }
         var found: String?
         try db.query("SELECT \(column) FROM \(table) WHERE id = ?", [.text(id)]) { found = $0.text(0) }
@@ -38,7 +38,7 @@ public struct RecordTable: Sendable {
     }
 
     /// The record, or NOT_FOUND (also for an id of another kind).
-    public func get(_ db: Connection, id: String) throws -> JSONObject {
+    public func get(_ db: any SQLDatabase, id: String) throws -> JSONObject {
         guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         return record
     }
@@ -109,7 +109,7 @@ public struct RecordTable: Sendable {
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
     /// `nextCursor` and optional `total` every list has (SPEC §4). `params` carries sort/limit/cursor/includeTotal;
     /// the sort param is `sortName` or `-sortName`.
-    public func page(_ db: Connection, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
+    public func page(_ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
                      params: JSONValue, defaultDescending: Bool = false) throws -> JSONValue {
         let sort = params["sort"]?.stringValue
         let descending = sort.map { $0.hasPrefix("-") } ?? defaultDescending

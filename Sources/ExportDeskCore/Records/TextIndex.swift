@@ -1,4 +1,4 @@
-import SQLiteStore
+import Storage
 
 /// The word index of simple entities (`text_key`): lower-cased words, each preceded by a space, so that
 /// `LIKE '% term%'` matches whole words and word prefixes and folds Cyrillic case as well as Latin.
@@ -16,4 +16,10 @@ public enum TextIndex {
             args.append(.text("% " + word + "%"))
         }
     }
+}
+
+/// Text folded for search as SQLite's FTS5 `unicode61 remove_diacritics 2` folds it: case (Cyrillic as
+/// Latin) and diacritics (ё as е, й as и); PostgreSQL's index and queries are built from it.
+public enum TextFold {
+    public static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
 }

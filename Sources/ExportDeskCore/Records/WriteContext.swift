@@ -1,12 +1,12 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// What a write knows while it runs inside the writer's transaction: the connection, who asked, the method
 /// that caused it, and one timestamp for the whole change.
 public struct WriteContext {
-    public let db: Connection
+    public let db: any SQLDatabase
     public let actor: String
     public let action: String
     public let now: String
@@ -18,7 +18,7 @@ public struct WriteContext {
     /// Set by the server for `X.update`; nil elsewhere.
     public var checkPatch: ((JSONObject, JSONObject) throws -> Void)?
 
-    public init(db: Connection, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis, principal: Principal? = nil) {
+    public init(db: any SQLDatabase, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis, principal: Principal? = nil) {
         self.db = db
         self.actor = actor
         self.action = action

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// `reminders.list {withinDays?}`: what needs attention soon, each item with its kind, record and due date,
@@ -19,7 +19,7 @@ public enum Reminders {
         var isPartner: Bool { institutionID != nil || companyID != nil }
     }
 
-    public static func list(_ db: Connection, params: JSONValue, scope: Scope, today: String = WallClock.today) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, scope: Scope, today: String = WallClock.today) throws -> JSONValue {
         let within = params["withinDays"]?.int64Value ?? 14
         let until = WallClock.date(Timestamps.millis(fromRFC3339: today + "T12:00:00.000Z")! + within * 86_400_000)
         var items: [JSONObject] = []
@@ -32,13 +32,13 @@ public enum Reminders {
         }
         // Application deadlines of open events within the window.
         try db.query("""
-            SELECT id, json_extract(data, '$.applicationDeadline'), json_extract(data, '$.title') FROM events
-            WHERE status = 'open' AND json_extract(data, '$.applicationDeadline') BETWEEN ? AND ?
+            SELECT id, \(db.dialect.json("data", "applicationDeadline")), \(db.dialect.json("data", "title")) FROM events
+            WHERE status = 'open' AND \(db.dialect.json("data", "applicationDeadline")) BETWEEN ? AND ?
             """, [.text(today), .text(until)]) { s in item("event.applicationDeadline", "event", s.text(0), s.text(1), s.text(2)) }
         // Agreements ending within the window, with the live placements that run past their end.
         if scope.companyID == nil {
             var args: [SQLValue] = [.text(today), .text(until)]
-            var sql = "SELECT id, ends_on, institution_id, json_extract(data, '$.number') FROM agreements WHERE ends_on BETWEEN ? AND ?"
+            var sql = "SELECT id, ends_on, institution_id, \(db.dialect.json("data", "number")) FROM agreements WHERE ends_on BETWEEN ? AND ?"
             if let institution = scope.institutionID { sql += " AND institution_id = ?"; args.append(.text(institution)) }
             var ending: [(String, String, String, String?)] = []
             try db.query(sql + " ORDER BY ends_on, id", args) { s in ending.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3))) }
@@ -60,16 +60,16 @@ public enum Reminders {
         // Requests waiting for a curator (due since they came in), for the programme and the company that asked.
         if scope.institutionID == nil {
             var args: [SQLValue] = []
-            var sql = "SELECT id, created_at, json_extract(data, '$.subject') FROM requests WHERE status = 'new'"
+            var sql = "SELECT id, created_at, \(db.dialect.json("data", "subject")) FROM requests WHERE status = 'new'"
             if let company = scope.companyID { sql += " AND company_id = ?"; args.append(.text(company)) }
             try db.query(sql, args) { s in item("request.unassigned", "request", s.text(0), s.text(1), s.text(2)) }
             // Actions of approved strategies that are past due and neither done nor dropped.
             args = [.text(today)]
             sql = """
-                SELECT s.id, json_extract(a.value, '$.dueOn'), json_extract(a.value, '$.title'), json_extract(a.value, '$.key')
-                FROM strategies s, json_each(s.data, '$.actions') a
-                WHERE s.status = 'approved' AND json_extract(a.value, '$.dueOn') < ?
-                  AND json_extract(a.value, '$.status') IN ('planned', 'in_progress')
+                SELECT s.id, \(db.dialect.json("a.value", "dueOn")), \(db.dialect.json("a.value", "title")), \(db.dialect.json("a.value", "key"))
+                FROM strategies s, \(db.dialect.jsonEach("s.data", "actions", as: "a"))
+                WHERE s.status = 'approved' AND \(db.dialect.json("a.value", "dueOn")) < ?
+                  AND \(db.dialect.json("a.value", "status")) IN ('planned', 'in_progress')
                 """
             if let company = scope.companyID { sql += " AND s.company_id = ?"; args.append(.text(company)) }
             try db.query(sql, args) { s in item("strategy.actionOverdue", "strategy", s.text(0), s.text(1), s.text(2), ["actionKey": s.text(3).map { .string($0) } ?? .null]) }

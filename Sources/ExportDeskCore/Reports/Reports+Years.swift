@@ -1,12 +1,12 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// The summary's topics, channels, resolution times and by-year series (SPEC §14).
 extension Reports {
     /// Requests of the period by service (topic) and channel, and the days from submission to resolution
     /// (median and 90th percentile, calendar days with one decimal) of those resolved in the period.
-    static func requestDetails(_ db: Connection, _ p: Period) throws -> JSONObject {
+    static func requestDetails(_ db: any SQLDatabase, _ p: Period) throws -> JSONObject {
         let window: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
         var days: [Double] = []
         try db.query("""
@@ -23,18 +23,18 @@ extension Reports {
         }
         return [
             "byService": try counts(db, "SELECT service, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY service", window),
-            "byChannel": try counts(db, "SELECT json_extract(data, '$.channel'), count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY 1", window),
+            "byChannel": try counts(db, "SELECT \(db.dialect.json("data", "channel")), count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY 1", window),
             "resolutionDays": ["count": .number(.int(Int64(days.count))), "median": quantile(0.5), "p90": quantile(0.9)],
         ]
     }
 
     /// Contracts signed by the attendees of `events` (a query of event ids), and their value per currency.
-    static func contractTotals(_ db: Connection, events: String, _ args: [SQLValue]) throws -> (Int64, MoneyTotals) {
+    static func contractTotals(_ db: any SQLDatabase, events: String, _ args: [SQLValue]) throws -> (Int64, MoneyTotals) {
         var contracts: Int64 = 0
         var value = MoneyTotals()
         try db.query("""
-            SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
-                   json_extract(data, '$.results.contractsValue.currency')
+            SELECT \(db.dialect.json("data", "results.contractsSigned")), \(db.dialect.json("data", "results.contractsValue.amount")),
+                   \(db.dialect.json("data", "results.contractsValue.currency"))
             FROM participations WHERE status = 'attended' AND event_id IN (\(events))
             """, args) { s in
             contracts += s.int64(0)
@@ -48,7 +48,7 @@ extension Reports {
     /// requests received and resolved, placements starting, and students placed.
     /// Years outside `spanned` (the range the data spans) are left out, so that a period of 0001..9999 is
     /// not ten thousand rows of zeros.
-    static func years(_ db: Connection, _ period: JSONValue, spanned: JSONValue) throws -> JSONValue {
+    static func years(_ db: any SQLDatabase, _ period: JSONValue, spanned: JSONValue) throws -> JSONValue {
         guard let from = period["from"]?.stringValue, let to = period["to"]?.stringValue,
               let dataFrom = spanned["from"]?.stringValue, let dataTo = spanned["to"]?.stringValue,
               let first = Int(max(from, dataFrom).prefix(4)), let last = Int(min(to, dataTo).prefix(4)), first <= last else { return [] }

@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// The centre's headline figures (SPEC §9), counted from the data for a period (dates inclusive).
@@ -21,7 +21,7 @@ public enum Reports {
 
         /// The period as answered: a bound that was asked for, else the first or last date the report's data
         /// has (`datesSQL` selects one date column), else null when there is no data.
-        func answered(_ db: Connection, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
+        func answered(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
             var first: String?, last: String?
             if asked.from == nil || asked.to == nil {
                 try db.query("SELECT min(d), max(d) FROM (\(datesSQL))", args) { s in first = s.text(0); last = s.text(1) }
@@ -56,13 +56,13 @@ public enum Reports {
         }
     }
 
-    static func counts(_ db: Connection, _ sql: String, _ args: [SQLValue]) throws -> JSONValue {
+    static func counts(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> JSONValue {
         var o = JSONObject()
         try db.query(sql, args) { s in o[s.text(0) ?? ""] = .number(.int(s.int64(1))) }
         return .object(o)
     }
 
-    public static func summary(_ db: Connection, params: JSONValue, today: String = WallClock.today) throws -> JSONValue {
+    public static func summary(_ db: any SQLDatabase, params: JSONValue, today: String = WallClock.today) throws -> JSONValue {
         let p = Period(params)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
@@ -123,7 +123,7 @@ public enum Reports {
     /// The internship figures of the summary. Placements belong to the period they start in. Agreements are
     /// counted when in force on at least one day of the period; an open end of the period is today for them,
     /// so without a period it is the agreements active today.
-    static func internshipHeadlines(_ db: Connection, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+    static func internshipHeadlines(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
         let p = Period(params)
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
@@ -145,7 +145,7 @@ public enum Reports {
     }
 
     /// Per event of the period: its participations by status and the contracts its attendees signed.
-    public static func events(_ db: Connection, params: JSONValue) throws -> JSONValue {
+    public static func events(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
         let p = Period(params)
         var items: [JSONValue] = []
         var rows: [JSONObject] = []
@@ -157,8 +157,8 @@ public enum Reports {
             var contracts: Int64 = 0
             var value = MoneyTotals()
             try db.query("""
-                SELECT json_extract(data, '$.results.contractsSigned'), json_extract(data, '$.results.contractsValue.amount'),
-                       json_extract(data, '$.results.contractsValue.currency') FROM participations WHERE event_id = ? AND status = 'attended'
+                SELECT \(db.dialect.json("data", "results.contractsSigned")), \(db.dialect.json("data", "results.contractsValue.amount")),
+                       \(db.dialect.json("data", "results.contractsValue.currency")) FROM participations WHERE event_id = ? AND status = 'attended'
                 """, [.text(id)]) { s in
                 contracts += s.int64(0)
                 if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
@@ -175,7 +175,7 @@ public enum Reports {
 
     /// reports.internships: the summary's internship figures, then per institution and per host company
     /// placements by status and students placed, and what completed placements produced.
-    public static func internships(_ db: Connection, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+    public static func internships(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
         let p = Period(params)
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
@@ -195,7 +195,7 @@ public enum Reports {
             try db.query("SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1", args) { s in
                 rows[s.text(0) ?? ""]?["studentsPlaced"] = .number(.int(s.int64(1)))
             }
-            try db.query("SELECT t.id, json_extract(t.data, '$.name')\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))", args) { s in
+            try db.query("SELECT t.id, \(db.dialect.json("t.data", "name"))\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))", args) { s in
                 let key = s.text(0) ?? ""
                 rows[key]?["name"] = .string(s.text(1) ?? "")
                 if kind { rows[key]?["kind"] = .string(s.text(2) ?? "") }
@@ -206,7 +206,7 @@ public enum Reports {
         let byInstitution = try grouped("institutionId", "p.institution_id", "institutions", kind: true)
         let byCompany = try grouped("companyId", "p.company_id", "companies", kind: false)
         var completed: Int64 = 0, hours: Int64 = 0, grades: Int64 = 0
-        try db.query("SELECT json_extract(p.data, '$.completion.hours'), json_extract(p.data, '$.completion.grade') FROM placements p \(inPeriod) AND p.status = 'completed'", args) { s in
+        try db.query("SELECT \(db.dialect.json("p.data", "completion.hours")), \(db.dialect.json("p.data", "completion.grade")) FROM placements p \(inPeriod) AND p.status = 'completed'", args) { s in
             completed += 1
             hours += s.int64(0)
             grades += s.int64(1)

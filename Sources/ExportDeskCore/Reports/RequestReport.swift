@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 import Support
 
 /// `reports.requests {from?, to?, waitingDays?}`: curators' workload. Per curator: requests open now,
@@ -16,7 +16,7 @@ public enum RequestReport {
         var rejected: Int64?
     }
 
-    public static func build(_ db: Connection, params: JSONValue, now: Int64 = WallClock.nowMillis) throws -> JSONValue {
+    public static func build(_ db: any SQLDatabase, params: JSONValue, now: Int64 = WallClock.nowMillis) throws -> JSONValue {
         let p = Reports.Period(params)
         let waitingDays = Int(params["waitingDays"]?.int64Value ?? 2)
         var courses: [String: Course] = [:]
@@ -59,7 +59,7 @@ public enum RequestReport {
             rows[key] = row
         }
         var names: [String: String] = [:]
-        try db.query("SELECT id, json_extract(data, '$.name') FROM staff") { s in names[s.text(0) ?? ""] = s.text(1) }
+        try db.query("SELECT id, \(db.dialect.json("data", "name")) FROM staff") { s in names[s.text(0) ?? ""] = s.text(1) }
         let curators: [JSONValue] = rows.keys.sorted().map { key in
             var row = rows[key]!
             row["name"] = names[key].map { .string($0) } ?? .null

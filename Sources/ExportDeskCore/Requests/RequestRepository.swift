@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Support requests (обращения) of companies, each with a curator from the staff (SPEC §5).
 public enum RequestRepository {
@@ -58,7 +58,7 @@ public enum RequestRepository {
     }
 
     /// Newest first by default; filters status, service, curatorId, companyId, q; keyset pagination.
-    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String? = nil) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String? = nil) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("status", "status"), ("service", "service"), ("curatorId", "curator_id"), ("companyId", "company_id")] {

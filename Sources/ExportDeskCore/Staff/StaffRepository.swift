@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Staff: the centre's curators and managers (SPEC §5). E-mail is unique among staff.
 public enum StaffRepository {
@@ -39,7 +39,7 @@ public enum StaffRepository {
     }
 
     /// Ordered by name, with the keyset pagination and envelope every list has (SPEC §4).
-    public static func list(_ db: Connection, params: JSONValue) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         if let active = params["filter"]?["active"]?.boolValue { clauses.append("active = ?"); args.append(.integer(active ? 1 : 0)) }
         if let q = params["filter"]?["q"]?.stringValue {
@@ -50,7 +50,7 @@ public enum StaffRepository {
         return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
     }
 
-    private static func checkUniqueEmail(_ db: Connection, _ email: String?, except id: String?) throws {
+    private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String?, except id: String?) throws {
         guard let email else { return }
         var other: String?
         try db.query("SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id ?? "")]) { other = $0.text(0) }

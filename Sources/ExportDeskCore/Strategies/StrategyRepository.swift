@@ -1,6 +1,6 @@
 import JSON
 import JSONRPC
-import SQLiteStore
+import Storage
 
 /// Personal export strategies (SPEC §5): draft → approved → completed | archived; `revise` copies an approved
 /// strategy into a new draft with revision + 1 and leaves the approved one intact.
@@ -98,7 +98,7 @@ public enum StrategyRepository {
     }
 
     /// Target against actual per goal and year, and action completion (SPEC §5, §11).
-    public static func progress(_ db: Connection, id: String) throws -> JSONValue {
+    public static func progress(_ db: any SQLDatabase, id: String) throws -> JSONValue {
         let s = try records.get(db, id: id)
         let company = s["companyId"]?.stringValue ?? ""
         let start = s["periodStart"]?.int64Value ?? 0, end = s["periodEnd"]?.int64Value ?? 0
@@ -107,7 +107,7 @@ public enum StrategyRepository {
         struct Attended { let year: Int64; let kind: String; let country: String; let contracts: Int64 }
         var attended: [Attended] = []
         try db.query("""
-            SELECT substr(e.starts_on, 1, 4), e.kind, e.country, coalesce(json_extract(p.data, '$.results.contractsSigned'), 0)
+            SELECT substr(e.starts_on, 1, 4), e.kind, e.country, coalesce(\(db.dialect.jsonInteger("p.data", "results.contractsSigned")), 0)
             FROM participations p JOIN events e ON e.id = p.event_id
             WHERE p.company_id = ? AND p.status = 'attended' AND CAST(substr(e.starts_on, 1, 4) AS INTEGER) BETWEEN ? AND ?
             """, [.text(company), .integer(start), .integer(end)]) { r in
@@ -144,7 +144,7 @@ public enum StrategyRepository {
         ]
     }
 
-    public static func list(_ db: Connection, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
         var clauses: [String] = [], args: [SQLValue] = []
         let f = params["filter"]?.objectValue ?? JSONObject()
         for (key, column) in [("companyId", "company_id"), ("status", "status"), ("curatorId", "curator_id")] {

@@ -2,14 +2,16 @@ import Foundation
 
 /// A blocking FIFO of jobs for dedicated threads (the writer, the readers): `take` waits for work and
 /// returns nil once the queue is stopped and drained.
-final class JobQueue<Job>: @unchecked Sendable {
+public final class JobQueue<Job>: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var stopped = false
 
+    public init() {}
+
     /// Adds a job; false when the queue is stopped (the job is not taken).
     @discardableResult
-    func put(_ job: Job) -> Bool {
+    public func put(_ job: Job) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         guard !stopped else { return false }
@@ -19,7 +21,7 @@ final class JobQueue<Job>: @unchecked Sendable {
     }
 
     /// Up to `limit` jobs, waiting while there are none; nil when stopped and empty.
-    func take(upTo limit: Int = 1) -> [Job]? {
+    public func take(upTo limit: Int = 1) -> [Job]? {
         condition.lock()
         defer { condition.unlock() }
         while jobs.isEmpty && !stopped { condition.wait() }
@@ -30,7 +32,7 @@ final class JobQueue<Job>: @unchecked Sendable {
     }
 
     /// Refuses new jobs; the ones already queued are still taken.
-    func stop() {
+    public func stop() {
         condition.lock()
         stopped = true
         condition.broadcast()

@@ -1,13 +1,12 @@
 import Foundation
 
-/// Read connections on their own threads: in WAL mode they read a consistent snapshot and never wait for
-/// the writer. Blocking SQLite calls stay off the cooperative thread pool and the I/O loops.
-final class ReaderPool: @unchecked Sendable {
-    private let queue = JobQueue<(Connection) -> Void>()
+/// Read connections on their own threads: they never wait for the writer. Blocking database calls stay off the cooperative thread pool and the I/O loops.
+public final class ReaderPool: @unchecked Sendable {
+    private let queue = JobQueue<(any SQLDatabase) -> Void>()
     private let finished = DispatchGroup()
-    nonisolated(unsafe) private let connections: [Connection]
+    nonisolated(unsafe) private let connections: [any SQLDatabase]
 
-    init(connections: [Connection]) {
+    public init(connections: [any SQLDatabase]) {
         self.connections = connections
         for (i, connection) in connections.enumerated() {
             // Each connection is handed to exactly one thread and used only there.
@@ -22,10 +21,10 @@ final class ReaderPool: @unchecked Sendable {
         }
     }
 
-    func enqueue(_ job: @escaping (Connection) -> Void) { queue.put(job) }
+    public func enqueue(_ job: @escaping (any SQLDatabase) -> Void) { queue.put(job) }
 
     /// Runs the queued reads, then stops the reader threads and closes their connections.
-    func stop() {
+    public func stop() {
         queue.stop()
         finished.wait()
         for connection in connections { connection.close() }

@@ -5,26 +5,26 @@ import Support
 /// The single writer, with group commit: write requests that arrive together run in one transaction, each
 /// in its own savepoint (so one failing request does not fail its neighbours), and all are answered only
 /// after the COMMIT — one fsync for the batch instead of one per request.
-final class WriteQueue: @unchecked Sendable {
-    final class Job {
-        let execute: (Connection) throws -> Void
+public final class WriteQueue: @unchecked Sendable {
+    public final class Job {
+        let execute: (any SQLDatabase) throws -> Void
         let complete: (Error?) -> Void
-        init(execute: @escaping (Connection) throws -> Void, complete: @escaping (Error?) -> Void) {
+        public init(execute: @escaping (any SQLDatabase) throws -> Void, complete: @escaping (Error?) -> Void) {
             self.execute = execute
             self.complete = complete
         }
     }
 
-    private let connection: Connection
+    private let connection: any SQLDatabase
     private let queue = JobQueue<Job>()
     private let finished = DispatchSemaphore(value: 0)
     /// Most requests in one transaction; 1 means one commit per request (for comparison).
-    let maxBatch: Int
+    public let maxBatch: Int
     private let committed = Atomic<Int>(0)
     /// Transactions committed so far; read from any thread (`system.info`).
-    var commits: Int { committed.load(ordering: .relaxed) }
+    public var commits: Int { committed.load(ordering: .relaxed) }
 
-    init(connection: Connection, maxBatch: Int) {
+    public init(connection: any SQLDatabase, maxBatch: Int) {
         self.connection = connection
         self.maxBatch = max(1, maxBatch)
         let thread = Thread { [self] in loop() }
@@ -32,12 +32,12 @@ final class WriteQueue: @unchecked Sendable {
         thread.start()
     }
 
-    func enqueue(_ job: Job) {
+    public func enqueue(_ job: Job) {
         if !queue.put(job) { job.complete(StoreClosed()) }
     }
 
     /// Finishes the queued writes, then stops the writer thread and hands back its connection (to close).
-    func stop() -> Connection {
+    public func stop() -> any SQLDatabase {
         queue.stop()
         finished.wait()
         return connection
@@ -56,7 +56,7 @@ final class WriteQueue: @unchecked Sendable {
         outcomes.reserveCapacity(batch.count)
         var replay = false
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.beginWrite()
             for job in batch {
                 let before = connection.totalChanges
                 do {
@@ -69,15 +69,15 @@ final class WriteQueue: @unchecked Sendable {
                 }
             }
             if replay {
-                try connection.execute("ROLLBACK")
+                try connection.rollback()
                 outcomes = runWithSavepoints(batch)
             } else {
-                try connection.execute("COMMIT")
+                try connection.commit()
                 committed.add(1, ordering: .relaxed)
             }
         } catch {
             // BEGIN or COMMIT failed, or the transaction was lost: nothing of the batch was written.
-            if connection.inTransaction { try? connection.execute("ROLLBACK") }
+            if connection.inTransaction { try? connection.rollback() }
             Log.warn("write transaction failed, \(batch.count) request(s) not applied: \(error)")
             outcomes = batch.map { _ in error }
         }
@@ -88,7 +88,7 @@ final class WriteQueue: @unchecked Sendable {
     private func runWithSavepoints(_ batch: [Job]) -> [Error?] {
         var outcomes: [Error?] = []
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.beginWrite()
             for job in batch {
                 do {
                     try connection.savepoint { try job.execute(connection) }
@@ -98,11 +98,11 @@ final class WriteQueue: @unchecked Sendable {
                     outcomes.append(error)
                 }
             }
-            try connection.execute("COMMIT")
+            try connection.commit()
             committed.add(1, ordering: .relaxed)
             return outcomes
         } catch {
-            if connection.inTransaction { try? connection.execute("ROLLBACK") }
+            if connection.inTransaction { try? connection.rollback() }
             Log.warn("write transaction failed, \(batch.count) request(s) not applied: \(error)")
             return batch.map { _ in error }
         }

@@ -1,0 +1,59 @@
+import Foundation
+import Glibc
+import Support
+import Synchronization
+
+/// Hears `NOTIFY exportdesk_changes`, which every write transaction of every instance sends, on its own
+/// connection and thread, so that a subscriber on one instance receives what another committed.
+final class ChangeListener: @unchecked Sendable {
+    private let connection: PGConnection
+    private let handlers = Mutex<[@Sendable () -> Void]>([])
+    private let stopping = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(connection: PGConnection) throws {
+        self.connection = connection
+        try connection.execute("LISTEN exportdesk_changes")
+        let thread = Thread { [self] in loop() }
+        thread.name = "exportdesk-listener"
+        thread.start()
+    }
+
+    func onCommit(_ handler: @escaping @Sendable () -> Void) { handlers.withLock { $0.append(handler) } }
+
+    /// Polls with a timeout, so that `stop` is seen within 200 ms without a wake descriptor.
+    private func loop() {
+        let pq = LibPQ.api
+        var quietFailures = 0
+        while !stopping.load(ordering: .relaxed) {
+            var fd = pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&fd, 1, 200)
+            if ready <= 0 { continue }
+            if pq.consumeInput(connection.handle) == 0 {
+                // The connection broke: reopen it and listen again, then wake the feeds (commits may be missed).
+                quietFailures += 1
+                if quietFailures == 1 { Log.warn("the PostgreSQL notification connection broke; reconnecting") }
+                usleep(200_000)
+                if (try? connection.execute("LISTEN exportdesk_changes")) != nil { quietFailures = 0; fire() }
+                continue
+            }
+            var heard = false
+            while let note = pq.notifies(connection.handle) {
+                pq.freemem(note)
+                heard = true
+            }
+            if heard { fire() }
+        }
+        finished.signal()
+    }
+
+    private func fire() {
+        for handler in handlers.withLock({ $0 }) { handler() }
+    }
+
+    func stop() {
+        stopping.store(true, ordering: .relaxed)
+        finished.wait()
+        connection.close()
+    }
+}

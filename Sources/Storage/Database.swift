@@ -1,0 +1,106 @@
+/// The SQL an engine speaks where the two engines differ; repositories ask it instead of naming an engine.
+public enum SQLDialect: Sendable, Equatable {
+    case sqlite
+    case postgresql
+
+    /// The JSON value at `path` (dot-separated keys) of the JSON text in `column`, as SQL text or number.
+    public func json(_ column: String, _ path: String) -> String {
+        switch self {
+        case .sqlite: return "json_extract(\(column), '$.\(path)')"
+        case .postgresql: return "(\(column)::jsonb #>> '{\(path.split(separator: ".").joined(separator: ","))}')"
+        }
+    }
+
+    /// A JSON number at `path` as an integer SQL expression (null when absent).
+    public func jsonInteger(_ column: String, _ path: String) -> String {
+        switch self {
+        case .sqlite: return json(column, path)
+        case .postgresql: return "(\(json(column, path)))::numeric::bigint"
+        }
+    }
+
+    /// A table of the elements of the JSON array at `key` of `column`, named `alias`, with a `value` column.
+    public func jsonEach(_ column: String, _ key: String, as alias: String) -> String {
+        switch self {
+        case .sqlite: return "json_each(\(column), '$.\(key)') \(alias)"
+        case .postgresql: return "jsonb_array_elements(\(column)::jsonb -> '\(key)') AS \(alias)(value)"
+        }
+    }
+
+    /// True when `needle` occurs in `haystack` (both SQL expressions).
+    public func contains(_ haystack: String, _ needle: String) -> String {
+        switch self {
+        case .sqlite: return "instr(\(haystack), \(needle)) > 0"
+        case .postgresql: return "strpos(\(haystack), \(needle)) > 0"
+        }
+    }
+
+    /// A join that SQLite must not reorder (its `CROSS JOIN`); PostgreSQL plans it itself.
+    public var fixedOrderJoin: String { self == .sqlite ? "CROSS JOIN" : "JOIN" }
+}
+
+/// One row of a result, read by column index; valid only inside the row callback.
+public protocol SQLRow {
+    func isNull(_ column: Int32) -> Bool
+    func int64(_ column: Int32) -> Int64
+    func double(_ column: Int32) -> Double
+    func text(_ column: Int32) -> String?
+    func blob(_ column: Int32) -> [UInt8]
+    /// The column's UTF-8 bytes without building a String (for JSON stored as text).
+    func withBytes<R>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
+}
+
+/// A connection to either engine, as repositories see it. Not Sendable: each lives on one thread.
+/// Parameters are written `?` or `?N` in either dialect.
+public protocol SQLDatabase: AnyObject {
+    var dialect: SQLDialect { get }
+    /// Runs statements with no parameters and no rows (schema, transaction control).
+    func execute(_ sql: String) throws
+    /// Runs `sql` with `values`, calling `row` for each result row.
+    func query(_ sql: String, _ values: [SQLValue], row: (any SQLRow) throws -> Void) throws
+    /// Runs a statement that returns no rows.
+    func run(_ sql: String, _ values: [SQLValue]) throws
+    /// Rows changed by the last statement.
+    var changes: Int { get }
+    /// A counter that moves whenever this connection changed rows or failed a statement: the writer uses
+    /// it to tell a request that failed having written nothing from one that must be undone.
+    var totalChanges: Int64 { get }
+    /// False once the engine has ended the transaction on its own.
+    var inTransaction: Bool { get }
+    /// Starts the write transaction of a batch (it holds the engine's write lock until commit).
+    func beginWrite() throws
+    func commit() throws
+    func rollback() throws
+    /// Runs `body` inside a savepoint; on error rolls back to it (the enclosing transaction survives).
+    func savepoint<T>(_ body: () throws -> T) throws -> T
+    /// Closes the connection; idempotent.
+    func close()
+}
+
+extension SQLDatabase {
+    public func query(_ sql: String, row: (any SQLRow) throws -> Void) throws { try query(sql, [], row: row) }
+    public func run(_ sql: String) throws { try run(sql, []) }
+
+    /// The first column of the first row as an integer (nil when there is no row or it is null).
+    public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
+        var result: Int64?
+        var first = true
+        try query(sql, values) { row in
+            if first { result = row.isNull(0) ? nil : row.int64(0); first = false }
+        }
+        return result
+    }
+
+    /// A transaction of its own (a migration step, a tool's batch), rolled back on any error.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        try beginWrite()
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            if inTransaction { try? rollback() }
+            throw error
+        }
+    }
+}
