@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "ExportDeskMCPTests", dependencies: ["ExportDeskMCP", "ExportDeskServer", "JSON", "Support"]),
         .testTarget(name: "RPCTransportTests", dependencies: ["RPCTransport", "JSONRPC", "JSON", "TestSupport", "Support"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport", "Support"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "Storage", "SQLiteStore", "TestSupport", "exportdesk", "Support"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "Storage", "SQLiteStore", "PostgresStore", "ExportDeskCore", "TestSupport", "exportdesk", "Support"]),
         .testTarget(name: "ExportDeskServerTests", dependencies: ["ExportDeskServer", "ExportDeskSchemas", "ExportDeskCore", "JSONSchema", "JSON", "JSONRPC", "TestSupport", "Support"]),
     ],
     swiftLanguageModes: [.v6]

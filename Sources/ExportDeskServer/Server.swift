@@ -31,6 +31,9 @@ public final class Server: @unchecked Sendable {
         let existed = Engines.exists(options.databasePath)
         let store = try Engines.open(options.databasePath, options: storeOptions)
         state.store = store
+        // Another instance's commit (PostgreSQL) wakes this instance's change feed as a local one does.
+        let hub = state.changeHub
+        store.observeExternalCommits { [weak hub] in hub?.poke() }
         // Said at every start, on stderr: an editor that spawns `serve --stdio` without --db in some directory
         // creates an empty database there, and the user must be able to see which file is served.
         if Engines.isPostgreSQL(options.databasePath) {

@@ -10,9 +10,10 @@ public final class PGConnection: SQLDatabase {
     private var isClosed = false
     public private(set) var changes = 0
     public private(set) var totalChanges: Int64 = 0
-    /// The key of the transaction-level advisory lock every write transaction takes: writes of all instances
-    /// on one database run one at a time, as SQLite's single writer does (see the README).
-    static let writeLock: Int64 = 0x4578_706F_7274_4473   // "ExportDs"
+    /// The transaction-level advisory lock every write transaction takes: writes of all instances on one
+    /// programme run one at a time, as SQLite's single writer does (see the README). Keyed by the schema,
+    /// so that programmes in separate schemas of one database do not wait for each other.
+    static let writeLock = "pg_advisory_xact_lock(1163412563, hashtext(current_schema()))"   // 1163412563 = "EXDS"
 
     public init(conninfo: String) throws {
         pq = try LibPQ.get()
@@ -71,7 +72,7 @@ public final class PGConnection: SQLDatabase {
         pq.clear(try perform(sql, values))
     }
 
-    public func beginWrite() throws { try execute("BEGIN; SELECT pg_advisory_xact_lock(\(Self.writeLock))") }
+    public func beginWrite() throws { try execute("BEGIN; SELECT \(Self.writeLock)") }
     /// Wakes the change feeds of every instance (LISTEN exportdesk_changes) when this transaction wrote.
     public func commit() throws { try execute("NOTIFY exportdesk_changes; COMMIT") }
     public func rollback() throws { try execute("ROLLBACK") }

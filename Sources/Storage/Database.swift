@@ -35,6 +35,9 @@ public enum SQLDialect: Sendable, Equatable {
         }
     }
 
+    /// SQLite's `INDEXED BY` hint where its planner picks a worse index; PostgreSQL plans by statistics.
+    public func indexedBy(_ index: String) -> String { self == .sqlite ? " INDEXED BY \(index)" : "" }
+
     /// A join that SQLite must not reorder (its `CROSS JOIN`); PostgreSQL plans it itself.
     public var fixedOrderJoin: String { self == .sqlite ? "CROSS JOIN" : "JOIN" }
 }

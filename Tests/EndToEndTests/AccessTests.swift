@@ -13,7 +13,7 @@ struct AccessTests {
         let dir = TemporaryDirectory()
         let p = Process()
         p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        p.arguments = ["token", "create", "--role", "admin", "--label", "first admin", "--db", dir.file("db.sqlite")]
+        p.arguments = ["token", "create", "--role", "admin", "--label", "first admin", "--db", dir.database()]
         let out = Pipe()
         p.standardOutput = out
         try p.run()

@@ -84,7 +84,7 @@ struct ExportTests {
     /// A company token exports only what it may see, and a bad token is refused without printing it.
     @Test func exportsGoThroughTheCallersScope() throws {
         let dir = TemporaryDirectory()
-        let admin = try run(["token", "create", "--role", "admin", "--label", "ops", "--db", dir.file("db.sqlite")])
+        let admin = try run(["token", "create", "--role", "admin", "--label", "ops", "--db", dir.database()])
         let server = try ServerProcess(arguments: ["--require-auth"], directory: dir)
         defer { server.stop() }
         let secret = String(decoding: admin.out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

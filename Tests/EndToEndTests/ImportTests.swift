@@ -77,7 +77,7 @@ extension ImportTests {
         func demo() throws -> Int32 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-            p.arguments = ["demo", "--db", dir.file("db.sqlite")]
+            p.arguments = ["demo", "--db", dir.database()]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()

@@ -30,7 +30,7 @@ struct MutatedParamsTests {
         let dir = TemporaryDirectory()
         let demo = Process()
         demo.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        demo.arguments = ["demo", "--db", dir.file("db.sqlite")]
+        demo.arguments = ["demo", "--db", dir.database()]
         demo.standardOutput = FileHandle.nullDevice
         try demo.run()
         demo.waitUntilExit()

@@ -36,7 +36,7 @@ struct ReportPageTests {
           arguments: [("summary", "reports.summary"), ("events", "reports.events"), ("internships", "reports.internships"), ("requests", "reports.requests")])
     func everyFigureOnThePageIsTheMethodsAnswer(kind: String, method: String) throws {
         let dir = TemporaryDirectory()
-        #expect(try Self.run(RepositoryPaths.exportdesk, ["demo", "--db", dir.file("db.sqlite")]).status == 0)
+        #expect(try Self.run(RepositoryPaths.exportdesk, ["demo", "--db", dir.database()]).status == 0)
         let server = try ServerProcess(directory: dir)
         defer { server.stop() }
         let params: JSONValue = kind == "requests" ? [:] : ["from": "2020-01-01", "to": "2026-12-31"]

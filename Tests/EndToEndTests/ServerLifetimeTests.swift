@@ -74,7 +74,7 @@ struct ServerLifetimeTests {
         for round in 0..<24 {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-            p.arguments = ["serve", "--socket", dir.file("r\(round).sock"), "--db", dir.file("db.sqlite")]
+            p.arguments = ["serve", "--socket", dir.file("r\(round).sock"), "--db", dir.database()]
             p.standardError = FileHandle.nullDevice
             try p.run()
             usleep(UInt32.random(in: 0...60_000))
@@ -93,13 +93,15 @@ struct ServerLifetimeTests {
 
     @Test(arguments: ["SIGTERM", "stdin EOF"])
     func aCleanStopLeavesEverythingInTheMainFile(stop: String) throws {
-        let server = try ServerProcess(socket: stop == "SIGTERM", stdio: stop != "SIGTERM")
+        // SQLite's files, whichever engine the suite runs on: this is about the -wal file.
+        let dir = TemporaryDirectory()
+        let server = try ServerProcess(socket: stop == "SIGTERM", stdio: stop != "SIGTERM", arguments: ["--db", dir.file("db.sqlite")], directory: dir)
         let c = stop == "SIGTERM" ? try server.connect() : server.stdioConnection()
         for i in 0..<40 { _ = try c.call("companies.create", ["name": .string("Компания \(i)")]) }
         c.close()
         if stop == "SIGTERM" { server.stop() } else { server.closeStdin() }
         #expect(server.waitForExit(timeout: 20) == 0)
-        let db = server.directory.file("db.sqlite")
+        let db = dir.file("db.sqlite")
         let walSize = (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0
         #expect(walSize == 0, "the -wal file still holds \(walSize) bytes")
         // The main file alone, copied elsewhere, holds every company.

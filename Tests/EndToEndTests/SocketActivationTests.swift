@@ -21,7 +21,7 @@ struct SocketActivationTests {
         let path = dir.file("act.sock")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.activator)
-        p.arguments = ["-l", path, RepositoryPaths.exportdesk, "serve", "--db", dir.file("db.sqlite")]
+        p.arguments = ["-l", path, RepositoryPaths.exportdesk, "serve", "--db", dir.database()]
         p.standardError = FileHandle.nullDevice
         try p.run()
         defer { if p.isRunning { kill(p.processIdentifier, SIGKILL) }; p.waitUntilExit() }
@@ -68,7 +68,7 @@ struct SocketActivationTests {
         try Self.supervisor.write(toFile: dir.file("supervise.py"), atomically: true, encoding: .utf8)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.file("supervise.py"), path, RepositoryPaths.exportdesk, dir.file("db.sqlite")]
+        p.arguments = ["python3", dir.file("supervise.py"), path, RepositoryPaths.exportdesk, dir.database()]
         let control = Pipe(), report = Pipe()
         p.standardInput = control
         p.standardOutput = report

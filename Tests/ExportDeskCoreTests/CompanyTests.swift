@@ -10,9 +10,9 @@ import Testing
 /// A store in a fresh directory, with helpers that run repository calls like the server does.
 final class CompanyFixture: @unchecked Sendable {
     let dir = TemporaryDirectory()
-    let store: Store
+    let store: any DataStore
 
-    init() throws { store = try Store(path: dir.file("db.sqlite"), migrations: CoreMigrations.all) }
+    init() throws { store = try Engines.open(dir.database()) }
     deinit { store.close() }
 
     func write(_ action: String, _ body: @escaping @Sendable (WriteContext) throws -> JSONValue) async throws -> JSONValue {

@@ -21,7 +21,7 @@ struct DemoSchemaTests {
 
     @Test func everyRecordOfADemoDatabaseValidatesAgainstItsSchema() async throws {
         let dir = TemporaryDirectory()
-        let store = try Store(path: dir.file("demo.sqlite"), migrations: CoreMigrations.all)
+        let store = try Engines.open(dir.database("demo"))
         defer { store.close() }
         let counts = try await DemoData.load(into: store)
         #expect(counts.events == 150 && counts.requests == 280 && counts.participations > 500)

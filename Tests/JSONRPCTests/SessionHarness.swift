@@ -20,7 +20,7 @@ final class CapturingOutput: RPCOutput, @unchecked Sendable {
     }
 
     /// Waits (without blocking a cooperative thread) until `count` messages were written, or the timeout.
-    func waitForMessages(_ count: Int, timeout: Double = 5) async -> [JSONValue] {
+    func waitForMessages(_ count: Int, timeout: Double = 20) async -> [JSONValue] {
         let deadline = Date().addingTimeInterval(timeout)
         while messages.count < count && Date() < deadline { try? await Task.sleep(nanoseconds: 1_000_000) }
         return messages

@@ -28,7 +28,7 @@ public final class ServerProcess: @unchecked Sendable {
             throw LaunchError(description: "no built binary at \(RepositoryPaths.exportdesk); run `swift build` first")
         }
         process.executableURL = URL(fileURLWithPath: RepositoryPaths.exportdesk)
-        var args = ["serve", "--log-level", "debug", "--validate-results", "--db", directory.file("db.sqlite")]
+        var args = ["serve", "--log-level", "debug", "--validate-results", "--db", directory.database()]
         if let path { args += ["--socket", path] }
         if stdio { args.append("--stdio") }
         process.arguments = args + arguments
@@ -105,5 +105,8 @@ public final class ServerProcess: @unchecked Sendable {
             process.waitUntilExit()
         }
         stderrPipe.fileHandleForReading.readabilityHandler = nil
+        // An engine error the server took for a bug (answered INTERNAL) is shown, so that a failing test
+        // says why without a rerun.
+        for line in stderr.split(separator: "\n") where line.contains("database error") { print("server: \(line.prefix(600))") }
     }
 }

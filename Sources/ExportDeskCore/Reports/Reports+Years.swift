@@ -11,7 +11,7 @@ extension Reports {
         var days: [Double] = []
         try db.query("""
             SELECT r.created_at, max(c.at) FROM requests r JOIN changes c ON c.entity_id = r.id AND c.action = 'requests.resolve'
-            WHERE r.status = 'resolved' GROUP BY r.id HAVING max(c.at) BETWEEN ? AND ?
+            WHERE r.status = 'resolved' GROUP BY r.id, r.created_at HAVING max(c.at) BETWEEN ? AND ?
             """, window) { s in
             if let from = Timestamps.millis(fromRFC3339: s.text(0) ?? ""), let to = Timestamps.millis(fromRFC3339: s.text(1) ?? "") { days.append(Double(to - from) / 86_400_000) }
         }
@@ -62,7 +62,7 @@ extension Reports {
             func count(_ sql: String, _ args: [SQLValue]) throws -> JSONValue { .number(.int(try db.scalar(sql, args) ?? 0)) }
             rows.append([
                 "year": .number(.int(Int64(year))),
-                "events": try count("SELECT count(*) FROM (\(events))", span),
+                "events": try count("SELECT count(*) FROM (\(events)) AS e", span),
                 "participatingCompanies": try count("SELECT count(DISTINCT company_id) FROM participations WHERE status IN ('approved', 'attended') AND event_id IN (\(events))", span),
                 "contractsSigned": .number(.int(contracts)),
                 "contractsValue": value.json,

@@ -24,7 +24,7 @@ public enum Reports {
         func answered(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
             var first: String?, last: String?
             if asked.from == nil || asked.to == nil {
-                try db.query("SELECT min(d), max(d) FROM (\(datesSQL))", args) { s in first = s.text(0); last = s.text(1) }
+                try db.query("SELECT min(d), max(d) FROM (\(datesSQL)) AS dates", args) { s in first = s.text(0); last = s.text(1) }
             }
             func bound(_ v: String?) -> JSONValue { v.map { .string(String($0.prefix(10))) } ?? .null }
             return ["from": bound(asked.from ?? first), "to": bound(asked.to ?? last)]
@@ -69,7 +69,7 @@ public enum Reports {
         let requestPeriod: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
         let served = try db.scalar("""
             SELECT count(*) FROM (SELECT company_id FROM requests WHERE created_at BETWEEN ? AND ?
-                                  UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod)))
+                                  UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod))) AS served
             """, requestPeriod + period) ?? 0
         let (contracts, value) = try contractTotals(db, events: eventsInPeriod, period)
         let requests = try counts(db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
@@ -83,7 +83,7 @@ public enum Reports {
             "period": answered,
             "companiesServed": .number(.int(served)),
             "events": [
-                "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod))", period) ?? 0)),
+                "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0)),
                 "byKind": try counts(db, "SELECT kind, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY kind", period),
                 "byCountry": try counts(db, "SELECT country, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY country", period),
             ],
@@ -140,7 +140,7 @@ public enum Reports {
             "hostCompanies": .number(.int(try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0)),
             "studentsPlaced": .number(.int(try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0)),
             "placementsByStatus": try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args),
-            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s INDEXED BY students_specialty ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
+            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s\(db.dialect.indexedBy("students_specialty")) ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
         ]
     }
 
@@ -216,7 +216,7 @@ public enum Reports {
             completion["averageGrade"] = .number(JSONNumber((Double(grades * 100 / completed)) / 100))
         }
         return [
-            "period": try p.answered(db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE 1" + scopeSQL, Array(args.dropFirst(2))),
+            "period": try p.answered(db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE TRUE" + scopeSQL, Array(args.dropFirst(2))),
             "summary": try internshipHeadlines(db, params: params, scope: scope),
             "byInstitution": byInstitution,
             "byCompany": byCompany,

@@ -1,0 +1,165 @@
+import ExportDeskClient
+import Foundation
+import JSON
+import JSONRPC
+import PostgresStore
+import Synchronization
+import TestSupport
+import Testing
+
+/// Several ExportDesk instances on one PostgreSQL database (SPEC's rules must hold across them). These run in
+/// the PostgreSQL pass of `.ci/test` (EXPORTDESK_TEST_POSTGRES set); without a PostgreSQL server they skip.
+@Suite(.enabled(if: TestEngine.isPostgreSQL, "no PostgreSQL cluster: EXPORTDESK_TEST_POSTGRES is not set (.ci/test starts one where Debian's postgresql is installed)"))
+struct PostgresTests {
+    /// Three servers on one schema, each on its own socket.
+    static func instances(_ n: Int = 3, dir: TemporaryDirectory = TemporaryDirectory()) throws -> [ServerProcess] {
+        let db = dir.database()
+        return try (0..<n).map { i in try ServerProcess(arguments: ["--db", db], directory: dir, socketName: "i\(i).sock") }
+    }
+
+    @Test("CAPACITY_EXCEEDED: 20 approvals for one place spread over three instances give exactly one approval")
+    func theLastPlaceGoesToExactlyOneApprovalAcrossInstances() throws {
+        let servers = try Self.instances()
+        defer { servers.forEach { $0.stop() } }
+        let c = try servers[0].connect()
+        let ev = try c.call("events.create", ["kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
+                                              "endsOn": "2099-04-19", "capacity": 1])["id"]!
+        _ = try c.call("events.open", ["id": ev])
+        var participations: [JSONValue] = []
+        for i in 0..<20 {
+            let company = try c.call("companies.create", ["name": .string("Участник \(i)")])["id"]!
+            participations.append(try c.call("participations.apply", ["eventId": ev, "companyId": company])["id"]!)
+        }
+        let outcomes = Mutex<[String]>([])
+        let threads = participations.enumerated().map { i, id in
+            Thread {
+                guard let conn = try? servers[i % 3].connect() else { outcomes.withLock { $0.append("no connection") }; return }
+                do {
+                    _ = try conn.call("participations.approve", ["id": id])
+                    outcomes.withLock { $0.append("approved") }
+                } catch let e as RPCError {
+                    outcomes.withLock { $0.append(e.reason) }
+                } catch {
+                    outcomes.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(60)
+        while outcomes.withLock({ $0.count }) < 20 && Date() < deadline { usleep(10_000) }
+        let all = outcomes.withLock { $0 }
+        #expect(all.filter { $0 == "approved" }.count == 1, "\(all)")
+        #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
+        for server in servers {
+            #expect(try server.connect().call("participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"] == 1)
+        }
+    }
+
+    @Test("DUPLICATE: one INN among active companies, whichever instance each create reaches")
+    func innStaysUniqueAcrossInstances() throws {
+        let servers = try Self.instances()
+        defer { servers.forEach { $0.stop() } }
+        let outcomes = Mutex<[String]>([])
+        let threads = (0..<12).map { i in
+            Thread {
+                guard let conn = try? servers[i % 3].connect() else { return }
+                do {
+                    _ = try conn.call("companies.create", ["name": .string("Дубль \(i)"), "inn": "7707083893"])
+                    outcomes.withLock { $0.append("created") }
+                } catch let e as RPCError {
+                    outcomes.withLock { $0.append(e.reason) }
+                } catch {
+                    outcomes.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        let deadline = Date().addingTimeInterval(60)
+        while outcomes.withLock({ $0.count }) < 12 && Date() < deadline { usleep(10_000) }
+        let all = outcomes.withLock { $0 }
+        #expect(all.filter { $0 == "created" }.count == 1 && all.filter { $0 == "DUPLICATE" }.count == 11, "\(all)")
+    }
+
+    @Test func theChangeFeedIsGapFreeWhileThreeInstancesWrite() throws {
+        let servers = try Self.instances()
+        defer { servers.forEach { $0.stop() } }
+        let perWriter = 60
+        let writers = (0..<6).map { w in
+            Thread {
+                guard let conn = try? servers[w % 3].connect() else { return }
+                for i in 0..<perWriter { _ = try? conn.call("companies.create", ["name": .string("W\(w) \(i)")]) }
+            }
+        }
+        writers.forEach { $0.start() }
+        // A partner pages continuously from another instance while the writes go on.
+        let poller = try servers[2].connect()
+        var seen: [Int64] = []
+        var cursor = "0"
+        let deadline = Date().addingTimeInterval(90)
+        while Date() < deadline {
+            let page = try poller.call("changes.list", ["since": .string(cursor), "limit": 25])
+            let items = page["items"]?.arrayValue ?? []
+            seen += items.compactMap { $0["seq"]?.int64Value }
+            cursor = page["nextCursor"]?.stringValue ?? cursor
+            if items.isEmpty {
+                if seen.count >= 6 * perWriter { break }
+                usleep(2_000)
+            }
+        }
+        #expect(seen.count == 6 * perWriter, "every change seen (\(seen.count) of \(6 * perWriter))")
+        #expect(Set(seen).count == seen.count, "none twice")
+        #expect(seen == seen.sorted(), "in seq order")
+        let total = try servers[0].connect().call("changes.list", ["limit": 1000])["items"]?.arrayValue?.count
+        #expect(total == seen.count, "and nothing the poller skipped")
+    }
+
+    @Test func aSubscriberOnOneInstanceReceivesWhatAnotherCommits() throws {
+        let servers = try Self.instances(2)
+        defer { servers.forEach { $0.stop() } }
+        let subscriber = try servers[0].connect()
+        let sub = try subscriber.call("changes.subscribe", ["entities": ["company"]])["subscriptionId"]!
+        let created = try servers[1].connect().call("companies.create", ["name": "Через другой экземпляр"])["id"]!
+        let note = try subscriber.readMessage(timeout: 10)
+        #expect(note["method"] == "changes.notify" && note["params"]?["subscriptionId"] == sub)
+        #expect(note["params"]?["change"]?["id"] == created)
+    }
+
+    @Test func instancesStartedTogetherMigrateOnceAndANewerSchemaIsRefused() throws {
+        let dir = TemporaryDirectory()
+        let servers = try Self.instances(3, dir: dir)
+        for server in servers { #expect(try server.connect().call("system.info")["schemaVersion"] == 11) }
+        servers.forEach { $0.stop() }
+        let db = try PGConnection(conninfo: dir.database())
+        #expect(try db.scalar("SELECT count(*) FROM exportdesk_schema") == 1)
+        try db.execute("UPDATE exportdesk_schema SET version = 999")
+        let refused = try Command.exportdesk(["serve", "--stdio", "--db", dir.database()], stdin: "")
+        #expect(refused.status == 1 && refused.err.contains("schema version 999") && refused.err.contains("newer ExportDesk"))
+        #expect(try db.scalar("SELECT max(version) FROM exportdesk_schema") == 999, "left as it was")
+    }
+
+    @Test func systemInfoNamesTheEngineAndNeverThePassword() throws {
+        let dir = TemporaryDirectory()
+        let withPassword = dir.database() + " password=s3cret-pass"
+        let server = try ServerProcess(arguments: ["--db", withPassword], directory: dir)
+        defer { server.stop() }
+        let c = try server.connect()
+        let info = try c.call("system.info")
+        #expect(info["databaseEngine"]?.stringValue?.hasPrefix("PostgreSQL ") == true)
+        #expect(info["databasePath"]?.stringValue?.contains("s3cret") == false && info["databasePath"]?.stringValue?.contains("password=***") == true)
+        do {
+            _ = try c.call("system.backup", ["path": .string(dir.file("b.sqlite"))])
+            Issue.record("a PostgreSQL backup was claimed")
+        } catch let e as RPCError {
+            #expect(e.message.contains("pg_dump"))
+        }
+        _ = try c.call("companies.create", ["name": "x"])
+        #expect(!server.stderr.contains("s3cret"))
+    }
+
+    @Test func connectionStringsLoseTheirPassword() {
+        #expect(ConnInfo.redacted("postgresql://ed:secret@db.example/exportdesk?sslmode=require") == "postgresql://ed:***@db.example/exportdesk?sslmode=require")
+        #expect(ConnInfo.redacted("postgres:///x?host=/run&password=secret&user=ed") == "postgres:///x?host=/run&password=***&user=ed")
+        #expect(ConnInfo.redacted("host=db user=ed password='se cret' dbname=x") == "host=db user=ed password=*** dbname=x")
+        #expect(ConnInfo.redacted("host=db password=secret") == "host=db password=***")
+    }
+}
