@@ -22,6 +22,7 @@ struct LibPQ: @unchecked Sendable {
     let getvalue: @convention(c) (Result, Int32, Int32) -> UnsafePointer<CChar>?
     let getisnull: @convention(c) (Result, Int32, Int32) -> Int32
     let getlength: @convention(c) (Result, Int32, Int32) -> Int32
+    let ftype: @convention(c) (Result, Int32) -> UInt32
     let cmdTuples: @convention(c) (Result) -> UnsafePointer<CChar>?
     let clear: @convention(c) (Result) -> Void
     let transactionStatus: @convention(c) (Conn) -> Int32
@@ -79,6 +80,7 @@ struct LibPQ: @unchecked Sendable {
             getvalue: symbol("PQgetvalue", as: (@convention(c) (Result, Int32, Int32) -> UnsafePointer<CChar>?).self),
             getisnull: symbol("PQgetisnull", as: (@convention(c) (Result, Int32, Int32) -> Int32).self),
             getlength: symbol("PQgetlength", as: (@convention(c) (Result, Int32, Int32) -> Int32).self),
+            ftype: symbol("PQftype", as: (@convention(c) (Result, Int32) -> UInt32).self),
             cmdTuples: symbol("PQcmdTuples", as: (@convention(c) (Result) -> UnsafePointer<CChar>?).self),
             clear: symbol("PQclear", as: (@convention(c) (Result) -> Void).self),
             transactionStatus: symbol("PQtransactionStatus", as: (@convention(c) (Conn) -> Int32).self),

@@ -104,7 +104,7 @@ public final class PGConnection: SQLDatabase {
         }
         let texts: [String?] = values.map(Self.text)
         let lengths = texts.map { Int32($0?.utf8.count ?? 0) }
-        let result = try withCStrings(texts) { pointers in
+        let result = withCStrings(texts) { pointers in
             pq.execPrepared(handle, name, Int32(values.count), pointers, lengths, nil, 0)
         }
         var kept: LibPQ.Result?

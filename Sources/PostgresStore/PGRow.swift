@@ -35,6 +35,17 @@ struct PGRow: SQLRow {
         return withBytes(column) { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// By the column's type OID (pg_type): bytea 17, int8 20, int2 21, int4 23, float4 700, float8 701.
+    func value(_ column: Int32) -> SQLValue {
+        if isNull(column) { return .null }
+        switch LibPQ.api.ftype(result, column) {
+        case 17: return .blob(blob(column))
+        case 20, 21, 23: return .integer(int64(column))
+        case 700, 701: return .real(double(column))
+        default: return .text(text(column) ?? "")
+        }
+    }
+
     /// bytea arrives in hex form (`\x0a1b…`).
     func blob(_ column: Int32) -> [UInt8] {
         withBytes(column) { bytes in

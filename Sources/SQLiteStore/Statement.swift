@@ -66,6 +66,16 @@ public final class Statement: SQLRow {
         return String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
     }
 
+    public func value(_ column: Int32) -> SQLValue {
+        switch sqlite3_column_type(handle, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .integer(int64(column))
+        case SQLITE_FLOAT: return .real(double(column))
+        case SQLITE_BLOB: return .blob(blob(column))
+        default: return .text(text(column) ?? "")
+        }
+    }
+
     public func blob(_ column: Int32) -> [UInt8] {
         guard let p = sqlite3_column_blob(handle, column) else { return [] }
         return Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(handle, column))))

@@ -49,6 +49,8 @@ public protocol SQLRow {
     func double(_ column: Int32) -> Double
     func text(_ column: Int32) -> String?
     func blob(_ column: Int32) -> [UInt8]
+    /// The column as a value of its stored type (for copying rows between engines).
+    func value(_ column: Int32) -> SQLValue
     /// The column's UTF-8 bytes without building a String (for JSON stored as text).
     func withBytes<R>(_ column: Int32, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R
 }

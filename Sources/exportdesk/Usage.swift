@@ -2,9 +2,13 @@ let usage = """
 exportdesk — the ExportDesk JSON-RPC 2.0 server and its command-line client
 
 USAGE
-  exportdesk serve [--stdio] [--socket PATH] [options]
+  exportdesk serve [--stdio] [--socket PATH] [--db PATH|postgresql://...] [options]
   exportdesk call METHOD [PARAMS-JSON] [--socket PATH] [--token SECRET] [--timeout SECONDS]
   exportdesk backup [--db PATH] TARGET   consistent copy of the database (safe while serving)
+  exportdesk migrate-db --from LOCATION --to LOCATION
+                          copies every record, the change log with its seqs, tokens and idempotency keys
+                          between engines (SQLite file <-> postgresql:// URL) into an empty database,
+                          with a progress bar; verifies a count and a checksum per table
   exportdesk demo [--db PATH] [--scale N] [--seed N]
                           loads a generated programme into an empty database: per scale unit 1,000
                           companies, 12 staff, 150 events with participations and results, 280 requests,

@@ -9,6 +9,7 @@ do {
     case "serve": status = try ServeCommand.run(arguments.dropFirst())
     case "call": status = try CallCommand.run(arguments.dropFirst())
     case "backup": status = try BackupCommand.run(arguments.dropFirst())
+    case "migrate-db": status = try MigrateDBCommand.runBlocking(arguments.dropFirst())
     case "token": status = try TokenCommand.run(arguments.dropFirst())
     case "import": status = try ImportCommand.run(arguments.dropFirst())
     case "demo": status = try DemoCommand.run(arguments.dropFirst())

@@ -191,6 +191,11 @@ public enum CompanyRepository {
             try db.run("INSERT INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                        [.text(id), .text(kind), .text(value), .text(status)])
         }
+        try indexText(db, rowid: rowid, record: record)
+    }
+
+    /// Adds a company to the full-text index (also used to rebuild it after a copy between engines).
+    static func indexText(_ db: any SQLDatabase, rowid: Int64, record: JSONObject) throws {
         if db.dialect == .sqlite {
             try db.run("INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
                        [.integer(rowid)] + ftsColumns(record))
