@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Storage
 import Support
 
@@ -69,9 +70,16 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
 
     public var commitCount: Int { writer.commits }
 
+    /// The database's size, asked of the server at most every 5 s: `system.info` answers on an I/O thread,
+    /// and a client polling it must not cost a round trip per call.
     public var size: Int64 {
-        (try? readNow { db in try db.scalar("SELECT pg_database_size(current_database())") }) .flatMap { $0 } ?? 0
+        let now = Date()
+        if let cached = sizeCache.withLock({ c in c.flatMap { now.timeIntervalSince($0.at) < 5 ? $0.bytes : nil } }) { return cached }
+        let bytes = (try? readNow { db in try db.scalar("SELECT pg_database_size(current_database())") }).flatMap { $0 } ?? 0
+        sizeCache.withLock { $0 = (now, bytes) }
+        return bytes
     }
+    private let sizeCache = Mutex<(at: Date, bytes: Int64)?>(nil)
 
     public func close() {
         guard threadReaders.closeAll() else { return }

@@ -9,7 +9,7 @@ import Testing
 
 /// Several ExportDesk instances on one PostgreSQL database (SPEC's rules must hold across them). These run in
 /// the PostgreSQL pass of `.ci/test` (EXPORTDESK_TEST_POSTGRES set); without a PostgreSQL server they skip.
-@Suite(.enabled(if: TestEngine.isPostgreSQL, "no PostgreSQL cluster: EXPORTDESK_TEST_POSTGRES is not set (.ci/test starts one where Debian's postgresql is installed)"))
+@Suite(.enabled(if: TestEngine.isPostgreSQL, "runs in the PostgreSQL pass (EXPORTDESK_TEST_POSTGRES unset here; .ci/test sets it for a throwaway cluster where Debian's postgresql is installed)"))
 struct PostgresTests {
     /// Three servers on one schema, each on its own socket.
     static func instances(_ n: Int = 3, dir: TemporaryDirectory = TemporaryDirectory()) throws -> [ServerProcess] {

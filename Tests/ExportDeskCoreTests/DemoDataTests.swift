@@ -25,7 +25,7 @@ struct DemoProgrammeTests {
             try db.query("SELECT DISTINCT status FROM placements") { placements.insert($0.text(0) ?? "") }
             try db.query("SELECT DISTINCT status FROM strategies") { strategies.insert($0.text(0) ?? "") }
             let overfull = try db.scalar("""
-                SELECT count(*) FROM offers o WHERE json_extract(o.data, '$.slots') <
+                SELECT count(*) FROM offers o WHERE \(db.dialect.jsonInteger("o.data", "slots")) <
                     (SELECT count(*) FROM placements p WHERE p.offer_id = o.id AND p.status IN ('confirmed', 'active'))
                 """) ?? -1
             let overlapping = try db.scalar("""

@@ -111,7 +111,7 @@ public struct CompanyListQuery: Sendable {
         switch match {
         case .value(let v): return ("\(a).kind = ? AND \(a).value = ?", [.text(kind), .text(v)])
         case .values(let vs):
-            if vs.isEmpty { return ("0", []) }
+            if vs.isEmpty { return ("FALSE", []) }
             return ("\(a).kind = ? AND \(a).value IN (\(vs.map { _ in "?" }.joined(separator: ", ")))", [.text(kind)] + vs.map { .text($0) })
         case .prefix(let p): return ("\(a).kind = ? AND \(a).value >= ? AND \(a).value < ?", [.text(kind), .text(p), .text(p + "\u{10FFFF}")])
         }

@@ -132,7 +132,7 @@ public enum Reports {
         var agreementArgs: [SQLValue] = [.text(params["to"]?.stringValue ?? scope.today), .text(params["from"]?.stringValue ?? scope.today)]
         var agreementScope = ""
         if let institution = scope.institutionID { agreementScope = " AND a.institution_id = ?"; agreementArgs.append(.text(institution)) }
-        if scope.companyID != nil { agreementScope += " AND 0" }
+        if scope.companyID != nil { agreementScope += " AND FALSE" }
         let agreements = "FROM agreements a JOIN institutions i ON i.id = a.institution_id WHERE a.valid_from <= ? AND a.ends_on >= ?" + agreementScope
         return [
             "agreementsActive": .number(.int(try db.scalar("SELECT count(*) \(agreements)", agreementArgs) ?? 0)),
