@@ -79,6 +79,7 @@ struct Persistence: Sendable {
         if error is StoreClosed { return RPCError.shuttingDown }
         guard let e = error as? any StorageFailure else { return error }
         if e.isStorageUnavailable { return RPCError.storageUnavailable(e.userMessage) }
+        if let reason = e.unstorableValue { return RPCError.invalidParams(path: "", keyword: "pattern", reason) }
         Log.error("database error: \(e)")
         if let field = e.uniqueField {
             return RPCError.duplicate(field: field, existingId: nil, "another record already has this \(field)")

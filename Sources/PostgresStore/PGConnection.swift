@@ -103,6 +103,11 @@ public final class PGConnection: SQLDatabase {
             prepared[sql] = name
         }
         let texts: [String?] = values.map(Self.text)
+        // libpq takes text parameters as C strings: a U+0000 would cut the value short without a word, and
+        // PostgreSQL's text cannot hold it anyway. Refused, never truncated.
+        if texts.contains(where: { $0?.utf8.contains(0) == true }) {
+            throw PostgresError(sqlState: "22021", message: "a text value contains U+0000, which PostgreSQL cannot store", sql: sql)
+        }
         let lengths = texts.map { Int32($0?.utf8.count ?? 0) }
         let result = withCStrings(texts) { pointers in
             pq.execPrepared(handle, name, Int32(values.count), pointers, lengths, nil, 0)

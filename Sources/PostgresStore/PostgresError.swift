@@ -33,6 +33,10 @@ public struct PostgresError: StorageFailure, Sendable {
         return Self.field(ofColumns: columns)
     }
 
+    public var unstorableValue: String? {
+        sqlState == "22021" || sqlState == "22P05" ? "a text value contains a character PostgreSQL cannot store (U+0000); nothing was written" : nil
+    }
+
     public var userMessage: String {
         if sqlState.hasPrefix("08") { return "the PostgreSQL server cannot be reached; nothing was written" }
         if sqlState == "53100" { return "the disk holding the database is full; nothing was written" }

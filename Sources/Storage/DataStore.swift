@@ -55,9 +55,13 @@ public protocol StorageFailure: Error, CustomStringConvertible {
     var uniqueField: String? { get }
     /// A sentence for the client, naming the condition without internals.
     var userMessage: String { get }
+    /// For a value the engine cannot store (PostgreSQL and U+0000), why: the request is invalid, not a bug.
+    var unstorableValue: String? { get }
 }
 
 extension StorageFailure {
+    public var unstorableValue: String? { nil }
+
     /// snake_case column → the API's camelCase field (`email_key` → `email`, `ext_id` → `externalRef`).
     public static func field(ofColumns columns: [String]) -> String? {
         if columns.contains("ext_id") || columns.contains("ext_system") { return "externalRef" }

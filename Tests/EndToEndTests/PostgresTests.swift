@@ -196,3 +196,18 @@ extension PostgresTests {
         Issue.record("the new company's change was not in the feed after the copied ones")
     }
 }
+
+extension PostgresTests {
+    @Test func aU0000InTextIsRefusedNeverCutShort() throws {
+        let server = try ServerProcess()
+        defer { server.stop() }
+        let c = try server.connect()
+        do {
+            _ = try c.call("companies.create", ["name": "До\u{0000}после"])
+            Issue.record("a name with U+0000 was stored on PostgreSQL")
+        } catch let e as RPCError {
+            #expect(e.reason == "INVALID_PARAMS" && e.message.contains("U+0000"))
+        }
+        #expect(try c.call("companies.list", ["includeTotal": true])["total"] == 0, "nothing written, nothing truncated")
+    }
+}
