@@ -1,4 +1,5 @@
 import Foundation
+import PostgresStore
 
 /// The storage engine the suites run against: SQLite files by default; PostgreSQL when
 /// `EXPORTDESK_TEST_POSTGRES` holds a libpq connection string to a database of a throwaway cluster
@@ -10,6 +11,9 @@ public enum TestEngine {
         return value.isEmpty ? nil : value
     }()
 
+    /// One connection of the process to the test database, for creating schemas (no psql per test).
+    private static let admin = Admin()
+
     public static var isPostgreSQL: Bool { postgres != nil }
     public static var name: String { isPostgreSQL ? "PostgreSQL" : "SQLite" }
 
@@ -17,9 +21,11 @@ public enum TestEngine {
     public static func newSchema(_ label: String) -> String {
         guard let base = postgres else { preconditionFailure("not running on PostgreSQL") }
         let name = "t_" + label.filter { $0.isLetter || $0.isNumber }.lowercased().prefix(20) + "_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
-        let psql = ["/usr/bin/psql", "/usr/lib/postgresql/15/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "psql"
-        let made = try? Command.run(psql, [base, "-qXc", "CREATE SCHEMA \(name)"])
-        precondition(made?.status == 0, "cannot create a schema for the test: \(made?.err ?? "psql not found")")
+        do {
+            try admin.run { try $0.execute("CREATE SCHEMA \(name)") }
+        } catch {
+            preconditionFailure("cannot create a schema for the test: \(error)")
+        }
         return base + " options='-csearch_path=\(name)'"
     }
 }
@@ -35,5 +41,18 @@ extension TemporaryDirectory {
             known[name] = made
             return made
         }
+    }
+}
+
+/// A PostgreSQL connection shared by the tests of a process, used under a lock.
+private final class Admin: @unchecked Sendable {
+    private let lock = NSLock()
+    private var connection: PGConnection?
+
+    func run(_ body: (PGConnection) throws -> Void) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        if connection == nil { connection = try PGConnection(conninfo: TestEngine.postgres ?? "") }
+        try body(connection!)
     }
 }
