@@ -1,7 +1,8 @@
 import Foundation
 import PackagePlugin
 
-/// Embeds the package's Schemas/ folder into the target it is applied to (see SchemaEmbedder).
+/// Embeds the package's Schemas/ folder into the target it is applied to, with the record types generated
+/// from its components (see SchemaEmbedder).
 @main
 struct EmbedSchemasPlugin: BuildToolPlugin {
     func createBuildCommands(context: PluginContext, target: Target) throws -> [Command] {
@@ -11,10 +12,11 @@ struct EmbedSchemasPlugin: BuildToolPlugin {
             for case let url as URL in walker where url.pathExtension == "json" { inputs.append(url) }
         }
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedSchemas+Files.swift")
-        return [.buildCommand(displayName: "Embedding Schemas/ (\(inputs.count) files)",
+        let records = context.pluginWorkDirectoryURL.appendingPathComponent("Records+Generated.swift")
+        return [.buildCommand(displayName: "Embedding Schemas/ (\(inputs.count) files) and generating record types",
                               executable: try context.tool(named: "SchemaEmbedder").url,
-                              arguments: [schemas.path, output.path],
+                              arguments: [schemas.path, output.path, records.path],
                               inputFiles: inputs + [schemas],
-                              outputFiles: [output])]
+                              outputFiles: [output, records])]
     }
 }

@@ -229,3 +229,15 @@ extension JSONValue: Codable {
         }
     }
 }
+
+/// A number keeps its exact digits through Codable (generated record types use it for `"type": "number"`).
+extension JSONNumber: Codable {
+    public init(from decoder: any Decoder) throws {
+        guard case .number(let n) = try JSONValue(from: decoder) else {
+            throw DecodingError.typeMismatch(JSONNumber.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a number"))
+        }
+        self = n
+    }
+
+    public func encode(to encoder: any Encoder) throws { try JSONValue.number(self).encode(to: encoder) }
+}

@@ -2,10 +2,13 @@ import Foundation
 
 // Build tool: writes a Swift file holding every JSON file under a directory, keyed by relative path,
 // so the schemas travel inside the binary (Bundle.module breaks when a binary is moved).
-// Usage: SchemaEmbedder SCHEMAS-DIR OUTPUT.swift
+// It also writes the record types generated from the components (RecordTypes).
+// Usage: SchemaEmbedder SCHEMAS-DIR OUTPUT.swift RECORDS.swift
+import JSON
+
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else {
-    FileHandle.standardError.write("usage: SchemaEmbedder SCHEMAS-DIR OUTPUT.swift\n".data(using: .utf8)!)
+guard arguments.count == 4 else {
+    FileHandle.standardError.write("usage: SchemaEmbedder SCHEMAS-DIR OUTPUT.swift RECORDS.swift\n".data(using: .utf8)!)
     exit(64)
 }
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
@@ -29,3 +32,13 @@ for (path, text) in entries {
 }
 out += "    ]\n}\n"
 try out.write(to: URL(fileURLWithPath: arguments[2]), atomically: true, encoding: .utf8)
+
+var parsed: [String: JSONValue] = [:]
+for (path, text) in entries { parsed[path] = try JSONParser.parse(text) }
+var generator = RecordTypes(files: parsed)
+do {
+    try generator.generate().write(to: URL(fileURLWithPath: arguments[3]), atomically: true, encoding: .utf8)
+} catch {
+    FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
+    exit(1)
+}

@@ -1,0 +1,115 @@
+import ExportDeskCore
+import ExportDeskSchemas
+import Foundation
+import JSON
+import Storage
+import Support
+import TestSupport
+import Testing
+
+/// The record types generated from Schemas/components (SchemaEmbedder) hold every record the system writes:
+/// each demo record and each schema example decodes into its type and encodes back to the same JSON.
+struct RecordTypeTests {
+    /// Decodes into the generated type and encodes back.
+    static func roundTrip<T: Codable>(_ type: T.Type, _ value: JSONValue) throws -> JSONValue {
+        try JSONValueEncoder().encode(try JSONValueDecoder().decode(T.self, from: value))
+    }
+
+    static let types: [(table: String, schema: String, roundTrip: @Sendable (JSONValue) throws -> JSONValue)] = [
+        ("companies", "Company", { try roundTrip(Records.Company.self, $0) }),
+        ("staff", "Staff", { try roundTrip(Records.Staff.self, $0) }),
+        ("requests", "SupportRequest", { try roundTrip(Records.SupportRequest.self, $0) }),
+        ("events", "Event", { try roundTrip(Records.Event.self, $0) }),
+        ("participations", "Participation", { try roundTrip(Records.Participation.self, $0) }),
+        ("strategies", "Strategy", { try roundTrip(Records.Strategy.self, $0) }),
+        ("institutions", "Institution", { try roundTrip(Records.Institution.self, $0) }),
+        ("agreements", "Agreement", { try roundTrip(Records.Agreement.self, $0) }),
+        ("offers", "Offer", { try roundTrip(Records.Offer.self, $0) }),
+        ("students", "Student", { try roundTrip(Records.Student.self, $0) }),
+        ("placements", "Placement", { try roundTrip(Records.Placement.self, $0) }),
+        ("changes", "ChangeEntry", { try roundTrip(Records.ChangeEntry.self, $0) }),
+        ("tokens", "Token", { try roundTrip(Records.Token.self, $0) }),
+    ]
+
+    @Test func everyDemoRecordDecodesIntoItsTypeAndEncodesBackTheSame() async throws {
+        let dir = TemporaryDirectory()
+        let store = try Engines.open(dir.database("demo"))
+        defer { store.close() }
+        _ = try await DemoData.load(into: store)
+        for (table, _, roundTrip) in Self.types where !["changes", "tokens"].contains(table) {
+            let records = try await store.read { db -> [JSONValue] in
+                var out: [JSONValue] = []
+                try db.query("SELECT data FROM \(table)") { s in out.append(try s.withBytes(0) { try JSONParser.parse($0) }) }
+                return out
+            }
+            #expect(!records.isEmpty)
+            var failures: [String] = []
+            for stored in records {
+                let record = table == "agreements" ? .object(AgreementRepository.withStatus(stored.objectValue ?? [:], today: WallClock.today)) : stored
+                do {
+                    let back = try roundTrip(record)
+                    if back != record { failures.append("\(record["id"] ?? .null): encodes back as \(back.serializedString().prefix(200))") }
+                } catch {
+                    failures.append("\(record["id"] ?? .null): \(error)")
+                }
+            }
+            #expect(failures.isEmpty, "\(failures.count) of \(records.count) \(table): \(failures.prefix(2))")
+        }
+    }
+
+    @Test func everySchemaExampleDecodesIntoItsTypeAndEncodesBackTheSame() throws {
+        var checked = 0
+        for (_, schema, roundTrip) in Self.types {
+            let document = try JSONParser.parse(EmbeddedSchemas.files["components/\(schema).json"] ?? "")
+            for example in document["examples"]?.arrayValue ?? [] {
+                #expect(try roundTrip(example) == example, "an example of \(schema)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 5, "the record schemas carry examples (\(checked))")
+    }
+
+    @Test func statesAreEnumsAndRequiredFieldsAreNotOptional() throws {
+        let placement = try JSONValueDecoder().decode(Records.Placement.self, from: [
+            "id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "studentId": "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "offerId": "of_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+            "companyId": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "startsOn": "2026-06-01",
+            "endsOn": "2026-07-31", "status": "confirmed", "version": 2, "createdAt": "2026-05-01T10:00:00.000Z", "updatedAt": "2026-05-02T10:00:00.000Z",
+        ])
+        #expect(placement.status == .confirmed && placement.completion == nil)
+        #expect(Records.Placement.Status.allCases.map(\.rawValue) == ["proposed", "confirmed", "active", "completed", "cancelled", "terminated"])
+        #expect(throws: DecodingError.self) {
+            try JSONValueDecoder().decode(Records.Placement.self, from: ["id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "status": "confirmed"])
+        }
+        #expect(throws: DecodingError.self, "a state the schema does not list") {
+            var bad = try JSONValueEncoder().encode(placement).objectValue!
+            bad["status"] = "paused"
+            _ = try JSONValueDecoder().decode(Records.Placement.self, from: .object(bad))
+        }
+    }
+}
+
+extension RecordTypeTests {
+    /// A construct the generator does not know stops the build with the file and the JSON Pointer.
+    @Test func anUnsupportedConstructFailsNamingTheFileAndThePointer() throws {
+        let tool = ["SchemaEmbedder-tool", "SchemaEmbedder"].map { RepositoryPaths.buildDirectory + "/" + $0 }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        let generator = try #require(tool, "the SchemaEmbedder build tool is built with the package")
+        let dir = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.file("schemas/components"), withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.root + "/Schemas/components") {
+            try FileManager.default.copyItem(atPath: RepositoryPaths.root + "/Schemas/components/" + file, toPath: dir.file("schemas/components/" + file))
+        }
+        let good = try Command.run(generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records.swift")])
+        #expect(good.status == 0, "\(good.err)")
+        #expect(try String(contentsOfFile: dir.file("records.swift"), encoding: .utf8).contains("public struct Placement: Codable, Sendable, Equatable"))
+        // A oneOf in a placement's field: not a construct Schemas/ uses, so not one the generator guesses at.
+        var placement = try JSONParser.parse(String(contentsOfFile: dir.file("schemas/components/Placement.json"), encoding: .utf8)).objectValue!
+        var properties = placement["properties"]!.objectValue!
+        properties["startsOn"] = ["oneOf": [["type": "string"], ["type": "integer"]]]
+        placement["properties"] = .object(properties)
+        try JSONValue.object(placement).serializedString().write(toFile: dir.file("schemas/components/Placement.json"), atomically: true, encoding: .utf8)
+        let bad = try Command.run(generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records2.swift")])
+        #expect(bad.status != 0)
+        #expect(bad.err.contains("Placement.json#/properties/startsOn"), "\(bad.err)")
+    }
+}
