@@ -241,3 +241,15 @@ extension JSONNumber: Codable {
 
     public func encode(to encoder: any Encoder) throws { try JSONValue.number(self).encode(to: encoder) }
 }
+
+/// An object keeps its members (and their order) through Codable: a method's merge `patch` stays JSON.
+extension JSONObject: Codable {
+    public init(from decoder: any Decoder) throws {
+        guard case .object(let o) = try JSONValue(from: decoder) else {
+            throw DecodingError.typeMismatch(JSONObject.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an object"))
+        }
+        self = o
+    }
+
+    public func encode(to encoder: any Encoder) throws { try JSONValue.object(self).encode(to: encoder) }
+}

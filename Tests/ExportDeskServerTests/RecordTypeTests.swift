@@ -113,3 +113,21 @@ extension RecordTypeTests {
         #expect(bad.err.contains("Placement.json#/properties/startsOn"), "\(bad.err)")
     }
 }
+
+extension RecordTypeTests {
+    @Test func everyMethodHasAParamsTypeAndItsExamplesRoundTrip() throws {
+        var methods = 0, examples = 0
+        for (path, text) in EmbeddedSchemas.files where path.hasPrefix("methods/") && path.hasSuffix(".params.json") {
+            let method = String(path.dropFirst("methods/".count).dropLast(".params.json".count))
+            let type = try #require(Params.byMethod[method], "a params type for \(method)")
+            methods += 1
+            for example in try JSONParser.parse(text)["examples"]?.arrayValue ?? [] {
+                #expect(try Self.roundTrip(type, example) == example, "\(method) example \(example.serializedString().prefix(120))")
+                examples += 1
+            }
+        }
+        #expect(methods == Params.byMethod.count && methods > 80)
+        #expect(examples >= methods, "every method has at least one example (\(examples) for \(methods))")
+        #expect(Params.PlacementsComplete.method == "placements.complete")
+    }
+}
