@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -79,6 +80,14 @@ public struct MethodSet: Sendable {
                                 _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
         db.state.writeOperations[name] = body
         register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access, effect: effect)
+    }
+
+    /// A write method whose body takes its generated params type (`Params.*`), decoded once, right after the
+    /// params passed their schema. The name is written whole here too, so that grep finds the registration.
+    mutating func registerWrite<P: MethodParams>(_ name: String, _ type: P.Type, db: Persistence, access: AccessRule = .staffOnly,
+                                                 effect: MethodEffect = .write, _ body: @escaping @Sendable (WriteContext, P) throws -> JSONValue) {
+        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
+        registerWrite(name, db: db, access: access, effect: effect) { ctx, fields in try body(ctx, try TypedRecords.params(P.self, fields)) }
     }
 
     /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.

@@ -1,5 +1,6 @@
 import Dispatch
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -25,20 +26,27 @@ struct PlacementMethods {
 
     func registerPlacements(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("placements.propose", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try PlacementRepository.propose(ctx, fields: p)) }
+        registry.registerWrite("placements.propose", Params.PlacementsPropose.self, db: db, access: Self.programmeAndInstitution) { ctx, p in
+            .object(try PlacementRepository.propose(ctx, p))
+        }
         registry.registerUpdate("placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
         registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
-        for (name, effect) in [("placements.confirm", MethodEffect.write), ("placements.start", .write), ("placements.complete", .write),
-                               ("placements.terminate", .destructiveWrite)] {
-            let verb = name.verb
-            registry.registerWrite(name, db: db, access: Self.programmeAndHost, effect: effect) { ctx, p in
-                .object(try PlacementRepository.transition(ctx, verb: verb, id: p.recordID, params: p))
-            }
+        registry.registerWrite("placements.confirm", Params.PlacementsConfirm.self, db: db, access: Self.programmeAndHost) { ctx, p in
+            .object(try PlacementRepository.confirm(ctx, p))
         }
-        registry.registerWrite("placements.cancel", db: db, access: Self.bothSides, effect: .destructiveWrite) { ctx, p in
-            .object(try PlacementRepository.transition(ctx, verb: "cancel", id: p.recordID, params: p))
+        registry.registerWrite("placements.start", Params.PlacementsStart.self, db: db, access: Self.programmeAndHost) { ctx, p in
+            .object(try PlacementRepository.start(ctx, p))
+        }
+        registry.registerWrite("placements.complete", Params.PlacementsComplete.self, db: db, access: Self.programmeAndHost) { ctx, p in
+            .object(try PlacementRepository.complete(ctx, p))
+        }
+        registry.registerWrite("placements.terminate", Params.PlacementsTerminate.self, db: db, access: Self.programmeAndHost, effect: .destructiveWrite) { ctx, p in
+            .object(try PlacementRepository.terminate(ctx, p))
+        }
+        registry.registerWrite("placements.cancel", Params.PlacementsCancel.self, db: db, access: Self.bothSides, effect: .destructiveWrite) { ctx, p in
+            .object(try PlacementRepository.cancel(ctx, p))
         }
         registry.register(RPCMethod(name: "placements.get", handler: .sync { ctx, p in
             let id = p.recordID

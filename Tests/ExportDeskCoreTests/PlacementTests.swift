@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import SQLiteStore
@@ -51,7 +52,18 @@ struct InternshipFixture {
     }
 
     func verb(_ v: String, _ id: String, _ params: JSONObject = [:], as principal: Principal? = nil) async throws -> JSONValue {
-        try await write("placements.\(v)", as: principal) { .object(try PlacementRepository.transition($0, verb: v, id: id, params: params)) }
+        var fields = params
+        fields["id"] = .string(id)
+        let given = fields
+        return try await write("placements.\(v)", as: principal) { ctx in
+            switch v {
+            case "confirm": return .object(try PlacementRepository.confirm(ctx, TypedRecords.params(Params.PlacementsConfirm.self, given)))
+            case "start": return .object(try PlacementRepository.start(ctx, TypedRecords.params(Params.PlacementsStart.self, given)))
+            case "complete": return .object(try PlacementRepository.complete(ctx, TypedRecords.params(Params.PlacementsComplete.self, given)))
+            case "cancel": return .object(try PlacementRepository.cancel(ctx, TypedRecords.params(Params.PlacementsCancel.self, given)))
+            default: return .object(try PlacementRepository.terminate(ctx, TypedRecords.params(Params.PlacementsTerminate.self, given)))
+            }
+        }
     }
 
     /// A placement brought to `state` along the lifecycle.

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -84,10 +85,16 @@ extension DemoData {
                     let path: [String: [String]] = ["proposed": [], "confirmed": ["confirm"], "active": ["confirm", "start"], "completed": ["confirm", "start", "complete"],
                                                     "cancelled": ["cancel"], "terminated": ["confirm", "start", "terminate"]]
                     for verb in path[finals[i]] ?? [] {
-                        let params: JSONObject = verb == "complete"
-                            ? ["hours": .number(.int(Int64(grades[i] * 80))), "grade": .number(.int(Int64(grades[i]))), "feedback": "Освоил оборудование участка", "competencies": ["наладка", "чтение чертежей"]]
-                            : ["reason": verb == "cancel" ? "Студент выбрал другое место" : "Нарушение графика"]
-                        _ = try PlacementRepository.transition(ctx("placements.\(verb)"), verb: verb, id: placement, params: params)
+                        let c = ctx("placements.\(verb)")
+                        switch verb {
+                        case "confirm": _ = try PlacementRepository.confirm(c, .init(id: placement))
+                        case "start": _ = try PlacementRepository.start(c, .init(id: placement))
+                        case "complete":
+                            _ = try PlacementRepository.complete(c, .init(id: placement, hours: Int64(grades[i] * 80), grade: Int64(grades[i]),
+                                                                          feedback: "Освоил оборудование участка", competencies: ["наладка", "чтение чертежей"]))
+                        case "cancel": _ = try PlacementRepository.cancel(c, .init(id: placement, reason: "Студент выбрал другое место"))
+                        default: _ = try PlacementRepository.terminate(c, .init(id: placement, reason: "Нарушение графика"))
+                        }
                     }
                 } catch let error as RPCError where ["RULE_VIOLATION", "CAPACITY_EXCEEDED"].contains(error.reason) {
                     continue   // the offer is full or outside the agreement: a real programme would pick another

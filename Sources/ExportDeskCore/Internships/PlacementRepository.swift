@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -38,120 +39,160 @@ public enum PlacementRepository {
 
     /// `studentId`, or the student found by `studentRef` (its externalRef), so a partner can push a student
     /// and its placement in one `sync.push`.
-    static func studentID(_ ctx: WriteContext, _ fields: JSONObject) throws -> String {
-        if fields["studentId"] != nil && fields["studentRef"] != nil {
+    static func studentID(_ ctx: WriteContext, id: Records.RecordID?, ref: Records.ExternalRef?) throws -> String {
+        if id != nil && ref != nil {
             throw RPCError.invalidParams(path: "/studentRef", keyword: "oneOf", "give studentId or studentRef, not both")
         }
-        if let id = fields["studentId"]?.stringValue { return id }
-        guard let ref = fields["studentRef"] else {
-            throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
+        if let id { return id }
+        guard let ref else { throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required") }
+        guard let (_, student) = try StudentRepository.records.load(ctx.db, externalRef: .object(try TypedRecords.encode(ref))),
+              let found = student["id"]?.stringValue else {
+            throw RPCError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
         }
-        guard let (_, student) = try StudentRepository.records.load(ctx.db, externalRef: ref), let id = student["id"]?.stringValue else {
-            throw RPCError.notFound(entity: "student", id: "\(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "")")
-        }
-        return id
+        return found
     }
 
-    public static func propose(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
-        let studentID = try studentID(ctx, fields)
-        let student = try StudentRepository.records.get(ctx.db, id: studentID)
-        try ctx.requireScope(institutionID: student["institutionId"]?.stringValue, entity: "student", id: studentID)
-        let offerID = fields["offerId"]?.stringValue ?? ""
-        let offer = try OfferRepository.records.get(ctx.db, id: offerID)
-        if offer["status"] != "open" {
-            if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: offerID) }
-            throw RPCError.ruleViolation("OFFER_NOT_OPEN", "offer \(offerID) is \(offer["status"]?.stringValue ?? "") and takes no proposals",
-                                ["offerId": .string(offerID), "offerStatus": offer["status"] ?? .null])
+    /// What the period rules look at: whose placement, when, and (for an update) which one it is.
+    struct Span {
+        var placementID = ""
+        var studentID: String
+        var institutionID: String
+        var startsOn: String
+        var endsOn: String
+
+        init(_ p: Records.Placement) {
+            (placementID, studentID, institutionID, startsOn, endsOn) = (p.id, p.studentId, p.institutionId, p.startsOn, p.endsOn)
         }
+        init(studentID: String, institutionID: String, startsOn: String, endsOn: String) {
+            (self.studentID, self.institutionID, self.startsOn, self.endsOn) = (studentID, institutionID, startsOn, endsOn)
+        }
+    }
+
+    /// From the untyped fields of an upsert or of the demo: the same params `placements.propose` takes.
+    public static func propose(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
+        try propose(ctx, TypedRecords.params(Params.PlacementsPropose.self, fields))
+    }
+
+    public static func propose(_ ctx: WriteContext, _ p: Params.PlacementsPropose) throws -> JSONObject {
+        let studentID = try studentID(ctx, id: p.studentId, ref: p.studentRef)
+        let student = try StudentRepository.records.get(ctx.db, id: studentID, as: Records.Student.self)
+        try ctx.requireScope(institutionID: student.institutionId, entity: "student", id: studentID)
+        let offer = try OfferRepository.records.get(ctx.db, id: p.offerId, as: Records.Offer.self)
+        if offer.status != .open {
+            if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: p.offerId) }
+            throw RPCError.ruleViolation("OFFER_NOT_OPEN", "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
+                                ["offerId": .string(p.offerId), "offerStatus": .string(offer.status.rawValue)])
+        }
+        let span = Span(studentID: studentID, institutionID: student.institutionId, startsOn: p.startsOn ?? offer.startsOn, endsOn: p.endsOn ?? offer.endsOn)
         var record: JSONObject = [
-            "studentId": .string(studentID), "offerId": .string(offerID), "companyId": offer["companyId"] ?? .null,
-            "institutionId": student["institutionId"] ?? .null,
-            "startsOn": fields["startsOn"] ?? offer["startsOn"] ?? .null, "endsOn": fields["endsOn"] ?? offer["endsOn"] ?? .null,
+            "studentId": .string(studentID), "offerId": .string(p.offerId), "companyId": .string(offer.companyId),
+            "institutionId": .string(student.institutionId), "startsOn": .string(span.startsOn), "endsOn": .string(span.endsOn),
         ]
-        if let ref = fields["externalRef"] { record["externalRef"] = ref }
+        if let ref = p.externalRef { record["externalRef"] = .object(try TypedRecords.encode(ref)) }
         try checkPeriod(record, path: "")
-        try checkRules(ctx, record, offer: offer)
+        try checkRules(ctx, span, offer: offer)
         try records.checkExternalRef(ctx.db, record)
-        record["status"] = "proposed"
+        record["status"] = .string(Records.Placement.Status.proposed.rawValue)
         return try records.insert(ctx, record)
     }
 
     /// The period rules of SPEC §6, each with what a partner needs to fix it.
-    static func checkRules(_ ctx: WriteContext, _ r: JSONObject, offer: JSONObject) throws {
-        let start = r["startsOn"]?.stringValue ?? "", end = r["endsOn"]?.stringValue ?? ""
-        let offerStart = offer["startsOn"]?.stringValue ?? "", offerEnd = offer["endsOn"]?.stringValue ?? ""
-        if start < offerStart || end > offerEnd {
-            throw RPCError.ruleViolation("PERIOD_OUTSIDE_OFFER", "the period \(start)..\(end) lies outside the offer's \(offerStart)..\(offerEnd)",
-                                ["offerId": offer["id"] ?? .null, "offerStartsOn": .string(offerStart), "offerEndsOn": .string(offerEnd)])
+    static func checkRules(_ ctx: WriteContext, _ r: Span, offer: Records.Offer) throws {
+        if r.startsOn < offer.startsOn || r.endsOn > offer.endsOn {
+            throw RPCError.ruleViolation("PERIOD_OUTSIDE_OFFER", "the period \(r.startsOn)..\(r.endsOn) lies outside the offer's \(offer.startsOn)..\(offer.endsOn)",
+                                ["offerId": .string(offer.id), "offerStartsOn": .string(offer.startsOn), "offerEndsOn": .string(offer.endsOn)])
         }
         try checkAgreement(ctx, r)
-        let id = r["id"]?.stringValue ?? ""
         try ctx.db.query("""
             SELECT id, starts_on, ends_on FROM placements WHERE student_id = ? AND status IN ('proposed', 'confirmed', 'active')
             AND starts_on <= ? AND ends_on >= ? AND id <> ? LIMIT 1
-            """, [.text(r["studentId"]?.stringValue ?? ""), .text(end), .text(start), .text(id)]) { s in
-            throw RPCError.ruleViolation("PERIOD_OVERLAP", "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(start)..\(end)",
+            """, [.text(r.studentID), .text(r.endsOn), .text(r.startsOn), .text(r.placementID)]) { s in
+            throw RPCError.ruleViolation("PERIOD_OVERLAP", "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(r.startsOn)..\(r.endsOn)",
                                 ["placementId": .string(s.text(0) ?? ""), "startsOn": .string(s.text(1) ?? ""), "endsOn": .string(s.text(2) ?? "")])
         }
     }
 
     /// An agreement of the student's institution covers the whole period (cut at a termination), whatever its
     /// status today.
-    static func checkAgreement(_ ctx: WriteContext, _ r: JSONObject) throws {
-        let institution = r["institutionId"]?.stringValue ?? ""
-        let start = r["startsOn"]?.stringValue ?? "", end = r["endsOn"]?.stringValue ?? ""
+    static func checkAgreement(_ ctx: WriteContext, _ r: Span) throws {
         let covering = try ctx.db.scalar("SELECT count(*) FROM agreements WHERE institution_id = ? AND valid_from <= ? AND ends_on >= ?",
-                                         [.text(institution), .text(start), .text(end)]) ?? 0
+                                         [.text(r.institutionID), .text(r.startsOn), .text(r.endsOn)]) ?? 0
         if covering == 0 {
-            throw RPCError.ruleViolation("NO_ACTIVE_AGREEMENT", "institution \(institution) has no agreement covering \(start)..\(end)",
-                                ["institutionId": .string(institution), "startsOn": .string(start), "endsOn": .string(end)])
+            throw RPCError.ruleViolation("NO_ACTIVE_AGREEMENT", "institution \(r.institutionID) has no agreement covering \(r.startsOn)..\(r.endsOn)",
+                                ["institutionId": .string(r.institutionID), "startsOn": .string(r.startsOn), "endsOn": .string(r.endsOn)])
         }
     }
 
+    /// A merge patch of startsOn, endsOn or externalRef (JSON, applied by RecordTable.update), checked as the
+    /// placement it would make.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
-        var current = JSONObject()
+        var current: Records.Placement?
         return try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { record in
-            try ctx.requireScope(institutionID: record["institutionId"]?.stringValue, companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
-            _ = try lifecycle.apply("update", to: record["status"]?.stringValue ?? "")
-            current = record
+            let placement = try TypedRecords.decode(Records.Placement.self, record)
+            try ctx.requireScope(institutionID: placement.institutionId, companyID: placement.companyId, entity: "placement", id: id)
+            _ = try lifecycle.apply("update", to: placement.status.rawValue)
+            current = placement
         }, validate: { patched in
-            var next = current
+            guard let current else { return }
+            var next = try TypedRecords.encode(current)
             for (k, v) in patched { next[k] = v }
             for key in mutableFields where patched[key] == nil { next[key] = nil }
             try checkPeriod(next, path: "/patch")
-            try checkRules(ctx, next, offer: try OfferRepository.records.get(ctx.db, id: current["offerId"]?.stringValue ?? ""))
+            let placement = try TypedRecords.decode(Records.Placement.self, next)
+            try checkRules(ctx, Span(placement), offer: try OfferRepository.records.get(ctx.db, id: current.offerId, as: Records.Offer.self))
             try records.checkExternalRef(ctx.db, next)
         })
     }
 
-    /// The verbs: confirm (slots and agreement re-checked), start, complete (with its results), cancel and
-    /// terminate (with a reason).
-    public static func transition(_ ctx: WriteContext, verb: String, id: String, params: JSONObject) throws -> JSONObject {
-        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: params.expectedVersion, before: { record in
-            try ctx.requireScope(institutionID: verb == "cancel" ? record["institutionId"]?.stringValue : nil,
-                                 companyID: record["companyId"]?.stringValue, entity: "placement", id: id)
-        }, change: { record in
-            switch verb {
-            case "confirm":
-                try checkAgreement(ctx, record)
-                let offer = try OfferRepository.records.get(ctx.db, id: record["offerId"]?.stringValue ?? "")
-                let slots = offer["slots"]?.int64Value ?? 0
-                let taken = try taken(ctx.db, offerID: offer["id"]?.stringValue ?? "")
-                if taken >= slots {
-                    var full = RPCError.capacityExceeded(capacity: slots, taken: taken, "all \(slots) slots of offer \(offer["id"]?.stringValue ?? "") are taken")
-                    full.data["offerId"] = offer["id"] ?? .null
-                    throw full
-                }
-            case "complete":
-                var completion = JSONObject()
-                for key in ["hours", "grade", "feedback", "competencies"] { completion[key] = params[key] }
-                completion["completedAt"] = .string(ctx.now)
-                record["completion"] = .object(completion)
-            case "cancel", "terminate":
-                record[verb == "cancel" ? "cancellation" : "termination"] = ["reason": params["reason"] ?? "", "at": .string(ctx.now)]
-            default:
-                break
+    /// confirm: the agreement and the offer's slots are checked again, inside the transaction.
+    public static func confirm(_ ctx: WriteContext, _ p: Params.PlacementsConfirm) throws -> JSONObject {
+        try change(ctx, verb: "confirm", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { placement in
+            try checkAgreement(ctx, Span(placement))
+            let offer = try OfferRepository.records.get(ctx.db, id: placement.offerId, as: Records.Offer.self)
+            let taken = try taken(ctx.db, offerID: offer.id)
+            if taken >= offer.slots {
+                var full = RPCError.capacityExceeded(capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")
+                full.data["offerId"] = .string(offer.id)
+                throw full
             }
+        }
+    }
+
+    public static func start(_ ctx: WriteContext, _ p: Params.PlacementsStart) throws -> JSONObject {
+        try change(ctx, verb: "start", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { _ in }
+    }
+
+    /// complete: with its results (hours, grade, feedback, competencies) and when.
+    public static func complete(_ ctx: WriteContext, _ p: Params.PlacementsComplete) throws -> JSONObject {
+        try change(ctx, verb: "complete", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { placement in
+            placement.completion = .init(completedAt: ctx.now, hours: p.hours, grade: p.grade, feedback: p.feedback, competencies: p.competencies)
+        }
+    }
+
+    /// cancel (either side) and terminate (the host), each with its reason.
+    public static func cancel(_ ctx: WriteContext, _ p: Params.PlacementsCancel) throws -> JSONObject {
+        try change(ctx, verb: "cancel", id: p.id, expectedVersion: p.expectedVersion, scope: .both) { placement in
+            placement.cancellation = .init(reason: p.reason, at: ctx.now)
+        }
+    }
+
+    public static func terminate(_ ctx: WriteContext, _ p: Params.PlacementsTerminate) throws -> JSONObject {
+        try change(ctx, verb: "terminate", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { placement in
+            placement.termination = .init(reason: p.reason, at: ctx.now)
+        }
+    }
+
+    /// Who may take a verb: the host company only, or the student's institution as well.
+    enum Scope { case host, both }
+
+    /// One lifecycle step of a placement, through `Lifecycle` (RecordTable.transition), editing it typed.
+    private static func change(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, scope: Scope,
+                               _ edit: @escaping (inout Records.Placement) throws -> Void) throws -> JSONObject {
+        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { record in
+            let placement = try TypedRecords.decode(Records.Placement.self, record)
+            try ctx.requireScope(institutionID: scope == .both ? placement.institutionId : nil, companyID: placement.companyId, entity: "placement", id: id)
+        }, change: { record in
+            try TypedRecords.edit(&record, as: Records.Placement.self, edit)
         })
     }
 
@@ -162,7 +203,8 @@ public enum PlacementRepository {
     /// An upsert keyed by externalRef; the student may be named by `studentRef`.
     public static func upsert(_ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?) throws -> (UpsertOutcome, JSONObject) {
         var resolved = fields
-        resolved["studentId"] = .string(try studentID(ctx, fields))
+        let ref = try fields["studentRef"].map { try JSONValueDecoder().decode(Records.ExternalRef.self, from: $0) }
+        resolved["studentId"] = .string(try studentID(ctx, id: fields["studentId"]?.stringValue, ref: ref))
         resolved["studentRef"] = nil
         return try upsert.run(ctx, fields: resolved, expectedVersion: expectedVersion)
     }

@@ -1,0 +1,46 @@
+import ExportDeskSchemas
+import JSON
+import JSONRPC
+import Storage
+import Support
+
+/// The bridge between a record's JSON (as stored, as merge-patched) and its generated type (`Records.*`):
+/// rules read typed fields; the JSON stays the stored form, so a patch is still applied to JSON.
+public enum TypedRecords {
+    /// A stored record as its type. A record that does not decode breaks its own schema: a bug, logged.
+    public static func decode<R: Decodable>(_ type: R.Type, _ object: JSONObject) throws -> R {
+        do {
+            return try JSONValueDecoder().decode(R.self, from: .object(object))
+        } catch {
+            Log.error("a stored record does not decode as \(R.self): \(error) — \(object["id"]?.stringValue ?? "?")")
+            throw RPCError.internalError
+        }
+    }
+
+    public static func encode<R: Encodable>(_ value: R) throws -> JSONObject {
+        try JSONValueEncoder().encode(value).objectValue ?? JSONObject()
+    }
+
+    /// Edits a record's JSON through its type: decoded, changed by `body`, encoded back in place.
+    public static func edit<R: Codable>(_ object: inout JSONObject, as type: R.Type, _ body: (inout R) throws -> Void) throws {
+        var typed = try decode(R.self, object)
+        try body(&typed)
+        object = try encode(typed)
+    }
+
+    /// Params as their method's type; the server has validated them against the same schema already.
+    public static func params<P: Decodable>(_ type: P.Type, _ object: JSONObject) throws -> P {
+        do {
+            return try JSONValueDecoder().decode(P.self, from: .object(object))
+        } catch {
+            throw RPCError.invalidParams(path: "", keyword: "type", "the params do not match \(P.self): \(error)")
+        }
+    }
+}
+
+extension RecordTable {
+    /// The record as its generated type, or NOT_FOUND.
+    public func get<R: Decodable>(_ db: any SQLDatabase, id: String, as type: R.Type) throws -> R {
+        try TypedRecords.decode(R.self, get(db, id: id))
+    }
+}
