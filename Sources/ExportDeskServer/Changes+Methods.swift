@@ -50,7 +50,7 @@ struct ChangeMethods {
     }
 
     /// The entities stored in a RecordTable, by their change-log name.
-    static let tables: [String: RecordTable] = [
+    static let tables: [String: any AnyRecordTable] = [
         "staff": StaffRepository.records, "request": RequestRepository.records, "event": EventRepository.records,
         "participation": ParticipationRepository.records, "strategy": StrategyRepository.records,
         "institution": InstitutionRepository.records, "agreement": AgreementRepository.records, "offer": OfferRepository.records,

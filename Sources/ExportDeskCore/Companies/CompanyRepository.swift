@@ -90,7 +90,7 @@ public enum CompanyRepository {
     /// Applies a JSON Merge Patch of the mutable fields (SPEC §4), checking `expectedVersion`.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where CompanyRules.mutableFields.contains(k) { fields[k] = v }
         if patch["inn"] != nil && patch["kind"] == nil, case .string? = patch["inn"] {
@@ -115,7 +115,7 @@ public enum CompanyRepository {
     private static func transition(_ ctx: WriteContext, id: String, verb: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         let to = try Lifecycle.company.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         record["status"] = .string(to)
         try save(ctx, rowid: rowid, record: &record, op: to == "archived" ? .deleted : .updated)
         return .object(record)

@@ -1,17 +1,18 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
 
 /// Exhibitions and business missions (SPEC §5).
 public enum EventRepository {
-    public static let records = RecordTable(table: "events", entity: "event", prefix: "ev", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "draft") }),
-        ("kind", { .text($0["kind"]?.stringValue ?? "") }),
-        ("country", { .text($0["country"]?.stringValue ?? "") }),
-        ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
-        ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
-        ("text_key", { .text(TextIndex.words([$0["title"]?.stringValue, $0["city"]?.stringValue, $0["description"]?.stringValue])) }),
-        ("sectors_key", { .text("|" + (($0["sectors"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
+    public static let records = RecordTable<Records.Event>(table: "events", entity: "event", prefix: "ev", columns: [
+        ("status", { .text($0.status.rawValue) }),
+        ("kind", { .text($0.kind.rawValue) }),
+        ("country", { .text($0.country) }),
+        ("starts_on", { .text($0.startsOn) }),
+        ("ends_on", { .text($0.endsOn) }),
+        ("text_key", { .text(TextIndex.words([$0.title, $0.city, $0.description])) }),
+        ("sectors_key", { .text("|" + ($0.sectors ?? []).joined(separator: "|") + "|") }),
     ])
     static let mutableFields: Set<String> = ["kind", "title", "country", "city", "venue", "startsOn", "endsOn", "applicationDeadline",
                                              "sectors", "capacity", "organizer", "website", "description", "autoPromoteWaitlist", "externalRef"]

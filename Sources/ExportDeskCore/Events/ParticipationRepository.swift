@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -5,11 +6,11 @@ import Storage
 /// A company's application to an event (SPEC §5). Capacity is checked inside the write transaction, so two
 /// concurrent approvals for the last place never both succeed.
 public enum ParticipationRepository {
-    public static let records = RecordTable(table: "participations", entity: "participation", prefix: "pa", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "applied") }),
-        ("event_id", { .text($0["eventId"]?.stringValue ?? "") }),
-        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
-        ("waitlisted_at", { $0["waitlistedAt"]?.stringValue.sqlValue ?? .null }),
+    public static let records = RecordTable<Records.Participation>(table: "participations", entity: "participation", prefix: "pa", columns: [
+        ("status", { .text($0.status.rawValue) }),
+        ("event_id", { .text($0.eventId) }),
+        ("company_id", { .text($0.companyId) }),
+        ("waitlisted_at", { $0.waitlistedAt.sqlValue }),
     ])
 
     public static func approvedCount(_ db: any SQLDatabase, eventID: String) throws -> Int64 {
@@ -44,7 +45,7 @@ public enum ParticipationRepository {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let state = record["status"]?.stringValue ?? ""
         _ = try Lifecycle.participation.apply("approve", to: state)
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         let eventID = record["eventId"]?.stringValue ?? ""
         let event = try EventRepository.records.get(ctx.db, id: eventID)
         let capacity = event["capacity"]?.int64Value ?? Int64.max
@@ -68,7 +69,7 @@ public enum ParticipationRepository {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let state = record["status"]?.stringValue ?? ""
         var next = try Lifecycle.participation.apply(verb, to: state)
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "markAttendance" || verb == "recordResults" {
             let event = try EventRepository.records.get(ctx.db, id: record["eventId"]?.stringValue ?? "")
             let eventState = event["status"]?.stringValue ?? ""

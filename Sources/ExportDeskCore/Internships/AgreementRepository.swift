@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import JSONRPC
@@ -7,19 +8,22 @@ import Support
 /// Agreements between the programme and an institution (SPEC §6). The status is derived from the dates
 /// when read — pending, active, expired — unless the agreement was terminated.
 public enum AgreementRepository {
-    public static let records = RecordTable(table: "agreements", entity: "agreement", prefix: "ag", columns: [
-        ("institution_id", { .text($0["institutionId"]?.stringValue ?? "") }),
-        ("valid_from", { .text($0["validFrom"]?.stringValue ?? "") }),
-        ("valid_to", { .text($0["validTo"]?.stringValue ?? "") }),
-        ("ends_on", { .text(effectiveEnd($0)) }),
-        ("terminated", { .integer($0["termination"] == nil ? 0 : 1) }),
-    ])
+    public static let records = RecordTable<Records.Agreement>(table: "agreements", entity: "agreement", prefix: "ag", columns: [
+        ("institution_id", { .text($0.institutionId) }),
+        ("valid_from", { .text($0.validFrom) }),
+        ("valid_to", { .text($0.validTo) }),
+        ("ends_on", { .text(effectiveEnd(validTo: $0.validTo, terminationEffectiveOn: $0.termination?.effectiveOn)) }),
+        ("terminated", { .integer($0.termination == nil ? 0 : 1) }),
+    ], typedView: { withStatus($0, today: WallClock.today) })
     static let mutableFields: Set<String> = ["number", "signedOn", "validFrom", "validTo", "quota", "externalRef"]
 
     /// The last day the agreement applies: validTo, or the day before a termination's effectiveOn.
     static func effectiveEnd(_ r: JSONObject) -> String {
-        let to = r["validTo"]?.stringValue ?? ""
-        guard let effective = r["termination"]?["effectiveOn"]?.stringValue else { return to }
+        effectiveEnd(validTo: r["validTo"]?.stringValue ?? "", terminationEffectiveOn: r["termination"]?["effectiveOn"]?.stringValue)
+    }
+
+    static func effectiveEnd(validTo to: String, terminationEffectiveOn: String?) -> String {
+        guard let effective = terminationEffectiveOn else { return to }
         let dayBefore = Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClock.date($0 - 86_400_000) } ?? effective
         return min(to, dayBefore)
     }
@@ -58,7 +62,7 @@ public enum AgreementRepository {
         if record["termination"] != nil {
             throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])
         }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         record["termination"] = ["reason": .string(reason), "effectiveOn": .string(effectiveOn)]
         try records.save(ctx, rowid: rowid, &record, op: .deleted)
         return .object(withStatus(record, today: ctx.today))

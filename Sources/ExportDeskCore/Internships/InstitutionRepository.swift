@@ -1,14 +1,15 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
 
 /// Colleges and universities of the internship programme (SPEC §6).
 public enum InstitutionRepository {
-    public static let records = RecordTable(table: "institutions", entity: "institution", prefix: "in", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "active") }),
-        ("kind", { .text($0["kind"]?.stringValue ?? "") }),
-        ("name_key", { .text(($0["name"]?.stringValue ?? "").lowercased()) }),
-        ("text_key", { .text(TextIndex.words([$0["name"]?.stringValue, $0["city"]?.stringValue])) }),
+    public static let records = RecordTable<Records.Institution>(table: "institutions", entity: "institution", prefix: "in", columns: [
+        ("status", { .text($0.status.rawValue) }),
+        ("kind", { .text($0.kind.rawValue) }),
+        ("name_key", { .text($0.name.lowercased()) }),
+        ("text_key", { .text(TextIndex.words([$0.name, $0.city])) }),
     ])
     static let mutableFields: Set<String> = ["name", "kind", "inn", "city", "website", "contacts", "externalRef"]
     public static let lifecycle = Lifecycle(entity: "institution", verbs: ["archive", "restore"], transitions: [

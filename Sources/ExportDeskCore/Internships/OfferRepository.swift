@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -5,15 +6,14 @@ import Storage
 /// A host company's internship places (SPEC §6): draft → open ⇄ closed. Slots are taken by confirmed and
 /// active placements; the offer's period bounds its placements'.
 public enum OfferRepository {
-    public static let records = RecordTable(table: "offers", entity: "offer", prefix: "of", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "draft") }),
-        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
-        ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
-        ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
-        ("text_key", { r in .text(TextIndex.words([r["title"]?.stringValue, r["description"]?.stringValue, r["location"]?.stringValue]
-                                                                + (r["specialties"]?.arrayValue ?? []).map(\.stringValue))) }),
-        ("specialties_key", { .text("|" + (($0["specialties"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "|")) + "|") }),
-    ], synced: true)
+    public static let records = RecordTable<Records.Offer>(table: "offers", entity: "offer", prefix: "of", synced: [
+        ("status", { .text($0.status.rawValue) }),
+        ("company_id", { .text($0.companyId) }),
+        ("starts_on", { .text($0.startsOn) }),
+        ("ends_on", { .text($0.endsOn) }),
+        ("text_key", { .text(TextIndex.words([$0.title, $0.description, $0.location] + ($0.specialties ?? []).map(Optional.some))) }),
+        ("specialties_key", { .text("|" + ($0.specialties ?? []).joined(separator: "|") + "|") }),
+    ])
     public static let lifecycle = Lifecycle(entity: "offer", verbs: ["open", "close"], transitions: [
         "open": ["draft": "open", "closed": "open"], "close": ["open": "closed"],
     ])

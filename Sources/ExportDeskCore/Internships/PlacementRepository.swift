@@ -11,15 +11,15 @@ import Storage
 /// institution has an agreement covering the whole period, a student's live placements never overlap, and
 /// confirmed + active placements never exceed the offer's slots.
 public enum PlacementRepository {
-    public static let records = RecordTable(table: "placements", entity: "placement", prefix: "pl", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "proposed") }),
-        ("student_id", { .text($0["studentId"]?.stringValue ?? "") }),
-        ("offer_id", { .text($0["offerId"]?.stringValue ?? "") }),
-        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
-        ("institution_id", { .text($0["institutionId"]?.stringValue ?? "") }),
-        ("starts_on", { .text($0["startsOn"]?.stringValue ?? "") }),
-        ("ends_on", { .text($0["endsOn"]?.stringValue ?? "") }),
-    ], synced: true)
+    public static let records = RecordTable<Records.Placement>(table: "placements", entity: "placement", prefix: "pl", synced: [
+        ("status", { .text($0.status.rawValue) }),
+        ("student_id", { .text($0.studentId) }),
+        ("offer_id", { .text($0.offerId) }),
+        ("company_id", { .text($0.companyId) }),
+        ("institution_id", { .text($0.institutionId) }),
+        ("starts_on", { .text($0.startsOn) }),
+        ("ends_on", { .text($0.endsOn) }),
+    ])
     public static let lifecycle = Lifecycle(entity: "placement", verbs: ["confirm", "start", "complete", "cancel", "terminate", "update"], transitions: [
         "confirm": ["proposed": "confirmed"],
         "start": ["confirmed": "active"],
@@ -75,9 +75,9 @@ public enum PlacementRepository {
 
     public static func propose(_ ctx: WriteContext, _ p: Params.PlacementsPropose) throws -> JSONObject {
         let studentID = try studentID(ctx, id: p.studentId, ref: p.studentRef)
-        let student = try StudentRepository.records.get(ctx.db, id: studentID, as: Records.Student.self)
+        let student = try StudentRepository.records.record(ctx.db, id: studentID)
         try ctx.requireScope(institutionID: student.institutionId, entity: "student", id: studentID)
-        let offer = try OfferRepository.records.get(ctx.db, id: p.offerId, as: Records.Offer.self)
+        let offer = try OfferRepository.records.record(ctx.db, id: p.offerId)
         if offer.status != .open {
             if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: p.offerId) }
             throw RPCError.ruleViolation("OFFER_NOT_OPEN", "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
@@ -139,7 +139,7 @@ public enum PlacementRepository {
             for key in mutableFields where patched[key] == nil { next[key] = nil }
             try checkPeriod(next, path: "/patch")
             let placement = try TypedRecords.decode(Records.Placement.self, next)
-            try checkRules(ctx, Span(placement), offer: try OfferRepository.records.get(ctx.db, id: current.offerId, as: Records.Offer.self))
+            try checkRules(ctx, Span(placement), offer: try OfferRepository.records.record(ctx.db, id: current.offerId))
             try records.checkExternalRef(ctx.db, next)
         })
     }
@@ -148,7 +148,7 @@ public enum PlacementRepository {
     public static func confirm(_ ctx: WriteContext, _ p: Params.PlacementsConfirm) throws -> JSONObject {
         try change(ctx, verb: "confirm", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { placement in
             try checkAgreement(ctx, Span(placement))
-            let offer = try OfferRepository.records.get(ctx.db, id: placement.offerId, as: Records.Offer.self)
+            let offer = try OfferRepository.records.record(ctx.db, id: placement.offerId)
             let taken = try taken(ctx.db, offerID: offer.id)
             if taken >= offer.slots {
                 var full = RPCError.capacityExceeded(capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -6,13 +7,13 @@ import Storage
 /// are stored and returned to the programme and the student's institution, never logged, and a host company
 /// sees only `reducedForCompany`.
 public enum StudentRepository {
-    public static let records = RecordTable(table: "students", entity: "student", prefix: "su", columns: [
-        ("institution_id", { .text($0["institutionId"]?.stringValue ?? "") }),
-        ("specialty", { .text($0["specialty"]?.stringValue ?? "") }),
-        ("course", { .integer($0["course"]?.int64Value ?? 0) }),
-        ("name_key", { .text(($0["fullName"]?.stringValue ?? "").lowercased()) }),
-        ("text_key", { .text(TextIndex.words([$0["fullName"]?.stringValue, $0["specialty"]?.stringValue])) }),
-    ], synced: true)
+    public static let records = RecordTable<Records.Student>(table: "students", entity: "student", prefix: "su", synced: [
+        ("institution_id", { .text($0.institutionId) }),
+        ("specialty", { .text($0.specialty) }),
+        ("course", { .integer($0.course ?? 0) }),
+        ("name_key", { .text($0.fullName.lowercased()) }),
+        ("text_key", { .text(TextIndex.words([$0.fullName, $0.specialty])) }),
+    ])
     public static let mutableFields: Set<String> = ["fullName", "birthDate", "specialty", "course", "email", "phone", "externalRef"]
 
     /// What a host company may know of a student placed or proposed at its offers.

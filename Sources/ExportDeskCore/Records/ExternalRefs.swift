@@ -4,12 +4,6 @@ import Storage
 
 /// Partner sync by `externalRef` (SPEC §4, §7), for tables that carry `ext_system`/`ext_id` columns.
 extension RecordTable {
-    /// The `ext_system` and `ext_id` columns every synced table declares.
-    public static let externalRefColumns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)] = [
-        ("ext_system", { ($0["externalRef"]?["system"]?.stringValue).sqlValue }),
-        ("ext_id", { ($0["externalRef"]?["id"]?.stringValue).sqlValue }),
-    ]
-
     /// The record with this externalRef, if any.
     public func load(_ db: any SQLDatabase, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
         guard let system = ref["system"]?.stringValue, let ext = ref["id"]?.stringValue else { return nil }
@@ -36,14 +30,14 @@ public enum UpsertOutcome: String, Sendable { case created, updated, unchanged }
 /// is created when absent; otherwise the mutable fields the upsert carries that differ are applied as one
 /// update (fields it leaves out are kept), or nothing happens and the outcome is `unchanged`. Fields that
 /// cannot change (`immutable`, e.g. a student's institution) must match.
-public struct Upsert: Sendable {
-    public let table: RecordTable
+public struct Upsert<Record: Codable & Sendable>: Sendable {
+    public let table: RecordTable<Record>
     public let mutableFields: Set<String>
     public let immutable: [String]
     public let create: @Sendable (WriteContext, JSONObject) throws -> JSONObject
     public let update: @Sendable (WriteContext, _ id: String, _ patch: JSONObject, _ expectedVersion: Int64?) throws -> JSONObject
 
-    public init(table: RecordTable, mutableFields: Set<String>, immutable: [String],
+    public init(table: RecordTable<Record>, mutableFields: Set<String>, immutable: [String],
                 create: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONObject,
                 update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject) {
         self.table = table
@@ -68,7 +62,7 @@ public struct Upsert: Sendable {
         var patch = JSONObject()
         for (key, value) in fields where mutableFields.contains(key) && current[key] != value { patch[key] = value }
         if patch.isEmpty {
-            try RecordTable.check(current, expectedVersion: expectedVersion)
+            try Versions.check(current, expectedVersion: expectedVersion)
             return (.unchanged, current)
         }
         return (.updated, try update(ctx, id, patch, expectedVersion))

@@ -1,23 +1,49 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
 
-/// The storage pattern of a simple entity: the record as JSON, a few indexed columns, versions, timestamps
-/// and the change log — written once here for every entity that needs nothing more.
-public struct RecordTable: Sendable {
+/// The storage pattern of a simple entity: the record as JSON, a few indexed columns computed from its
+/// generated type (`Records.*`), versions, timestamps and the change log — written once here for every
+/// entity that needs nothing more.
+public struct RecordTable<Record: Codable & Sendable>: Sendable {
     public let table: String
     /// Singular, as in the change log ("staff", "request").
     public let entity: String
     public let prefix: String
-    /// Indexed columns besides id/version/created_at/updated_at/data, each computed from the record.
-    public let columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)]
+    /// Indexed columns besides id/version/created_at/updated_at/data, each computed from the typed record.
+    public let columns: [(name: String, value: @Sendable (Record) -> SQLValue)]
+    /// The record as its type reads it, from the stored JSON (an agreement adds the status its dates give).
+    let typedView: @Sendable (JSONObject) -> JSONObject
 
-    /// `synced` tables also carry `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
-    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (JSONObject) -> SQLValue)], synced: Bool = false) {
+    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
+                typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }) {
         self.table = table
         self.entity = entity
         self.prefix = prefix
-        self.columns = synced ? columns + Self.externalRefColumns : columns
+        self.columns = columns
+        self.typedView = typedView
+    }
+
+    /// A synced table also carries `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
+    public init(table: String, entity: String, prefix: String, synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)])
+        where Record: SyncedRecord {
+        let system: @Sendable (Record) -> SQLValue = { ($0.externalRef?.system).sqlValue }
+        let ext: @Sendable (Record) -> SQLValue = { ($0.externalRef?.id).sqlValue }
+        self.init(table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)])
+    }
+
+    /// The stored record as its type.
+    public func typed(_ record: JSONObject) throws -> Record { try TypedRecords.decode(Record.self, typedView(record)) }
+
+    /// The record as its type, or NOT_FOUND.
+    public func record(_ db: any SQLDatabase, id: String) throws -> Record { try typed(get(db, id: id)) }
+
+    /// The indexed columns' values, from the record decoded once.
+    private func columnValues(_ record: JSONObject) throws -> [SQLValue] {
+        guard !columns.isEmpty else { return [] }
+        let r = try typed(record)
+        return columns.map { $0.value(r) }
     }
 
     public func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)? {
@@ -53,7 +79,7 @@ public struct RecordTable: Sendable {
         record["updatedAt"] = .string(ctx.now)
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         let values: [SQLValue] = [.text(id), .integer(1), .text(ctx.now), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
-            + columns.map { $0.value(record) }
+            + (try columnValues(record))
         try ctx.db.run("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))", values)
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
@@ -66,7 +92,7 @@ public struct RecordTable: Sendable {
         record["updatedAt"] = .string(ctx.now)
         let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
         let values: [SQLValue] = [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
-            + columns.map { $0.value(record) } + [.integer(rowid)]
+            + (try columnValues(record)) + [.integer(rowid)]
         try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
     }
@@ -79,7 +105,7 @@ public struct RecordTable: Sendable {
                        before: (JSONObject) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         try before(record)
-        try Self.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
         let patched = try ctx.merge(patch, into: fields)
@@ -99,7 +125,7 @@ public struct RecordTable: Sendable {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
         try before(record)
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try Self.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         try change(&record)
         record["status"] = .string(next)
         try save(ctx, rowid: rowid, &record, op: op)
@@ -142,6 +168,23 @@ public struct RecordTable: Sendable {
         return .object(result)
     }
 
+}
+
+/// A table of any record type, as code that works on every entity (the change feed) uses it.
+public protocol AnyRecordTable: Sendable {
+    func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)?
+    func value(_ db: any SQLDatabase, id: String, column: String) throws -> String?
+}
+
+extension RecordTable: AnyRecordTable {}
+
+/// A record that partners sync by `externalRef` (SPEC §7).
+public protocol SyncedRecord {
+    var externalRef: Records.ExternalRef? { get }
+}
+
+/// The optimistic version check of every update and verb (SPEC §4).
+public enum Versions {
     /// VERSION_CONFLICT when `expected` is given and differs.
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
         let current = record["version"]?.int64Value ?? 0

@@ -38,9 +38,7 @@ public enum TypedRecords {
     }
 }
 
-extension RecordTable {
-    /// The record as its generated type, or NOT_FOUND.
-    public func get<R: Decodable>(_ db: any SQLDatabase, id: String, as type: R.Type) throws -> R {
-        try TypedRecords.decode(R.self, get(db, id: id))
-    }
-}
+// The synced records (their tables carry ext_system/ext_id).
+extension Records.Offer: SyncedRecord {}
+extension Records.Student: SyncedRecord {}
+extension Records.Placement: SyncedRecord {}

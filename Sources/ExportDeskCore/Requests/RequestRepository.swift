@@ -1,15 +1,16 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
 
 /// Support requests (обращения) of companies, each with a curator from the staff (SPEC §5).
 public enum RequestRepository {
-    public static let records = RecordTable(table: "requests", entity: "request", prefix: "rq", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "new") }),
-        ("service", { .text($0["service"]?.stringValue ?? "") }),
-        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
-        ("curator_id", { $0["curatorId"]?.stringValue.sqlValue ?? .null }),
-        ("text_key", { .text(searchText($0)) }),
+    public static let records = RecordTable<Records.SupportRequest>(table: "requests", entity: "request", prefix: "rq", columns: [
+        ("status", { .text($0.status.rawValue) }),
+        ("service", { .text($0.service.rawValue) }),
+        ("company_id", { .text($0.companyId) }),
+        ("curator_id", { $0.curatorId.sqlValue }),
+        ("text_key", { .text(TextIndex.words([$0.subject, $0.description])) }),
     ])
 
     /// Lower-cased words of the subject and description, each preceded by a space, so `LIKE '% term%'`
@@ -31,7 +32,7 @@ public enum RequestRepository {
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
         let next = try Lifecycle.request.apply(verb, to: record["status"]?.stringValue ?? "new")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         try change(&record)
         record["status"] = .string(next)
         try records.save(ctx, rowid: rowid, &record)
@@ -49,7 +50,7 @@ public enum RequestRepository {
     public static func comment(_ ctx: WriteContext, id: String, authorID: String, text: String, expectedVersion: Int64?) throws -> JSONValue {
         _ = try StaffRepository.records.get(ctx.db, id: authorID)
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         var comments = record["comments"]?.arrayValue ?? []
         comments.append(["at": .string(ctx.now), "authorId": .string(authorID), "text": .string(text)])
         record["comments"] = .array(comments)

@@ -1,13 +1,14 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
 
 /// Staff: the centre's curators and managers (SPEC §5). E-mail is unique among staff.
 public enum StaffRepository {
-    public static let records = RecordTable(table: "staff", entity: "staff", prefix: "sf", columns: [
-        ("email_key", { .text(($0["email"]?.stringValue ?? "").lowercased()) }),
-        ("active", { .integer($0["active"] == .bool(false) ? 0 : 1) }),
-        ("name_key", { .text(($0["name"]?.stringValue ?? "").lowercased()) }),
+    public static let records = RecordTable<Records.Staff>(table: "staff", entity: "staff", prefix: "sf", columns: [
+        ("email_key", { .text($0.email.lowercased()) }),
+        ("active", { .integer($0.active ? 1 : 0) }),
+        ("name_key", { .text($0.name.lowercased()) }),
     ])
     static let mutableFields: Set<String> = ["name", "email", "position"]
     /// active → inactive; a deactivated staff member keeps their history.
@@ -32,7 +33,7 @@ public enum StaffRepository {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
         // The lifecycle's state is the record's `active` flag.
         let next = try lifecycle.apply("deactivate", to: record["active"] == .bool(false) ? "inactive" : "active")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         record["active"] = .bool(next == "active")
         try records.save(ctx, rowid: rowid, &record, op: .deleted)
         return .object(record)

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -5,10 +6,10 @@ import Storage
 /// Personal export strategies (SPEC §5): draft → approved → completed | archived; `revise` copies an approved
 /// strategy into a new draft with revision + 1 and leaves the approved one intact.
 public enum StrategyRepository {
-    public static let records = RecordTable(table: "strategies", entity: "strategy", prefix: "sg", columns: [
-        ("status", { .text($0["status"]?.stringValue ?? "draft") }),
-        ("company_id", { .text($0["companyId"]?.stringValue ?? "") }),
-        ("curator_id", { $0["curatorId"]?.stringValue.sqlValue ?? .null }),
+    public static let records = RecordTable<Records.Strategy>(table: "strategies", entity: "strategy", prefix: "sg", columns: [
+        ("status", { .text($0.status.rawValue) }),
+        ("company_id", { .text($0.companyId) }),
+        ("curator_id", { $0.curatorId.sqlValue }),
     ])
     public static let lifecycle = Lifecycle(entity: "strategy", verbs: ["update", "approve", "complete", "archive", "revise", "recordActual"], transitions: [
         "update": ["draft": "draft"],
@@ -61,7 +62,7 @@ public enum StrategyRepository {
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "approve" {
             let company = try CompanyRepository.get(ctx.db, id: record["companyId"]?.stringValue ?? "")
             record["approvedAt"] = .string(ctx.now)
@@ -89,7 +90,7 @@ public enum StrategyRepository {
     public static func recordActual(_ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
         _ = try lifecycle.apply("recordActual", to: record["status"]?.stringValue ?? "")
-        try RecordTable.check(record, expectedVersion: expectedVersion)
+        try Versions.check(record, expectedVersion: expectedVersion)
         var actuals = (record["actuals"]?.arrayValue ?? []).filter { !($0["metric"] == .string(metric) && $0["year"] == .number(.int(year))) }
         actuals.append(["metric": .string(metric), "year": .number(.int(year)), "value": value])
         record["actuals"] = .array(actuals)
