@@ -38,7 +38,7 @@ public enum EventRepository {
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            _ = try Lifecycle.event.apply("update", to: current["status"]?.stringValue ?? "")
+            _ = try Lifecycle.event.apply("update", to: current.status.rawValue)
         }, validate: { patched in
             try checkDates(patched, path: "/patch")
             if let capacity = patched["capacity"]?.int64Value {

@@ -19,14 +19,14 @@ public enum ParticipationRepository {
 
     public static func apply(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         let eventID = fields["eventId"]?.stringValue ?? "", companyID = fields["companyId"]?.stringValue ?? ""
-        let event = try EventRepository.records.get(ctx.db, id: eventID)
+        let event = try EventRepository.records.record(ctx.db, id: eventID)
         _ = try CompanyRepository.get(ctx.db, id: companyID)
-        let status = event["status"]?.stringValue ?? ""
-        guard status == "open" else {
+        guard event.status == .open else {
+            let status = event.status.rawValue
             throw invalidTransition(entity: "event", from: status, action: "apply", allowed: Lifecycle.event.allowed(from: status))
         }
         let today = ctx.today
-        if let deadline = event["applicationDeadline"]?.stringValue, today > deadline {
+        if let deadline = event.applicationDeadline, today > deadline {
             throw RPCError.ruleViolation("DEADLINE_PASSED", "the application deadline \(deadline) has passed", ["deadline": .string(deadline)])
         }
         var existing: String?
@@ -43,12 +43,13 @@ public enum ParticipationRepository {
     /// Approves (checking capacity), or waitlists instead with `orWaitlist`.
     public static func approve(_ ctx: WriteContext, id: String, orWaitlist: Bool, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
-        let state = record["status"]?.stringValue ?? ""
+        let participation = try records.typed(record)
+        let state = participation.status.rawValue
         _ = try Lifecycle.participation.apply("approve", to: state)
         try Versions.check(record, expectedVersion: expectedVersion)
-        let eventID = record["eventId"]?.stringValue ?? ""
-        let event = try EventRepository.records.get(ctx.db, id: eventID)
-        let capacity = event["capacity"]?.int64Value ?? Int64.max
+        let eventID = participation.eventId
+        let event = try EventRepository.records.record(ctx.db, id: eventID)
+        let capacity = event.capacity ?? Int64.max
         let taken = try approvedCount(ctx.db, eventID: eventID)
         if taken >= capacity {
             guard orWaitlist, state == "applied" else {
@@ -67,12 +68,12 @@ public enum ParticipationRepository {
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, attended: Bool = true,
                                   change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
-        let state = record["status"]?.stringValue ?? ""
+        let participation = try records.typed(record)
+        let state = participation.status.rawValue
         var next = try Lifecycle.participation.apply(verb, to: state)
         try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "markAttendance" || verb == "recordResults" {
-            let event = try EventRepository.records.get(ctx.db, id: record["eventId"]?.stringValue ?? "")
-            let eventState = event["status"]?.stringValue ?? ""
+            let eventState = try EventRepository.records.record(ctx.db, id: participation.eventId).status.rawValue
             let needed = verb == "markAttendance" ? ["closed", "completed"] : ["completed"]
             guard needed.contains(eventState) else {
                 throw invalidTransition(entity: "participation of a \(eventState) event", from: state, action: verb, allowed: [])
@@ -83,21 +84,21 @@ public enum ParticipationRepository {
         if verb == "markAttendance" && !attended { next = try Lifecycle.participation.apply("markNoShow", to: state) }
         record["status"] = .string(next)
         try records.save(ctx, rowid: rowid, &record)
-        if verb == "withdraw" && state == "approved" { try promoteWaitlisted(ctx, eventID: record["eventId"]?.stringValue ?? "") }
+        if verb == "withdraw" && state == "approved" { try promoteWaitlisted(ctx, eventID: participation.eventId) }
         return .object(record)
     }
 
     /// When a place frees up and the event auto-promotes, the earliest waitlisted participation is approved
     /// in the same transaction.
     static func promoteWaitlisted(_ ctx: WriteContext, eventID: String) throws {
-        let event = try EventRepository.records.get(ctx.db, id: eventID)
-        guard event["autoPromoteWaitlist"] != .bool(false) else { return }
-        guard try approvedCount(ctx.db, eventID: eventID) < (event["capacity"]?.int64Value ?? Int64.max) else { return }
+        let event = try EventRepository.records.record(ctx.db, id: eventID)
+        guard event.autoPromoteWaitlist else { return }
+        guard try approvedCount(ctx.db, eventID: eventID) < (event.capacity ?? Int64.max) else { return }
         var next: String?
         try ctx.db.query("SELECT id FROM participations WHERE event_id = ? AND status = 'waitlisted' ORDER BY waitlisted_at, id LIMIT 1",
                          [.text(eventID)]) { next = $0.text(0) }
         guard let next, case (let rowid, var record)? = try records.load(ctx.db, id: next) else { return }
-        record["status"] = .string(try Lifecycle.participation.apply("promote", to: record["status"]?.stringValue ?? ""))
+        record["status"] = .string(try Lifecycle.participation.apply("promote", to: try records.typed(record).status.rawValue))
         try records.save(ctx, rowid: rowid, &record)
     }
 
@@ -108,7 +109,7 @@ public enum ParticipationRepository {
                          [.text(eventID)]) { if let id = $0.text(0) { ids.append(id) } }
         for id in ids {
             guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { continue }
-            record["status"] = .string(try Lifecycle.participation.apply("cancelWithEvent", to: record["status"]?.stringValue ?? ""))
+            record["status"] = .string(try Lifecycle.participation.apply("cancelWithEvent", to: try records.typed(record).status.rawValue))
             try records.save(ctx, rowid: rowid, &record, op: .deleted)
         }
     }

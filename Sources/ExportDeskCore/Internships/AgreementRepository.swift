@@ -51,7 +51,7 @@ public enum AgreementRepository {
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         let record = try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            if current["termination"] != nil { throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: []) }
+            if current.termination != nil { throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: []) }
         }, validate: { patched in try checkPeriod(patched, from: "validFrom", to: "validTo", path: "/patch") })
         return .object(withStatus(record, today: ctx.today))
     }

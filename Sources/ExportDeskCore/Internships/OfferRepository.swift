@@ -39,7 +39,7 @@ public enum OfferRepository {
     /// live placement.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            try ctx.requireScope(companyID: current["companyId"]?.stringValue, entity: "offer", id: id)
+            try ctx.requireScope(companyID: current.companyId, entity: "offer", id: id)
         }, validate: { patched in
             try checkPeriod(patched, path: "/patch")
             var withID = patched
@@ -62,7 +62,7 @@ public enum OfferRepository {
 
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
         .object(try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { record in
-            try ctx.requireScope(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
+            try ctx.requireScope(companyID: record.companyId, entity: "offer", id: id)
         }))
     }
 

@@ -127,8 +127,7 @@ public enum PlacementRepository {
     /// placement it would make.
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
         var current: Records.Placement?
-        return try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { record in
-            let placement = try TypedRecords.decode(Records.Placement.self, record)
+        return try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { placement in
             try ctx.requireScope(institutionID: placement.institutionId, companyID: placement.companyId, entity: "placement", id: id)
             _ = try lifecycle.apply("update", to: placement.status.rawValue)
             current = placement
@@ -188,12 +187,9 @@ public enum PlacementRepository {
     /// One lifecycle step of a placement, through `Lifecycle` (RecordTable.transition), editing it typed.
     private static func change(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, scope: Scope,
                                _ edit: @escaping (inout Records.Placement) throws -> Void) throws -> JSONObject {
-        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { record in
-            let placement = try TypedRecords.decode(Records.Placement.self, record)
+        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { placement in
             try ctx.requireScope(institutionID: scope == .both ? placement.institutionId : nil, companyID: placement.companyId, entity: "placement", id: id)
-        }, change: { record in
-            try TypedRecords.edit(&record, as: Records.Placement.self, edit)
-        })
+        }, change: edit)
     }
 
     public static let upsert = Upsert(table: records, mutableFields: mutableFields, immutable: ["studentId", "offerId"],

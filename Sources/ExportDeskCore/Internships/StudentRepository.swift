@@ -40,7 +40,7 @@ public enum StudentRepository {
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
         try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            try ctx.requireScope(institutionID: current["institutionId"]?.stringValue, entity: "student", id: id)
+            try ctx.requireScope(institutionID: current.institutionId, entity: "student", id: id)
         }, validate: { patched in
             var withID = patched
             withID["id"] = .string(id)

@@ -97,14 +97,15 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
     }
 
-    /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state),
-    /// then `expectedVersion`, an RFC 7386 merge patch of `mutableFields`, `validate` on the patched fields,
-    /// and save. `validate` has no default so that a trailing closure can never bind to `before` and run
-    /// a uniqueness check against the unpatched record.
+    /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state,
+    /// its scope), then `expectedVersion`, an RFC 7386 merge patch of `mutableFields` applied to the record's
+    /// JSON (WriteContext.merge), `validate` on the patched fields, and save. `validate` has no default so
+    /// that a trailing closure can never bind to `before` and run a uniqueness check against the unpatched
+    /// record.
     public func update(_ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
-                       before: (JSONObject) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void) throws -> JSONObject {
+                       before: (Record) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
-        try before(record)
+        try before(try typed(record))
         try Versions.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
@@ -117,16 +118,24 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
 
     /// A state verb, the way every lifecycle-driven entity does it: load (NOT_FOUND), `before` checks the
     /// current record (a partner's scope), the lifecycle's transition (INVALID_TRANSITION), `expectedVersion`,
-    /// `change` to the record (a verb's own checks and fields), the new status, and save. Verbs that archive
-    /// or cancel pass `op: .deleted` (a tombstone in the feed).
+    /// `change` to the typed record (a verb's own checks and fields), the new status, and save. Verbs that
+    /// archive or cancel pass `op: .deleted` (a tombstone in the feed).
     public func transition(_ ctx: WriteContext, id: String, verb: String, lifecycle: Lifecycle, expectedVersion: Int64?,
-                           op: ChangeLog.Operation = .updated, before: (JSONObject) throws -> Void = { _ in },
-                           change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONObject {
+                           op: ChangeLog.Operation = .updated, before: (Record) throws -> Void = { _ in },
+                           change: ((inout Record) throws -> Void)? = nil) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
-        try before(record)
+        let current = try typed(record)
+        try before(current)
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
         try Versions.check(record, expectedVersion: expectedVersion)
-        try change(&record)
+        if let change {
+            var edited = current
+            try change(&edited)
+            // Back to the stored JSON, without what only the typed view carries (an agreement's derived status).
+            let derived = Set(typedView(record).map(\.0)).subtracting(record.map(\.0))
+            record = try TypedRecords.encode(edited)
+            for key in derived { record[key] = nil }
+        }
         record["status"] = .string(next)
         try save(ctx, rowid: rowid, &record, op: op)
         return record

@@ -51,7 +51,7 @@ public enum StrategyRepository {
 
     public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
         .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            _ = try lifecycle.apply("update", to: current["status"]?.stringValue ?? "")
+            _ = try lifecycle.apply("update", to: current.status.rawValue)
         }, validate: { patched in
             try check(patched, path: "/patch")
             if let curator = patched["curatorId"]?.stringValue { _ = try StaffRepository.records.get(ctx.db, id: curator) }
