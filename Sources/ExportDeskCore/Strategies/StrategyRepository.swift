@@ -61,10 +61,11 @@ public enum StrategyRepository {
     /// approve (remembering the company's current markets, for `new_markets`), complete, archive.
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
-        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
+        let strategy = try records.typed(record)
+        let next = try lifecycle.apply(verb, to: strategy.status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "approve" {
-            let company = try CompanyRepository.get(ctx.db, id: record["companyId"]?.stringValue ?? "")
+            let company = try CompanyRepository.get(ctx.db, id: strategy.companyId)
             record["approvedAt"] = .string(ctx.now)
             record["marketsAtApproval"] = company["currentMarkets"] ?? []
         }
@@ -75,35 +76,38 @@ public enum StrategyRepository {
 
     /// A new draft copied from an approved strategy, revision + 1; the approved one stays as it is.
     public static func revise(_ ctx: WriteContext, id: String) throws -> JSONValue {
-        let original = try records.get(ctx.db, id: id)
-        _ = try lifecycle.apply("revise", to: original["status"]?.stringValue ?? "")
-        var draft: JSONObject = ["companyId": original["companyId"] ?? .null]
-        for key in mutableFields { draft[key] = original[key] }
-        draft["status"] = "draft"
-        draft["revision"] = .number(.int((original["revision"]?.int64Value ?? 1) + 1))
+        let stored = try records.get(ctx.db, id: id)
+        let original = try records.typed(stored)
+        _ = try lifecycle.apply("revise", to: original.status.rawValue)
+        var draft: JSONObject = ["companyId": .string(original.companyId)]
+        for key in mutableFields { draft[key] = stored[key] }
+        draft["status"] = .string(Records.Strategy.Status.draft.rawValue)
+        draft["revision"] = .number(.int(original.revision + 1))
         draft["revisionOf"] = .string(id)
-        draft["actuals"] = original["actuals"] ?? []
+        draft["actuals"] = .array(try original.actuals.map { .object(try TypedRecords.encode($0)) })
         return .object(try records.insert(ctx, draft))
     }
 
     /// Records (or replaces) an actual figure only the company knows, such as export revenue for a year.
     public static func recordActual(_ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
-        _ = try lifecycle.apply("recordActual", to: record["status"]?.stringValue ?? "")
+        var strategy = try records.typed(record)
+        _ = try lifecycle.apply("recordActual", to: strategy.status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
-        var actuals = (record["actuals"]?.arrayValue ?? []).filter { !($0["metric"] == .string(metric) && $0["year"] == .number(.int(year))) }
-        actuals.append(["metric": .string(metric), "year": .number(.int(year)), "value": value])
-        record["actuals"] = .array(actuals)
+        guard let metric = Records.Strategy.Actual.Metric(rawValue: metric), case .number(let number) = value else {
+            throw RPCError.invalidParams(path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
+        }
+        strategy.actuals.removeAll { $0.metric == metric && $0.year == year }
+        strategy.actuals.append(.init(metric: metric, year: year, value: number))
+        record["actuals"] = .array(try strategy.actuals.map { .object(try TypedRecords.encode($0)) })
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
     }
 
     /// Target against actual per goal and year, and action completion (SPEC §5, §11).
     public static func progress(_ db: any SQLDatabase, id: String) throws -> JSONValue {
-        let s = try records.get(db, id: id)
-        let company = s["companyId"]?.stringValue ?? ""
-        let start = s["periodStart"]?.int64Value ?? 0, end = s["periodEnd"]?.int64Value ?? 0
-        let known = Set((s["marketsAtApproval"]?.arrayValue ?? []).compactMap(\.stringValue))
+        let s = try records.record(db, id: id)
+        let known = Set(s.marketsAtApproval ?? [])
         // The company's attended participations in the period, placed in the year their event starts.
         struct Attended { let year: Int64; let kind: String; let country: String; let contracts: Int64 }
         var attended: [Attended] = []
@@ -111,37 +115,36 @@ public enum StrategyRepository {
             SELECT substr(e.starts_on, 1, 4), e.kind, e.country, coalesce(\(db.dialect.jsonInteger("p.data", "results.contractsSigned")), 0)
             FROM participations p JOIN events e ON e.id = p.event_id
             WHERE p.company_id = ? AND p.status = 'attended' AND CAST(substr(e.starts_on, 1, 4) AS INTEGER) BETWEEN ? AND ?
-            """, [.text(company), .integer(start), .integer(end)]) { r in
+            """, [.text(s.companyId), .integer(s.periodStart), .integer(s.periodEnd)]) { r in
             attended.append(Attended(year: Int64(r.text(0) ?? "") ?? 0, kind: r.text(1) ?? "", country: r.text(2) ?? "", contracts: r.int64(3)))
         }
         var goals: [JSONValue] = []
-        for goal in s["goals"]?.arrayValue ?? [] {
-            let metric = goal["metric"]?.stringValue ?? "", year = goal["year"]?.int64Value ?? 0
-            let inYear = attended.filter { $0.year == year }
-            var actual: JSONValue
-            switch metric {
-            case "contracts": actual = .number(.int(inYear.reduce(0) { $0 + $1.contracts }))
-            case "exhibitions": actual = .number(.int(Int64(inYear.filter { $0.kind == "exhibition" }.count)))
-            case "business_missions": actual = .number(.int(Int64(inYear.filter { $0.kind == "business_mission" }.count)))
-            case "new_markets": actual = .number(.int(Int64(Set(inYear.filter { $0.contracts > 0 && !known.contains($0.country) }.map(\.country)).count)))
-            default:
-                actual = (s["actuals"]?.arrayValue ?? []).first { $0["metric"] == .string(metric) && $0["year"] == .number(.int(year)) }?["value"] ?? .null
+        for goal in s.goals ?? [] {
+            let inYear = attended.filter { $0.year == goal.year }
+            let actual: JSONNumber?
+            switch goal.metric {
+            case .contracts: actual = .int(inYear.reduce(0) { $0 + $1.contracts })
+            case .exhibitions: actual = .int(Int64(inYear.filter { $0.kind == "exhibition" }.count))
+            case .businessMissions: actual = .int(Int64(inYear.filter { $0.kind == "business_mission" }.count))
+            case .newMarkets: actual = .int(Int64(Set(inYear.filter { $0.contracts > 0 && !known.contains($0.country) }.map(\.country)).count))
+            case .exportRevenue: actual = s.actuals.first { $0.metric.rawValue == goal.metric.rawValue && $0.year == goal.year }?.value
             }
-            var row: JSONObject = ["metric": .string(metric), "year": .number(.int(year)), "target": goal["target"] ?? .null, "actual": actual]
-            if let currency = goal["currency"] { row["currency"] = currency }
-            if case .number(let a) = actual, let t = goal["target"]?.numberValue, t.doubleValue > 0 {
-                row["percent"] = .number(JSONNumber((a.doubleValue / t.doubleValue * 1000).rounded() / 10))
+            var row: JSONObject = ["metric": .string(goal.metric.rawValue), "year": .number(.int(goal.year)), "target": .number(goal.target),
+                                   "actual": actual.map(JSONValue.number) ?? .null]
+            if let currency = goal.currency { row["currency"] = .string(currency) }
+            if let actual, goal.target.doubleValue > 0 {
+                row["percent"] = .number(JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
             }
             goals.append(.object(row))
         }
-        let actions = s["actions"]?.arrayValue ?? []
-        func count(_ status: String) -> Int64 { Int64(actions.filter { $0["status"] == .string(status) }.count) }
-        let counted = Int64(actions.count) - count("dropped")
+        let actions = s.actions ?? []
+        func count(_ status: Records.Strategy.Action.Status) -> Int64 { Int64(actions.filter { $0.status == status }.count) }
+        let counted = Int64(actions.count) - count(.dropped)
         return [
-            "strategyId": .string(id), "status": s["status"] ?? .null, "goals": .array(goals),
-            "actions": ["total": .number(.int(Int64(actions.count))), "done": .number(.int(count("done"))), "inProgress": .number(.int(count("in_progress"))),
-                        "planned": .number(.int(count("planned"))), "dropped": .number(.int(count("dropped"))),
-                        "percentDone": .number(JSONNumber(counted > 0 ? (Double(count("done")) / Double(counted) * 1000).rounded() / 10 : 0))],
+            "strategyId": .string(id), "status": .string(s.status.rawValue), "goals": .array(goals),
+            "actions": ["total": .number(.int(Int64(actions.count))), "done": .number(.int(count(.done))), "inProgress": .number(.int(count(.inProgress))),
+                        "planned": .number(.int(count(.planned))), "dropped": .number(.int(count(.dropped))),
+                        "percentDone": .number(JSONNumber(counted > 0 ? (Double(count(.done)) / Double(counted) * 1000).rounded() / 10 : 0))],
         ]
     }
 
