@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -13,23 +14,24 @@ struct RequestMethods {
         let db = self.db
 
         registry.registerWrite("requests.submit", db: db) { ctx, p in try RequestRepository.submit(ctx, fields: p) }
-        registry.registerWrite("requests.assign", db: db) { ctx, p in
-            try RequestRepository.assign(ctx, id: p.recordID, curatorID: p["curatorId"]?.stringValue ?? "", expectedVersion: p.expectedVersion)
+        registry.registerWrite("requests.assign", Params.RequestsAssign.self, db: db) { ctx, p in
+            try RequestRepository.assign(ctx, id: p.id, curatorID: p.curatorId, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("requests.start", db: db) { ctx, p in try RequestRepository.transition(ctx, verb: "start", id: p.recordID, expectedVersion: p.expectedVersion) }
-        registry.registerWrite("requests.resolve", db: db) { ctx, p in
-            try RequestRepository.transition(ctx, verb: "resolve", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["resolution"] }
+        registry.registerWrite("requests.start", Params.RequestsStart.self, db: db) { ctx, p in
+            try RequestRepository.transition(ctx, verb: "start", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("requests.reject", db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite("requests.resolve", Params.RequestsResolve.self, db: db) { ctx, p in
+            try RequestRepository.transition(ctx, verb: "resolve", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = p.resolution }
+        }
+        registry.registerWrite("requests.reject", Params.RequestsReject.self, db: db, effect: .destructiveWrite) { ctx, p in
             // The reason for a rejection is the request's resolution.
-            try RequestRepository.transition(ctx, verb: "reject", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = p["reason"] }
+            try RequestRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = p.reason }
         }
-        registry.registerWrite("requests.reopen", db: db) { ctx, p in
-            try RequestRepository.transition(ctx, verb: "reopen", id: p.recordID, expectedVersion: p.expectedVersion) { $0["resolution"] = nil }
+        registry.registerWrite("requests.reopen", Params.RequestsReopen.self, db: db) { ctx, p in
+            try RequestRepository.transition(ctx, verb: "reopen", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = nil }
         }
-        registry.registerWrite("requests.comment", db: db) { ctx, p in
-            try RequestRepository.comment(ctx, id: p.recordID, authorID: p["authorId"]?.stringValue ?? "", text: p["text"]?.stringValue ?? "",
-                                          expectedVersion: p.expectedVersion)
+        registry.registerWrite("requests.comment", Params.RequestsComment.self, db: db) { ctx, p in
+            try RequestRepository.comment(ctx, id: p.id, authorID: p.authorId, text: p.text, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "requests.get", handler: .sync { ctx, p in
             let record = try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p.recordID)) }.objectValue ?? JSONObject()

@@ -231,7 +231,7 @@ extension EventTests {
         let firstRequest = try await f.store.read { db in try RequestRepository.list(db, params: ["sort": "createdAt", "limit": 1], onlyCompany: nil) }["items"]!.arrayValue![0]["id"]!.stringValue!
         _ = try await f.write("requests.assign") { try RequestRepository.assign($0, id: firstRequest, curatorID: curator, expectedVersion: nil) }
         _ = try await f.write("requests.start") { try RequestRepository.transition($0, verb: "start", id: firstRequest, expectedVersion: nil) }
-        _ = try await f.write("requests.resolve") { try RequestRepository.transition($0, verb: "resolve", id: firstRequest, expectedVersion: nil) { $0["resolution"] = "готово" } }
+        _ = try await f.write("requests.resolve") { try RequestRepository.transition($0, verb: "resolve", id: firstRequest, expectedVersion: nil) { $0.resolution = "готово" } }
 
         let s = try await f.store.read { db in try Reports.summary(db, params: ["from": "2099-01-01", "to": "2099-12-31"]) }
         #expect(s["events"]?["total"] == 2, "the cancelled one is left out, the 2100 one is outside")

@@ -46,15 +46,15 @@ struct WorkloadTests {
         let r3 = try await submit("2026-12-02T06:00:00.000Z")
         _ = try await step("requests.assign", "2026-12-02T18:00:00.000Z") { try RequestRepository.assign($0, id: r3, curatorID: anna, expectedVersion: nil) }
         _ = try await step("requests.start", "2026-12-03T06:00:00.000Z") { try RequestRepository.transition($0, verb: "start", id: r3, expectedVersion: nil) }
-        _ = try await step("requests.resolve", "2026-12-06T18:00:00.000Z") { try RequestRepository.transition($0, verb: "resolve", id: r3, expectedVersion: nil) { $0["resolution"] = "Готово" } }
+        _ = try await step("requests.resolve", "2026-12-06T18:00:00.000Z") { try RequestRepository.transition($0, verb: "resolve", id: r3, expectedVersion: nil) { $0.resolution = "Готово" } }
         let r4 = try await submit("2026-12-03T06:00:00.000Z")
         _ = try await step("requests.assign", "2026-12-03T12:00:00.000Z") { try RequestRepository.assign($0, id: r4, curatorID: boris, expectedVersion: nil) }
         _ = try await step("requests.start", "2026-12-03T18:00:00.000Z") { try RequestRepository.transition($0, verb: "start", id: r4, expectedVersion: nil) }
-        _ = try await step("requests.reject", "2026-12-04T06:00:00.000Z") { try RequestRepository.transition($0, verb: "reject", id: r4, expectedVersion: nil) { $0["resolution"] = "Не по программе" } }
+        _ = try await step("requests.reject", "2026-12-04T06:00:00.000Z") { try RequestRepository.transition($0, verb: "reject", id: r4, expectedVersion: nil) { $0.resolution = "Не по программе" } }
         let r5 = try await submit("2026-12-20T06:00:00.000Z")
         _ = try await step("requests.assign", "2026-12-21T06:00:00.000Z") { try RequestRepository.assign($0, id: r5, curatorID: anna, expectedVersion: nil) }
         _ = try await step("requests.start", "2026-12-21T07:00:00.000Z") { try RequestRepository.transition($0, verb: "start", id: r5, expectedVersion: nil) }
-        _ = try await step("requests.resolve", "2027-01-10T06:00:00.000Z") { try RequestRepository.transition($0, verb: "resolve", id: r5, expectedVersion: nil) { $0["resolution"] = "Готово" } }
+        _ = try await step("requests.resolve", "2027-01-10T06:00:00.000Z") { try RequestRepository.transition($0, verb: "resolve", id: r5, expectedVersion: nil) { $0.resolution = "Готово" } }
 
         // On Friday 4 December, 12:00 Moscow time.
         let now = Self.at("2026-12-04T09:00:00.000Z")

@@ -134,9 +134,9 @@ struct RequestPlan {
         _ = try RequestRepository.transition(ctx("requests.start", 2), verb: "start", id: id, expectedVersion: nil)
         switch final {
         case "resolved":
-            _ = try RequestRepository.transition(ctx("requests.resolve", 9), verb: "resolve", id: id, expectedVersion: nil) { $0["resolution"] = "Консультация проведена" }
+            _ = try RequestRepository.transition(ctx("requests.resolve", 9), verb: "resolve", id: id, expectedVersion: nil) { $0.resolution = "Консультация проведена" }
         case "rejected":
-            _ = try RequestRepository.transition(ctx("requests.reject", 4), verb: "reject", id: id, expectedVersion: nil) { $0["resolution"] = "Вне программы поддержки" }
+            _ = try RequestRepository.transition(ctx("requests.reject", 4), verb: "reject", id: id, expectedVersion: nil) { $0.resolution = "Вне программы поддержки" }
         default: break
         }
     }

@@ -15,7 +15,6 @@ public enum RequestRepository {
 
     /// Lower-cased words of the subject and description, each preceded by a space, so `LIKE '% term%'`
     /// matches whole words and word prefixes and folds Cyrillic case as well as Latin.
-    static func searchText(_ r: JSONObject) -> String { TextIndex.words([r["subject"]?.stringValue, r["description"]?.stringValue]) }
 
     public static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         let companyID = fields["companyId"]?.stringValue ?? ""
@@ -27,33 +26,28 @@ public enum RequestRepository {
         return .object(try records.insert(ctx, record))
     }
 
-    /// Applies a lifecycle verb with its side effects, checking `expectedVersion`.
+    /// A lifecycle verb (through `Lifecycle.request`) with its changes to the typed request, checking
+    /// `expectedVersion`.
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?,
-                                  change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
-        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
-        let next = try Lifecycle.request.apply(verb, to: record["status"]?.stringValue ?? "new")
-        try Versions.check(record, expectedVersion: expectedVersion)
-        try change(&record)
-        record["status"] = .string(next)
-        try records.save(ctx, rowid: rowid, &record)
-        return .object(record)
+                                  change: @escaping (inout Records.SupportRequest) throws -> Void = { _ in }) throws -> JSONValue {
+        .object(try records.transition(ctx, id: id, verb: verb, lifecycle: Lifecycle.request, expectedVersion: expectedVersion, change: change))
     }
 
     public static func assign(_ ctx: WriteContext, id: String, curatorID: String, expectedVersion: Int64?) throws -> JSONValue {
-        let curator = try StaffRepository.records.get(ctx.db, id: curatorID)
-        guard curator["active"] != .bool(false) else {
+        let curator = try StaffRepository.records.record(ctx.db, id: curatorID)
+        guard curator.active else {
             throw RPCError.ruleViolation("CURATOR_INACTIVE", "staff member \(curatorID) is deactivated and cannot take requests", ["curatorId": .string(curatorID)])
         }
-        return try transition(ctx, verb: "assign", id: id, expectedVersion: expectedVersion) { $0["curatorId"] = .string(curatorID) }
+        return try transition(ctx, verb: "assign", id: id, expectedVersion: expectedVersion) { $0.curatorId = curatorID }
     }
 
     public static func comment(_ ctx: WriteContext, id: String, authorID: String, text: String, expectedVersion: Int64?) throws -> JSONValue {
         _ = try StaffRepository.records.get(ctx.db, id: authorID)
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "request", id: id) }
         try Versions.check(record, expectedVersion: expectedVersion)
-        var comments = record["comments"]?.arrayValue ?? []
-        comments.append(["at": .string(ctx.now), "authorId": .string(authorID), "text": .string(text)])
-        record["comments"] = .array(comments)
+        var request = try records.typed(record)
+        request.comments.append(.init(at: ctx.now, authorId: authorID, text: text))
+        record["comments"] = .array(try request.comments.map { .object(try TypedRecords.encode($0)) })
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
     }
