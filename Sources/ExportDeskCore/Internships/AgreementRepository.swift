@@ -41,8 +41,8 @@ public enum AgreementRepository {
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let institution = try InstitutionRepository.records.get(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
-        _ = institution
+        // NOT_FOUND for an unknown institution.
+        _ = try InstitutionRepository.records.record(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
         var record: JSONObject = ["institutionId": fields["institutionId"] ?? .null]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         try checkPeriod(record, from: "validFrom", to: "validTo", path: "")
@@ -59,7 +59,7 @@ public enum AgreementRepository {
     /// Ends the agreement from `effectiveOn` (the first day it no longer applies), with a reason.
     public static func terminate(_ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
-        if record["termination"] != nil {
+        if try records.typed(record).termination != nil {
             throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])
         }
         try Versions.check(record, expectedVersion: expectedVersion)

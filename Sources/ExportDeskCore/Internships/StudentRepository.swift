@@ -28,8 +28,7 @@ public enum StudentRepository {
             throw RPCError.invalidParams(path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
         }
         try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
-        let institution = try InstitutionRepository.records.get(ctx.db, id: institutionID)
-        if institution["status"] != "active" {
+        if try InstitutionRepository.records.record(ctx.db, id: institutionID).status != .active {
             throw RPCError.ruleViolation("INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students", ["institutionId": .string(institutionID)])
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]

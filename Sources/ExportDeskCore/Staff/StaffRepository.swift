@@ -32,7 +32,7 @@ public enum StaffRepository {
     public static func deactivate(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
         // The lifecycle's state is the record's `active` flag.
-        let next = try lifecycle.apply("deactivate", to: record["active"] == .bool(false) ? "inactive" : "active")
+        let next = try lifecycle.apply("deactivate", to: try records.typed(record).active ? "active" : "inactive")
         try Versions.check(record, expectedVersion: expectedVersion)
         record["active"] = .bool(next == "active")
         try records.save(ctx, rowid: rowid, &record, op: .deleted)
