@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -23,7 +24,7 @@ struct EventMethods {
             try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
         }), access: Self.eventReaders)
         registry.register(RPCMethod(name: "events.list", handler: .async { _, p in
-            try await db.read { conn in try EventRepository.list(conn, params: p) }
+            try await db.read { conn in try EventRepository.list(conn, try TypedRecords.params(Params.EventsList.self, p.objectValue ?? [:])) }
         }), access: Self.eventReaders)
 
         registry.registerWrite("participations.apply", db: db) { ctx, p in try ParticipationRepository.apply(ctx, fields: p) }
@@ -49,7 +50,7 @@ struct EventMethods {
         }), access: Self.participationReaders)
         registry.register(RPCMethod(name: "participations.list", handler: .async { ctx, p in
             let only = ctx.companyScope
-            return try await db.read { conn in try ParticipationRepository.list(conn, params: p, onlyCompany: only) }
+            return try await db.read { conn in try ParticipationRepository.list(conn, try TypedRecords.params(Params.ParticipationsList.self, p.objectValue ?? [:]), onlyCompany: only) }
         }), access: Self.participationReaders)
     }
 }

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Support
@@ -26,7 +27,7 @@ struct InternshipMethods {
         }), access: Self.readers)
         registry.register(RPCMethod(name: "institutions.list", handler: .async { ctx, p in
             let only = ctx.institutionScope
-            return try await db.read { conn in try InstitutionRepository.list(conn, params: p, only: only) }
+            return try await db.read { conn in try InstitutionRepository.list(conn, try TypedRecords.params(Params.InstitutionsList.self, p.objectValue ?? [:]), only: only) }
         }), access: Self.readers)
 
         registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
@@ -44,7 +45,7 @@ struct InternshipMethods {
         registry.register(RPCMethod(name: "agreements.list", handler: .async { ctx, p in
             let only = ctx.institutionScope
             let day = WallClock.today
-            return try await db.read { conn in try AgreementRepository.list(conn, params: p, today: day, onlyInstitution: only) }
+            return try await db.read { conn in try AgreementRepository.list(conn, try TypedRecords.params(Params.AgreementsList.self, p.objectValue ?? [:]), today: day, onlyInstitution: only) }
         }), access: Self.readers)
     }
 }

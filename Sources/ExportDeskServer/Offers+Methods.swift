@@ -1,5 +1,6 @@
 import Dispatch
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -25,7 +26,7 @@ extension PlacementMethods {
         }), access: Self.everyone)
         registry.register(RPCMethod(name: "offers.list", handler: .async { ctx, p in
             let company = ctx.companyScope, onlyOpen = ctx.institutionScope != nil
-            return try await db.read { conn in try OfferRepository.list(conn, params: p, onlyCompany: company, onlyOpen: onlyOpen) }
+            return try await db.read { conn in try OfferRepository.list(conn, try TypedRecords.params(Params.OffersList.self, p.objectValue ?? [:]), onlyCompany: company, onlyOpen: onlyOpen) }
         }), access: Self.everyone)
     }
 }

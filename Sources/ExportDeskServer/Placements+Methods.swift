@@ -56,7 +56,7 @@ struct PlacementMethods {
         }), access: Self.everyone)
         registry.register(RPCMethod(name: "placements.list", handler: .async { ctx, p in
             let institution = ctx.institutionScope, company = ctx.companyScope
-            return try await db.read { conn in try PlacementRepository.list(conn, params: p, onlyInstitution: institution, onlyCompany: company) }
+            return try await db.read { conn in try PlacementRepository.list(conn, try TypedRecords.params(Params.PlacementsList.self, p.objectValue ?? [:]), onlyInstitution: institution, onlyCompany: company) }
         }), access: Self.everyone)
     }
 

@@ -40,7 +40,7 @@ struct RequestMethods {
         }), access: Self.readers)
         registry.register(RPCMethod(name: "requests.list", handler: .async { ctx, p in
             let only = ctx.companyScope
-            return try await db.read { conn in try RequestRepository.list(conn, params: p, onlyCompany: only) }
+            return try await db.read { conn in try RequestRepository.list(conn, try TypedRecords.params(Params.RequestsList.self, p.objectValue ?? [:]), onlyCompany: only) }
         }), access: Self.readers)
     }
 }

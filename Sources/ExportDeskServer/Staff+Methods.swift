@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -20,7 +21,7 @@ struct StaffMethods {
             try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
         }), access: Self.readers)
         registry.register(RPCMethod(name: "staff.list", handler: .async { _, p in
-            try await db.read { conn in try StaffRepository.list(conn, params: p) }
+            try await db.read { conn in try StaffRepository.list(conn, try TypedRecords.params(Params.StaffList.self, p.objectValue ?? [:])) }
         }), access: Self.readers)
     }
 }

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -37,7 +38,7 @@ struct StrategyMethods {
         }), access: Self.readers)
         registry.register(RPCMethod(name: "strategies.list", handler: .async { ctx, p in
             let only = ctx.companyScope
-            return try await db.read { conn in try StrategyRepository.list(conn, params: p, onlyCompany: only) }
+            return try await db.read { conn in try StrategyRepository.list(conn, try TypedRecords.params(Params.StrategiesList.self, p.objectValue ?? [:]), onlyCompany: only) }
         }), access: Self.readers)
     }
 }

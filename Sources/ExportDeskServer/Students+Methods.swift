@@ -1,5 +1,6 @@
 import Dispatch
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -27,7 +28,7 @@ extension PlacementMethods {
         }), access: Self.everyone)
         registry.register(RPCMethod(name: "students.list", handler: .async { ctx, p in
             let institution = ctx.institutionScope, company = ctx.companyScope
-            return try await db.read { conn in try StudentRepository.list(conn, params: p, onlyInstitution: institution, onlyCompany: company) }
+            return try await db.read { conn in try StudentRepository.list(conn, try TypedRecords.params(Params.StudentsList.self, p.objectValue ?? [:]), onlyInstitution: institution, onlyCompany: company) }
         }), access: Self.everyone)
     }
 }

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Testing
@@ -140,7 +141,7 @@ struct EventTests {
             try EventRepository.create($0, fields: ["kind": "business_mission", "title": "Миссия в Мехико", "country": "MX", "startsOn": "2099-03-01", "endsOn": "2099-03-05"])
         }
         func titles(_ params: JSONValue) async throws -> [String] {
-            try await f.store.read { db in try EventRepository.list(db, params: params) }["items"]?.arrayValue?.compactMap { $0["title"]?.stringValue } ?? []
+            try await f.store.read { db in try EventRepository.list(db, try TypedRecords.params(Params.EventsList.self, params.objectValue ?? [:])) }["items"]?.arrayValue?.compactMap { $0["title"]?.stringValue } ?? []
         }
         #expect(try await titles([:]) == ["Arab Health", "Миссия в Мехико"], "by start date")
         #expect(try await titles(["filter": ["country": "MX"]]) == ["Миссия в Мехико"])
@@ -148,7 +149,7 @@ struct EventTests {
         #expect(try await titles(["filter": ["sector": "медицина"]]) == ["Arab Health"])
         #expect(try await titles(["filter": ["q": "МЕХИК"]]) == ["Миссия в Мехико"])
         _ = try await apply(f, ev, "A")
-        let page = try await f.store.read { db in try ParticipationRepository.list(db, params: ["filter": ["eventId": .string(ev)], "includeTotal": true], onlyCompany: nil) }
+        let page = try await f.store.read { db in try ParticipationRepository.list(db, try TypedRecords.params(Params.ParticipationsList.self, ["filter": ["eventId": .string(ev)], "includeTotal": true]), onlyCompany: nil) }
         #expect(page["total"] == 1)
     }
 }
@@ -228,7 +229,7 @@ extension EventTests {
         for subject in ["Один", "Два", "Три"] {
             _ = try await f.write("requests.submit") { try RequestRepository.submit($0, fields: ["companyId": .string(company), "service": "legal", "channel": "email", "subject": .string(subject)]) }
         }
-        let firstRequest = try await f.store.read { db in try RequestRepository.list(db, params: ["sort": "createdAt", "limit": 1], onlyCompany: nil) }["items"]!.arrayValue![0]["id"]!.stringValue!
+        let firstRequest = try await f.store.read { db in try RequestRepository.list(db, try TypedRecords.params(Params.RequestsList.self, ["sort": "createdAt", "limit": 1]), onlyCompany: nil) }["items"]!.arrayValue![0]["id"]!.stringValue!
         _ = try await f.write("requests.assign") { try RequestRepository.assign($0, id: firstRequest, curatorID: curator, expectedVersion: nil) }
         _ = try await f.write("requests.start") { try RequestRepository.transition($0, verb: "start", id: firstRequest, expectedVersion: nil) }
         _ = try await f.write("requests.resolve") { try RequestRepository.transition($0, verb: "resolve", id: firstRequest, expectedVersion: nil) { $0.resolution = "готово" } }
@@ -261,7 +262,7 @@ extension EventTests {
         #expect(halfOpen["period"] == ["from": "2099-01-01", "to": "2100-04-15"])
         #expect(now["events"]?["total"] == 3)
         // The report agrees with the list methods for the same events.
-        let listed = try await f.store.read { db in try ParticipationRepository.list(db, params: ["filter": ["eventId": .string(riyadh), "status": "attended"], "includeTotal": true], onlyCompany: nil) }
+        let listed = try await f.store.read { db in try ParticipationRepository.list(db, try TypedRecords.params(Params.ParticipationsList.self, ["filter": ["eventId": .string(riyadh), "status": "attended"], "includeTotal": true]), onlyCompany: nil) }
         let perEvent = try await f.store.read { db in try Reports.events(db, params: ["from": "2099-01-01", "to": "2099-12-31"]) }
         let riyadhRow = perEvent["items"]?.arrayValue?.first { $0["id"] == .string(riyadh) }
         #expect(riyadhRow?["participations"]?["attended"] == listed["total"])

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Testing
@@ -29,7 +30,7 @@ struct InternshipTests {
         }
         // The list's status filter agrees with the status computed on read.
         for status in ["pending", "active", "expired", "terminated"] {
-            let page = try await f.store.read { db in try AgreementRepository.list(db, params: ["filter": ["status": .string(status)]], today: today, onlyInstitution: nil) }
+            let page = try await f.store.read { db in try AgreementRepository.list(db, try TypedRecords.params(Params.AgreementsList.self, ["filter": ["status": .string(status)]]), today: today, onlyInstitution: nil) }
             let ids = Set((page["items"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             #expect(ids == Set(expected.filter { $0.value == status }.keys), "\(status)")
             #expect((page["items"]?.arrayValue ?? []).allSatisfy { $0["status"] == .string(status) })

@@ -138,7 +138,7 @@ struct PlacementTests {
         // Confirming checks the agreement again: a termination after the proposal stops it.
         let s3 = try await p.student("Третий")
         let proposed = try await p.propose(s3, "2027-05-01", "2027-05-31")["id"]!.stringValue!
-        let agreements = try await p.f.store.read { db in try AgreementRepository.list(db, params: ["filter": ["institutionId": .string(p.college)]], today: "2027-01-01", onlyInstitution: nil) }
+        let agreements = try await p.f.store.read { db in try AgreementRepository.list(db, try TypedRecords.params(Params.AgreementsList.self, ["filter": ["institutionId": .string(p.college)]]), today: "2027-01-01", onlyInstitution: nil) }
         let main = agreements["items"]!.arrayValue!.first!["id"]!.stringValue!
         _ = try await p.write("agreements.terminate") { try AgreementRepository.terminate($0, id: main, reason: "r", effectiveOn: "2027-05-15", expectedVersion: nil) }
         let late = await rpcError { try await p.verb("confirm", proposed) }

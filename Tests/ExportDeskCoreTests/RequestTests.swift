@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Testing
@@ -86,7 +87,7 @@ struct RequestTests {
             try RequestRepository.submit($0, fields: ["companyId": .string(s.company), "service": "logistics", "channel": "email", "subject": "Доставка в Мексику"])
         }
         func list(_ params: JSONValue, only: String? = nil) async throws -> [String] {
-            try await f.store.read { db in try RequestRepository.list(db, params: params, onlyCompany: only) }["items"]?.arrayValue?.compactMap { $0["subject"]?.stringValue } ?? []
+            try await f.store.read { db in try RequestRepository.list(db, try TypedRecords.params(Params.RequestsList.self, params.objectValue ?? [:]), onlyCompany: only) }["items"]?.arrayValue?.compactMap { $0["subject"]?.stringValue } ?? []
         }
         #expect(try await list([:]) == ["Доставка в Мексику", "Рынок приборов в Саудовской Аравии"], "newest first")
         #expect(try await list(["filter": ["status": "in_progress"]]) == ["Рынок приборов в Саудовской Аравии"])

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Testing
@@ -37,13 +38,13 @@ struct StaffTests {
         for (name, email) in [("Борис Ким", "kim@example.ru"), ("Анна Смирнова", "smirnova@example.ru"), ("Олег Петров", "petrov@example.ru")] {
             _ = try await write(f, "staff.create") { try StaffRepository.create($0, fields: ["name": .string(name), "email": .string(email)]) }
         }
-        let all = try await f.store.read { db in try StaffRepository.list(db, params: [:]) }
+        let all = try await f.store.read { db in try StaffRepository.list(db, try TypedRecords.params(Params.StaffList.self, [:])) }
         #expect(all["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Анна Смирнова", "Борис Ким", "Олег Петров"])
         let id = all["items"]!.arrayValue![1]["id"]!.stringValue!
         _ = try await write(f, "staff.deactivate") { try StaffRepository.deactivate($0, id: id, expectedVersion: nil) }
-        let active = try await f.store.read { db in try StaffRepository.list(db, params: ["filter": ["active": true]]) }
+        let active = try await f.store.read { db in try StaffRepository.list(db, try TypedRecords.params(Params.StaffList.self, ["filter": ["active": true]])) }
         #expect(active["items"]?.arrayValue?.count == 2)
-        let found = try await f.store.read { db in try StaffRepository.list(db, params: ["filter": ["q": "СМИРН"]]) }
+        let found = try await f.store.read { db in try StaffRepository.list(db, try TypedRecords.params(Params.StaffList.self, ["filter": ["q": "СМИРН"]])) }
         #expect(found["items"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["Анна Смирнова"])
         var seen: [String] = []
         var cursor: JSONValue = .null
@@ -51,7 +52,7 @@ struct StaffTests {
             var params: JSONObject = ["limit": 1, "includeTotal": true]
             if !cursor.isNull { params["cursor"] = cursor }
             let request = JSONValue.object(params)
-            let page = try await f.store.read { db in try StaffRepository.list(db, params: request) }
+            let page = try await f.store.read { db in try StaffRepository.list(db, try TypedRecords.params(Params.StaffList.self, request.objectValue ?? [:])) }
             #expect(page["total"] == 3)
             seen += (page["items"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
             cursor = page["nextCursor"] ?? .null

@@ -59,16 +59,15 @@ public enum EventRepository {
         return .object(record)
     }
 
-    public static func list(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        for (key, column) in [("kind", "kind"), ("status", "status"), ("country", "country")] {
-            if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
-        }
-        if let from = f["from"]?.stringValue { clauses.append("ends_on >= ?"); args.append(.text(from)) }
-        if let to = f["to"]?.stringValue { clauses.append("starts_on <= ?"); args.append(.text(to)) }
-        if let sector = f["sector"]?.stringValue { clauses.append(db.dialect.contains("sectors_key", "?")); args.append(.text("|" + sector + "|")) }
-        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
-        return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.EventsList) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("kind", p.filter?.kind)
+        f.equal("status", p.filter?.status)
+        f.equal("country", p.filter?.country)
+        if let from = p.filter?.from { f.add("ends_on >= ?", [.text(from)]) }
+        if let to = p.filter?.to { f.add("starts_on <= ?", [.text(to)]) }
+        if let sector = p.filter?.sector { f.add(db.dialect.contains("sectors_key", "?"), [.text("|" + sector + "|")]) }
+        f.words(p.filter?.q)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }

@@ -73,19 +73,18 @@ public enum AgreementRepository {
     }
 
     /// Filters institutionId and status (as of today, computed in SQL from the same dates).
-    public static func list(_ db: any SQLDatabase, params: JSONValue, today: String, onlyInstitution: String?) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }
-        if let onlyInstitution { clauses.append("institution_id = ?"); args.append(.text(onlyInstitution)) }
-        switch f["status"]?.stringValue {
-        case "pending": clauses.append("valid_from > ? AND NOT (terminated = 1 AND ends_on < ?)"); args += [.text(today), .text(today)]
-        case "active": clauses.append("valid_from <= ? AND ends_on >= ?"); args += [.text(today), .text(today)]
-        case "expired": clauses.append("terminated = 0 AND valid_to < ?"); args.append(.text(today))
-        case "terminated": clauses.append("terminated = 1 AND ends_on < ?"); args.append(.text(today))
-        default: break
+    public static func list(_ db: any SQLDatabase, _ p: Params.AgreementsList, today: String, onlyInstitution: String?) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("institution_id", p.filter?.institutionId)
+        f.equal("institution_id", onlyInstitution)
+        switch p.filter?.status {
+        case .pending?: f.add("valid_from > ? AND NOT (terminated = 1 AND ends_on < ?)", [.text(today), .text(today)])
+        case .active?: f.add("valid_from <= ? AND ends_on >= ?", [.text(today), .text(today)])
+        case .expired?: f.add("terminated = 0 AND valid_to < ?", [.text(today)])
+        case .terminated?: f.add("terminated = 1 AND ends_on < ?", [.text(today)])
+        case nil: break
         }
-        let page = try records.page(db, where: clauses, args, sortColumn: "valid_from", sortName: "validFrom", params: params)
+        let page = try records.page(db, f, sortColumn: "valid_from", sortName: "validFrom", list: p)
         guard case .object(var o) = page else { return page }
         o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
         return .object(o)

@@ -41,13 +41,12 @@ public enum InstitutionRepository {
                                        op: verb == "archive" ? .deleted : .updated))
     }
 
-    public static func list(_ db: any SQLDatabase, params: JSONValue, only: String?) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        clauses.append("status = ?"); args.append(.text(f["status"]?.stringValue ?? "active"))
-        if let kind = f["kind"]?.stringValue { clauses.append("kind = ?"); args.append(.text(kind)) }
-        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
-        if let only { clauses.append("id = ?"); args.append(.text(only)) }
-        return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.InstitutionsList, only: String?) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("status", (p.filter?.status ?? .active).rawValue)
+        f.equal("kind", p.filter?.kind)
+        f.words(p.filter?.q)
+        f.equal("id", only)
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
     }
 }

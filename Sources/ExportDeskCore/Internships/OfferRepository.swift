@@ -68,15 +68,14 @@ public enum OfferRepository {
 
     /// Filters companyId, status, specialty, q; `onlyCompany` for a company token, `onlyOpen` for an
     /// institution token (which sees open offers only).
-    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String?, onlyOpen: Bool) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        if let company = f["companyId"]?.stringValue { clauses.append("company_id = ?"); args.append(.text(company)) }
-        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        if let status = f["status"]?.stringValue { clauses.append("status = ?"); args.append(.text(status)) }
-        if onlyOpen { clauses.append("status = 'open'") }
-        if let specialty = f["specialty"]?.stringValue { clauses.append(db.dialect.contains("specialties_key", "?")); args.append(.text("|" + specialty + "|")) }
-        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
-        return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.OffersList, onlyCompany: String?, onlyOpen: Bool) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("company_id", p.filter?.companyId)
+        f.equal("company_id", onlyCompany)
+        f.equal("status", p.filter?.status)
+        if onlyOpen { f.add("status = 'open'") }
+        if let specialty = p.filter?.specialty { f.add(db.dialect.contains("specialties_key", "?"), [.text("|" + specialty + "|")]) }
+        f.words(p.filter?.q)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }

@@ -206,14 +206,15 @@ public enum PlacementRepository {
     }
 
     /// Filters studentId, offerId, companyId, institutionId, status; scoped for institution and company tokens.
-    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        for (key, column) in [("studentId", "student_id"), ("offerId", "offer_id"), ("companyId", "company_id"), ("institutionId", "institution_id"), ("status", "status")] {
-            if let value = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(value)) }
-        }
-        if let onlyInstitution { clauses.append("institution_id = ?"); args.append(.text(onlyInstitution)) }
-        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        return try records.page(db, where: clauses, args, sortColumn: "starts_on", sortName: "startsOn", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.PlacementsList, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("student_id", p.filter?.studentId)
+        f.equal("offer_id", p.filter?.offerId)
+        f.equal("company_id", p.filter?.companyId)
+        f.equal("institution_id", p.filter?.institutionId)
+        f.equal("status", p.filter?.status)
+        f.equal("institution_id", onlyInstitution)
+        f.equal("company_id", onlyCompany)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }

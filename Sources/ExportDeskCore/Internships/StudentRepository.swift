@@ -53,16 +53,15 @@ public enum StudentRepository {
 
     /// Filters institutionId, specialty, course, q. `onlyInstitution` for an institution token; `onlyCompany`
     /// for a company token, which lists only students placed or proposed at its offers.
-    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        if let institution = f["institutionId"]?.stringValue { clauses.append("institution_id = ?"); args.append(.text(institution)) }
-        if let onlyInstitution { clauses.append("institution_id = ?"); args.append(.text(onlyInstitution)) }
-        if let onlyCompany { clauses.append("id IN (SELECT student_id FROM placements WHERE company_id = ?)"); args.append(.text(onlyCompany)) }
-        if let specialty = f["specialty"]?.stringValue { clauses.append("specialty = ?"); args.append(.text(specialty)) }
-        if let course = f["course"]?.int64Value { clauses.append("course = ?"); args.append(.integer(course)) }
-        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
-        let page = try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "fullName", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.StudentsList, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("institution_id", p.filter?.institutionId)
+        f.equal("institution_id", onlyInstitution)
+        if let onlyCompany { f.add("id IN (SELECT student_id FROM placements WHERE company_id = ?)", [.text(onlyCompany)]) }
+        f.equal("specialty", p.filter?.specialty)
+        f.equal("course", p.filter?.course)
+        f.words(p.filter?.q)
+        let page = try records.page(db, f, sortColumn: "name_key", sortName: "fullName", list: p)
         guard onlyCompany != nil, case .object(var o) = page else { return page }
         o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(reducedForCompany($0.objectValue ?? [:])) })
         return .object(o)

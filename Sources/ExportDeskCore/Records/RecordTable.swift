@@ -142,19 +142,18 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     }
 
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
-    /// `nextCursor` and optional `total` every list has (SPEC §4). `params` carries sort/limit/cursor/includeTotal;
-    /// the sort param is `sortName` or `-sortName`.
+    /// `nextCursor` and optional `total` every list has (SPEC §4). `list` is the page request (sort, limit,
+    /// cursor, includeTotal); the sort is `sortName` or `-sortName`.
     public func page(_ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
-                     params: JSONValue, defaultDescending: Bool = false) throws -> JSONValue {
-        let sort = params["sort"]?.stringValue
-        let descending = sort.map { $0.hasPrefix("-") } ?? defaultDescending
+                     list: some ListParams, defaultDescending: Bool = false) throws -> JSONValue {
+        let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
         let cmp = descending ? "<" : ">", dir = descending ? "DESC" : "ASC"
-        let limit = Int(params["limit"]?.int64Value ?? 50)
+        let limit = Int(list.limit ?? 50)
         let filter = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
         let cursorName = "\(table).\(descending ? "-" : "")\(sortName)"
         var sql = "SELECT data, \(sortColumn), id FROM \(table) WHERE \(filter)"
         var pageArgs = args
-        if let text = params["cursor"]?.stringValue {
+        if let text = list.cursor {
             guard let c = ListCursor.decode(text), c.sort == cursorName else {
                 throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
             }
@@ -171,7 +170,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         }
         var result: JSONObject = ["items": .array(items), "nextCursor": .null]
         if more, let last { result["nextCursor"] = .string(ListCursor(sort: cursorName, value: last.0, id: last.1).encoded) }
-        if params["includeTotal"] == .bool(true) {
+        if list.includeTotal == true {
             result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0))
         }
         return .object(result)

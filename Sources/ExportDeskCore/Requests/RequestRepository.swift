@@ -53,14 +53,14 @@ public enum RequestRepository {
     }
 
     /// Newest first by default; filters status, service, curatorId, companyId, q; keyset pagination.
-    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String? = nil) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        for (key, column) in [("status", "status"), ("service", "service"), ("curatorId", "curator_id"), ("companyId", "company_id")] {
-            if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
-        }
-        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        if let q = f["q"]?.stringValue { TextIndex.clauses(q, into: &clauses, &args) }
-        return try records.page(db, where: clauses, args, sortColumn: "created_at", sortName: "createdAt", params: params, defaultDescending: true)
+    public static func list(_ db: any SQLDatabase, _ p: Params.RequestsList, onlyCompany: String? = nil) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("status", p.filter?.status)
+        f.equal("service", p.filter?.service)
+        f.equal("curator_id", p.filter?.curatorId)
+        f.equal("company_id", p.filter?.companyId)
+        f.equal("company_id", onlyCompany)
+        f.words(p.filter?.q)
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true)
     }
 }

@@ -40,15 +40,14 @@ public enum StaffRepository {
     }
 
     /// Ordered by name, with the keyset pagination and envelope every list has (SPEC §4).
-    public static func list(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        if let active = params["filter"]?["active"]?.boolValue { clauses.append("active = ?"); args.append(.integer(active ? 1 : 0)) }
-        if let q = params["filter"]?["q"]?.stringValue {
-            clauses.append("(name_key LIKE ? OR email_key LIKE ?)")
+    public static func list(_ db: any SQLDatabase, _ p: Params.StaffList) throws -> JSONValue {
+        var f = ListFilter()
+        if let active = p.filter?.active { f.equal("active", active ? 1 : 0) }
+        if let q = p.filter?.q {
             let pattern = "%" + q.lowercased() + "%"
-            args += [.text(pattern), .text(pattern)]
+            f.add("(name_key LIKE ? OR email_key LIKE ?)", [.text(pattern), .text(pattern)])
         }
-        return try records.page(db, where: clauses, args, sortColumn: "name_key", sortName: "name", params: params)
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
     }
 
     private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String?, except id: String?) throws {

@@ -148,13 +148,12 @@ public enum StrategyRepository {
         ]
     }
 
-    public static func list(_ db: any SQLDatabase, params: JSONValue, onlyCompany: String?) throws -> JSONValue {
-        var clauses: [String] = [], args: [SQLValue] = []
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        for (key, column) in [("companyId", "company_id"), ("status", "status"), ("curatorId", "curator_id")] {
-            if let v = f[key]?.stringValue { clauses.append("\(column) = ?"); args.append(.text(v)) }
-        }
-        if let onlyCompany { clauses.append("company_id = ?"); args.append(.text(onlyCompany)) }
-        return try records.page(db, where: clauses, args, sortColumn: "created_at", sortName: "createdAt", params: params)
+    public static func list(_ db: any SQLDatabase, _ p: Params.StrategiesList, onlyCompany: String?) throws -> JSONValue {
+        var f = ListFilter()
+        f.equal("company_id", p.filter?.companyId)
+        f.equal("status", p.filter?.status)
+        f.equal("curator_id", p.filter?.curatorId)
+        f.equal("company_id", onlyCompany)
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p)
     }
 }
