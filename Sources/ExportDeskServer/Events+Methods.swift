@@ -28,20 +28,23 @@ struct EventMethods {
         }), access: Self.eventReaders)
 
         registry.registerWrite("participations.apply", db: db) { ctx, p in try ParticipationRepository.apply(ctx, fields: p) }
-        registry.registerWrite("participations.approve", db: db) { ctx, p in
-            try ParticipationRepository.approve(ctx, id: p.recordID, orWaitlist: p["orWaitlist"]?.boolValue ?? false, expectedVersion: p.expectedVersion)
+        registry.registerWrite("participations.approve", Params.ParticipationsApprove.self, db: db) { ctx, p in
+            try ParticipationRepository.approve(ctx, id: p.id, orWaitlist: p.orWaitlist ?? false, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("participations.waitlist", db: db) { ctx, p in try ParticipationRepository.transition(ctx, verb: "waitlist", id: p.recordID, expectedVersion: p.expectedVersion) }
-        registry.registerWrite("participations.reject", db: db, effect: .destructiveWrite) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "reject", id: p.recordID, expectedVersion: p.expectedVersion) { $0["decisionReason"] = p["reason"] }
+        registry.registerWrite("participations.waitlist", Params.ParticipationsWaitlist.self, db: db) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "waitlist", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("participations.withdraw", db: db, effect: .destructiveWrite) { ctx, p in try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.recordID, expectedVersion: p.expectedVersion) }
-        registry.registerWrite("participations.markAttendance", db: db) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.recordID, expectedVersion: p.expectedVersion,
-                                                   attended: p["attended"]?.boolValue ?? true)
+        registry.registerWrite("participations.reject", Params.ParticipationsReject.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) { $0.decisionReason = p.reason }
         }
-        registry.registerWrite("participations.recordResults", db: db) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "recordResults", id: p.recordID, expectedVersion: p.expectedVersion) { $0["results"] = p["results"] }
+        registry.registerWrite("participations.withdraw", Params.ParticipationsWithdraw.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("participations.markAttendance", Params.ParticipationsMarkAttendance.self, db: db) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.id, expectedVersion: p.expectedVersion, attended: p.attended)
+        }
+        registry.registerWrite("participations.recordResults", Params.ParticipationsRecordResults.self, db: db) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "recordResults", id: p.id, expectedVersion: p.expectedVersion) { $0.results = p.results }
         }
         registry.register(RPCMethod(name: "participations.get", handler: .sync { ctx, p in
             let record = try db.readNow { conn in .object(try ParticipationRepository.records.get(conn, id: p.recordID)) }

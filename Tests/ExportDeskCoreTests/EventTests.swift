@@ -29,7 +29,9 @@ struct EventTests {
         return try await f.write("participations.\(v)") { ctx in
             v == "approve" ? try ParticipationRepository.approve(ctx, id: id, orWaitlist: false, expectedVersion: nil)
                 : try ParticipationRepository.transition(ctx, verb: v, id: id, expectedVersion: nil, attended: attended) { record in
-                    for (k, value) in changes { record[k] = value }
+                    var json = try TypedRecords.encode(record)
+                    for (k, value) in changes { json[k] = value }
+                    record = try TypedRecords.decode(Records.Participation.self, json)
                 }
         }
     }
@@ -285,7 +287,7 @@ extension EventTests {
             _ = try await verb(f, "approve", p)
             for v in ["close", "complete"] { _ = try await f.write("events.\(v)") { try EventRepository.transition($0, verb: v, id: ev, expectedVersion: nil) } }
             _ = try await f.write("participations.markAttendance") {
-                try ParticipationRepository.transition($0, verb: "markAttendance", id: p, expectedVersion: nil) { $0["attended"] = true }
+                try ParticipationRepository.transition($0, verb: "markAttendance", id: p, expectedVersion: nil, attended: true)
             }
             _ = try await verb(f, "recordResults", p) { $0["results"] = ["contractsSigned": .number(.int(Int64(contracts)))] }
         }

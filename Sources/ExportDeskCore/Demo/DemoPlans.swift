@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -76,7 +77,7 @@ struct EventPlan {
             case "waitlisted": _ = try ParticipationRepository.transition(ctx("participations.waitlist", -20), verb: "waitlist", id: pid, expectedVersion: nil)
             case "rejected":
                 _ = try ParticipationRepository.transition(ctx("participations.reject", -20), verb: "reject", id: pid, expectedVersion: nil) {
-                    $0["decisionReason"] = "Продукция не соответствует тематике выставки"
+                    $0.decisionReason = "Продукция не соответствует тематике выставки"
                 }
             default:
                 // Past capacity an approval waitlists instead, as staff would.
@@ -99,7 +100,7 @@ struct EventPlan {
             for (pid, _, results) in made {
                 guard let results else { continue }
                 _ = try? ParticipationRepository.transition(ctx("participations.recordResults", 10), verb: "recordResults", id: pid, expectedVersion: nil) {
-                    $0["results"] = .object(results)
+                    $0.results = try TypedRecords.decode(Records.ParticipationResults.self, results)
                 }
             }
         default: break

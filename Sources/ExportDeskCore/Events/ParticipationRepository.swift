@@ -66,7 +66,7 @@ public enum ParticipationRepository {
 
     /// A lifecycle verb with the verb's own changes; `attended` is markAttendance's answer (false: no_show).
     public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, attended: Bool = true,
-                                  change: (inout JSONObject) throws -> Void = { _ in }) throws -> JSONValue {
+                                  change: (inout Records.Participation) throws -> Void = { _ in }) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "participation", id: id) }
         let participation = try records.typed(record)
         let state = participation.status.rawValue
@@ -80,7 +80,7 @@ public enum ParticipationRepository {
             }
         }
         if verb == "waitlist" { record["waitlistedAt"] = .string(ctx.now) }
-        try change(&record)
+        try TypedRecords.edit(&record, as: Records.Participation.self, change)
         if verb == "markAttendance" && !attended { next = try Lifecycle.participation.apply("markNoShow", to: state) }
         record["status"] = .string(next)
         try records.save(ctx, rowid: rowid, &record)
