@@ -78,10 +78,10 @@ public enum CompanyRepository {
         full["createdAt"] = .string(ctx.now)
         full["updatedAt"] = .string(ctx.now)
         try checkUnique(ctx.db, full, id: id)
-        let rowid = try ctx.db.scalar("""
+        let rowid = try ctx.db.insertReturningRowid("""
             INSERT INTO companies(id, status, inn, size, export_status, name_key, created_at, updated_at, version, ext_system, ext_id, data)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rowid
-            """, columns(full) + [.text(JSONValue.object(full).serializedString())]) ?? 0
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, columns(full) + [.text(JSONValue.object(full).serializedString())])
         try index(ctx.db, rowid: rowid, record: full, previous: nil)
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return .object(full)
