@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -10,11 +11,10 @@ struct AccessMethods {
     func register(in methods: inout MethodSet) {
         let db = self.db, access = self.access
         methods.register(RPCMethod(name: "tokens.create", handler: .async { ctx, params in
-            let p = params.objectValue ?? JSONObject()
+            let p = try TypedRecords.params(Params.TokensCreate.self, params.objectValue ?? JSONObject())
             let (token, secret) = try await db.writeValue(ctx) { w in
-                try TokenRepository.create(w, role: Role(rawValue: p["role"]?.stringValue ?? "") ?? .viewer,
-                                           institutionID: p["institutionId"]?.stringValue, companyID: p["companyId"]?.stringValue,
-                                           label: p["label"]?.stringValue ?? "", expiresAt: p["expiresAt"]?.stringValue)
+                try TokenRepository.create(w, role: Role(rawValue: p.role.rawValue) ?? .viewer, institutionID: p.institutionId,
+                                           companyID: p.companyId, label: p.label, expiresAt: p.expiresAt)
             }
             access.remember(token)
             return ["token": token.record, "secret": .string(secret)]

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -15,11 +16,11 @@ struct CompanyMethods {
 
         registry.registerWrite("companies.create", db: db) { ctx, fields in try CompanyRepository.create(ctx, fields: fields) }
         registry.registerUpdate("companies.update", db: db, CompanyRepository.update)
-        registry.registerWrite("companies.archive", db: db, effect: .destructiveWrite) { ctx, p in
-            try CompanyRepository.archive(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
+        registry.registerWrite("companies.archive", Params.CompaniesArchive.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try CompanyRepository.archive(ctx, id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("companies.restore", db: db) { ctx, p in
-            try CompanyRepository.restore(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
+        registry.registerWrite("companies.restore", Params.CompaniesRestore.self, db: db) { ctx, p in
+            try CompanyRepository.restore(ctx, id: p.id, expectedVersion: p.expectedVersion)
         }
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
         registry.register(RPCMethod(name: "companies.get", handler: .sync { ctx, p in

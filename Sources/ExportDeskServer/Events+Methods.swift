@@ -16,9 +16,17 @@ struct EventMethods {
 
         registry.registerWrite("events.create", db: db) { ctx, p in try EventRepository.create(ctx, fields: p) }
         registry.registerUpdate("events.update", db: db, EventRepository.update)
-        for (name, effect) in [("events.open", MethodEffect.write), ("events.close", .write), ("events.complete", .write), ("events.cancel", .destructiveWrite)] {
-            let verb = name.verb
-            registry.registerWrite(name, db: db, effect: effect) { ctx, p in try EventRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+        registry.registerWrite("events.open", Params.EventsOpen.self, db: db) { ctx, p in
+            try EventRepository.transition(ctx, verb: "open", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("events.close", Params.EventsClose.self, db: db) { ctx, p in
+            try EventRepository.transition(ctx, verb: "close", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("events.complete", Params.EventsComplete.self, db: db) { ctx, p in
+            try EventRepository.transition(ctx, verb: "complete", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("events.cancel", Params.EventsCancel.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try EventRepository.transition(ctx, verb: "cancel", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "events.get", handler: .sync { _, p in
             try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }

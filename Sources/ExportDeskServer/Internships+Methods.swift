@@ -16,9 +16,11 @@ struct InternshipMethods {
 
         registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
         registry.registerUpdate("institutions.update", db: db, InstitutionRepository.update)
-        for (name, effect) in [("institutions.archive", MethodEffect.destructiveWrite), ("institutions.restore", .write)] {
-            let verb = name.verb
-            registry.registerWrite(name, db: db, effect: effect) { ctx, p in try InstitutionRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+        registry.registerWrite("institutions.archive", Params.InstitutionsArchive.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try InstitutionRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("institutions.restore", Params.InstitutionsRestore.self, db: db) { ctx, p in
+            try InstitutionRepository.transition(ctx, verb: "restore", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "institutions.get", handler: .sync { ctx, p in
             let id = p.recordID
@@ -32,9 +34,8 @@ struct InternshipMethods {
 
         registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
         registry.registerUpdate("agreements.update", db: db, AgreementRepository.update)
-        registry.registerWrite("agreements.terminate", db: db, effect: .destructiveWrite) { ctx, p in
-            try AgreementRepository.terminate(ctx, id: p.recordID, reason: p["reason"]?.stringValue ?? "",
-                                              effectiveOn: p["effectiveOn"]?.stringValue ?? "", expectedVersion: p.expectedVersion)
+        registry.registerWrite("agreements.terminate", Params.AgreementsTerminate.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try AgreementRepository.terminate(ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "agreements.get", handler: .sync { ctx, p in
             let id = p.recordID

@@ -11,11 +11,11 @@ extension PlacementMethods {
         let db = self.db
         registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
         registry.registerUpdate("offers.update", db: db, access: Self.programmeAndHost, OfferRepository.update)
-        for name in ["offers.open", "offers.close"] {
-            let verb = name.verb
-            registry.registerWrite(name, db: db, access: Self.programmeAndHost) { ctx, p in
-                try OfferRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion)
-            }
+        registry.registerWrite("offers.open", Params.OffersOpen.self, db: db, access: Self.programmeAndHost) { ctx, p in
+            try OfferRepository.transition(ctx, verb: "open", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("offers.close", Params.OffersClose.self, db: db, access: Self.programmeAndHost) { ctx, p in
+            try OfferRepository.transition(ctx, verb: "close", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "offers.get", handler: .sync { ctx, p in
             let id = p.recordID

@@ -14,8 +14,8 @@ struct StaffMethods {
         let db = self.db
         registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
         registry.registerUpdate("staff.update", db: db, StaffRepository.update)
-        registry.registerWrite("staff.deactivate", db: db, effect: .destructiveWrite) { ctx, p in
-            try StaffRepository.deactivate(ctx, id: p.recordID, expectedVersion: p.expectedVersion)
+        registry.registerWrite("staff.deactivate", Params.StaffDeactivate.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "staff.get", handler: .sync { _, p in
             try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }

@@ -13,14 +13,18 @@ struct StrategyMethods {
         let db = self.db
         registry.registerWrite("strategies.create", db: db) { ctx, p in try StrategyRepository.create(ctx, fields: p) }
         registry.registerUpdate("strategies.update", db: db, StrategyRepository.update)
-        for (name, effect) in [("strategies.approve", MethodEffect.write), ("strategies.complete", .write), ("strategies.archive", .destructiveWrite)] {
-            let verb = name.verb
-            registry.registerWrite(name, db: db, effect: effect) { ctx, p in try StrategyRepository.transition(ctx, verb: verb, id: p.recordID, expectedVersion: p.expectedVersion) }
+        registry.registerWrite("strategies.approve", Params.StrategiesApprove.self, db: db) { ctx, p in
+            try StrategyRepository.transition(ctx, verb: "approve", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("strategies.revise", db: db) { ctx, p in try StrategyRepository.revise(ctx, id: p.recordID) }
-        registry.registerWrite("strategies.recordActual", db: db) { ctx, p in
-            try StrategyRepository.recordActual(ctx, id: p.recordID, metric: p["metric"]?.stringValue ?? "", year: p["year"]?.int64Value ?? 0,
-                                                value: p["value"] ?? .null, expectedVersion: p.expectedVersion)
+        registry.registerWrite("strategies.complete", Params.StrategiesComplete.self, db: db) { ctx, p in
+            try StrategyRepository.transition(ctx, verb: "complete", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("strategies.archive", Params.StrategiesArchive.self, db: db, effect: .destructiveWrite) { ctx, p in
+            try StrategyRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
+        }
+        registry.registerWrite("strategies.revise", Params.StrategiesRevise.self, db: db) { ctx, p in try StrategyRepository.revise(ctx, id: p.id) }
+        registry.registerWrite("strategies.recordActual", Params.StrategiesRecordActual.self, db: db) { ctx, p in
+            try StrategyRepository.recordActual(ctx, id: p.id, metric: p.metric.rawValue, year: p.year, value: .number(p.value), expectedVersion: p.expectedVersion)
         }
         registry.register(RPCMethod(name: "strategies.get", handler: .sync { ctx, p in
             let id = p.recordID
