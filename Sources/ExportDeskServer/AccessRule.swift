@@ -115,16 +115,18 @@ extension RPCContext {
     /// The authenticated caller, or nil.
     public var principal: Principal? { session.identity as? Principal }
 
+    /// What the caller may see and touch (SPEC §8), the one policy every handler asks.
+    public var policy: AccessPolicy { AccessPolicy(principal) }
+
     /// For a company token, its company: lists are restricted to it. Nil for everyone else.
-    var companyScope: String? { principal?.role == .company ? (principal?.companyID ?? "") : nil }
+    var companyScope: String? { policy.companyScope }
     /// For an institution token, its institution. Nil for everyone else.
-    var institutionScope: String? { principal?.role == .institution ? (principal?.institutionID ?? "") : nil }
+    var institutionScope: String? { policy.institutionScope }
 
     /// A record that belongs to another company or institution than the caller's token does not exist for
     /// it: NOT_FOUND, never FORBIDDEN (SPEC §8).
     func requireVisible(companyID: String? = nil, institutionID: String? = nil, entity: String, id: String) throws {
-        if let scope = companyScope, scope != companyID { throw RPCError.notFound(entity: entity, id: id) }
-        if let scope = institutionScope, scope != institutionID { throw RPCError.notFound(entity: entity, id: id) }
+        try policy.require(companyID: companyID, institutionID: institutionID, entity: entity, id: id)
     }
 }
 

@@ -122,8 +122,7 @@ final class ChangeHub: @unchecked Sendable {
             let entity = row["entity"]?.stringValue ?? ""
             if let only = subscriber.entities, !only.contains(entity) { continue }
             guard try ChangeMethods.visible(entity: entity, id: row["id"]?.stringValue ?? "", to: principal, db) else { continue }
-            var change = row.objectValue ?? JSONObject()
-            if !principal.seesEverything { change["actor"] = nil }
+            let change = AccessPolicy(principal).present(change: row.objectValue ?? JSONObject())
             if !subscriber.enqueue(["subscriptionId": .string(subscriber.id), "change": .object(change)]) {
                 Log.warn("change feed: \(subscriber.id) on \(subscriber.session.label) cut off: \(maxWaiting) notifications waiting unread; closing the connection")
                 _ = unsubscribe(id: subscriber.id, session: subscriber.session)

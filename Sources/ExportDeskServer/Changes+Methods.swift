@@ -11,7 +11,7 @@ struct ChangeMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.register(RPCMethod(name: "changes.list", handler: .async { ctx, p in
-            let principal = ctx.principal
+            let principal = ctx.principal, policy = ctx.policy
             let since = Int64(p["since"]?.stringValue ?? "0") ?? 0
             let entities = p["entities"]?.arrayValue?.compactMap(\.stringValue)
             let limit = Int(p["limit"]?.int64Value ?? 100)
@@ -21,12 +21,10 @@ struct ChangeMethods {
                     try Self.visible(entity: entity, id: id, to: principal, conn)
                 }
                 let shown = try items.map { item -> JSONValue in
-                    guard case .object(var o) = item else { return item }
-                    if !(principal?.seesEverything ?? false) { o["actor"] = nil }
+                    guard case .object(let entry) = item else { return item }
+                    var o = policy.present(change: entry)
                     if includeRecords, let record = try Self.record(entity: o["entity"]?.stringValue ?? "", id: o["id"]?.stringValue ?? "", conn) {
-                        // A host company knows a student only by name, specialty and institution (SPEC §8).
-                        o["record"] = principal?.role == .company && o["entity"] == "student"
-                            ? .object(StudentRepository.reducedForCompany(record.objectValue ?? [:])) : record
+                        o["record"] = o["entity"] == "student" ? .object(policy.present(student: record.objectValue ?? [:])) : record
                     }
                     return .object(o)
                 }
@@ -63,33 +61,9 @@ struct ChangeMethods {
         try tables[entity]?.value(db, id: id, column: column)
     }
 
-    /// What each role may see of the feed (SPEC §8): admin everything; staff and viewer the programme (not
-    /// tokens); events everyone; an institution and a company what belongs to them.
+    /// What the caller may see of the feed: AccessPolicy.sees, with each record's scope read from its column.
     static func visible(entity: String, id: String, to principal: Principal?, _ db: any SQLDatabase) throws -> Bool {
-        guard let principal else { return false }
-        switch principal.role {
-        case .admin: return true
-        case .staff, .viewer: return entity != "token"
-        case .institution:
-            guard let own = principal.institutionID else { return false }
-            switch entity {
-            case "event": return true
-            case "institution": return id == own
-            case "agreement", "student", "placement": return try field("institution_id", of: entity, id, db) == own
-            // Published offers: open ones, and closed ones so that a partner learns an offer it saw was closed.
-            case "offer": return ["open", "closed"].contains(try field("status", of: entity, id, db) ?? "")
-            default: return false
-            }
-        case .company:
-            guard let own = principal.companyID else { return false }
-            switch entity {
-            case "event": return true
-            case "company": return id == own
-            case "request", "participation", "strategy", "offer", "placement": return try field("company_id", of: entity, id, db) == own
-            case "student": return try StudentRepository.isPlaced(db, studentID: id, atCompany: own)
-            default: return false
-            }
-        }
+        try AccessPolicy(principal).sees(entity: entity, id: id, db) { column in try field(column, of: entity, id, db) }
     }
 
     /// The record as it is now, for includeRecords.

@@ -21,7 +21,7 @@ extension PlacementMethods {
             let id = p.recordID
             let record = try db.readNow { conn in .object(try OfferRepository.records.get(conn, id: id)) }
             try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
-            if ctx.institutionScope != nil && record["status"] != "open" { throw RPCError.notFound(entity: "offer", id: id) }
+            if !ctx.policy.mayRead(offerStatus: record["status"]?.stringValue ?? "", inFeed: false) { throw RPCError.notFound(entity: "offer", id: id) }
             return record
         }), access: Self.everyone)
         registry.register(RPCMethod(name: "offers.list", handler: .async { ctx, p in

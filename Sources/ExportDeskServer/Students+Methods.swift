@@ -20,7 +20,7 @@ extension PlacementMethods {
                 let record = try StudentRepository.records.get(conn, id: id)
                 if let company = ctx.companyScope {
                     guard try StudentRepository.isPlaced(conn, studentID: id, atCompany: company) else { throw RPCError.notFound(entity: "student", id: id) }
-                    return .object(StudentRepository.reducedForCompany(record))
+                    return .object(ctx.policy.present(student: record))
                 }
                 try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "student", id: id)
                 return .object(record)

@@ -42,9 +42,7 @@ extension WriteContext {
 
     /// A record bound to another institution or company than the caller's token is NOT_FOUND to it (SPEC §8).
     public func requireScope(institutionID: String? = nil, companyID: String? = nil, entity: String, id: String) throws {
-        guard let principal else { return }
-        if principal.role == .institution, principal.institutionID != institutionID { throw RPCError.notFound(entity: entity, id: id) }
-        if principal.role == .company, principal.companyID != companyID { throw RPCError.notFound(entity: entity, id: id) }
+        try AccessPolicy(principal).require(companyID: companyID, institutionID: institutionID, entity: entity, id: id)
     }
 
     /// The same context for another method (a step of rpc.atomic or sync.push).
