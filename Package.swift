@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport", "Support"]),
         .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient", "Storage", "SQLiteStore", "ExportDeskCore", "RPCTransport", "ExportDeskMCP", "ExportDeskReports", "Support"]),
         .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims", "Support"]),
-        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "JSON", "JSONSchema", "PostgresStore", "Support"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "ExportDeskServer", "JSON", "JSONRPC", "JSONSchema", "PostgresStore", "RPCTransport", "Support"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport", "Support"]),
         .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Storage", "PostgresStore", "TestSupport", "Support"]),
         .testTarget(name: "ExportDeskCoreTests", dependencies: ["ExportDeskCore", "ExportDeskSchemas", "Storage", "SQLiteStore", "JSON", "JSONRPC", "TestSupport", "Support"]),

@@ -8,7 +8,7 @@ import Testing
 /// changes.list: the feed partners poll (SPEC §7).
 struct ChangeFeedTests {
     @Test func pagingFromTheStartSeesEveryChangeExactlyOnce() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
         var ids: [JSONValue] = []
@@ -36,7 +36,7 @@ struct ChangeFeedTests {
     }
 
     @Test func theFeedShowsEachRoleOnlyWhatItMaySee() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let admin = try server.connect()
         let mine = try admin.call("companies.create", ["name": "Своя"])["id"]!

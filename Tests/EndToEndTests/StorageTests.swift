@@ -14,8 +14,10 @@ import Testing
 /// Companies and the store through the real binary (results are checked against their schemas by
 /// `--validate-results`), durability under SIGKILL, and a full database.
 struct StorageTests {
-    @Test func companiesRoundTripOverTheWire() throws {
-        let server = try ServerProcess()
+    /// The same scenario in-process and against the built binary.
+    @Test(arguments: Harness.allCases)
+    func companiesRoundTripOverTheWire(harness: Harness) throws {
+        let server = try harness.start()
         defer { server.stop() }
         let c = try server.connect()
         let created = try c.call("companies.create", [
@@ -46,7 +48,7 @@ struct StorageTests {
     }
 
     @Test func idempotencyKeyMakesRetriesSafe() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
         let params: JSONValue = ["name": "Retry LLC", "idempotencyKey": "k-1"]
@@ -158,7 +160,7 @@ extension StorageTests {
 
 extension StorageTests {
     @Test func staffOverTheWire() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
         let s = try c.call("staff.create", ["name": "Анна Смирнова", "email": "anna@center.example.ru", "position": "Куратор"])
@@ -177,7 +179,7 @@ extension StorageTests {
 
 extension StorageTests {
     @Test func supportRequestLifecycleOverTheWire() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
         let company = try c.call("companies.create", ["name": "ООО «Агро»"])["id"]!
@@ -202,8 +204,10 @@ extension StorageTests {
 
 extension StorageTests {
     /// Many clients, one place: exactly one approval, whatever the interleaving.
-    @Test func theLastPlaceGoesToExactlyOneConcurrentApproval() throws {
-        let server = try ServerProcess()
+    /// The same scenario in-process and against the built binary.
+    @Test(arguments: Harness.allCases)
+    func theLastPlaceGoesToExactlyOneConcurrentApproval(harness: Harness) throws {
+        let server = try harness.start()
         defer { server.stop() }
         let c = try server.connect()
         let ev = try c.call("events.create", ["kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
@@ -243,7 +247,7 @@ extension StorageTests {
 
 extension StorageTests {
     @Test func strategiesOverTheWire() throws {
-        let server = try ServerProcess()
+        let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
         let company = try c.call("companies.create", ["name": "ООО «Стратегия»"])["id"]!
