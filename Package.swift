@@ -22,26 +22,70 @@ let package = Package(
         .target(name: "SQLiteStore", dependencies: ["CSQLite", "Storage", "Support"]),
         .target(name: "PostgresStore", dependencies: ["Storage", "Support"]),
         .target(name: "RPCTransport", dependencies: ["JSON", "JSONRPC", "CShims", "Support"]),
-        .target(name: "ExportDeskCore", dependencies: ["JSON", "JSONRPC", "ExportDeskSchemas", "Storage", "SQLiteStore", "PostgresStore", "Support"]),
+        .target(
+            name: "ExportDeskCore",
+            dependencies: [
+                "JSON", "JSONRPC", "ExportDeskSchemas", "Storage", "SQLiteStore", "PostgresStore", "Support",
+            ]),
         .executableTarget(name: "SchemaEmbedder", dependencies: ["JSON"]),
-        .plugin(name: "EmbedSchemasPlugin", capability: .buildTool(), dependencies: ["SchemaEmbedder"], path: "Sources/EmbedSchemasPlugin"),
+        .plugin(
+            name: "EmbedSchemasPlugin", capability: .buildTool(), dependencies: ["SchemaEmbedder"],
+            path: "Sources/EmbedSchemasPlugin"),
         .target(name: "ExportDeskSchemas", dependencies: ["JSON"], plugins: ["EmbedSchemasPlugin"]),
-        .target(name: "ExportDeskServer", dependencies: ["JSON", "JSONRPC", "JSONSchema", "RPCTransport", "ExportDeskSchemas", "ExportDeskCore", "Storage", "Support"]),
+        .target(
+            name: "ExportDeskServer",
+            dependencies: [
+                "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "ExportDeskSchemas", "ExportDeskCore", "Storage",
+                "Support",
+            ]),
         .target(name: "ExportDeskReports", dependencies: ["JSON"]),
-        .target(name: "ExportDeskMCP", dependencies: ["JSON", "JSONRPC", "RPCTransport", "ExportDeskServer", "ExportDeskCore", "Support"]),
+        .target(
+            name: "ExportDeskMCP",
+            dependencies: ["JSON", "JSONRPC", "RPCTransport", "ExportDeskServer", "ExportDeskCore", "Support"]),
         .target(name: "ExportDeskClient", dependencies: ["JSON", "JSONRPC", "RPCTransport", "Support"]),
-        .executableTarget(name: "exportdesk", dependencies: ["ExportDeskServer", "ExportDeskClient", "Storage", "SQLiteStore", "ExportDeskCore", "RPCTransport", "ExportDeskMCP", "ExportDeskReports", "Support"]),
-        .executableTarget(name: "exportdesk-bench", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims", "Support"]),
-        .target(name: "TestSupport", dependencies: ["ExportDeskClient", "ExportDeskServer", "JSON", "JSONRPC", "JSONSchema", "PostgresStore", "RPCTransport", "Support"], path: "Tests/TestSupport"),
+        .executableTarget(
+            name: "exportdesk",
+            dependencies: [
+                "ExportDeskServer", "ExportDeskClient", "Storage", "SQLiteStore", "ExportDeskCore", "RPCTransport",
+                "ExportDeskMCP", "ExportDeskReports", "Support",
+            ]),
+        .executableTarget(
+            name: "exportdesk-bench",
+            dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims", "Support"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "ExportDeskClient", "ExportDeskServer", "JSON", "JSONRPC", "JSONSchema", "PostgresStore",
+                "RPCTransport", "Support",
+            ], path: "Tests/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "TestSupport", "Support"]),
-        .testTarget(name: "SQLiteStoreTests", dependencies: ["SQLiteStore", "Storage", "PostgresStore", "TestSupport", "Support"]),
-        .testTarget(name: "ExportDeskCoreTests", dependencies: ["ExportDeskCore", "ExportDeskSchemas", "Storage", "SQLiteStore", "JSON", "JSONRPC", "TestSupport", "Support"]),
+        .testTarget(
+            name: "SQLiteStoreTests",
+            dependencies: ["SQLiteStore", "Storage", "PostgresStore", "TestSupport", "Support"]),
+        .testTarget(
+            name: "ExportDeskCoreTests",
+            dependencies: [
+                "ExportDeskCore", "ExportDeskSchemas", "Storage", "SQLiteStore", "JSON", "JSONRPC", "TestSupport",
+                "Support",
+            ]),
         .testTarget(name: "JSONSchemaTests", dependencies: ["JSONSchema", "JSON", "TestSupport", "Support"]),
-        .testTarget(name: "ExportDeskMCPTests", dependencies: ["ExportDeskMCP", "ExportDeskServer", "JSON", "Support"]),
-        .testTarget(name: "RPCTransportTests", dependencies: ["RPCTransport", "JSONRPC", "JSON", "TestSupport", "Support"]),
+        .testTarget(
+            name: "ExportDeskMCPTests", dependencies: ["ExportDeskMCP", "ExportDeskServer", "JSON", "Support"]),
+        .testTarget(
+            name: "RPCTransportTests", dependencies: ["RPCTransport", "JSONRPC", "JSON", "TestSupport", "Support"]),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "JSON", "TestSupport", "Support"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "Storage", "SQLiteStore", "PostgresStore", "ExportDeskCore", "TestSupport", "exportdesk", "Support"]),
-        .testTarget(name: "ExportDeskServerTests", dependencies: ["ExportDeskServer", "ExportDeskSchemas", "ExportDeskCore", "JSONSchema", "JSON", "JSONRPC", "TestSupport", "Support"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "ExportDeskClient", "JSON", "JSONRPC", "Storage", "SQLiteStore", "PostgresStore", "ExportDeskCore",
+                "TestSupport", "exportdesk", "Support",
+            ]),
+        .testTarget(
+            name: "ExportDeskServerTests",
+            dependencies: [
+                "ExportDeskServer", "ExportDeskSchemas", "ExportDeskCore", "JSONSchema", "JSON", "JSONRPC",
+                "TestSupport", "Support",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,10 +13,13 @@ struct EmbedSchemasPlugin: BuildToolPlugin {
         }
         let output = context.pluginWorkDirectoryURL.appendingPathComponent("EmbeddedSchemas+Files.swift")
         let records = context.pluginWorkDirectoryURL.appendingPathComponent("Records+Generated.swift")
-        return [.buildCommand(displayName: "Embedding Schemas/ (\(inputs.count) files) and generating record types",
-                              executable: try context.tool(named: "SchemaEmbedder").url,
-                              arguments: [schemas.path, output.path, records.path],
-                              inputFiles: inputs + [schemas],
-                              outputFiles: [output, records])]
+        return [
+            .buildCommand(
+                displayName: "Embedding Schemas/ (\(inputs.count) files) and generating record types",
+                executable: try context.tool(named: "SchemaEmbedder").url,
+                arguments: [schemas.path, output.path, records.path],
+                inputFiles: inputs + [schemas],
+                outputFiles: [output, records])
+        ]
     }
 }

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import JSON
 import JSONRPC
 import RPCTransport
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An async/await client: many calls in flight on one connection, answers matched by id, Codable params and
 /// results, server notifications as an `AsyncStream`.
@@ -38,7 +39,9 @@ public final class ExportDeskClient: Sendable {
     }
 
     /// Calls `method` and decodes its result; a server error is thrown as `RPCError`.
-    public func call<Params: Encodable & Sendable, Result: Decodable>(_ method: String, _ params: Params, as: Result.Type = Result.self) async throws -> Result {
+    public func call<Params: Encodable & Sendable, Result: Decodable>(
+        _ method: String, _ params: Params, as: Result.Type = Result.self
+    ) async throws -> Result {
         let value = try await call(method, try JSONValueEncoder().encode(params))
         return try JSONValueDecoder().decode(Result.self, from: value)
     }
@@ -55,7 +58,9 @@ public final class ExportDeskClient: Sendable {
             guard let id else { return continuation.resume(throwing: RPCClientError.connectionClosed) }
             do {
                 try writeLock.withLock { _ in
-                    try connection.value.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(method), "params": params])
+                    try connection.value.send([
+                        "jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(method), "params": params,
+                    ])
                 }
             } catch {
                 if let c = state.withLock({ $0.waiting.removeValue(forKey: id) }) { c.resume(throwing: error) }
@@ -81,7 +86,9 @@ public final class ExportDeskClient: Sendable {
                     notificationSink.yield(item)
                     continue
                 }
-                guard let id = item["id"]?.int64Value, let waiter = state.withLock({ $0.waiting.removeValue(forKey: id) }) else { continue }
+                guard let id = item["id"]?.int64Value,
+                    let waiter = state.withLock({ $0.waiting.removeValue(forKey: id) })
+                else { continue }
                 if let error = item["error"] {
                     waiter.resume(throwing: RPCError(json: error) ?? RPCClientError.invalidResponse("malformed error"))
                 } else {

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import JSON
 import JSONRPC
 import RPCTransport
 import Support
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A blocking JSON-RPC client over one stream: a Unix socket, or a child process's pipes.
 ///
@@ -108,11 +109,17 @@ public final class RPCConnection {
             var offset = 0
             while offset < raw.count {
                 let n = Glibc.send(writeFD, raw.baseAddress! + offset, raw.count - offset, msgNoSignal)
-                if n >= 0 { offset += n; continue }
+                if n >= 0 {
+                    offset += n
+                    continue
+                }
                 if errno == EINTR { continue }
                 if errno == ENOTSOCK {
                     let w = Glibc.write(writeFD, raw.baseAddress! + offset, raw.count - offset)
-                    if w >= 0 { offset += w; continue }
+                    if w >= 0 {
+                        offset += w
+                        continue
+                    }
                     if errno == EINTR { continue }
                 }
                 return SystemError("send", errno: errno)
@@ -148,7 +155,10 @@ public final class RPCConnection {
             if remaining <= 0 { throw RPCClientError.timedOut(timeout) }
             var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
             let ready = poll(&pfd, 1, Int32(min(remaining * 1000 + 1, 2_000_000_000)))
-            if ready < 0 { if errno == EINTR { continue }; throw RPCClientError.io(SystemError("poll", errno: errno)) }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw RPCClientError.io(SystemError("poll", errno: errno))
+            }
             if ready == 0 { continue }
             let n = buffer.withUnsafeMutableBytes { Glibc.read(readFD, $0.baseAddress, $0.count) }
             if n == 0 { throw RPCClientError.connectionClosed }

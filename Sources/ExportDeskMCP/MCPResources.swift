@@ -9,7 +9,8 @@ struct MCPResources {
 
     /// The collections with a `get` and a `list`, and the field that names a record in a listing.
     static let collections: [(name: String, label: String)] = [
-        ("companies", "name"), ("staff", "name"), ("requests", "subject"), ("events", "title"), ("participations", "id"),
+        ("companies", "name"), ("staff", "name"), ("requests", "subject"), ("events", "title"),
+        ("participations", "id"),
         ("strategies", "title"), ("institutions", "name"), ("agreements", "number"), ("offers", "title"),
         ("students", "fullName"), ("placements", "id"),
     ]
@@ -23,15 +24,26 @@ struct MCPResources {
     static func template(_ collection: String) -> String { "exportdesk://\(collection)/{id}" }
 
     func register(in registry: inout RPCMethodRegistry) {
-        registry.register(RPCMethod(name: "resources/templates/list", handler: .sync { _, _ in
-            ["resourceTemplates": .array(readable.map { c in
-                ["uriTemplate": .string(Self.template(c.name)), "name": .string(c.name), "title": .string("ExportDesk \(c.name)"),
-                 "description": .string("One record of \(c.name), as \(c.name).get answers it."), "mimeType": "application/json"]
-            })]
-        }))
+        registry.register(
+            RPCMethod(
+                name: "resources/templates/list",
+                handler: .sync { _, _ in
+                    [
+                        "resourceTemplates": .array(
+                            readable.map { c in
+                                [
+                                    "uriTemplate": .string(Self.template(c.name)), "name": .string(c.name),
+                                    "title": .string("ExportDesk \(c.name)"),
+                                    "description": .string("One record of \(c.name), as \(c.name).get answers it."),
+                                    "mimeType": "application/json",
+                                ]
+                            })
+                    ]
+                }))
         registry.register(RPCMethod(name: "resources/list", handler: .async { _, params in try await list(params) }))
         registry.register(RPCMethod(name: "resources/read", handler: .async { _, params in try await read(params) }))
-        registry.register(RPCMethod(name: "completion/complete", handler: .async { _, params in try await complete(params) }))
+        registry.register(
+            RPCMethod(name: "completion/complete", handler: .async { _, params in try await complete(params) }))
     }
 
     /// The cursor is `<collection index>:<that collection's nextCursor>`.
@@ -40,7 +52,9 @@ struct MCPResources {
         var index = 0
         var inner: JSONValue = .null
         if let cursor = params["cursor"] {
-            guard let text = cursor.stringValue, let colon = text.firstIndex(of: ":"), let n = Int(text[..<colon]), n >= 0 else {
+            guard let text = cursor.stringValue, let colon = text.firstIndex(of: ":"), let n = Int(text[..<colon]),
+                n >= 0
+            else {
                 throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor this server gave out")
             }
             index = n
@@ -54,8 +68,10 @@ struct MCPResources {
         let page = try await server.upstream.call("\(c.name).list", .object(request))
         let resources: [JSONValue] = (page["items"]?.arrayValue ?? []).compactMap { record in
             guard let id = record["id"]?.stringValue else { return nil }
-            return ["uri": .string("exportdesk://\(c.name)/\(id)"), "name": .string(record[c.label]?.stringValue ?? id),
-                    "mimeType": "application/json"]
+            return [
+                "uri": .string("exportdesk://\(c.name)/\(id)"), "name": .string(record[c.label]?.stringValue ?? id),
+                "mimeType": "application/json",
+            ]
         }
         var result: JSONObject = ["resources": .array(resources)]
         if let next = page["nextCursor"], !next.isNull {
@@ -68,16 +84,24 @@ struct MCPResources {
 
     private func read(_ params: JSONValue) async throws -> JSONValue {
         let uri = params["uri"]?.stringValue ?? ""
-        let parts = uri.hasPrefix("exportdesk://") ? uri.dropFirst("exportdesk://".count).split(separator: "/", omittingEmptySubsequences: false) : []
+        let parts =
+            uri.hasPrefix("exportdesk://")
+            ? uri.dropFirst("exportdesk://".count).split(separator: "/", omittingEmptySubsequences: false) : []
         guard parts.count == 2, readable.contains(where: { $0.name == parts[0] }), !parts[1].isEmpty else {
-            throw RPCError(code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
+            throw RPCError(
+                code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
         }
         do {
             let record = try await server.upstream.call("\(parts[0]).get", ["id": .string(String(parts[1]))])
-            return ["contents": [["uri": .string(uri), "mimeType": "application/json", "text": .string(record.serializedString())]]]
+            return [
+                "contents": [
+                    ["uri": .string(uri), "mimeType": "application/json", "text": .string(record.serializedString())]
+                ]
+            ]
         } catch let e as RPCError where e.reason == "NOT_FOUND" {
             // MCP's code for an unknown resource.
-            throw RPCError(code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
+            throw RPCError(
+                code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
         }
     }
 
@@ -85,12 +109,17 @@ struct MCPResources {
     private func complete(_ params: JSONValue) async throws -> JSONValue {
         let template = params["ref"]?["uri"]?.stringValue ?? ""
         let prefix = params["argument"]?["value"]?.stringValue ?? ""
-        guard params["argument"]?["name"] == "id", let c = readable.first(where: { Self.template($0.name) == template }) else {
+        guard params["argument"]?["name"] == "id", let c = readable.first(where: { Self.template($0.name) == template })
+        else {
             return ["completion": ["values": [], "hasMore": false]]
         }
         let page = try await server.upstream.call("\(c.name).list", ["limit": 500, "sort": "-createdAt"])
         let ids = (page["items"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }.filter { $0.hasPrefix(prefix) }
-        return ["completion": ["values": .array(ids.prefix(100).map { .string($0) }), "total": .number(.int(Int64(ids.count))),
-                               "hasMore": .bool(ids.count > 100)]]
+        return [
+            "completion": [
+                "values": .array(ids.prefix(100).map { .string($0) }), "total": .number(.int(Int64(ids.count))),
+                "hasMore": .bool(ids.count > 100),
+            ]
+        ]
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 import JSON
 import JSONRPC
 import RPCTransport
-import Synchronization
 import Support
+import Synchronization
 
 /// `exportdesk mcp`: the Model Context Protocol over stdio (newline-delimited JSON-RPC, logs on stderr),
 /// serving ExportDesk's methods as tools and its records as resources. It is a JSON-RPC server like
@@ -54,7 +54,9 @@ public final class MCPServer: @unchecked Sendable {
         let upstream = self.upstream
         Task {
             do {
-                if let token = options.token { _ = try await upstream.call("session.authenticate", ["token": .string(token)]) }
+                if let token = options.token {
+                    _ = try await upstream.call("session.authenticate", ["token": .string(token)])
+                }
                 let me = try await upstream.call("session.whoami")
                 outcome = .success(Role(rawValue: me["role"]?.stringValue ?? "") ?? .viewer)
             } catch {
@@ -68,7 +70,9 @@ public final class MCPServer: @unchecked Sendable {
         let role = options.token == nil && !all ? .viewer : try outcome.get()
         offered = catalog.tools.filter { $0.access.allows(role) && (all || $0.effect == .read) }
         offeredNames = Set(offered.map(\.name))
-        Log.info("mcp: \(offered.count) tools for role \(role.rawValue)\(all ? "" : ", read-only (pass --tools all for the others)")")
+        Log.info(
+            "mcp: \(offered.count) tools for role \(role.rawValue)\(all ? "" : ", read-only (pass --tools all for the others)")"
+        )
     }
 
     /// Serves MCP on stdin/stdout until EOF; returns the exit status.
@@ -92,19 +96,27 @@ public final class MCPServer: @unchecked Sendable {
         registry.register(RPCMethod(name: "initialize", handler: .sync { [self] _, params in initialize(params) }))
         registry.register(RPCMethod(name: "ping", handler: .sync { _, _ in .object([:]) }))
         registry.register(RPCMethod(name: "notifications/initialized", handler: .sync { _, _ in .null }))
-        registry.register(RPCMethod(name: "notifications/cancelled", handler: .sync { ctx, params in
-            if let id = params["requestId"] { ctx.session.cancelRequest(id) }
-            return .null
-        }))
-        registry.register(RPCMethod(name: "logging/setLevel", handler: .sync { [self] _, params in
-            guard let level = params["level"]?.stringValue, MCPLog.levels.contains(level) else {
-                throw RPCError.invalidParams(path: "/level", keyword: "enum", "must be one of \(MCPLog.levels.joined(separator: ", "))")
-            }
-            logLevel.withLock { $0 = MCPLog.rank(level) }
-            return .object([:])
-        }))
+        registry.register(
+            RPCMethod(
+                name: "notifications/cancelled",
+                handler: .sync { ctx, params in
+                    if let id = params["requestId"] { ctx.session.cancelRequest(id) }
+                    return .null
+                }))
+        registry.register(
+            RPCMethod(
+                name: "logging/setLevel",
+                handler: .sync { [self] _, params in
+                    guard let level = params["level"]?.stringValue, MCPLog.levels.contains(level) else {
+                        throw RPCError.invalidParams(
+                            path: "/level", keyword: "enum", "must be one of \(MCPLog.levels.joined(separator: ", "))")
+                    }
+                    logLevel.withLock { $0 = MCPLog.rank(level) }
+                    return .object([:])
+                }))
         registry.register(RPCMethod(name: "tools/list", handler: .sync { [self] _, params in try listTools(params) }))
-        registry.register(RPCMethod(name: "tools/call", handler: .async { [self] ctx, params in try await callTool(ctx, params) }))
+        registry.register(
+            RPCMethod(name: "tools/call", handler: .async { [self] ctx, params in try await callTool(ctx, params) }))
         MCPResources(server: self).register(in: &registry)
     }
 
@@ -113,8 +125,10 @@ public final class MCPServer: @unchecked Sendable {
         let version = Self.protocolVersions.contains(asked) ? asked : Self.protocolVersions[0]
         return [
             "protocolVersion": .string(version),
-            "capabilities": ["tools": ["listChanged": false], "resources": ["subscribe": false, "listChanged": false],
-                             "completions": [:], "logging": [:]],
+            "capabilities": [
+                "tools": ["listChanged": false], "resources": ["subscribe": false, "listChanged": false],
+                "completions": [:], "logging": [:],
+            ],
             "serverInfo": ["name": "exportdesk", "title": "ExportDesk", "version": .string(ExportDeskVersion.string)],
             "instructions": .string(Self.instructions),
         ]
@@ -151,7 +165,8 @@ public final class MCPServer: @unchecked Sendable {
     private func callTool(_ ctx: RPCContext, _ params: JSONValue) async throws -> JSONValue {
         let name = params["name"]?.stringValue ?? ""
         guard offeredNames.contains(name), let tool = catalog.tool(named: name) else {
-            throw RPCError.invalidParams(path: "/name", keyword: "enum", "unknown tool \(name); tools/list names the tools offered")
+            throw RPCError.invalidParams(
+                path: "/name", keyword: "enum", "unknown tool \(name); tools/list names the tools offered")
         }
         let arguments = params["arguments"] ?? .object([:])
         let started = MonotonicClock.now
@@ -167,9 +182,17 @@ public final class MCPServer: @unchecked Sendable {
         }
         do {
             let result = try await upstream.call(tool.method, arguments, progress: progress)
-            log(ctx, "info", ["tool": .string(name), "durationMs": .number(JSONNumber(((MonotonicClock.now - started) * 1000).rounded()))])
+            log(
+                ctx, "info",
+                [
+                    "tool": .string(name),
+                    "durationMs": .number(JSONNumber(((MonotonicClock.now - started) * 1000).rounded())),
+                ])
             let structured: JSONValue = tool.wrapsResult ? ["result": result] : result
-            return ["content": [["type": "text", "text": .string(result.serializedString())]], "structuredContent": structured, "isError": false]
+            return [
+                "content": [["type": "text", "text": .string(result.serializedString())]],
+                "structuredContent": structured, "isError": false,
+            ]
         } catch let error as RPCError where error.code != -32603 && error.code != -32800 {
             // A domain error is a result the model can act on: the reason, the message and every field error.
             log(ctx, "warning", ["tool": .string(name), "error": .string(error.reason)])
@@ -177,14 +200,19 @@ public final class MCPServer: @unchecked Sendable {
             for issue in error.data["errors"]?.arrayValue ?? [] {
                 text += "\n\(issue["instancePath"]?.stringValue ?? "") \(issue["message"]?.stringValue ?? "")"
             }
-            return ["content": [["type": "text", "text": .string(text)]], "structuredContent": ["error": error.json], "isError": true]
+            return [
+                "content": [["type": "text", "text": .string(text)]], "structuredContent": ["error": error.json],
+                "isError": true,
+            ]
         }
     }
 
     /// `notifications/message` at `level`, when the client asked for that level (logging/setLevel).
     func log(_ ctx: RPCContext, _ level: String, _ data: JSONObject) {
         guard MCPLog.rank(level) >= logLevel.withLock({ $0 }) else { return }
-        ctx.session.notify(method: "notifications/message", params: ["level": .string(level), "logger": "exportdesk", "data": .object(data)])
+        ctx.session.notify(
+            method: "notifications/message",
+            params: ["level": .string(level), "logger": "exportdesk", "data": .object(data)])
     }
 }
 

@@ -24,8 +24,10 @@ struct ToolCatalog: Sendable {
 
     /// Methods that act on the connection (authenticate, subscribe) or describe the protocol are not tools:
     /// the MCP server authenticates itself with `--token`.
-    static let excluded: Set<String> = ["rpc.discover", "rpc.atomic", "session.authenticate", "session.whoami",
-                                        "changes.subscribe", "changes.unsubscribe"]
+    static let excluded: Set<String> = [
+        "rpc.discover", "rpc.atomic", "session.authenticate", "session.whoami",
+        "changes.subscribe", "changes.unsubscribe",
+    ]
 
     init(catalog: SchemaCatalog = .embedded) {
         let effects = MethodTable.productEffects
@@ -33,13 +35,17 @@ struct ToolCatalog: Sendable {
         var tools: [Tool] = []
         for method in MethodTable.productMethodNames where !Self.excluded.contains(method) {
             guard let effect = effects[method], effect != .session, let access = rules[method],
-                  var input = catalog.selfContained("methods/\(method).params.json"),
-                  let output = catalog.selfContained("methods/\(method).result.json") else { continue }
+                var input = catalog.selfContained("methods/\(method).params.json"),
+                let output = catalog.selfContained("methods/\(method).result.json")
+            else { continue }
             let params = catalog.documents["methods/\(method).params.json"] ?? .null
             let progress = input["properties"]?["progressToken"] != nil
             if case .object(var o) = input {
                 // Progress travels in MCP's _meta.progressToken, not in the arguments.
-                if case .object(var properties)? = o["properties"] { properties["progressToken"] = nil; o["properties"] = .object(properties) }
+                if case .object(var properties)? = o["properties"] {
+                    properties["progressToken"] = nil
+                    o["properties"] = .object(properties)
+                }
                 o["type"] = "object"
                 input = .object(o)
             }
@@ -51,10 +57,14 @@ struct ToolCatalog: Sendable {
                 "annotations": Self.annotations(effect, title: params["title"]?.stringValue),
             ]
             if let title = params["title"]?.stringValue { definition["title"] = .string(title) }
-            let description = [params["title"]?.stringValue, params["description"]?.stringValue].compactMap { $0 }.joined(separator: ". ")
-            definition["description"] = .string(description.isEmpty ? method : description + " (ExportDesk method \(method).)")
-            tools.append(Tool(name: Self.toolName(method), method: method, effect: effect, access: access,
-                              definition: .object(definition), reportsProgress: progress, wrapsResult: Self.wraps(outputSchema)))
+            let description = [params["title"]?.stringValue, params["description"]?.stringValue].compactMap { $0 }
+                .joined(separator: ". ")
+            definition["description"] = .string(
+                description.isEmpty ? method : description + " (ExportDesk method \(method).)")
+            tools.append(
+                Tool(
+                    name: Self.toolName(method), method: method, effect: effect, access: access,
+                    definition: .object(definition), reportsProgress: progress, wrapsResult: Self.wraps(outputSchema)))
         }
         self.tools = tools
         byName = Dictionary(uniqueKeysWithValues: tools.map { ($0.name, $0) })
@@ -82,12 +92,16 @@ struct ToolCatalog: Sendable {
             o["type"] = "object"
             return .object(o)
         }
-        var wrapped: JSONObject = ["type": "object", "properties": ["result": schema.removing("$defs")], "required": ["result"]]
+        var wrapped: JSONObject = [
+            "type": "object", "properties": ["result": schema.removing("$defs")], "required": ["result"],
+        ]
         if let defs = schema["$defs"] { wrapped["$defs"] = defs }
         return .object(wrapped)
     }
 
-    static func wraps(_ schema: JSONValue) -> Bool { schema["required"] == ["result"] && schema["properties"]?["result"] != nil }
+    static func wraps(_ schema: JSONValue) -> Bool {
+        schema["required"] == ["result"] && schema["properties"]?["result"] != nil
+    }
 
     /// Whether every instance of `schema` is an object: its type says so, a `$ref`'s or an `allOf` member's
     /// does, or every `anyOf`/`oneOf` alternative is one.
@@ -97,7 +111,11 @@ struct ToolCatalog: Sendable {
             guard depth < 16 else { return false }
             if let type = s["type"] { return type == "object" }
             if let ref = s["$ref"]?.stringValue, ref.hasPrefix("#/$defs/"),
-               let target = defs[String(ref.dropFirst("#/$defs/".count).prefix { $0 != "/" })], object(target, depth: depth + 1) { return true }
+                let target = defs[String(ref.dropFirst("#/$defs/".count).prefix { $0 != "/" })],
+                object(target, depth: depth + 1)
+            {
+                return true
+            }
             if (s["allOf"]?.arrayValue ?? []).contains(where: { object($0, depth: depth + 1) }) { return true }
             let alternatives = (s["anyOf"] ?? s["oneOf"])?.arrayValue ?? []
             return !alternatives.isEmpty && alternatives.allSatisfy { object($0, depth: depth + 1) }

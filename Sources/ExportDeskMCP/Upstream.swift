@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportDeskCore
 import ExportDeskServer
 import Foundation
@@ -8,6 +5,10 @@ import JSON
 import JSONRPC
 import RPCTransport
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The ExportDesk server behind the MCP server: a JSON-RPC conversation either with an in-process session
 /// of a server opened on the database (`--db`), or with a running server over its socket (`--socket`).
@@ -73,7 +74,9 @@ final class Upstream: @unchecked Sendable {
 
     /// Calls `method`; throws the server's error as an `RPCError`. With `progress`, the call carries its own
     /// id as `progressToken`, and each `$/progress` value for it is handed to `progress`.
-    func call(_ method: String, _ params: JSONValue = .object([:]), progress: (@Sendable (JSONValue) -> Void)? = nil) async throws -> JSONValue {
+    func call(
+        _ method: String, _ params: JSONValue = .object([:]), progress: (@Sendable (JSONValue) -> Void)? = nil
+    ) async throws -> JSONValue {
         let id = nextID.add(1, ordering: .relaxed).oldValue
         var params = params
         if progress != nil, case .object(var o) = params {
@@ -88,7 +91,10 @@ final class Upstream: @unchecked Sendable {
                     if let progress { p.progress[id] = progress }
                     return true
                 }
-                guard open else { return continuation.resume(throwing: RPCError.storageUnavailable("the ExportDesk server closed the connection")) }
+                guard open else {
+                    return continuation.resume(
+                        throwing: RPCError.storageUnavailable("the ExportDesk server closed the connection"))
+                }
                 var w = JSONWriter(capacity: 128)
                 w.write(["jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(method), "params": params])
                 write(w.bytes + [0x0A])
@@ -129,10 +135,15 @@ final class Upstream: @unchecked Sendable {
     private func closed() {
         let waiting = pending.withLock { p -> [CheckedContinuation<JSONValue, Error>] in
             p.closed = true
-            defer { p.calls = [:]; p.progress = [:] }
+            defer {
+                p.calls = [:]
+                p.progress = [:]
+            }
             return Array(p.calls.values)
         }
-        for c in waiting { c.resume(throwing: RPCError.storageUnavailable("the ExportDesk server closed the connection")) }
+        for c in waiting {
+            c.resume(throwing: RPCError.storageUnavailable("the ExportDesk server closed the connection"))
+        }
     }
 }
 

@@ -20,7 +20,8 @@ enum HTML {
     /// A number as the answer has it (grouped by thin spaces for reading), tagged with its JSON Pointer.
     static func figure(_ value: JSONValue?, key: String) -> String {
         let text = plain(value)
-        return "<span class=\"n\" data-key=\"\(escape(key))\" data-value=\"\(escape(text))\">\(escape(grouped(text)))</span>"
+        return
+            "<span class=\"n\" data-key=\"\(escape(key))\" data-value=\"\(escape(text))\">\(escape(grouped(text)))</span>"
     }
 
     static func plain(_ value: JSONValue?) -> String {
@@ -52,26 +53,43 @@ enum HTML {
 
     /// A horizontal bar chart of labelled counts, largest first (or in the given order: years, a funnel), as
     /// inline SVG with the numbers written out.
-    static func bars(_ title: String, _ items: [(label: String, value: Double, key: String, shown: JSONValue)], limit: Int = 15, ordered: Bool = false) -> String {
+    static func bars(
+        _ title: String, _ items: [(label: String, value: Double, key: String, shown: JSONValue)], limit: Int = 15,
+        ordered: Bool = false
+    ) -> String {
         let rows = Array((ordered ? items : items.sorted { $0.value > $1.value }).prefix(limit))
-        guard !rows.isEmpty else { return "<section class=\"chart\"><h3>\(escape(title))</h3><p class=\"empty\">Нет данных</p></section>" }
+        guard !rows.isEmpty else {
+            return "<section class=\"chart\"><h3>\(escape(title))</h3><p class=\"empty\">Нет данных</p></section>"
+        }
         let maxValue = max(rows.map(\.value).max() ?? 1, 1)
-        let rowHeight = 22, labelWidth = 220, barWidth = 380, height = rows.count * rowHeight + 4
-        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(labelWidth + barWidth + 90) \(height)\" role=\"img\" aria-label=\"\(escape(title))\">"
+        let rowHeight = 22
+        let labelWidth = 220
+        let barWidth = 380
+        let height = rows.count * rowHeight + 4
+        var svg =
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(labelWidth + barWidth + 90) \(height)\" role=\"img\" aria-label=\"\(escape(title))\">"
         for (i, row) in rows.enumerated() {
             let y = i * rowHeight + 2
             let w = max(1, Int(Double(barWidth) * row.value / maxValue))
-            svg += "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(String(row.label.prefix(34))))</text>"
+            svg +=
+                "<text x=\"\(labelWidth - 6)\" y=\"\(y + 15)\" text-anchor=\"end\">\(escape(String(row.label.prefix(34))))</text>"
             svg += "<rect x=\"\(labelWidth)\" y=\"\(y + 3)\" width=\"\(w)\" height=\"\(rowHeight - 6)\" rx=\"2\"/>"
-            svg += "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 15)\" class=\"v\" data-key=\"\(escape(row.key))\" data-value=\"\(escape(plain(row.shown)))\">\(escape(grouped(plain(row.shown))))</text>"
+            svg +=
+                "<text x=\"\(labelWidth + w + 6)\" y=\"\(y + 15)\" class=\"v\" data-key=\"\(escape(row.key))\" data-value=\"\(escape(plain(row.shown)))\">\(escape(grouped(plain(row.shown))))</text>"
         }
         return "<section class=\"chart\"><h3>\(escape(title))</h3>\(svg)</svg></section>"
     }
 
     /// Bars from a `{label: count}` object of the answer at `key`.
-    static func bars(_ title: String, counts: JSONValue?, key: String, names: [String: String] = [:], limit: Int = 15) -> String {
-        let items = (counts?.objectValue ?? [:]).map { (label: names[$0.key] ?? $0.key, value: Double($0.value.int64Value ?? 0),
-                                                         key: key + "/" + JSONPointer.escape($0.key), shown: $0.value) }
+    static func bars(
+        _ title: String, counts: JSONValue?, key: String, names: [String: String] = [:], limit: Int = 15
+    ) -> String {
+        let items = (counts?.objectValue ?? [:]).map {
+            (
+                label: names[$0.key] ?? $0.key, value: Double($0.value.int64Value ?? 0),
+                key: key + "/" + JSONPointer.escape($0.key), shown: $0.value
+            )
+        }
         return bars(title, items, limit: limit)
     }
 
@@ -96,7 +114,8 @@ enum HTML {
         """
 
     static func page(title: String, period: JSONValue?, body: String, generated: String) -> String {
-        let from = period?["from"]?.stringValue ?? "начала данных", to = period?["to"]?.stringValue ?? "конца данных"
+        let from = period?["from"]?.stringValue ?? "начала данных"
+        let to = period?["to"]?.stringValue ?? "конца данных"
         return """
             <!DOCTYPE html>
             <html lang="ru"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -9,36 +9,53 @@ struct AccessMethods {
     let access: AccessControl
 
     func register(in methods: inout MethodSet) {
-        let db = self.db, access = self.access
-        methods.register(RPCMethod(name: "tokens.create", handler: .async { ctx, params in
-            let p = try TypedRecords.params(Params.TokensCreate.self, params.objectValue ?? JSONObject())
-            let (token, secret) = try await db.writeValue(ctx) { w in
-                try TokenRepository.create(w, role: Role(rawValue: p.role.rawValue) ?? .viewer, institutionID: p.institutionId,
-                                           companyID: p.companyId, label: p.label, expiresAt: p.expiresAt)
-            }
-            access.remember(token)
-            return ["token": token.record, "secret": .string(secret)]
-        }), access: .adminOnly, effect: .write)
-        methods.register(RPCMethod(name: "tokens.list", handler: .async { _, _ in
-            try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
-        }), access: .adminOnly)
-        methods.register(RPCMethod(name: "tokens.revoke", handler: .async { ctx, params in
-            let id = params["id"]?.stringValue ?? ""
-            let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: id) }
-            access.remember(token)
-            return token.record
-        }), access: .adminOnly, effect: .destructiveWrite)
-        methods.register(RPCMethod(name: "session.authenticate", handler: .sync { ctx, params in
-            guard let token = access.token(forSecret: params["token"]?.stringValue ?? "") else {
-                access.bind(ctx.session, nil)
-                throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
-            }
-            access.bind(ctx.session, token.principal)
-            return whoami(token.principal)
-        }), access: .anyone, effect: .session)
-        methods.register(RPCMethod(name: "session.whoami", handler: .sync { ctx, _ in
-            whoami(ctx.principal!)
-        }), access: .anyRole, effect: .session)
+        let db = self.db
+        let access = self.access
+        methods.register(
+            RPCMethod(
+                name: "tokens.create",
+                handler: .async { ctx, params in
+                    let p = try TypedRecords.params(Params.TokensCreate.self, params.objectValue ?? JSONObject())
+                    let (token, secret) = try await db.writeValue(ctx) { w in
+                        try TokenRepository.create(
+                            w, role: Role(rawValue: p.role.rawValue) ?? .viewer, institutionID: p.institutionId,
+                            companyID: p.companyId, label: p.label, expiresAt: p.expiresAt)
+                    }
+                    access.remember(token)
+                    return ["token": token.record, "secret": .string(secret)]
+                }), access: .adminOnly, effect: .write)
+        methods.register(
+            RPCMethod(
+                name: "tokens.list",
+                handler: .async { _, _ in
+                    try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
+                }), access: .adminOnly)
+        methods.register(
+            RPCMethod(
+                name: "tokens.revoke",
+                handler: .async { ctx, params in
+                    let id = params["id"]?.stringValue ?? ""
+                    let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: id) }
+                    access.remember(token)
+                    return token.record
+                }), access: .adminOnly, effect: .destructiveWrite)
+        methods.register(
+            RPCMethod(
+                name: "session.authenticate",
+                handler: .sync { ctx, params in
+                    guard let token = access.token(forSecret: params["token"]?.stringValue ?? "") else {
+                        access.bind(ctx.session, nil)
+                        throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
+                    }
+                    access.bind(ctx.session, token.principal)
+                    return whoami(token.principal)
+                }), access: .anyone, effect: .session)
+        methods.register(
+            RPCMethod(
+                name: "session.whoami",
+                handler: .sync { ctx, _ in
+                    whoami(ctx.principal!)
+                }), access: .anyRole, effect: .session)
     }
 
     func whoami(_ p: Principal) -> JSONValue {

@@ -3,6 +3,7 @@ import JSON
 import JSONRPC
 import Storage
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 import Support
@@ -63,7 +64,8 @@ final class AccessControl: Sendable {
     func authorize(_ rule: AccessRule, _ context: RPCContext) throws {
         if rule == .anyone { return }
         guard let principal = context.principal else {
-            throw RPCError.unauthenticated("\(context.method) needs a session: call session.authenticate with a token first")
+            throw RPCError.unauthenticated(
+                "\(context.method) needs a session: call session.authenticate with a token first")
         }
         if let tokenID = principal.tokenID, !isValid(tokenID: tokenID) {
             bind(context.session, nil)

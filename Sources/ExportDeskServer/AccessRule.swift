@@ -68,31 +68,44 @@ public struct MethodSet: Sendable {
         _ name: String, _ paramsType: Params.Type = Params.self, access: AccessRule,
         handler: @escaping @Sendable (RPCContext, Params) throws -> Result
     ) {
-        register(RPCMethod(name: name, handler: .sync { context, params in
-            let decoded = try JSONValueDecoder().decode(Params.self, from: params)
-            return try JSONValueEncoder().encode(handler(context, decoded))
-        }), access: access)
+        register(
+            RPCMethod(
+                name: name,
+                handler: .sync { context, params in
+                    let decoded = try JSONValueDecoder().decode(Params.self, from: params)
+                    return try JSONValueEncoder().encode(handler(context, decoded))
+                }), access: access)
     }
 
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
     /// also offered to rpc.atomic.
-    mutating func registerWrite(_ name: String, db: Persistence, access: AccessRule = .staffOnly, effect: MethodEffect = .write,
-                                _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue) {
+    mutating func registerWrite(
+        _ name: String, db: Persistence, access: AccessRule = .staffOnly, effect: MethodEffect = .write,
+        _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue
+    ) {
         db.state.writeOperations[name] = body
-        register(RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }), access: access, effect: effect)
+        register(
+            RPCMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }),
+            access: access, effect: effect)
     }
 
     /// A write method whose body takes its generated params type (`Params.*`), decoded once, right after the
     /// params passed their schema. The name is written whole here too, so that grep finds the registration.
-    mutating func registerWrite<P: MethodParams>(_ name: String, _ type: P.Type, db: Persistence, access: AccessRule = .staffOnly,
-                                                 effect: MethodEffect = .write, _ body: @escaping @Sendable (WriteContext, P) throws -> JSONValue) {
+    mutating func registerWrite<P: MethodParams>(
+        _ name: String, _ type: P.Type, db: Persistence, access: AccessRule = .staffOnly,
+        effect: MethodEffect = .write, _ body: @escaping @Sendable (WriteContext, P) throws -> JSONValue
+    ) {
         precondition(name == P.method, "\(name) registered with the params of \(P.method)")
-        registerWrite(name, db: db, access: access, effect: effect) { ctx, fields in try body(ctx, try TypedRecords.params(P.self, fields)) }
+        registerWrite(name, db: db, access: access, effect: effect) { ctx, fields in
+            try body(ctx, try TypedRecords.params(P.self, fields))
+        }
     }
 
     /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.
-    mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
-                                 _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONValue) {
+    mutating func registerUpdate(
+        _ name: String, db: Persistence, access: AccessRule = .staffOnly,
+        _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONValue
+    ) {
         let contract = PatchContract(method: name, catalog: .embedded)
         registerWrite(name, db: db, access: access) { ctx, p in
             var ctx = ctx
@@ -101,9 +114,13 @@ public struct MethodSet: Sendable {
         }
     }
 
-    mutating func registerUpdate(_ name: String, db: Persistence, access: AccessRule = .staffOnly,
-                                 _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject) {
-        registerUpdate(name, db: db, access: access) { ctx, id, patch, version in .object(try update(ctx, id, patch, version)) }
+    mutating func registerUpdate(
+        _ name: String, db: Persistence, access: AccessRule = .staffOnly,
+        _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject
+    ) {
+        registerUpdate(name, db: db, access: access) { ctx, id, patch, version in
+            .object(try update(ctx, id, patch, version))
+        }
     }
 
     public var names: [String] { entries.keys.sorted() }

@@ -3,8 +3,8 @@ import ExportDeskCore
 import JSON
 import JSONRPC
 import Storage
-import Synchronization
 import Support
+import Synchronization
 
 /// Live change feed (SPEC §7): `changes.subscribe` registers a subscriber on its connection; after every
 /// committed write the hub reads the new change-log rows once and hands each subscriber the ones its caller
@@ -37,11 +37,15 @@ final class ChangeHub: @unchecked Sendable {
     /// the newest committed change. A cursor more than `maxWaiting` changes behind is refused: the catch-up
     /// would fill the queue at once, so the caller pages with changes.list first.
     /// The subscriber is held until `release()`: the caller releases it once the subscribe answer is out.
-    func subscribe(session: RPCSession, entities: Set<String>?, from: Int64? = nil, store: any DataStore) throws -> Subscriber {
+    func subscribe(
+        session: RPCSession, entities: Set<String>?, from: Int64? = nil, store: any DataStore
+    ) throws -> Subscriber {
         let newest = try store.readNow { db in try db.scalar("SELECT coalesce(max(seq), 0) FROM changes") ?? 0 }
         if let from, newest - from > Int64(maxWaiting) {
-            throw RPCError.invalidParams(path: "/since", keyword: "maximum",
-                                         "is \(newest - from) changes behind (more than \(maxWaiting)); page with changes.list from it first, then subscribe with its nextCursor")
+            throw RPCError.invalidParams(
+                path: "/since", keyword: "maximum",
+                "is \(newest - from) changes behind (more than \(maxWaiting)); page with changes.list from it first, then subscribe with its nextCursor"
+            )
         }
         let since = min(from ?? newest, newest)
         let id = "sub-\(nextID.add(1, ordering: .relaxed).oldValue)"
@@ -80,7 +84,9 @@ final class ChangeHub: @unchecked Sendable {
 
     /// Called after every committed write: schedules one pass over the new changes (passes coalesce).
     func poke() {
-        guard active.load(ordering: .relaxed) > 0, !scheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        guard active.load(ordering: .relaxed) > 0, !scheduled.exchange(true, ordering: .acquiringAndReleasing) else {
+            return
+        }
         dispatchQueue.async { [self] in
             scheduled.store(false, ordering: .releasing)
             dispatch()
@@ -110,7 +116,8 @@ final class ChangeHub: @unchecked Sendable {
     private func deliver(_ rows: [JSONValue], to subscriber: Subscriber, _ db: any SQLDatabase) throws {
         // The session's current identity: a revoked or expired token ends its subscriptions.
         guard let principal = subscriber.session.identity as? Principal,
-              principal.tokenID.map({ state.access.isValid(tokenID: $0) }) ?? true else {
+            principal.tokenID.map({ state.access.isValid(tokenID: $0) }) ?? true
+        else {
             Log.info("change feed: \(subscriber.id) on \(subscriber.session.label) ended: its token is no longer valid")
             _ = unsubscribe(id: subscriber.id, session: subscriber.session)
             return
@@ -121,10 +128,14 @@ final class ChangeHub: @unchecked Sendable {
             subscriber.cursor = seq
             let entity = row["entity"]?.stringValue ?? ""
             if let only = subscriber.entities, !only.contains(entity) { continue }
-            guard try ChangeMethods.visible(entity: entity, id: row["id"]?.stringValue ?? "", to: principal, db) else { continue }
+            guard try ChangeMethods.visible(entity: entity, id: row["id"]?.stringValue ?? "", to: principal, db) else {
+                continue
+            }
             let change = AccessPolicy(principal).present(change: row.objectValue ?? JSONObject())
             if !subscriber.enqueue(["subscriptionId": .string(subscriber.id), "change": .object(change)]) {
-                Log.warn("change feed: \(subscriber.id) on \(subscriber.session.label) cut off: \(maxWaiting) notifications waiting unread; closing the connection")
+                Log.warn(
+                    "change feed: \(subscriber.id) on \(subscriber.session.label) cut off: \(maxWaiting) notifications waiting unread; closing the connection"
+                )
                 _ = unsubscribe(id: subscriber.id, session: subscriber.session)
                 subscriber.session.output.close()
                 return

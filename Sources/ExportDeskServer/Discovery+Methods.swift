@@ -6,6 +6,7 @@ struct DiscoveryMethods {
     let state: ServerState
 
     func register(in registry: inout MethodSet) {
-        registry.register(RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
+        registry.register(
+            RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
     }
 }

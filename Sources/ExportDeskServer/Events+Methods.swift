@@ -28,40 +28,76 @@ struct EventMethods {
         registry.registerWrite("events.cancel", Params.EventsCancel.self, db: db, effect: .destructiveWrite) { ctx, p in
             try EventRepository.transition(ctx, verb: "cancel", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "events.get", handler: .sync { _, p in
-            try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
-        }), access: Self.eventReaders)
-        registry.register(RPCMethod(name: "events.list", handler: .async { _, p in
-            try await db.read { conn in try EventRepository.list(conn, try TypedRecords.params(Params.EventsList.self, p.objectValue ?? [:])) }
-        }), access: Self.eventReaders)
+        registry.register(
+            RPCMethod(
+                name: "events.get",
+                handler: .sync { _, p in
+                    try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
+                }), access: Self.eventReaders)
+        registry.register(
+            RPCMethod(
+                name: "events.list",
+                handler: .async { _, p in
+                    try await db.read { conn in
+                        try EventRepository.list(
+                            conn, try TypedRecords.params(Params.EventsList.self, p.objectValue ?? [:]))
+                    }
+                }), access: Self.eventReaders)
 
-        registry.registerWrite("participations.apply", db: db) { ctx, p in try ParticipationRepository.apply(ctx, fields: p) }
+        registry.registerWrite("participations.apply", db: db) { ctx, p in
+            try ParticipationRepository.apply(ctx, fields: p)
+        }
         registry.registerWrite("participations.approve", Params.ParticipationsApprove.self, db: db) { ctx, p in
-            try ParticipationRepository.approve(ctx, id: p.id, orWaitlist: p.orWaitlist ?? false, expectedVersion: p.expectedVersion)
+            try ParticipationRepository.approve(
+                ctx, id: p.id, orWaitlist: p.orWaitlist ?? false, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("participations.waitlist", Params.ParticipationsWaitlist.self, db: db) { ctx, p in
             try ParticipationRepository.transition(ctx, verb: "waitlist", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("participations.reject", Params.ParticipationsReject.self, db: db, effect: .destructiveWrite) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) { $0.decisionReason = p.reason }
+        registry.registerWrite(
+            "participations.reject", Params.ParticipationsReject.self, db: db, effect: .destructiveWrite
+        ) { ctx, p in
+            try ParticipationRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) {
+                $0.decisionReason = p.reason
+            }
         }
-        registry.registerWrite("participations.withdraw", Params.ParticipationsWithdraw.self, db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite(
+            "participations.withdraw", Params.ParticipationsWithdraw.self, db: db, effect: .destructiveWrite
+        ) { ctx, p in
             try ParticipationRepository.transition(ctx, verb: "withdraw", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("participations.markAttendance", Params.ParticipationsMarkAttendance.self, db: db) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "markAttendance", id: p.id, expectedVersion: p.expectedVersion, attended: p.attended)
+        registry.registerWrite("participations.markAttendance", Params.ParticipationsMarkAttendance.self, db: db) {
+            ctx, p in
+            try ParticipationRepository.transition(
+                ctx, verb: "markAttendance", id: p.id, expectedVersion: p.expectedVersion, attended: p.attended)
         }
-        registry.registerWrite("participations.recordResults", Params.ParticipationsRecordResults.self, db: db) { ctx, p in
-            try ParticipationRepository.transition(ctx, verb: "recordResults", id: p.id, expectedVersion: p.expectedVersion) { $0.results = p.results }
+        registry.registerWrite("participations.recordResults", Params.ParticipationsRecordResults.self, db: db) {
+            ctx, p in
+            try ParticipationRepository.transition(
+                ctx, verb: "recordResults", id: p.id, expectedVersion: p.expectedVersion
+            ) { $0.results = p.results }
         }
-        registry.register(RPCMethod(name: "participations.get", handler: .sync { ctx, p in
-            let record = try db.readNow { conn in .object(try ParticipationRepository.records.get(conn, id: p.recordID)) }
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "participation", id: p.recordID)
-            return record
-        }), access: Self.participationReaders)
-        registry.register(RPCMethod(name: "participations.list", handler: .async { ctx, p in
-            let only = ctx.companyScope
-            return try await db.read { conn in try ParticipationRepository.list(conn, try TypedRecords.params(Params.ParticipationsList.self, p.objectValue ?? [:]), onlyCompany: only) }
-        }), access: Self.participationReaders)
+        registry.register(
+            RPCMethod(
+                name: "participations.get",
+                handler: .sync { ctx, p in
+                    let record = try db.readNow { conn in
+                        .object(try ParticipationRepository.records.get(conn, id: p.recordID))
+                    }
+                    try ctx.requireVisible(
+                        companyID: record["companyId"]?.stringValue, entity: "participation", id: p.recordID)
+                    return record
+                }), access: Self.participationReaders)
+        registry.register(
+            RPCMethod(
+                name: "participations.list",
+                handler: .async { ctx, p in
+                    let only = ctx.companyScope
+                    return try await db.read { conn in
+                        try ParticipationRepository.list(
+                            conn, try TypedRecords.params(Params.ParticipationsList.self, p.objectValue ?? [:]),
+                            onlyCompany: only)
+                    }
+                }), access: Self.participationReaders)
     }
 }

@@ -14,39 +14,69 @@ struct InternshipMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
 
-        registry.registerWrite("institutions.create", db: db) { ctx, p in try InstitutionRepository.create(ctx, fields: p) }
+        registry.registerWrite("institutions.create", db: db) { ctx, p in
+            try InstitutionRepository.create(ctx, fields: p)
+        }
         registry.registerUpdate("institutions.update", db: db, InstitutionRepository.update)
-        registry.registerWrite("institutions.archive", Params.InstitutionsArchive.self, db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite(
+            "institutions.archive", Params.InstitutionsArchive.self, db: db, effect: .destructiveWrite
+        ) { ctx, p in
             try InstitutionRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("institutions.restore", Params.InstitutionsRestore.self, db: db) { ctx, p in
             try InstitutionRepository.transition(ctx, verb: "restore", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "institutions.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            try ctx.requireVisible(institutionID: id, entity: "institution", id: id)
-            return try db.readNow { conn in .object(try InstitutionRepository.records.get(conn, id: id)) }
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "institutions.list", handler: .async { ctx, p in
-            let only = ctx.institutionScope
-            return try await db.read { conn in try InstitutionRepository.list(conn, try TypedRecords.params(Params.InstitutionsList.self, p.objectValue ?? [:]), only: only) }
-        }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "institutions.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    try ctx.requireVisible(institutionID: id, entity: "institution", id: id)
+                    return try db.readNow { conn in .object(try InstitutionRepository.records.get(conn, id: id)) }
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "institutions.list",
+                handler: .async { ctx, p in
+                    let only = ctx.institutionScope
+                    return try await db.read { conn in
+                        try InstitutionRepository.list(
+                            conn, try TypedRecords.params(Params.InstitutionsList.self, p.objectValue ?? [:]),
+                            only: only)
+                    }
+                }), access: Self.readers)
 
         registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
         registry.registerUpdate("agreements.update", db: db, AgreementRepository.update)
-        registry.registerWrite("agreements.terminate", Params.AgreementsTerminate.self, db: db, effect: .destructiveWrite) { ctx, p in
-            try AgreementRepository.terminate(ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
+        registry.registerWrite(
+            "agreements.terminate", Params.AgreementsTerminate.self, db: db, effect: .destructiveWrite
+        ) { ctx, p in
+            try AgreementRepository.terminate(
+                ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "agreements.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            let record = try db.readNow { conn in .object(try AgreementRepository.get(conn, id: id, today: WallClock.today)) }
-            try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "agreement", id: id)
-            return record
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "agreements.list", handler: .async { ctx, p in
-            let only = ctx.institutionScope
-            let day = WallClock.today
-            return try await db.read { conn in try AgreementRepository.list(conn, try TypedRecords.params(Params.AgreementsList.self, p.objectValue ?? [:]), today: day, onlyInstitution: only) }
-        }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "agreements.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    let record = try db.readNow { conn in
+                        .object(try AgreementRepository.get(conn, id: id, today: WallClock.today))
+                    }
+                    try ctx.requireVisible(
+                        institutionID: record["institutionId"]?.stringValue, entity: "agreement", id: id)
+                    return record
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "agreements.list",
+                handler: .async { ctx, p in
+                    let only = ctx.institutionScope
+                    let day = WallClock.today
+                    return try await db.read { conn in
+                        try AgreementRepository.list(
+                            conn, try TypedRecords.params(Params.AgreementsList.self, p.objectValue ?? [:]), today: day,
+                            onlyInstitution: only)
+                    }
+                }), access: Self.readers)
     }
 }

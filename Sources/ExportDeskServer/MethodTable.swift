@@ -1,7 +1,7 @@
+import ExportDeskCore
 import JSON
 import JSONRPC
 import JSONSchema
-import ExportDeskCore
 import Support
 
 /// Builds the registry the server runs: every product method, each bound to its Schemas/ contract.
@@ -47,7 +47,9 @@ public enum MethodTable {
 
     /// Binds each method to its params validator (and, with `validateResults`, its result validator).
     /// A method without both schema files is a programming error: the server refuses to start.
-    static func build(options: ServeOptions, state: ServerState, catalog: SchemaCatalog = .embedded) -> RPCMethodRegistry {
+    static func build(
+        options: ServeOptions, state: ServerState, catalog: SchemaCatalog = .embedded
+    ) -> RPCMethodRegistry {
         let product = productMethods(state: state)
         var registry = RPCMethodRegistry()
         let access = state.access
@@ -56,12 +58,16 @@ public enum MethodTable {
                 fatalError("method \(name) has no Schemas/methods/\(name).params.json and .result.json")
             }
             let rule = entry.access
-            let handler = options.validateResults ? checkingResults(entry.handler, name: name, catalog: catalog) : entry.handler
-            registry.register(RPCMethod(name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) },
-                                        authorize: { try access.authorize(rule, $0) }))
+            let handler =
+                options.validateResults ? checkingResults(entry.handler, name: name, catalog: catalog) : entry.handler
+            registry.register(
+                RPCMethod(
+                    name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) },
+                    authorize: { try access.authorize(rule, $0) }))
         }
         if options.specExamples { SpecExampleMethods.register(in: &registry) }
-        state.discovery = OpenRPCDocument.build(catalog: catalog, methods: product.names, access: { product.access(of: $0) })
+        state.discovery = OpenRPCDocument.build(
+            catalog: catalog, methods: product.names, access: { product.access(of: $0) })
         return registry
     }
 

@@ -9,24 +9,40 @@ import Storage
 extension PlacementMethods {
     func registerOffers(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in try OfferRepository.create(ctx, fields: p) }
+        registry.registerWrite("offers.create", db: db, access: Self.programmeAndHost) { ctx, p in
+            try OfferRepository.create(ctx, fields: p)
+        }
         registry.registerUpdate("offers.update", db: db, access: Self.programmeAndHost, OfferRepository.update)
         registry.registerWrite("offers.open", Params.OffersOpen.self, db: db, access: Self.programmeAndHost) { ctx, p in
             try OfferRepository.transition(ctx, verb: "open", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("offers.close", Params.OffersClose.self, db: db, access: Self.programmeAndHost) { ctx, p in
+        registry.registerWrite("offers.close", Params.OffersClose.self, db: db, access: Self.programmeAndHost) {
+            ctx, p in
             try OfferRepository.transition(ctx, verb: "close", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "offers.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            let record = try db.readNow { conn in .object(try OfferRepository.records.get(conn, id: id)) }
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
-            if !ctx.policy.mayRead(offerStatus: record["status"]?.stringValue ?? "", inFeed: false) { throw RPCError.notFound(entity: "offer", id: id) }
-            return record
-        }), access: Self.everyone)
-        registry.register(RPCMethod(name: "offers.list", handler: .async { ctx, p in
-            let company = ctx.companyScope, onlyOpen = ctx.institutionScope != nil
-            return try await db.read { conn in try OfferRepository.list(conn, try TypedRecords.params(Params.OffersList.self, p.objectValue ?? [:]), onlyCompany: company, onlyOpen: onlyOpen) }
-        }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "offers.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    let record = try db.readNow { conn in .object(try OfferRepository.records.get(conn, id: id)) }
+                    try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
+                    if !ctx.policy.mayRead(offerStatus: record["status"]?.stringValue ?? "", inFeed: false) {
+                        throw RPCError.notFound(entity: "offer", id: id)
+                    }
+                    return record
+                }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "offers.list",
+                handler: .async { ctx, p in
+                    let company = ctx.companyScope
+                    let onlyOpen = ctx.institutionScope != nil
+                    return try await db.read { conn in
+                        try OfferRepository.list(
+                            conn, try TypedRecords.params(Params.OffersList.self, p.objectValue ?? [:]),
+                            onlyCompany: company, onlyOpen: onlyOpen)
+                    }
+                }), access: Self.everyone)
     }
 }

@@ -3,7 +3,9 @@ import JSON
 
 /// Builds the OpenRPC 1.3.2 document of `rpc.discover` from the same Schemas/ files the server validates with.
 enum OpenRPCDocument {
-    static func build(catalog: SchemaCatalog, methods: [String], access: (String) -> AccessRule? = { _ in nil }) -> JSONValue {
+    static func build(
+        catalog: SchemaCatalog, methods: [String], access: (String) -> AccessRule? = { _ in nil }
+    ) -> JSONValue {
         var components = JSONObject()
         for path in catalog.documents.keys.sorted() where path.hasPrefix("components/") {
             components[componentName(path)] = rewrite(catalog.documents[path]!, from: path)
@@ -11,7 +13,8 @@ enum OpenRPCDocument {
         var list: [JSONValue] = []
         for name in methods.sorted() {
             guard let params = catalog.documents["methods/\(name).params.json"],
-                  let result = catalog.documents["methods/\(name).result.json"] else { continue }
+                let result = catalog.documents["methods/\(name).result.json"]
+            else { continue }
             var entry = method(name, params: params, result: result, catalog: catalog)
             if let rule = access(name), case .object(var o) = entry {
                 // Who may call it, so partners can see what they may use.
@@ -25,7 +28,8 @@ enum OpenRPCDocument {
             "info": [
                 "title": "ExportDesk",
                 "version": .string(ExportDeskVersion.string),
-                "description": "System of record for a city's export-support and internship programme. JSON-RPC 2.0 over stdio and a Unix socket; params are by name.",
+                "description":
+                    "System of record for a city's export-support and internship programme. JSON-RPC 2.0 over stdio and a Unix socket; params are by name.",
             ],
             "methods": .array(list),
             "components": ["schemas": .object(components)],
@@ -36,27 +40,41 @@ enum OpenRPCDocument {
         String(path.dropFirst("components/".count).dropLast(".json".count))
     }
 
-    private static func method(_ name: String, params: JSONValue, result: JSONValue, catalog: SchemaCatalog) -> JSONValue {
+    private static func method(
+        _ name: String, params: JSONValue, result: JSONValue, catalog: SchemaCatalog
+    ) -> JSONValue {
         let paramsPath = "methods/\(name).params.json"
         let (properties, required) = objectShape(params, path: paramsPath, catalog: catalog)
         var descriptors: [JSONValue] = []
         for (key, schema) in properties {
-            var d: JSONObject = ["name": .string(key), "required": .bool(required.contains(key)),
-                                 "schema": rewrite(schema, from: paramsPath)]
+            var d: JSONObject = [
+                "name": .string(key), "required": .bool(required.contains(key)),
+                "schema": rewrite(schema, from: paramsPath),
+            ]
             if let text = schema["description"]?.stringValue { d["description"] = .string(text) }
             descriptors.append(.object(d))
         }
         var m: JSONObject = ["name": .string(name), "paramStructure": "by-name", "params": .array(descriptors)]
         if let summary = params["title"]?.stringValue { m["summary"] = .string(summary) }
         if let description = params["description"]?.stringValue { m["description"] = .string(description) }
-        m["result"] = ["name": .string(result["title"]?.stringValue ?? "result"), "schema": rewrite(result, from: "methods/\(name).result.json")]
-        m["errors"] = [["code": -32602, "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)"]]
+        m["result"] = [
+            "name": .string(result["title"]?.stringValue ?? "result"),
+            "schema": rewrite(result, from: "methods/\(name).result.json"),
+        ]
+        m["errors"] = [
+            [
+                "code": -32602,
+                "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)",
+            ]
+        ]
         let paramExamples = params["examples"]?.arrayValue ?? []
         let resultExamples = result["examples"]?.arrayValue ?? []
         var pairings: [JSONValue] = []
         for (i, example) in paramExamples.enumerated() {
             var values: [JSONValue] = []
-            for (key, value) in example.objectValue ?? JSONObject() { values.append(["name": .string(key), "value": value]) }
+            for (key, value) in example.objectValue ?? JSONObject() {
+                values.append(["name": .string(key), "value": value])
+            }
             var pairing: JSONObject = ["name": .string("\(name) example \(i + 1)"), "params": .array(values)]
             if i < resultExamples.count { pairing["result"] = ["name": "result", "value": resultExamples[i]] }
             pairings.append(.object(pairing))
@@ -67,7 +85,9 @@ enum OpenRPCDocument {
 
     /// The top-level properties of a params schema: its own, plus those of a component it `$ref`s, each
     /// already rewritten from the file it comes from (a component's `"Date.json"` means components/Date.json).
-    private static func objectShape(_ schema: JSONValue, path: String, catalog: SchemaCatalog) -> (JSONObject, Set<String>) {
+    private static func objectShape(
+        _ schema: JSONValue, path: String, catalog: SchemaCatalog
+    ) -> (JSONObject, Set<String>) {
         var properties = JSONObject()
         var required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
         if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/") {
@@ -78,7 +98,9 @@ enum OpenRPCDocument {
                 required.formUnion(inheritedRequired)
             }
         }
-        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() { properties[key] = rewrite(value, from: path) }
+        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() {
+            properties[key] = rewrite(value, from: path)
+        }
         return (properties, required)
     }
 

@@ -25,9 +25,13 @@ struct PatchContract: Sendable {
         for (field, schema) in patch["properties"]?.objectValue ?? JSONObject() {
             let refs = (schema["anyOf"]?.arrayValue ?? []).compactMap { $0["$ref"]?.stringValue }
             guard refs.contains(where: { $0.hasSuffix("PartialObject.json") }),
-                  let strict = refs.first(where: { !$0.hasSuffix("PartialObject.json") }) else { continue }
+                let strict = refs.first(where: { !$0.hasSuffix("PartialObject.json") })
+            else { continue }
             // Schemas/ refer between its two folders only: "../components/X.json" or, within components/, "X.json".
-            let file = strict.hasPrefix("../") ? String(strict.dropFirst(3)) : (patchPath.hasPrefix("components/") ? "components/" : "methods/") + strict
+            let file =
+                strict.hasPrefix("../")
+                ? String(strict.dropFirst(3))
+                : (patchPath.hasPrefix("components/") ? "components/" : "methods/") + strict
             schemas[field] = EmbeddedSchemas.baseURI + file
         }
         fieldSchemas = schemas
@@ -38,10 +42,13 @@ struct PatchContract: Sendable {
         var issues: [RPCError.ParamIssue] = []
         for (field, value) in patch {
             guard case .object = value, let uri = fieldSchemas[field], let merged = patched[field],
-                  let validator = try? catalog.validator(uri: uri) else { continue }
+                let validator = try? catalog.validator(uri: uri)
+            else { continue }
             for e in validator.validate(merged) {
-                issues.append(RPCError.ParamIssue(instancePath: "/patch/\(field)" + e.instancePath, keyword: e.keyword,
-                                                  message: e.message + " (after merging the patch into the current value)"))
+                issues.append(
+                    RPCError.ParamIssue(
+                        instancePath: "/patch/\(field)" + e.instancePath, keyword: e.keyword,
+                        message: e.message + " (after merging the patch into the current value)"))
             }
         }
         if !issues.isEmpty { throw RPCError.invalidParams(issues) }

@@ -26,38 +26,66 @@ struct PlacementMethods {
 
     func registerPlacements(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("placements.propose", Params.PlacementsPropose.self, db: db, access: Self.programmeAndInstitution) { ctx, p in
+        registry.registerWrite(
+            "placements.propose", Params.PlacementsPropose.self, db: db, access: Self.programmeAndInstitution
+        ) { ctx, p in
             .object(try PlacementRepository.propose(ctx, p))
         }
-        registry.registerUpdate("placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
-        registry.registerWrite("placements.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
+        registry.registerUpdate(
+            "placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
+        registry.registerWrite(
+            "placements.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite
+        ) { ctx, p in
             Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
-        registry.registerWrite("placements.confirm", Params.PlacementsConfirm.self, db: db, access: Self.programmeAndHost) { ctx, p in
+        registry.registerWrite(
+            "placements.confirm", Params.PlacementsConfirm.self, db: db, access: Self.programmeAndHost
+        ) { ctx, p in
             .object(try PlacementRepository.confirm(ctx, p))
         }
-        registry.registerWrite("placements.start", Params.PlacementsStart.self, db: db, access: Self.programmeAndHost) { ctx, p in
+        registry.registerWrite("placements.start", Params.PlacementsStart.self, db: db, access: Self.programmeAndHost) {
+            ctx, p in
             .object(try PlacementRepository.start(ctx, p))
         }
-        registry.registerWrite("placements.complete", Params.PlacementsComplete.self, db: db, access: Self.programmeAndHost) { ctx, p in
+        registry.registerWrite(
+            "placements.complete", Params.PlacementsComplete.self, db: db, access: Self.programmeAndHost
+        ) { ctx, p in
             .object(try PlacementRepository.complete(ctx, p))
         }
-        registry.registerWrite("placements.terminate", Params.PlacementsTerminate.self, db: db, access: Self.programmeAndHost, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite(
+            "placements.terminate", Params.PlacementsTerminate.self, db: db, access: Self.programmeAndHost,
+            effect: .destructiveWrite
+        ) { ctx, p in
             .object(try PlacementRepository.terminate(ctx, p))
         }
-        registry.registerWrite("placements.cancel", Params.PlacementsCancel.self, db: db, access: Self.bothSides, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite(
+            "placements.cancel", Params.PlacementsCancel.self, db: db, access: Self.bothSides, effect: .destructiveWrite
+        ) { ctx, p in
             .object(try PlacementRepository.cancel(ctx, p))
         }
-        registry.register(RPCMethod(name: "placements.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            let record = try db.readNow { conn in .object(try PlacementRepository.records.get(conn, id: id)) }
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, institutionID: record["institutionId"]?.stringValue, entity: "placement", id: id)
-            return record
-        }), access: Self.everyone)
-        registry.register(RPCMethod(name: "placements.list", handler: .async { ctx, p in
-            let institution = ctx.institutionScope, company = ctx.companyScope
-            return try await db.read { conn in try PlacementRepository.list(conn, try TypedRecords.params(Params.PlacementsList.self, p.objectValue ?? [:]), onlyInstitution: institution, onlyCompany: company) }
-        }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "placements.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    let record = try db.readNow { conn in .object(try PlacementRepository.records.get(conn, id: id)) }
+                    try ctx.requireVisible(
+                        companyID: record["companyId"]?.stringValue,
+                        institutionID: record["institutionId"]?.stringValue, entity: "placement", id: id)
+                    return record
+                }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "placements.list",
+                handler: .async { ctx, p in
+                    let institution = ctx.institutionScope
+                    let company = ctx.companyScope
+                    return try await db.read { conn in
+                        try PlacementRepository.list(
+                            conn, try TypedRecords.params(Params.PlacementsList.self, p.objectValue ?? [:]),
+                            onlyInstitution: institution, onlyCompany: company)
+                    }
+                }), access: Self.everyone)
     }
 
     static func upserted(_ result: (UpsertOutcome, JSONObject)) -> JSONValue {

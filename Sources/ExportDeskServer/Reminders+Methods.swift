@@ -8,9 +8,12 @@ struct ReminderMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.register(RPCMethod(name: "reminders.list", handler: .async { ctx, p in
-            let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)
-            return try await db.read { conn in try Reminders.list(conn, params: p, scope: scope) }
-        }), access: .anyRole)
+        registry.register(
+            RPCMethod(
+                name: "reminders.list",
+                handler: .async { ctx, p in
+                    let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)
+                    return try await db.read { conn in try Reminders.list(conn, params: p, scope: scope) }
+                }), access: .anyRole)
     }
 }

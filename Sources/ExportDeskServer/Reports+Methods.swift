@@ -13,18 +13,31 @@ struct ReportMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.register(RPCMethod(name: "reports.summary", handler: .async { _, p in
-            try await db.read { conn in try Reports.summary(conn, params: p) }
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "reports.internships", handler: .async { ctx, p in
-            let scope = Reports.InternshipScope(institutionID: ctx.institutionScope, companyID: ctx.companyScope, today: WallClock.today)
-            return try await db.read { conn in try Reports.internships(conn, params: p, scope: scope) }
-        }), access: PlacementMethods.everyone)
-        registry.register(RPCMethod(name: "reports.requests", handler: .async { _, p in
-            try await db.read { conn in try RequestReport.build(conn, params: p) }
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "reports.events", handler: .async { _, p in
-            try await db.read { conn in try Reports.events(conn, params: p) }
-        }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "reports.summary",
+                handler: .async { _, p in
+                    try await db.read { conn in try Reports.summary(conn, params: p) }
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "reports.internships",
+                handler: .async { ctx, p in
+                    let scope = Reports.InternshipScope(
+                        institutionID: ctx.institutionScope, companyID: ctx.companyScope, today: WallClock.today)
+                    return try await db.read { conn in try Reports.internships(conn, params: p, scope: scope) }
+                }), access: PlacementMethods.everyone)
+        registry.register(
+            RPCMethod(
+                name: "reports.requests",
+                handler: .async { _, p in
+                    try await db.read { conn in try RequestReport.build(conn, params: p) }
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "reports.events",
+                handler: .async { _, p in
+                    try await db.read { conn in try Reports.events(conn, params: p) }
+                }), access: Self.readers)
     }
 }

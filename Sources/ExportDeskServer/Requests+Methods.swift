@@ -21,26 +21,47 @@ struct RequestMethods {
             try RequestRepository.transition(ctx, verb: "start", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.registerWrite("requests.resolve", Params.RequestsResolve.self, db: db) { ctx, p in
-            try RequestRepository.transition(ctx, verb: "resolve", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = p.resolution }
+            try RequestRepository.transition(ctx, verb: "resolve", id: p.id, expectedVersion: p.expectedVersion) {
+                $0.resolution = p.resolution
+            }
         }
-        registry.registerWrite("requests.reject", Params.RequestsReject.self, db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite("requests.reject", Params.RequestsReject.self, db: db, effect: .destructiveWrite) {
+            ctx, p in
             // The reason for a rejection is the request's resolution.
-            try RequestRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = p.reason }
+            try RequestRepository.transition(ctx, verb: "reject", id: p.id, expectedVersion: p.expectedVersion) {
+                $0.resolution = p.reason
+            }
         }
         registry.registerWrite("requests.reopen", Params.RequestsReopen.self, db: db) { ctx, p in
-            try RequestRepository.transition(ctx, verb: "reopen", id: p.id, expectedVersion: p.expectedVersion) { $0.resolution = nil }
+            try RequestRepository.transition(ctx, verb: "reopen", id: p.id, expectedVersion: p.expectedVersion) {
+                $0.resolution = nil
+            }
         }
         registry.registerWrite("requests.comment", Params.RequestsComment.self, db: db) { ctx, p in
-            try RequestRepository.comment(ctx, id: p.id, authorID: p.authorId, text: p.text, expectedVersion: p.expectedVersion)
+            try RequestRepository.comment(
+                ctx, id: p.id, authorID: p.authorId, text: p.text, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "requests.get", handler: .sync { ctx, p in
-            let record = try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p.recordID)) }.objectValue ?? JSONObject()
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "request", id: p.recordID)
-            return .object(record)
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "requests.list", handler: .async { ctx, p in
-            let only = ctx.companyScope
-            return try await db.read { conn in try RequestRepository.list(conn, try TypedRecords.params(Params.RequestsList.self, p.objectValue ?? [:]), onlyCompany: only) }
-        }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "requests.get",
+                handler: .sync { ctx, p in
+                    let record =
+                        try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p.recordID)) }
+                        .objectValue ?? JSONObject()
+                    try ctx.requireVisible(
+                        companyID: record["companyId"]?.stringValue, entity: "request", id: p.recordID)
+                    return .object(record)
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "requests.list",
+                handler: .async { ctx, p in
+                    let only = ctx.companyScope
+                    return try await db.read { conn in
+                        try RequestRepository.list(
+                            conn, try TypedRecords.params(Params.RequestsList.self, p.objectValue ?? [:]),
+                            onlyCompany: only)
+                    }
+                }), access: Self.readers)
     }
 }

@@ -1,8 +1,8 @@
 import ExportDeskSchemas
+import Foundation
 import JSON
 import JSONRPC
 import JSONSchema
-import Foundation
 
 /// The method contract of Schemas/ (embedded in the binary): params and result validators per method, each
 /// compiled on its first use (compiling all of them up front made every start wait about a second), and the
@@ -79,8 +79,12 @@ public final class SchemaCatalog: @unchecked Sendable {
         }
     }
 
-    public static func uri(params method: String) -> String { EmbeddedSchemas.baseURI + "methods/\(method).params.json" }
-    public static func uri(result method: String) -> String { EmbeddedSchemas.baseURI + "methods/\(method).result.json" }
+    public static func uri(params method: String) -> String {
+        EmbeddedSchemas.baseURI + "methods/\(method).params.json"
+    }
+    public static func uri(result method: String) -> String {
+        EmbeddedSchemas.baseURI + "methods/\(method).result.json"
+    }
 
     /// Methods that have both a params and a result schema.
     public var methodNames: [String] { methods.sorted() }
@@ -95,13 +99,19 @@ public final class SchemaCatalog: @unchecked Sendable {
 
     /// Whether `method` has both schema files.
     public func hasSchemas(_ method: String) -> Bool { methods.contains(method) }
-    public func paramsValidator(_ method: String) -> JSONSchemaValidator? { validator(method: method, uri: Self.uri(params: method)) }
-    public func resultValidator(_ method: String) -> JSONSchemaValidator? { validator(method: method, uri: Self.uri(result: method)) }
+    public func paramsValidator(_ method: String) -> JSONSchemaValidator? {
+        validator(method: method, uri: Self.uri(params: method))
+    }
+    public func resultValidator(_ method: String) -> JSONSchemaValidator? {
+        validator(method: method, uri: Self.uri(result: method))
+    }
 
     /// Params problems in the form of SPEC §2 (empty when valid). The fast check runs first; the full,
     /// every-error validation runs only for invalid params.
     public func checkParams(_ method: String, _ params: JSONValue) -> [RPCError.ParamIssue] {
         guard let v = paramsValidator(method), !v.isValid(params) else { return [] }
-        return v.validate(params).map { RPCError.ParamIssue(instancePath: $0.instancePath, keyword: $0.keyword, message: $0.message) }
+        return v.validate(params).map {
+            RPCError.ParamIssue(instancePath: $0.instancePath, keyword: $0.keyword, message: $0.message)
+        }
     }
 }

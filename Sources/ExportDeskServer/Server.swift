@@ -1,15 +1,16 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
+import ExportDeskCore
 import Foundation
 import JSON
 import JSONRPC
 import RPCTransport
-import Synchronization
-import ExportDeskCore
 import Storage
 import Support
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The ExportDesk server: builds the method registry and runs the transports until EOF on stdio or a signal.
 public final class Server: @unchecked Sendable {
@@ -37,7 +38,8 @@ public final class Server: @unchecked Sendable {
         // Said at every start, on stderr: an editor that spawns `serve --stdio` without --db in some directory
         // creates an empty database there, and the user must be able to see which file is served.
         if Engines.isPostgreSQL(options.databasePath) {
-            Log.info("serving the PostgreSQL database \(store.location) (\(store.engine), schema \(store.schemaVersion))")
+            Log.info(
+                "serving the PostgreSQL database \(store.location) (\(store.engine), schema \(store.schemaVersion))")
         } else {
             let absolute = URL(fileURLWithPath: options.databasePath).standardizedFileURL.path
             Log.info(existed ? "serving the database \(absolute)" : "created a new, empty database \(absolute)")
@@ -45,8 +47,9 @@ public final class Server: @unchecked Sendable {
         state.access = AccessControl(requireAuth: options.requireAuth)
         try state.access.load(state.store!)
         let access = state.access
-        core = RPCServerCore(registry: MethodTable.build(options: options, state: state), limits: options.limits,
-                             sessionStarted: { access.sessionStarted($0) })
+        core = RPCServerCore(
+            registry: MethodTable.build(options: options, state: state), limits: options.limits,
+            sessionStarted: { access.sessionStarted($0) })
         state.core = core
     }
 
@@ -58,8 +61,9 @@ public final class Server: @unchecked Sendable {
         Signals.blockTermination()
         if let path = options.socketPath {
             do {
-                let server = SocketServer(address: try UnixSocketAddress(path: path), mode: mode_t(options.socketMode),
-                                          core: core, loopCount: options.ioThreads, inheritedFD: options.activatedSocket)
+                let server = SocketServer(
+                    address: try UnixSocketAddress(path: path), mode: mode_t(options.socketMode),
+                    core: core, loopCount: options.ioThreads, inheritedFD: options.activatedSocket)
                 try server.start()
                 socketServer = server
                 state.transports.append("socket")

@@ -1,7 +1,8 @@
+import ExportDeskCore
 import JSON
 import JSONRPC
 import Storage
-import ExportDeskCore
+
 #if canImport(Glibc)
 import Glibc
 import Support

@@ -12,16 +12,27 @@ struct StaffMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields) }
+        registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields)
+        }
         registry.registerUpdate("staff.update", db: db, StaffRepository.update)
-        registry.registerWrite("staff.deactivate", Params.StaffDeactivate.self, db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite("staff.deactivate", Params.StaffDeactivate.self, db: db, effect: .destructiveWrite) {
+            ctx, p in
             try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.register(RPCMethod(name: "staff.get", handler: .sync { _, p in
-            try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "staff.list", handler: .async { _, p in
-            try await db.read { conn in try StaffRepository.list(conn, try TypedRecords.params(Params.StaffList.self, p.objectValue ?? [:])) }
-        }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "staff.get",
+                handler: .sync { _, p in
+                    try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "staff.list",
+                handler: .async { _, p in
+                    try await db.read { conn in
+                        try StaffRepository.list(
+                            conn, try TypedRecords.params(Params.StaffList.self, p.objectValue ?? [:]))
+                    }
+                }), access: Self.readers)
     }
 }

@@ -19,30 +19,48 @@ struct StrategyMethods {
         registry.registerWrite("strategies.complete", Params.StrategiesComplete.self, db: db) { ctx, p in
             try StrategyRepository.transition(ctx, verb: "complete", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("strategies.archive", Params.StrategiesArchive.self, db: db, effect: .destructiveWrite) { ctx, p in
+        registry.registerWrite("strategies.archive", Params.StrategiesArchive.self, db: db, effect: .destructiveWrite) {
+            ctx, p in
             try StrategyRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.registerWrite("strategies.revise", Params.StrategiesRevise.self, db: db) { ctx, p in try StrategyRepository.revise(ctx, id: p.id) }
-        registry.registerWrite("strategies.recordActual", Params.StrategiesRecordActual.self, db: db) { ctx, p in
-            try StrategyRepository.recordActual(ctx, id: p.id, metric: p.metric.rawValue, year: p.year, value: .number(p.value), expectedVersion: p.expectedVersion)
+        registry.registerWrite("strategies.revise", Params.StrategiesRevise.self, db: db) { ctx, p in
+            try StrategyRepository.revise(ctx, id: p.id)
         }
-        registry.register(RPCMethod(name: "strategies.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            let record = try db.readNow { conn in .object(try StrategyRepository.records.get(conn, id: id)) }
-            try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
-            return record
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "strategies.progress", handler: .async { ctx, p in
-            let id = p.recordID
-            return try await db.read { conn in
-                let record = try StrategyRepository.records.get(conn, id: id)
-                try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
-                return try StrategyRepository.progress(conn, id: id)
-            }
-        }), access: Self.readers)
-        registry.register(RPCMethod(name: "strategies.list", handler: .async { ctx, p in
-            let only = ctx.companyScope
-            return try await db.read { conn in try StrategyRepository.list(conn, try TypedRecords.params(Params.StrategiesList.self, p.objectValue ?? [:]), onlyCompany: only) }
-        }), access: Self.readers)
+        registry.registerWrite("strategies.recordActual", Params.StrategiesRecordActual.self, db: db) { ctx, p in
+            try StrategyRepository.recordActual(
+                ctx, id: p.id, metric: p.metric.rawValue, year: p.year, value: .number(p.value),
+                expectedVersion: p.expectedVersion)
+        }
+        registry.register(
+            RPCMethod(
+                name: "strategies.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    let record = try db.readNow { conn in .object(try StrategyRepository.records.get(conn, id: id)) }
+                    try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
+                    return record
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "strategies.progress",
+                handler: .async { ctx, p in
+                    let id = p.recordID
+                    return try await db.read { conn in
+                        let record = try StrategyRepository.records.get(conn, id: id)
+                        try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
+                        return try StrategyRepository.progress(conn, id: id)
+                    }
+                }), access: Self.readers)
+        registry.register(
+            RPCMethod(
+                name: "strategies.list",
+                handler: .async { ctx, p in
+                    let only = ctx.companyScope
+                    return try await db.read { conn in
+                        try StrategyRepository.list(
+                            conn, try TypedRecords.params(Params.StrategiesList.self, p.objectValue ?? [:]),
+                            onlyCompany: only)
+                    }
+                }), access: Self.readers)
     }
 }

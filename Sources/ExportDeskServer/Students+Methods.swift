@@ -9,26 +9,45 @@ import Storage
 extension PlacementMethods {
     func registerStudents(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in .object(try StudentRepository.create(ctx, fields: p)) }
-        registry.registerUpdate("students.update", db: db, access: Self.programmeAndInstitution, StudentRepository.update)
-        registry.registerWrite("students.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite) { ctx, p in
+        registry.registerWrite("students.create", db: db, access: Self.programmeAndInstitution) { ctx, p in
+            .object(try StudentRepository.create(ctx, fields: p))
+        }
+        registry.registerUpdate(
+            "students.update", db: db, access: Self.programmeAndInstitution, StudentRepository.update)
+        registry.registerWrite(
+            "students.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite
+        ) { ctx, p in
             Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
-        registry.register(RPCMethod(name: "students.get", handler: .sync { ctx, p in
-            let id = p.recordID
-            return try db.readNow { conn in
-                let record = try StudentRepository.records.get(conn, id: id)
-                if let company = ctx.companyScope {
-                    guard try StudentRepository.isPlaced(conn, studentID: id, atCompany: company) else { throw RPCError.notFound(entity: "student", id: id) }
-                    return .object(ctx.policy.present(student: record))
-                }
-                try ctx.requireVisible(institutionID: record["institutionId"]?.stringValue, entity: "student", id: id)
-                return .object(record)
-            }
-        }), access: Self.everyone)
-        registry.register(RPCMethod(name: "students.list", handler: .async { ctx, p in
-            let institution = ctx.institutionScope, company = ctx.companyScope
-            return try await db.read { conn in try StudentRepository.list(conn, try TypedRecords.params(Params.StudentsList.self, p.objectValue ?? [:]), onlyInstitution: institution, onlyCompany: company) }
-        }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "students.get",
+                handler: .sync { ctx, p in
+                    let id = p.recordID
+                    return try db.readNow { conn in
+                        let record = try StudentRepository.records.get(conn, id: id)
+                        if let company = ctx.companyScope {
+                            guard try StudentRepository.isPlaced(conn, studentID: id, atCompany: company) else {
+                                throw RPCError.notFound(entity: "student", id: id)
+                            }
+                            return .object(ctx.policy.present(student: record))
+                        }
+                        try ctx.requireVisible(
+                            institutionID: record["institutionId"]?.stringValue, entity: "student", id: id)
+                        return .object(record)
+                    }
+                }), access: Self.everyone)
+        registry.register(
+            RPCMethod(
+                name: "students.list",
+                handler: .async { ctx, p in
+                    let institution = ctx.institutionScope
+                    let company = ctx.companyScope
+                    return try await db.read { conn in
+                        try StudentRepository.list(
+                            conn, try TypedRecords.params(Params.StudentsList.self, p.objectValue ?? [:]),
+                            onlyInstitution: institution, onlyCompany: company)
+                    }
+                }), access: Self.everyone)
     }
 }

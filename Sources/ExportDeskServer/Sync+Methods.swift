@@ -7,69 +7,94 @@ import Storage
 /// sync.push: a partner's batch of upserts, per item or atomic, with progress (SPEC §7).
 extension PlacementMethods {
     func registerSync(in registry: inout MethodSet) {
-        let db = self.db, catalog = self.catalog
-        registry.register(RPCMethod(name: "sync.push", handler: .async { ctx, params in
-            let items = params["items"]?.arrayValue ?? []
-            let atomic = params["atomic"]?.boolValue ?? false
-            let progressToken = params["progressToken"]
-            // Check every item's data before the transaction: schema problems need no database.
-            var prepared: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?] = []
-            var early: [Int: JSONValue] = [:]
-            for (i, item) in items.enumerated() {
-                let entity = item["entity"]?.stringValue ?? ""
-                var fields = item["data"]?.objectValue ?? JSONObject()
-                fields["externalRef"] = item["externalRef"]
-                let issues = catalog.checkParams(entity == "student" ? "students.upsert" : "placements.upsert", .object(fields))
-                if !issues.isEmpty {
-                    let error = RPCError.invalidParams(issues.map {
-                        RPCError.ParamIssue(instancePath: "/items/\(i)/data" + $0.instancePath, keyword: $0.keyword, message: $0.message)
-                    })
-                    if atomic { throw error.adding(index: i) }
-                    early[i] = Self.errorResult(i, error)
-                    prepared.append(nil)
-                    continue
-                }
-                prepared.append((entity, fields, item["expectedVersion"]?.int64Value))
-            }
-            let work = prepared, rejected = early
-            // Progress leaves through its own queue, so a client slow to read (a blocking stdio pipe) can never
-            // hold up the writer; the queue is drained before the answer goes out, keeping the order.
-            let progress = DispatchQueue(label: "exportdesk.sync.progress")
-            @Sendable func drained() async { await withCheckedContinuation { done in progress.async { done.resume() } } }
-            @Sendable func report(_ done: Int) {
-                guard progressToken != nil else { return }
-                progress.async { ctx.progress(token: progressToken, done: done, total: work.count, message: "items applied") }
-            }
-            let outcome: Result<JSONValue, any Error>
-            do {
-                outcome = .success(try await db.write(ctx, params) { outer, _ in
-                    try Self.apply(work, rejected: rejected, atomic: atomic, in: outer, report: report)
-                })
-            } catch {
-                outcome = .failure(error)
-            }
-            await drained()
-            return try outcome.get()
-        }), access: Self.programmeAndInstitution, effect: .idempotentWrite)
+        let db = self.db
+        let catalog = self.catalog
+        registry.register(
+            RPCMethod(
+                name: "sync.push",
+                handler: .async { ctx, params in
+                    let items = params["items"]?.arrayValue ?? []
+                    let atomic = params["atomic"]?.boolValue ?? false
+                    let progressToken = params["progressToken"]
+                    // Check every item's data before the transaction: schema problems need no database.
+                    var prepared: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?] = []
+                    var early: [Int: JSONValue] = [:]
+                    for (i, item) in items.enumerated() {
+                        let entity = item["entity"]?.stringValue ?? ""
+                        var fields = item["data"]?.objectValue ?? JSONObject()
+                        fields["externalRef"] = item["externalRef"]
+                        let issues = catalog.checkParams(
+                            entity == "student" ? "students.upsert" : "placements.upsert", .object(fields))
+                        if !issues.isEmpty {
+                            let error = RPCError.invalidParams(
+                                issues.map {
+                                    RPCError.ParamIssue(
+                                        instancePath: "/items/\(i)/data" + $0.instancePath, keyword: $0.keyword,
+                                        message: $0.message)
+                                })
+                            if atomic { throw error.adding(index: i) }
+                            early[i] = Self.errorResult(i, error)
+                            prepared.append(nil)
+                            continue
+                        }
+                        prepared.append((entity, fields, item["expectedVersion"]?.int64Value))
+                    }
+                    let work = prepared
+                    let rejected = early
+                    // Progress leaves through its own queue, so a client slow to read (a blocking stdio pipe) can never
+                    // hold up the writer; the queue is drained before the answer goes out, keeping the order.
+                    let progress = DispatchQueue(label: "exportdesk.sync.progress")
+                    @Sendable func drained() async {
+                        await withCheckedContinuation { done in progress.async { done.resume() } }
+                    }
+                    @Sendable func report(_ done: Int) {
+                        guard progressToken != nil else { return }
+                        progress.async {
+                            ctx.progress(token: progressToken, done: done, total: work.count, message: "items applied")
+                        }
+                    }
+                    let outcome: Result<JSONValue, any Error>
+                    do {
+                        outcome = .success(
+                            try await db.write(ctx, params) { outer, _ in
+                                try Self.apply(work, rejected: rejected, atomic: atomic, in: outer, report: report)
+                            })
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    await drained()
+                    return try outcome.get()
+                }), access: Self.programmeAndInstitution, effect: .idempotentWrite)
     }
 
     /// The items of a sync.push inside the writer's transaction: a savepoint per item unless atomic.
-    static func apply(_ work: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?], rejected: [Int: JSONValue], atomic: Bool,
-                      in outer: WriteContext, report: (Int) -> Void) throws -> JSONValue {
+    static func apply(
+        _ work: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?], rejected: [Int: JSONValue],
+        atomic: Bool,
+        in outer: WriteContext, report: (Int) -> Void
+    ) throws -> JSONValue {
         var results: [JSONValue] = []
         results.reserveCapacity(work.count)
         for (i, step) in work.enumerated() {
             if i % 100 == 0 { report(i) }
-            guard let step else { results.append(rejected[i] ?? .null); continue }
+            guard let step else {
+                results.append(rejected[i] ?? .null)
+                continue
+            }
             let stepContext = outer.acting(as: step.entity == "student" ? "students.upsert" : "placements.upsert")
             do {
                 if !atomic { try outer.db.run("SAVEPOINT sync_item") }
-                let (outcome, record) = step.entity == "student"
-                    ? try StudentRepository.upsert.run(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
-                    : try PlacementRepository.upsert(stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
+                let (outcome, record) =
+                    step.entity == "student"
+                    ? try StudentRepository.upsert.run(
+                        stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
+                    : try PlacementRepository.upsert(
+                        stepContext, fields: step.fields, expectedVersion: step.expectedVersion)
                 if !atomic { try outer.db.run("RELEASE sync_item") }
-                results.append(["index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
-                                "id": record["id"] ?? .null, "version": record["version"] ?? .null])
+                results.append([
+                    "index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
+                    "id": record["id"] ?? .null, "version": record["version"] ?? .null,
+                ])
             } catch let error as RPCError {
                 if atomic { throw error.adding(index: i) }
                 try outer.db.run("ROLLBACK TO sync_item")

@@ -29,19 +29,20 @@ struct SystemMethods {
         let pong: JSONValue = ["pong": true]
         registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }), access: .anyone)
         registry.register("system.info", NoParams.self, access: .anyRole) { [server] _, _ in
-            Info(version: ExportDeskVersion.string,
-                 startedAt: WallClock.rfc3339(server.startedAtWall),
-                 uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),
-                 connections: server.core?.connectionCount ?? 0,
-                 requestsServed: server.core?.requestsServed ?? 0,
-                 requestsRunning: server.core?.inFlight ?? 0,
-                 transports: server.transports,
-                 pid: server.pid,
-                 databasePath: server.store?.location,
-                 databaseEngine: server.store?.engine,
-                 databaseSizeBytes: server.store?.size,
-                 schemaVersion: server.store?.schemaVersion,
-                 writeTransactions: server.store?.commitCount)
+            Info(
+                version: ExportDeskVersion.string,
+                startedAt: WallClock.rfc3339(server.startedAtWall),
+                uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),
+                connections: server.core?.connectionCount ?? 0,
+                requestsServed: server.core?.requestsServed ?? 0,
+                requestsRunning: server.core?.inFlight ?? 0,
+                transports: server.transports,
+                pid: server.pid,
+                databasePath: server.store?.location,
+                databaseEngine: server.store?.engine,
+                databaseSizeBytes: server.store?.size,
+                schemaVersion: server.store?.schemaVersion,
+                writeTransactions: server.store?.commitCount)
         }
     }
 }

@@ -71,7 +71,11 @@ public enum JSONNumber: Sendable {
         var inExp = false
         for b in text.utf8 {
             if inExp {
-                if b == UInt8(ascii: "-") { expNegative = true } else if b == UInt8(ascii: "+") { continue } else {
+                if b == UInt8(ascii: "-") {
+                    expNegative = true
+                } else if b == UInt8(ascii: "+") {
+                    continue
+                } else {
                     if expPart < 100_000_000 { expPart = expPart * 10 + Int(b - 48) }
                 }
                 continue
@@ -129,7 +133,8 @@ extension JSONNumber: Hashable, Comparable {
         let orderA = a.digits.utf8.count + a.exponent
         let orderB = b.digits.utf8.count + b.exponent
         if orderA != orderB { return orderA < orderB ? -1 : 1 }
-        let da = Array(a.digits.utf8), db = Array(b.digits.utf8)
+        let da = Array(a.digits.utf8)
+        let db = Array(b.digits.utf8)
         for i in 0..<max(da.count, db.count) {
             let x = i < da.count ? da[i] : 48
             let y = i < db.count ? db[i] : 48

@@ -44,7 +44,9 @@ public struct JSONObject: Sendable, Sequence {
                 keys.remove(at: i)
                 values.remove(at: i)
                 if index != nil {
-                    index = keys.count > Self.indexThreshold ? Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) : nil
+                    index =
+                        keys.count > Self.indexThreshold
+                        ? Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) : nil
                 }
             }
         }

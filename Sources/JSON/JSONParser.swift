@@ -21,7 +21,9 @@ public struct JSONParser {
     public static let defaultMaxDepth = 128
 
     /// Parses one complete JSON text; `maxDepth` bounds the nesting of arrays and objects.
-    public static func parse(_ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
+    public static func parse(
+        _ bytes: some Collection<UInt8>, maxDepth: Int = defaultMaxDepth
+    ) throws(JSONParseError) -> JSONValue {
         var result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
             var p = JSONParser(buffer, maxDepth: maxDepth)
             return Result { () throws(JSONParseError) -> JSONValue in try p.parseDocument() }
@@ -75,9 +77,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw fail(.unexpectedCharacter)
         }
@@ -184,13 +192,15 @@ public struct JSONParser {
         if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
             plainInteger = false
             index += 1
-            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) { index += 1 }
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
             guard isDigit(bytes[index]) else { throw fail(.invalidNumber) }
             while index < bytes.count && isDigit(bytes[index]) { index += 1 }
         }
         let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-        let negativeZero = slice.count == 2 && slice[0] == UInt8(ascii: "-")  && slice[1] == UInt8(ascii: "0")
+        let negativeZero = slice.count == 2 && slice[0] == UInt8(ascii: "-") && slice[1] == UInt8(ascii: "0")
         if plainInteger && !negativeZero && slice.count <= 20, let value = Self.int64(slice) {
             return .int(value)
         }
@@ -274,7 +284,9 @@ public struct JSONParser {
             case UInt8(ascii: "u"):
                 var scalar = try parseHex4()
                 if scalar >= 0xD800 && scalar <= 0xDBFF {
-                    guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    guard bytes.count - index >= 6, bytes[index] == UInt8(ascii: "\\"),
+                        bytes[index + 1] == UInt8(ascii: "u")
+                    else {
                         throw fail(.loneSurrogate)
                     }
                     index += 2

@@ -56,8 +56,11 @@ extension JSONValue {
     /// Byte equality of the UTF-8 forms: code point equality, with no Unicode normalization.
     @inline(__always) static func codePointsEqual(_ x: String, _ y: String) -> Bool {
         guard x.utf8.count == y.utf8.count else { return false }
-        var a = x, b = y
-        return a.withUTF8 { pa in b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 } }
+        var a = x
+        var b = y
+        return a.withUTF8 { pa in
+            b.withUTF8 { pb in pa.count == 0 || memcmp(pa.baseAddress!, pb.baseAddress!, pa.count) == 0 }
+        }
     }
 
     public func hash(into hasher: inout Hasher) {

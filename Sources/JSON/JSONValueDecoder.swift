@@ -14,7 +14,10 @@ struct JSONKey: CodingKey {
     var stringValue: String
     var intValue: Int?
     init(stringValue: String) { self.stringValue = stringValue }
-    init(intValue: Int) { self.stringValue = String(intValue); self.intValue = intValue }
+    init(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
 }
 
 struct _JSONDecoder: Decoder {
@@ -42,7 +45,8 @@ struct _JSONDecoder: Decoder {
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
 
     func mismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
-        DecodingError.typeMismatch(type, .init(codingPath: codingPath, debugDescription: "must be \(expected), not \(value.typeName)"))
+        DecodingError.typeMismatch(
+            type, .init(codingPath: codingPath, debugDescription: "must be \(expected), not \(value.typeName)"))
     }
 
     func child(_ value: JSONValue, _ key: any CodingKey) -> _JSONDecoder {
@@ -117,10 +121,14 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try child(key).decodeInteger(type) }
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try child(key).container(keyedBy: type)
     }
-    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer { try child(key).unkeyedContainer() }
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try child(key).unkeyedContainer()
+    }
     func superDecoder() throws -> any Decoder { decoder.child(.object(object), JSONKey(stringValue: "super")) }
     func superDecoder(forKey key: Key) throws -> any Decoder { decoder.child(object[key.stringValue] ?? .null, key) }
 }
@@ -140,7 +148,10 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     private mutating func next() throws -> _JSONDecoder {
         guard !isAtEnd else {
-            throw DecodingError.valueNotFound(Any.self, .init(codingPath: codingPath + [JSONKey(intValue: currentIndex)], debugDescription: "array is too short"))
+            throw DecodingError.valueNotFound(
+                Any.self,
+                .init(
+                    codingPath: codingPath + [JSONKey(intValue: currentIndex)], debugDescription: "array is too short"))
         }
         defer { currentIndex += 1 }
         return decoder.child(array[currentIndex], JSONKey(intValue: currentIndex))
@@ -148,7 +159,10 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decodeNil() throws -> Bool {
         guard !isAtEnd else { return false }
-        if array[currentIndex].isNull { currentIndex += 1; return true }
+        if array[currentIndex].isNull {
+            currentIndex += 1
+            return true
+        }
         return false
     }
     mutating func decode(_ type: Bool.Type) throws -> Bool { try next().decodeBool() }
@@ -166,7 +180,9 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next().decodeInteger(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decodeInteger(type) }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
@@ -196,15 +212,24 @@ private struct SingleContainer: SingleValueDecodingContainer {
 
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
-        if let d = decoder as? _JSONDecoder { self = d.value; return }
+        if let d = decoder as? _JSONDecoder {
+            self = d.value
+            return
+        }
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int64.self) { self = .number(.int(i)) }
-        else if let d = try? c.decode(Double.self) { self = .number(JSONNumber(d)) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else {
+        if c.decodeNil() {
+            self = .null
+        } else if let b = try? c.decode(Bool.self) {
+            self = .bool(b)
+        } else if let i = try? c.decode(Int64.self) {
+            self = .number(.int(i))
+        } else if let d = try? c.decode(Double.self) {
+            self = .number(JSONNumber(d))
+        } else if let s = try? c.decode(String.self) {
+            self = .string(s)
+        } else if let a = try? c.decode([JSONValue].self) {
+            self = .array(a)
+        } else {
             let o = try c.decode([String: JSONValue].self)
             var obj = JSONObject()
             for k in o.keys.sorted() { obj[k] = o[k] }
@@ -213,7 +238,10 @@ extension JSONValue: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        if let e = encoder as? _JSONEncoder { e.node.set(self); return }
+        if let e = encoder as? _JSONEncoder {
+            e.node.set(self)
+            return
+        }
         var c = encoder.singleValueContainer()
         switch self {
         case .null: try c.encodeNil()
@@ -234,7 +262,8 @@ extension JSONValue: Codable {
 extension JSONNumber: Codable {
     public init(from decoder: any Decoder) throws {
         guard case .number(let n) = try JSONValue(from: decoder) else {
-            throw DecodingError.typeMismatch(JSONNumber.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a number"))
+            throw DecodingError.typeMismatch(
+                JSONNumber.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a number"))
         }
         self = n
     }
@@ -246,7 +275,8 @@ extension JSONNumber: Codable {
 extension JSONObject: Codable {
     public init(from decoder: any Decoder) throws {
         guard case .object(let o) = try JSONValue(from: decoder) else {
-            throw DecodingError.typeMismatch(JSONObject.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an object"))
+            throw DecodingError.typeMismatch(
+                JSONObject.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an object"))
         }
         self = o
     }

@@ -87,7 +87,9 @@ final class _JSONEncoder: Encoder {
         return UnkeyedEncoder(node: node, codingPath: codingPath)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleEncoder(node: node, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleEncoder(node: node, codingPath: codingPath)
+    }
 }
 
 /// Turns an Encodable into a JSONValue, with fast paths for the scalar types.
@@ -111,7 +113,9 @@ private struct KeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try encodeValue(value, into: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    ) -> KeyedEncodingContainer<NestedKey> {
         let child = node.child(forKey: key.stringValue)
         child.makeObject()
         return KeyedEncodingContainer(KeyedEncoder<NestedKey>(node: child, codingPath: codingPath + [key]))
@@ -121,7 +125,9 @@ private struct KeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
         child.makeArray()
         return UnkeyedEncoder(node: child, codingPath: codingPath + [key])
     }
-    mutating func superEncoder() -> any Encoder { _JSONEncoder(node: node.child(forKey: "super"), codingPath: codingPath) }
+    mutating func superEncoder() -> any Encoder {
+        _JSONEncoder(node: node.child(forKey: "super"), codingPath: codingPath)
+    }
     mutating func superEncoder(forKey key: Key) -> any Encoder {
         _JSONEncoder(node: node.child(forKey: key.stringValue), codingPath: codingPath + [key])
     }
@@ -137,7 +143,9 @@ private struct UnkeyedEncoder: UnkeyedEncodingContainer {
         let key = JSONKey(intValue: count)
         try encodeValue(value, into: node.appendChild(), codingPath: codingPath + [key])
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    ) -> KeyedEncodingContainer<NestedKey> {
         let child = node.appendChild()
         child.makeObject()
         return KeyedEncodingContainer(KeyedEncoder<NestedKey>(node: child, codingPath: codingPath))
@@ -158,7 +166,8 @@ private struct SingleEncoder: SingleValueEncodingContainer {
     mutating func encode(_ value: String) throws { node.set(.string(value)) }
     mutating func encode(_ value: Double) throws {
         guard value.isFinite else {
-            throw EncodingError.invalidValue(value, .init(codingPath: codingPath, debugDescription: "JSON has no NaN or infinity"))
+            throw EncodingError.invalidValue(
+                value, .init(codingPath: codingPath, debugDescription: "JSON has no NaN or infinity"))
         }
         node.set(.number(JSONNumber(value)))
     }
@@ -174,7 +183,11 @@ private struct SingleEncoder: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) throws { node.set(.number(.int(Int64(value)))) }
     mutating func encode(_ value: UInt64) throws { try encodeUnsigned(value) }
     private func encodeUnsigned(_ value: UInt64) throws {
-        if let v = Int64(exactly: value) { node.set(.number(.int(v))) } else { node.set(.number(.literal(String(value)))) }
+        if let v = Int64(exactly: value) {
+            node.set(.number(.int(v)))
+        } else {
+            node.set(.number(.literal(String(value))))
+        }
     }
     mutating func encode<T: Encodable>(_ value: T) throws { try encodeValue(value, into: node, codingPath: codingPath) }
 }

@@ -16,7 +16,10 @@ public struct JSONWriter {
         case .number(let n): writeNumber(n)
         case .string(let s): writeString(s)
         case .array(let items):
-            if items.isEmpty { append("[]"); return }
+            if items.isEmpty {
+                append("[]")
+                return
+            }
             bytes.append(UInt8(ascii: "["))
             level += 1
             for (i, item) in items.enumerated() {
@@ -28,7 +31,10 @@ public struct JSONWriter {
             newline()
             bytes.append(UInt8(ascii: "]"))
         case .object(let object):
-            if object.isEmpty { append("{}"); return }
+            if object.isEmpty {
+                append("{}")
+                return
+            }
             bytes.append(UInt8(ascii: "{"))
             level += 1
             var first = true
@@ -58,14 +64,20 @@ public struct JSONWriter {
     }
 
     public mutating func writeInt(_ v: Int64) {
-        if v >= 0 && v < 10 { bytes.append(UInt8(48 + v)); return }
+        if v >= 0 && v < 10 {
+            bytes.append(UInt8(48 + v))
+            return
+        }
         append(String(v))
     }
 
     private mutating func newline() {
         guard pretty else { return }
         bytes.append(0x0A)
-        for _ in 0..<level { bytes.append(0x20); bytes.append(0x20) }
+        for _ in 0..<level {
+            bytes.append(0x20)
+            bytes.append(0x20)
+        }
     }
 
     private mutating func append(_ s: String) {
@@ -86,15 +98,31 @@ public struct JSONWriter {
                 if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
                 runStart = i + 1
                 switch b {
-                case 0x22: bytes.append(0x5C); bytes.append(0x22)
-                case 0x5C: bytes.append(0x5C); bytes.append(0x5C)
-                case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
-                case 0x08: bytes.append(0x5C); bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(0x5C); bytes.append(UInt8(ascii: "f"))
+                case 0x22:
+                    bytes.append(0x5C)
+                    bytes.append(0x22)
+                case 0x5C:
+                    bytes.append(0x5C)
+                    bytes.append(0x5C)
+                case 0x0A:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "n"))
+                case 0x0D:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "r"))
+                case 0x09:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "t"))
+                case 0x08:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "b"))
+                case 0x0C:
+                    bytes.append(0x5C)
+                    bytes.append(UInt8(ascii: "f"))
                 default:
-                    bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)]])
+                    bytes.append(contentsOf: [
+                        0x5C, UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(b >> 4)], Self.hex[Int(b & 0xF)],
+                    ])
                 }
             }
             if runStart < utf8.count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }

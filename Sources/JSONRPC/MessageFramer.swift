@@ -65,8 +65,13 @@ public struct MessageFramer: Sendable {
         guard !failed else { return nil }
         if framing == .undetermined {
             while start < buffer.count, [0x20, 0x09, 0x0A, 0x0D].contains(buffer[start]) { start += 1 }
-            guard start < buffer.count else { compact(); return nil }
-            framing = (buffer[start] == UInt8(ascii: "C") || buffer[start] == UInt8(ascii: "c")) ? .contentLength : .newlineDelimited
+            guard start < buffer.count else {
+                compact()
+                return nil
+            }
+            framing =
+                (buffer[start] == UInt8(ascii: "C") || buffer[start] == UInt8(ascii: "c"))
+                ? .contentLength : .newlineDelimited
         }
         let event = framing == .contentLength ? nextContentLength() : nextLine()
         compact()
@@ -137,7 +142,9 @@ public struct MessageFramer: Sendable {
             while start < buffer.count, buffer[start] == 0x0A { start += 1 }
             guard start < buffer.count else { return nil }
             guard let headerEnd = findHeaderEnd() else {
-                if buffer.count - start > Self.maxHeaderBytes { return fail("header longer than \(Self.maxHeaderBytes) bytes") }
+                if buffer.count - start > Self.maxHeaderBytes {
+                    return fail("header longer than \(Self.maxHeaderBytes) bytes")
+                }
                 return nil
             }
             let header = String(decoding: buffer[start..<headerEnd], as: UTF8.self)

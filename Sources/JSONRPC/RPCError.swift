@@ -44,7 +44,9 @@ extension RPCError {
         RPCError(code: -32600, reason: "INVALID_REQUEST", message: "Invalid Request: \(detail)")
     }
     public static func methodNotFound(_ method: String) -> RPCError {
-        RPCError(code: -32601, reason: "METHOD_NOT_FOUND", message: "Method not found: \(method)", data: ["method": .string(method)])
+        RPCError(
+            code: -32601, reason: "METHOD_NOT_FOUND", message: "Method not found: \(method)",
+            data: ["method": .string(method)])
     }
     /// One params problem, in the form of SPEC §2: JSON Pointer into params, the failing keyword, a sentence.
     public struct ParamIssue: Sendable, Equatable {
@@ -61,30 +63,42 @@ extension RPCError {
         }
     }
     public static func invalidParams(_ issues: [ParamIssue]) -> RPCError {
-        let summary = issues.prefix(3).map { ($0.instancePath.isEmpty ? "params" : $0.instancePath) + " " + $0.message }.joined(separator: "; ")
-        return RPCError(code: -32602, reason: "INVALID_PARAMS", message: "Invalid params: \(summary)",
-                        data: ["errors": .array(issues.map(\.json))])
+        let summary = issues.prefix(3).map { ($0.instancePath.isEmpty ? "params" : $0.instancePath) + " " + $0.message }
+            .joined(separator: "; ")
+        return RPCError(
+            code: -32602, reason: "INVALID_PARAMS", message: "Invalid params: \(summary)",
+            data: ["errors": .array(issues.map(\.json))])
     }
     public static func invalidParams(path: String, keyword: String, _ message: String) -> RPCError {
         invalidParams([ParamIssue(instancePath: path, keyword: keyword, message: message)])
     }
-    public static let internalError = RPCError(code: -32603, reason: "INTERNAL", message: "Internal error; the server log has the details")
-    public static let requestCancelled = RPCError(code: -32800, reason: "REQUEST_CANCELLED", message: "Request cancelled")
+    public static let internalError = RPCError(
+        code: -32603, reason: "INTERNAL", message: "Internal error; the server log has the details")
+    public static let requestCancelled = RPCError(
+        code: -32800, reason: "REQUEST_CANCELLED", message: "Request cancelled")
     public static func unauthenticated(_ detail: String = "this method needs an authenticated session") -> RPCError {
         RPCError(code: -32001, reason: "UNAUTHENTICATED", message: detail)
     }
-    public static func forbidden(_ detail: String) -> RPCError { RPCError(code: -32002, reason: "FORBIDDEN", message: detail) }
-    public static func overloaded(_ detail: String) -> RPCError { RPCError(code: -32003, reason: "OVERLOADED", message: detail) }
-    public static let shuttingDown = RPCError(code: -32003, reason: "SHUTTING_DOWN", message: "The server is shutting down")
+    public static func forbidden(_ detail: String) -> RPCError {
+        RPCError(code: -32002, reason: "FORBIDDEN", message: detail)
+    }
+    public static func overloaded(_ detail: String) -> RPCError {
+        RPCError(code: -32003, reason: "OVERLOADED", message: detail)
+    }
+    public static let shuttingDown = RPCError(
+        code: -32003, reason: "SHUTTING_DOWN", message: "The server is shutting down")
     public static func storageUnavailable(_ detail: String) -> RPCError {
         RPCError(code: -32004, reason: "STORAGE_UNAVAILABLE", message: detail)
     }
     public static func notFound(entity: String, id: String) -> RPCError {
-        RPCError(code: 1001, reason: "NOT_FOUND", message: "No \(entity) with id \(id)", data: ["entity": .string(entity), "id": .string(id)])
+        RPCError(
+            code: 1001, reason: "NOT_FOUND", message: "No \(entity) with id \(id)",
+            data: ["entity": .string(entity), "id": .string(id)])
     }
     /// `expectedVersion` differs from the record's version (which `data.currentVersion` names).
     public static func versionConflict(current: Int64, _ message: String) -> RPCError {
-        RPCError(code: 1002, reason: "VERSION_CONFLICT", message: message, data: ["currentVersion": .number(.int(current))])
+        RPCError(
+            code: 1002, reason: "VERSION_CONFLICT", message: message, data: ["currentVersion": .number(.int(current))])
     }
     /// A unique key is taken: the field, and the record that holds it when known.
     public static func duplicate(field: String, existingId: String?, _ message: String) -> RPCError {
@@ -93,13 +107,17 @@ extension RPCError {
         return RPCError(code: 1003, reason: "DUPLICATE", message: message, data: data)
     }
     /// A verb the record's state does not allow: the state, the verb, and the verbs allowed now.
-    public static func invalidTransition(from: String, action: String, allowed: [String], _ message: String) -> RPCError {
-        RPCError(code: 1004, reason: "INVALID_TRANSITION", message: message,
-                 data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
+    public static func invalidTransition(from: String, action: String, allowed: [String], _ message: String) -> RPCError
+    {
+        RPCError(
+            code: 1004, reason: "INVALID_TRANSITION", message: message,
+            data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
     }
     /// An event or offer is full.
     public static func capacityExceeded(capacity: Int64, taken: Int64, _ message: String) -> RPCError {
-        RPCError(code: 1005, reason: "CAPACITY_EXCEEDED", message: message, data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+        RPCError(
+            code: 1005, reason: "CAPACITY_EXCEEDED", message: message,
+            data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
     }
     /// A business rule (`data.rule`) with what a client needs to fix it.
     public static func ruleViolation(_ rule: String, _ message: String, _ data: JSONObject = [:]) -> RPCError {

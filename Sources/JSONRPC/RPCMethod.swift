@@ -39,9 +39,11 @@ public struct RPCMethod: Sendable {
     /// Decides whether the caller may call this method at all; runs before params are even validated.
     public let authorize: (@Sendable (RPCContext) throws -> Void)?
 
-    public init(name: String, handler: RPCHandler, acceptsPositionalParams: Bool = false,
-                validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])? = nil,
-                authorize: (@Sendable (RPCContext) throws -> Void)? = nil) {
+    public init(
+        name: String, handler: RPCHandler, acceptsPositionalParams: Bool = false,
+        validateParams: (@Sendable (JSONValue) -> [RPCError.ParamIssue])? = nil,
+        authorize: (@Sendable (RPCContext) throws -> Void)? = nil
+    ) {
         self.name = name
         self.handler = handler
         self.acceptsPositionalParams = acceptsPositionalParams
@@ -57,8 +59,10 @@ public struct RPCMethodRegistry: Sendable {
 
     public mutating func register(_ method: RPCMethod) {
         precondition(methods[method.name] == nil, "method \(method.name) registered twice")
-        precondition(!method.name.hasPrefix("$/") && (!method.name.hasPrefix("rpc.") || method.name == "rpc.discover" || method.name == "rpc.atomic"),
-                     "reserved method name \(method.name)")
+        precondition(
+            !method.name.hasPrefix("$/")
+                && (!method.name.hasPrefix("rpc.") || method.name == "rpc.discover" || method.name == "rpc.atomic"),
+            "reserved method name \(method.name)")
         methods[method.name] = method
     }
 

@@ -13,7 +13,10 @@ public final class RPCServerCore: Sendable {
     /// Called for every new session (connection or stdio) before it reads anything.
     public let sessionStarted: (@Sendable (RPCSession) -> Void)?
 
-    public init(registry: RPCMethodRegistry, limits: RPCLimits = RPCLimits(), sessionStarted: (@Sendable (RPCSession) -> Void)? = nil) {
+    public init(
+        registry: RPCMethodRegistry, limits: RPCLimits = RPCLimits(),
+        sessionStarted: (@Sendable (RPCSession) -> Void)? = nil
+    ) {
         self.registry = registry
         self.limits = limits
         self.sessionStarted = sessionStarted
@@ -33,7 +36,9 @@ public final class RPCServerCore: Sendable {
         while true {
             let n = openConnections.load(ordering: .relaxed)
             if n >= limits.maxConnections { return false }
-            if openConnections.compareExchange(expected: n, desired: n + 1, ordering: .relaxed).exchanged { return true }
+            if openConnections.compareExchange(expected: n, desired: n + 1, ordering: .relaxed).exchanged {
+                return true
+            }
         }
     }
 

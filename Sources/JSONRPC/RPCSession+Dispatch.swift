@@ -24,7 +24,10 @@ extension RPCSession {
         }
         if entries.isEmpty { return Self.errorBody(id: .null, .invalidRequest("empty batch")) }
         if entries.count > core.limits.maxBatchEntries {
-            return Self.errorBody(id: .null, .invalidRequest("batch of \(entries.count) entries exceeds the limit of \(core.limits.maxBatchEntries)"))
+            return Self.errorBody(
+                id: .null,
+                .invalidRequest("batch of \(entries.count) entries exceeds the limit of \(core.limits.maxBatchEntries)")
+            )
         }
         var bodies: [[UInt8]] = []
         var pending: [Task<[UInt8]?, Never>] = []
@@ -90,11 +93,14 @@ extension RPCSession {
             do {
                 try authorize(RPCContext(session: self, requestID: id, method: method))
             } catch {
-                return isNotification ? .none : .done(Self.errorBody(id: replyID, Self.rpcError(from: error, method: method, label: label)))
+                return isNotification
+                    ? .none
+                    : .done(Self.errorBody(id: replyID, Self.rpcError(from: error, method: method, label: label)))
             }
         }
         if case .array = params, !entry.acceptsPositionalParams {
-            let error = RPCError.invalidParams(path: "", keyword: "type", "must be an object: params are passed by name, not by position")
+            let error = RPCError.invalidParams(
+                path: "", keyword: "type", "must be an object: params are passed by name, not by position")
             return isNotification ? .none : .done(Self.errorBody(id: replyID, error))
         }
         if let validate = entry.validateParams {
@@ -133,7 +139,8 @@ extension RPCSession {
                 return true
             }
             guard admitted else {
-                let error = RPCError.overloaded("more than \(core.limits.maxInFlightPerConnection) requests running on this connection")
+                let error = RPCError.overloaded(
+                    "more than \(core.limits.maxInFlightPerConnection) requests running on this connection")
                 return isNotification ? .none : .done(Self.errorBody(id: replyID, error))
             }
             core.requestStarted()
@@ -150,7 +157,9 @@ extension RPCSession {
                         // then): its result is the truth, and only a handler that gave up answers -32800.
                         body = Self.resultBody(id: replyID, try await handler(context, params))
                     } catch {
-                        failure = Task.isCancelled ? .requestCancelled : Self.rpcError(from: error, method: method, label: label)
+                        failure =
+                            Task.isCancelled
+                            ? .requestCancelled : Self.rpcError(from: error, method: method, label: label)
                         body = Self.errorBody(id: replyID, failure!)
                     }
                     if started > 0 { Self.logAnswered(method, label, started, failure) }
@@ -186,8 +195,11 @@ extension RPCSession {
 
     /// The debug line of one answered request: method, duration and connection, never its params.
     static func logAnswered(_ method: String, _ label: String, _ started: Double, _ failure: RPCError?) {
-        var fields: JSONObject = ["method": .string(method), "durationMs": .number(JSONNumber(((MonotonicClock.now - started) * 1e6).rounded() / 1e3)),
-                                  "connection": .string(label)]
+        var fields: JSONObject = [
+            "method": .string(method),
+            "durationMs": .number(JSONNumber(((MonotonicClock.now - started) * 1e6).rounded() / 1e3)),
+            "connection": .string(label),
+        ]
         if let failure { fields["error"] = .string(failure.reason) }
         Log.debug("answered", fields)
     }

@@ -1,7 +1,8 @@
+import JSON
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JSON
 
 /// The bytes of answers and notifications, written straight into the output buffer (no intermediate
 /// JSONValue for the envelope).
@@ -51,7 +52,9 @@ extension DecodingError {
         }
         switch self {
         case .keyNotFound(let key, let ctx):
-            return .invalidParams(path: pointer(ctx.codingPath.dropLast()), keyword: "required", "must have required property '\(key.stringValue)'")
+            return .invalidParams(
+                path: pointer(ctx.codingPath.dropLast()), keyword: "required",
+                "must have required property '\(key.stringValue)'")
         case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
             return .invalidParams(path: pointer(ctx.codingPath), keyword: "type", ctx.debugDescription)
         case .dataCorrupted(let ctx):

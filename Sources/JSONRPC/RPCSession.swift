@@ -1,9 +1,10 @@
+import JSON
+import Support
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JSON
-import Synchronization
-import Support
 
 /// One JSON-RPC conversation over one byte stream (a socket connection or stdio).
 ///
@@ -74,8 +75,10 @@ public final class RPCSession: @unchecked Sendable {
             case .message(let body):
                 if let response = handleMessage(body) { frame(response, into: &out) }
             case .oversized(let size):
-                Log.warn("\(label): message of \(size) bytes exceeds the limit of \(core.limits.maxMessageBytes); skipped")
-                let error = RPCError.invalidRequest("message of \(size) bytes exceeds the limit of \(core.limits.maxMessageBytes) bytes")
+                Log.warn(
+                    "\(label): message of \(size) bytes exceeds the limit of \(core.limits.maxMessageBytes); skipped")
+                let error = RPCError.invalidRequest(
+                    "message of \(size) bytes exceeds the limit of \(core.limits.maxMessageBytes) bytes")
                 frame(Self.errorBody(id: .null, error), into: &out)
             case .malformedHeader(let why):
                 Log.warn("\(label): malformed Content-Length header (\(why)); closing")
@@ -114,7 +117,10 @@ public final class RPCSession: @unchecked Sendable {
             return Array(state.tasks.values)
         }
         for t in tasks { t.cancel() }
-        for handler in closeHandlers.withLock({ h -> [@Sendable () -> Void] in defer { h = [] }; return h }) { handler() }
+        for handler in closeHandlers.withLock({ h -> [@Sendable () -> Void] in
+            defer { h = [] }
+            return h
+        }) { handler() }
     }
 
     /// From a `.sync` handler: runs `block` on the reading thread right after the answers of the current read
@@ -124,9 +130,17 @@ public final class RPCSession: @unchecked Sendable {
     /// Runs `handler` once when the connection is gone (at once if it already is), e.g. to end subscriptions.
     public func onClose(_ handler: @escaping @Sendable () -> Void) {
         let closed = running.withLock { $0.closed }
-        if closed { handler(); return }
+        if closed {
+            handler()
+            return
+        }
         closeHandlers.withLock { $0.append(handler) }
-        if running.withLock({ $0.closed }) { for h in closeHandlers.withLock({ h -> [@Sendable () -> Void] in defer { h = [] }; return h }) { h() } }
+        if running.withLock({ $0.closed }) {
+            for h in closeHandlers.withLock({ h -> [@Sendable () -> Void] in
+                defer { h = [] }
+                return h
+            }) { h() }
+        }
     }
     private let closeHandlers = Mutex<[@Sendable () -> Void]>([])
 

@@ -3,9 +3,9 @@
 /// Matching is one table lookup per byte.
 struct ASCIIDFA {
     static let maxStates = 256
-    private var transitions: [Int16] = []     // state * 128 + byte → next state (-1 dead)
-    private var matchesNow: [Bool] = []       // a match is complete: search succeeds at once
-    private var matchesAtEnd: [Bool] = []     // a match completes if the input ends here
+    private var transitions: [Int16] = []  // state * 128 + byte → next state (-1 dead)
+    private var matchesNow: [Bool] = []  // a match is complete: search succeeds at once
+    private var matchesAtEnd: [Bool] = []  // a match completes if the input ends here
     private var initial = 0
 
     init?(_ program: RegexProgram, anchored: Bool) {
@@ -17,7 +17,9 @@ struct ASCIIDFA {
             while let pc = stack.popLast() {
                 guard seen.insert(pc).inserted else { continue }
                 switch code[pc] {
-                case .split(let a, let b): stack.append(a); stack.append(b)
+                case .split(let a, let b):
+                    stack.append(a)
+                    stack.append(b)
                 case .jump(let t): stack.append(t)
                 case .lineStart: if atStart { stack.append(pc + 1) }
                 case .lineEnd: if atEnd { stack.append(pc + 1) }
@@ -26,7 +28,9 @@ struct ASCIIDFA {
             }
             return seen.sorted()
         }
-        func hasMatch(_ pcs: [Int]) -> Bool { pcs.contains { if case .match = code[$0] { return true } else { return false } } }
+        func hasMatch(_ pcs: [Int]) -> Bool {
+            pcs.contains { if case .match = code[$0] { return true } else { return false } }
+        }
 
         let restart = anchored ? [] : closure([0], atStart: false, atEnd: false)
         var ids: [[Int]: Int] = [:]

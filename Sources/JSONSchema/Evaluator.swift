@@ -31,7 +31,9 @@ struct Evaluator {
 
     private var pointer: String { path.isEmpty ? "" : "/" + path.map(JSONPointer.escape).joined(separator: "/") }
 
-    private mutating func fail(_ keyword: String, _ message: @autoclosure () -> String, report: Bool, child: String? = nil) {
+    private mutating func fail(
+        _ keyword: String, _ message: @autoclosure () -> String, report: Bool, child: String? = nil
+    ) {
         guard report, errors.count < JSONSchemaValidator.maxErrors else { return }
         var at = pointer
         if let child { at += "/" + JSONPointer.escape(child) }
@@ -40,7 +42,9 @@ struct Evaluator {
 
     /// Evaluates `node` against `value`. `report` collects errors; `track` returns annotations.
     /// When not reporting, evaluation stops at the first failure.
-    mutating func evaluate(_ node: SchemaNode, _ value: JSONValue, report: Bool, track: Bool) -> (valid: Bool, annotations: Annotations?) {
+    mutating func evaluate(
+        _ node: SchemaNode, _ value: JSONValue, report: Bool, track: Bool
+    ) -> (valid: Bool, annotations: Annotations?) {
         if let b = node.boolean {
             if !b { fail("false", "is not allowed here", report: report) }
             return (b, nil)
@@ -68,14 +72,17 @@ struct Evaluator {
     }
 
     /// Evaluates a member or item. The instance path is only kept while errors are being reported.
-    private mutating func child(_ node: SchemaNode, _ value: JSONValue, key: @autoclosure () -> String, report: Bool) -> Bool {
+    private mutating func child(
+        _ node: SchemaNode, _ value: JSONValue, key: @autoclosure () -> String, report: Bool
+    ) -> Bool {
         guard report else { return evaluate(node, value, report: false, track: false).valid }
         path.append(key())
         defer { path.removeLast() }
         return evaluate(node, value, report: true, track: false).valid
     }
 
-    private mutating func run(_ check: Check, _ value: JSONValue, report: Bool, annotations: inout Annotations?) -> Bool {
+    private mutating func run(_ check: Check, _ value: JSONValue, report: Bool, annotations: inout Annotations?) -> Bool
+    {
         let track = annotations != nil
         switch check {
         case .type(let mask):
@@ -126,7 +133,9 @@ struct Evaluator {
             guard case .string(let s) = value else { return true }
             let bytes = s.utf8.count
             guard bytes < limit || (bytes < 4 * limit && s.unicodeScalars.count < limit) else { return true }
-            fail("minLength", limit == 1 ? "must not be empty" : "must have at least \(limit) characters", report: report)
+            fail(
+                "minLength", limit == 1 ? "must not be empty" : "must have at least \(limit) characters", report: report
+            )
             return false
         case .pattern(let regex):
             guard case .string(let s) = value, !regex.matches(s) else { return true }
@@ -156,7 +165,8 @@ struct Evaluator {
         case .prefixItems(let nodes):
             guard case .array(let a) = value else { return true }
             var ok = true
-            for (i, item) in a.prefix(nodes.count).enumerated() where !child(nodes[i], item, key: String(i), report: report) {
+            for (i, item) in a.prefix(nodes.count).enumerated()
+            where !child(nodes[i], item, key: String(i), report: report) {
                 ok = false
                 if !report { return false }
             }
@@ -181,12 +191,17 @@ struct Evaluator {
             for (i, item) in a.enumerated() where child(node, item, key: String(i), report: false) { matched.append(i) }
             if track { annotations!.containsIndexes.formUnion(matched) }
             if matched.count < minimum {
-                fail(minimum == 1 ? "contains" : "minContains",
-                     "must contain at least \(minimum) matching item\(minimum == 1 ? "" : "s") (found \(matched.count))", report: report)
+                fail(
+                    minimum == 1 ? "contains" : "minContains",
+                    "must contain at least \(minimum) matching item\(minimum == 1 ? "" : "s") (found \(matched.count))",
+                    report: report)
                 return false
             }
             if let maximum, matched.count > maximum {
-                fail("maxContains", "must contain at most \(maximum) matching item\(maximum == 1 ? "" : "s") (found \(matched.count))", report: report)
+                fail(
+                    "maxContains",
+                    "must contain at most \(maximum) matching item\(maximum == 1 ? "" : "s") (found \(matched.count))",
+                    report: report)
                 return false
             }
             return true
@@ -225,17 +240,24 @@ struct Evaluator {
             for (trigger, node) in rules where o[trigger] != nil {
                 let r = evaluate(node, value, report: report, track: track)
                 if track { annotations!.merge(r.annotations) }
-                if !r.valid { ok = false; if !report { return false } }
+                if !r.valid {
+                    ok = false
+                    if !report { return false }
+                }
             }
             return ok
 
         case .members(let rules):
             guard case .object(let o) = value else { return true }
-            let table = rules.properties, patterns = rules.patterns, additional = rules.additional
+            let table = rules.properties
+            let patterns = rules.patterns
+            let additional = rules.additional
             var ok = true
-            let keys = o.keys, values = o.values
+            let keys = o.keys
+            let values = o.values
             for m in 0..<keys.count {
-                let key = keys[m], v = values[m]
+                let key = keys[m]
+                let v = values[m]
                 var covered = false
                 if let i = table.find(key) {
                     covered = true
@@ -283,7 +305,10 @@ struct Evaluator {
             for node in nodes {
                 let r = evaluate(node, value, report: report, track: track)
                 if track { annotations!.merge(r.annotations) }
-                if !r.valid { ok = false; if !report { return false } }
+                if !r.valid {
+                    ok = false
+                    if !report { return false }
+                }
             }
             return ok
         case .anyOf(let nodes):
@@ -313,8 +338,11 @@ struct Evaluator {
                 if track { annotations!.merge(matched) }
                 return true
             }
-            fail("oneOf", matches == 0 ? "must match exactly one of the allowed schemas (matches none)"
-                                       : "must match exactly one of the allowed schemas (matches \(matches))", report: report)
+            fail(
+                "oneOf",
+                matches == 0
+                    ? "must match exactly one of the allowed schemas (matches none)"
+                    : "must match exactly one of the allowed schemas (matches \(matches))", report: report)
             return false
         case .not(let node):
             if evaluate(node, value, report: false, track: false).valid {
@@ -345,7 +373,10 @@ struct Evaluator {
             if let anchor, let table = dynamicTargets[anchor] {
                 // The outermost schema resource in the dynamic scope that declares this dynamic anchor wins.
                 for resource in scope {
-                    if let n = table[resource] { target = n; break }
+                    if let n = table[resource] {
+                        target = n
+                        break
+                    }
                 }
             }
             let r = evaluate(target, value, report: report, track: track)

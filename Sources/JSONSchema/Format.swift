@@ -37,7 +37,8 @@ public enum Format: String, Sendable, CaseIterable {
         guard b.count == 10 else { return false }
         let s = b.startIndex
         guard b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"),
-              let y = digits(b[s..<s + 4]), let m = digits(b[s + 5..<s + 7]), let d = digits(b[s + 8..<s + 10]) else { return false }
+            let y = digits(b[s..<s + 4]), let m = digits(b[s + 5..<s + 7]), let d = digits(b[s + 8..<s + 10])
+        else { return false }
         guard (1...12).contains(m), d >= 1 else { return false }
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
@@ -45,11 +46,15 @@ public enum Format: String, Sendable, CaseIterable {
     }
 
     static func isDateTime(_ b: [UInt8]) -> Bool {
-        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), isDate(b[0..<10]) else { return false }
+        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), isDate(b[0..<10]) else {
+            return false
+        }
         var t = b[11...]
         guard t.count >= 9, t[t.startIndex + 2] == UInt8(ascii: ":"), t[t.startIndex + 5] == UInt8(ascii: ":"),
-              let h = digits(t.prefix(2)), let mi = digits(t.dropFirst(3).prefix(2)), let sec = digits(t.dropFirst(6).prefix(2)),
-              h <= 23, mi <= 59, sec <= 60 else { return false }
+            let h = digits(t.prefix(2)), let mi = digits(t.dropFirst(3).prefix(2)),
+            let sec = digits(t.dropFirst(6).prefix(2)),
+            h <= 23, mi <= 59, sec <= 60
+        else { return false }
         t = t.dropFirst(8)
         if t.first == UInt8(ascii: ".") {
             t = t.dropFirst()
@@ -61,8 +66,10 @@ public enum Format: String, Sendable, CaseIterable {
         if t.count == 1, t.first == UInt8(ascii: "Z") || t.first == UInt8(ascii: "z") {
             offsetMinutes = 0
         } else {
-            guard t.count == 6, t.first == UInt8(ascii: "+") || t.first == UInt8(ascii: "-"), t[t.startIndex + 3] == UInt8(ascii: ":"),
-                  let oh = digits(t.dropFirst().prefix(2)), let om = digits(t.suffix(2)), oh <= 23, om <= 59 else { return false }
+            guard t.count == 6, t.first == UInt8(ascii: "+") || t.first == UInt8(ascii: "-"),
+                t[t.startIndex + 3] == UInt8(ascii: ":"),
+                let oh = digits(t.dropFirst().prefix(2)), let om = digits(t.suffix(2)), oh <= 23, om <= 59
+            else { return false }
             offsetMinutes = (oh * 60 + om) * (t.first == UInt8(ascii: "+") ? 1 : -1)
         }
         if sec == 60 {
@@ -90,14 +97,17 @@ public enum Format: String, Sendable, CaseIterable {
     /// Characters allowed unquoted in an email local part (RFC 5322 atext and ".").
     private static let atext: [Bool] = {
         var table = [Bool](repeating: false, count: 128)
-        for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.".utf8 { table[Int(c)] = true }
+        for c in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~.".utf8 {
+            table[Int(c)] = true
+        }
         return table
     }()
 
     static func isEmail(_ s: String) -> Bool {
         let b = Array(s.utf8)
         guard let at = b.lastIndex(of: UInt8(ascii: "@")) else { return false }
-        let local = b[..<at], domain = b[(at + 1)...]
+        let local = b[..<at]
+        let domain = b[(at + 1)...]
         guard !local.isEmpty, !domain.isEmpty, local.count <= 64 else { return false }
         if local.first == UInt8(ascii: "\"") {
             guard local.count >= 2, local.last == UInt8(ascii: "\"") else { return false }
@@ -125,7 +135,9 @@ public enum Format: String, Sendable, CaseIterable {
         while true {
             if i == domain.endIndex || domain[i] == UInt8(ascii: ".") {
                 let label = domain[labelStart..<i]
-                guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-") else { return false }
+                guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"),
+                    label.last != UInt8(ascii: "-")
+                else { return false }
                 if i == domain.endIndex { return true }
                 labelStart = i + 1
             } else {
@@ -138,14 +150,19 @@ public enum Format: String, Sendable, CaseIterable {
 
     static func isIPv4(_ s: String) -> Bool {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 4 && parts.allSatisfy { p in
-            guard let v = Int(p), p.utf8.count <= 3, p.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-            return v <= 255 && (p.count == 1 || !p.hasPrefix("0"))
-        }
+        return parts.count == 4
+            && parts.allSatisfy { p in
+                guard let v = Int(p), p.utf8.count <= 3, p.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                    return false
+                }
+                return v <= 255 && (p.count == 1 || !p.hasPrefix("0"))
+            }
     }
 
     static func isIPv6(_ s: String) -> Bool {
-        guard !s.isEmpty, s.utf8.allSatisfy({ isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else { return false }
+        guard !s.isEmpty, s.utf8.allSatisfy({ isHex($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") }) else {
+            return false
+        }
         var body = s
         var groupsFromIPv4 = 0
         if let lastColon = s.lastIndex(of: ":"), s[s.index(after: lastColon)...].contains(".") {
@@ -173,7 +190,9 @@ public enum Format: String, Sendable, CaseIterable {
     static func isURI(_ b: [UInt8]) -> Bool {
         guard let colon = b.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return false }
         let scheme = b[..<colon]
-        guard isAlpha(scheme.first!), scheme.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 43 || $0 == 45 || $0 == 46 }) else { return false }
+        guard isAlpha(scheme.first!),
+            scheme.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 43 || $0 == 45 || $0 == 46 })
+        else { return false }
         var rest = b[(colon + 1)...]
         var fragment: ArraySlice<UInt8>?
         if let hash = rest.firstIndex(of: UInt8(ascii: "#")) {
@@ -202,7 +221,9 @@ public enum Format: String, Sendable, CaseIterable {
     private static func isAuthority(_ a: ArraySlice<UInt8>) -> Bool {
         var hostPort = a
         if let at = a.lastIndex(of: 64) {
-            guard validPercent(a[..<at], allowing: { isUnreserved($0) || isSubDelim($0) || $0 == 58 }) else { return false }
+            guard validPercent(a[..<at], allowing: { isUnreserved($0) || isSubDelim($0) || $0 == 58 }) else {
+                return false
+            }
             hostPort = a[(at + 1)...]
         }
         var host = hostPort
@@ -238,6 +259,8 @@ public enum Format: String, Sendable, CaseIterable {
 
     private static func isAlpha(_ c: UInt8) -> Bool { (65...90).contains(c) || (97...122).contains(c) }
     private static func isDigit(_ c: UInt8) -> Bool { (48...57).contains(c) }
-    private static func isUnreserved(_ c: UInt8) -> Bool { isAlpha(c) || isDigit(c) || c == 45 || c == 46 || c == 95 || c == 126 }
+    private static func isUnreserved(_ c: UInt8) -> Bool {
+        isAlpha(c) || isDigit(c) || c == 45 || c == 46 || c == 95 || c == 126
+    }
     private static func isSubDelim(_ c: UInt8) -> Bool { Array("!$&'()*+,;=".utf8).contains(c) }
 }

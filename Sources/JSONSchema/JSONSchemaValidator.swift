@@ -16,8 +16,10 @@ public final class JSONSchemaValidator: @unchecked Sendable {
     }
 
     /// Adds `schema` to `registry` under `uri` (or its `$id`) and compiles it.
-    public convenience init(schema: JSONValue, uri: String = "https://exportdesk.invalid/anonymous.json",
-                            registry: SchemaRegistry = SchemaRegistry(), assertFormats: Bool = false) throws {
+    public convenience init(
+        schema: JSONValue, uri: String = "https://exportdesk.invalid/anonymous.json",
+        registry: SchemaRegistry = SchemaRegistry(), assertFormats: Bool = false
+    ) throws {
         var location = uri
         if let id = schema["$id"]?.stringValue { location = URIReference(uri).resolve(id).withoutFragment.string }
         registry.add(schema, uri: uri)

@@ -4,7 +4,8 @@ import JSON
 enum NumberMath {
     static func isMultiple(_ value: JSONNumber, of divisor: JSONNumber) -> Bool {
         if case .int(let a) = value, case .int(let b) = divisor, b != 0 { return a % b == 0 }
-        let a = value.decimal, b = divisor.decimal
+        let a = value.decimal
+        let b = divisor.decimal
         if a.isZero { return true }
         if b.isZero { return false }
         // a = da·10^ea, b = db·10^eb, digits without trailing zeros. a/b = (da/db)·10^(ea-eb).
@@ -13,7 +14,9 @@ enum NumberMath {
             // da has no trailing zeros, so da·10^shift is an integer multiple of db only if db divides da·10^shift,
             // which needs 10^-shift to divide da·(…): impossible unless db absorbs the factors. Fall back exactly:
             // a/b integer ⇔ da ≡ 0 (mod db·10^-shift).
-            guard -shift <= 18, let db = UInt64(b.digits), let scale = pow10(-shift) else { return fallback(value, divisor) }
+            guard -shift <= 18, let db = UInt64(b.digits), let scale = pow10(-shift) else {
+                return fallback(value, divisor)
+            }
             let (m, overflow) = db.multipliedReportingOverflow(by: scale)
             if overflow { return fallback(value, divisor) }
             return remainder(of: a.digits, zeros: 0, modulo: m) == 0

@@ -32,9 +32,9 @@ final class Pattern: @unchecked Sendable {
 struct RegexProgram {
     enum Inst {
         case char(UInt32)
-        case any                  // any scalar except line terminators
-        case set(Int)             // index into `sets`
-        case split(Int, Int)      // try first, then second
+        case any  // any scalar except line terminators
+        case set(Int)  // index into `sets`
+        case split(Int, Int)  // try first, then second
         case jump(Int)
         case lineStart, lineEnd
         case match
@@ -44,7 +44,10 @@ struct RegexProgram {
         var negated: Bool
         func contains(_ c: UInt32) -> Bool {
             var hit = false
-            for (lo, hi) in ranges where c >= lo && c <= hi { hit = true; break }
+            for (lo, hi) in ranges where c >= lo && c <= hi {
+                hit = true
+                break
+            }
             return hit != negated
         }
     }
@@ -57,14 +60,21 @@ struct RegexProgram {
     static let maxProgram = 4096
     static let digit: [(UInt32, UInt32)] = [(48, 57)]
     static let word: [(UInt32, UInt32)] = [(48, 57), (65, 90), (95, 95), (97, 122)]
-    static let space: [(UInt32, UInt32)] = [(9, 13), (32, 32), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
-                                            (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF)]
+    static let space: [(UInt32, UInt32)] = [
+        (9, 13), (32, 32), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+        (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF),
+    ]
 
     // MARK: parsing to an AST
 
     private indirect enum Node {
-        case empty, char(UInt32), any, set(CharSet), lineStart, lineEnd
-        case concat([Node]), alternate([Node])
+        case empty
+        case char(UInt32)
+        case any
+        case set(CharSet)
+        case lineStart, lineEnd
+        case concat([Node])
+        case alternate([Node])
         case repeatNode(Node, min: Int, max: Int?)
     }
 
@@ -92,7 +102,10 @@ struct RegexProgram {
         mutating func concatenation() -> Node {
             var items: [Node] = []
             while let c = peek(), c != 124, c != 41 /* ) */ {
-                guard let atom = atom() else { failed = true; return .empty }
+                guard let atom = atom() else {
+                    failed = true
+                    return .empty
+                }
                 items.append(quantified(atom))
                 if failed { return .empty }
             }
@@ -102,12 +115,26 @@ struct RegexProgram {
         mutating func quantified(_ atom: Node) -> Node {
             var node = atom
             while let c = peek() {
-                var minimum = 0, maximum: Int? = nil
-                if c == 42 { i += 1 }                                  // *
-                else if c == 43 { minimum = 1; i += 1 }                // +
-                else if c == 63 { maximum = 1; i += 1 }                // ?
-                else if c == 123, let (lo, hi) = braces() { minimum = lo; maximum = hi }  // {n,m}
-                else { break }
+                var minimum = 0
+                var maximum: Int? = nil
+                if c == 42 {
+                    i += 1
+                }  // *
+                else if c == 43 {
+                    minimum = 1
+                    i += 1
+                }  // +
+                else if c == 63 {
+                    maximum = 1
+                    i += 1
+                }  // ?
+                else if c == 123, let (lo, hi) = braces() {
+                    minimum = lo
+                    maximum = hi
+                }  // {n,m}
+                else {
+                    break
+                }
                 if peek() == 63 { i += 1 }  // lazy: same set of matches
                 if case .lineStart = node { failed = true }
                 if case .lineEnd = node { failed = true }
@@ -121,17 +148,28 @@ struct RegexProgram {
             let start = i
             i += 1
             func number() -> Int? {
-                var v = 0, any = false
-                while let c = peek(), c >= 48, c <= 57 { v = min(v * 10 + Int(c - 48), 100_000); any = true; i += 1 }
+                var v = 0
+                var any = false
+                while let c = peek(), c >= 48, c <= 57 {
+                    v = min(v * 10 + Int(c - 48), 100_000)
+                    any = true
+                    i += 1
+                }
                 return any ? v : nil
             }
-            guard let lo = number() else { i = start; return nil }
+            guard let lo = number() else {
+                i = start
+                return nil
+            }
             var hi: Int? = lo
             if peek() == 44 {
                 i += 1
                 hi = number()
             }
-            guard peek() == 125 else { i = start; return nil }
+            guard peek() == 125 else {
+                i = start
+                return nil
+            }
             i += 1
             if let h = hi, h < lo { failed = true }
             return (lo, hi)
@@ -140,26 +178,26 @@ struct RegexProgram {
         mutating func atom() -> Node? {
             guard let c = next() else { return nil }
             switch c {
-            case 94: return .lineStart          // ^
-            case 36: return .lineEnd            // $
-            case 46: return .any                // .
-            case 40:                            // (
-                if peek() == 63 {               // (?
+            case 94: return .lineStart  // ^
+            case 36: return .lineEnd  // $
+            case 46: return .any  // .
+            case 40:  // (
+                if peek() == 63 {  // (?
                     i += 1
                     guard next() == 58 else { return nil }  // only (?:
                 }
                 let inner = alternation()
                 guard next() == 41 else { return nil }
                 return inner
-            case 91: return charClass()         // [
+            case 91: return charClass()  // [
             case 92:
                 switch escape(inClass: false) {
                 case .literal(let v)?: return .char(v)
                 case .set(let ranges, let negated)?: return .set(CharSet(ranges: ranges, negated: negated))
                 case nil: return nil
                 }
-            case 41, 42, 43, 63: return nil     // ) * + ? out of place
-            case 123:                           // a literal { (ECMA Annex B)
+            case 41, 42, 43, 63: return nil  // ) * + ? out of place
+            case 123:  // a literal { (ECMA Annex B)
                 return .char(c)
             default: return .char(c)
             }
@@ -174,11 +212,11 @@ struct RegexProgram {
         mutating func escape(inClass: Bool) -> Escaped? {
             guard let e = next() else { return nil }
             switch e {
-            case 100: return .set(RegexProgram.digit, negated: false)   // \d
+            case 100: return .set(RegexProgram.digit, negated: false)  // \d
             case 68: return inClass ? nil : .set(RegexProgram.digit, negated: true)
-            case 119: return .set(RegexProgram.word, negated: false)    // \w
+            case 119: return .set(RegexProgram.word, negated: false)  // \w
             case 87: return inClass ? nil : .set(RegexProgram.word, negated: true)
-            case 115: return .set(RegexProgram.space, negated: false)   // \s
+            case 115: return .set(RegexProgram.space, negated: false)  // \s
             case 83: return inClass ? nil : .set(RegexProgram.space, negated: true)
             case 116: return .literal(9)
             case 110: return .literal(10)
@@ -186,8 +224,8 @@ struct RegexProgram {
             case 102: return .literal(12)
             case 118: return .literal(11)
             case 48: return .literal(0)
-            case 117: return hex(4).map { .literal($0) }               // \uXXXX
-            case 120: return hex(2).map { .literal($0) }               // \xHH
+            case 117: return hex(4).map { .literal($0) }  // \uXXXX
+            case 120: return hex(2).map { .literal($0) }  // \xHH
             default:
                 // Escaped punctuation is literal; letters and digits are other features (\b, \p, \1 …).
                 let isLetterOrDigit = (e >= 48 && e <= 57) || (e >= 65 && e <= 90) || (e >= 97 && e <= 122)
@@ -211,7 +249,10 @@ struct RegexProgram {
 
         mutating func charClass() -> Node? {
             var negated = false
-            if peek() == 94 { negated = true; i += 1 }
+            if peek() == 94 {
+                negated = true
+                i += 1
+            }
             var ranges: [(UInt32, UInt32)] = []
             var first = true
             while true {
@@ -222,7 +263,9 @@ struct RegexProgram {
                 if c == 92 {
                     switch escape(inClass: true) {
                     case .literal(let v)?: lo = v
-                    case .set(let r, _)?: ranges += r; continue
+                    case .set(let r, _)?:
+                        ranges += r
+                        continue
                     case nil: return nil
                     }
                 } else {
@@ -331,7 +374,8 @@ struct RegexProgram {
             var stack = BacktrackStack()
             let lastStart = anchoredStart ? 0 : count
             for start in 0...lastStart {
-                var pc = 0, pos = start
+                var pc = 0
+                var pos = start
                 while true {
                     var failed = false
                     let bit = pc * width + pos
@@ -341,13 +385,26 @@ struct RegexProgram {
                         visited[bit >> 6] |= 1 << UInt64(bit & 63)
                         switch code[pc] {
                         case .char(let c):
-                            if pos < count && at(pos) == c { pc += 1; pos += 1 } else { failed = true }
+                            if pos < count && at(pos) == c {
+                                pc += 1
+                                pos += 1
+                            } else {
+                                failed = true
+                            }
                         case .any:
                             if pos < count, case let c = at(pos), c != 10 && c != 13 && c != 0x2028 && c != 0x2029 {
-                                pc += 1; pos += 1
-                            } else { failed = true }
+                                pc += 1
+                                pos += 1
+                            } else {
+                                failed = true
+                            }
                         case .set(let k):
-                            if pos < count && sets[k].contains(at(pos)) { pc += 1; pos += 1 } else { failed = true }
+                            if pos < count && sets[k].contains(at(pos)) {
+                                pc += 1
+                                pos += 1
+                            } else {
+                                failed = true
+                            }
                         case .split(let a, let b):
                             stack.push(b, pos)
                             pc = a
@@ -375,8 +432,11 @@ struct RegexProgram {
 
 /// The backtracker's pending alternatives: a fixed inline buffer, spilling to the heap only when deep.
 private struct BacktrackStack {
-    private var inline: (Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64,
-                         Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    private var inline:
+        (
+            Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64,
+            Int64, Int64, Int64, Int64, Int64, Int64, Int64, Int64
+        ) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     private var count = 0
     private var spill: [Int64] = []
 

@@ -3,7 +3,7 @@
 struct PropertyTable {
     let names: [String]
     let nodes: [SchemaNode]
-    private let buckets: [Int32]   // index into names, -1 empty
+    private let buckets: [Int32]  // index into names, -1 empty
     private let mask: Int
 
     init(_ entries: [(String, SchemaNode)]) {

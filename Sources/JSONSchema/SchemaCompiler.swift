@@ -64,7 +64,8 @@ final class SchemaCompiler {
     private func vocabularies(_ dialect: String?) -> Vocabularies {
         var v = Vocabularies()
         guard let dialect, let meta = registry.locate(URIReference(dialect))?.schema,
-              case .object(let vocab)? = meta["$vocabulary"] else { return v }
+            case .object(let vocab)? = meta["$vocabulary"]
+        else { return v }
         let keys = Set(vocab.keys)
         v.validation = keys.contains { $0.hasSuffix("/vocab/validation") }
         v.applicator = keys.contains { $0.hasSuffix("/vocab/applicator") }
@@ -93,7 +94,8 @@ final class SchemaCompiler {
         case .object:
             break
         default:
-            throw SchemaCompileError(description: "\(ctx.pointer): a schema must be an object or a boolean, not \(schema.typeName)")
+            throw SchemaCompileError(
+                description: "\(ctx.pointer): a schema must be an object or a boolean, not \(schema.typeName)")
         }
         guard case .object(let o) = schema else { return }
         if let id = o["$id"]?.stringValue, !id.hasPrefix("#") {
@@ -127,7 +129,8 @@ final class SchemaCompiler {
             let staticNode = try compile(uri: target.string)
             var anchor: String?
             if let f = target.fragment, !f.isEmpty, !f.hasPrefix("/"),
-               registry.dynamicAnchors[target.withoutFragment.string + "#" + f] != nil {
+                registry.dynamicAnchors[target.withoutFragment.string + "#" + f] != nil
+            {
                 anchor = f
                 try prepareDynamicTargets(f)
             }
@@ -146,7 +149,9 @@ final class SchemaCompiler {
                 checks.append(.type(mask))
             }
             if let e = o["enum"]?.arrayValue {
-                let shown = e.prefix(12).map { $0.stringValue ?? $0.serializedString() }.joined(separator: ", ") + (e.count > 12 ? ", …" : "")
+                let shown =
+                    e.prefix(12).map { $0.stringValue ?? $0.serializedString() }.joined(separator: ", ")
+                    + (e.count > 12 ? ", …" : "")
                 checks.append(.enumeration(e, shown))
             }
             if let c = o["const"] { checks.append(.constant(c)) }
@@ -165,7 +170,8 @@ final class SchemaCompiler {
             if let n = int("minProperties") { checks.append(.minProperties(n)) }
             if let r = o["required"]?.arrayValue { checks.append(.required(r.compactMap(\.stringValue))) }
             if case .object(let d)? = o["dependentRequired"] {
-                checks.append(.dependentRequired(d.map { ($0.key, ($0.value.arrayValue ?? []).compactMap(\.stringValue)) }))
+                checks.append(
+                    .dependentRequired(d.map { ($0.key, ($0.value.arrayValue ?? []).compactMap(\.stringValue)) }))
             }
         }
         if let f = o["format"]?.stringValue, assertFormats || vocab.formatAssertion, let format = Format(rawValue: f) {
@@ -179,15 +185,21 @@ final class SchemaCompiler {
             }
             var patterns: [(Pattern, SchemaNode)] = []
             if case .object(let pp)? = o["patternProperties"] {
-                patterns = try pp.map { (try regex($0.key, ctx), try sub($0.value, "patternProperties/" + JSONPointer.escape($0.key))) }
+                patterns = try pp.map {
+                    (try regex($0.key, ctx), try sub($0.value, "patternProperties/" + JSONPointer.escape($0.key)))
+                }
             }
             let additional = try o["additionalProperties"].map { try sub($0, "additionalProperties") }
             if !properties.isEmpty || !patterns.isEmpty || additional != nil {
-                checks.append(.members(MemberRules(properties: PropertyTable(properties), patterns: patterns, additional: additional)))
+                checks.append(
+                    .members(
+                        MemberRules(properties: PropertyTable(properties), patterns: patterns, additional: additional)))
             }
             if let pn = o["propertyNames"] { checks.append(.propertyNames(try sub(pn, "propertyNames"))) }
             if case .object(let ds)? = o["dependentSchemas"] {
-                checks.append(.dependentSchemas(try ds.map { ($0.key, try sub($0.value, "dependentSchemas/" + JSONPointer.escape($0.key))) }))
+                checks.append(
+                    .dependentSchemas(
+                        try ds.map { ($0.key, try sub($0.value, "dependentSchemas/" + JSONPointer.escape($0.key))) }))
             }
             let prefix = try subs("prefixItems")
             if let prefix { checks.append(.prefixItems(prefix)) }
@@ -204,13 +216,17 @@ final class SchemaCompiler {
             if let one = try subs("oneOf") { checks.append(.oneOf(one)) }
             if let n = o["not"] { checks.append(.not(try sub(n, "not"))) }
             if let i = o["if"] {
-                checks.append(.conditional(if: try sub(i, "if"), then: try o["then"].map { try sub($0, "then") },
-                                           else: try o["else"].map { try sub($0, "else") }))
+                checks.append(
+                    .conditional(
+                        if: try sub(i, "if"), then: try o["then"].map { try sub($0, "then") },
+                        else: try o["else"].map { try sub($0, "else") }))
             }
         }
         // The unevaluated keywords see what every other keyword of this schema evaluated, so they run last.
         if let u = o["unevaluatedItems"] { last.append(.unevaluatedItems(try sub(u, "unevaluatedItems"))) }
-        if let u = o["unevaluatedProperties"] { last.append(.unevaluatedProperties(try sub(u, "unevaluatedProperties"))) }
+        if let u = o["unevaluatedProperties"] {
+            last.append(.unevaluatedProperties(try sub(u, "unevaluatedProperties")))
+        }
         node.needsAnnotations = !last.isEmpty
         node.checks = checks + last
     }

@@ -20,15 +20,22 @@ enum Check {
     case enumeration([JSONValue], String)
     case constant(JSONValue)
     case multipleOf(JSONNumber)
-    case maximum(JSONNumber), exclusiveMaximum(JSONNumber), minimum(JSONNumber), exclusiveMinimum(JSONNumber)
-    case maxLength(Int), minLength(Int)
+    case maximum(JSONNumber)
+    case exclusiveMaximum(JSONNumber)
+    case minimum(JSONNumber)
+    case exclusiveMinimum(JSONNumber)
+    case maxLength(Int)
+    case minLength(Int)
     case pattern(Pattern)
     case format(Format)
-    case maxItems(Int), minItems(Int), uniqueItems
+    case maxItems(Int)
+    case minItems(Int)
+    case uniqueItems
     case prefixItems([SchemaNode])
     case items(SchemaNode, from: Int)
     case contains(SchemaNode, min: Int, max: Int?)
-    case maxProperties(Int), minProperties(Int)
+    case maxProperties(Int)
+    case minProperties(Int)
     case required([String])
     case dependentRequired([(String, [String])])
     case dependentSchemas([(String, SchemaNode)])
@@ -36,7 +43,9 @@ enum Check {
     /// instance's members.
     case members(MemberRules)
     case propertyNames(SchemaNode)
-    case allOf([SchemaNode]), anyOf([SchemaNode]), oneOf([SchemaNode])
+    case allOf([SchemaNode])
+    case anyOf([SchemaNode])
+    case oneOf([SchemaNode])
     case not(SchemaNode)
     case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
     case ref(SchemaNode)
@@ -83,12 +92,13 @@ struct TypeMask: OptionSet {
     }
 
     var names: [String] {
-        let all: [(TypeMask, String)] = [(.object, "object"), (.array, "array"), (.string, "string"), (.number, "number"),
-                                         (.integer, "integer"), (.boolean, "boolean"), (.null, "null")]
+        let all: [(TypeMask, String)] = [
+            (.object, "object"), (.array, "array"), (.string, "string"), (.number, "number"),
+            (.integer, "integer"), (.boolean, "boolean"), (.null, "null"),
+        ]
         return all.filter { contains($0.0) }.map(\.1)
     }
 }
-
 
 /// The payload of `Check.members`, boxed so that evaluating it retains one object, not each array.
 final class MemberRules {

@@ -29,10 +29,14 @@ public final class SchemaRegistry: @unchecked Sendable {
     public func contains(_ uri: String) -> Bool { resources[URIReference(uri).withoutFragment.string] != nil }
 
     /// Subschema keywords whose values are schemas, arrays of schemas, or objects of schemas.
-    static let schemaKeywords: Set<String> = ["additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items",
-                                              "contains", "propertyNames", "not", "if", "then", "else", "additionalItems"]
+    static let schemaKeywords: Set<String> = [
+        "additionalProperties", "unevaluatedProperties", "unevaluatedItems", "items",
+        "contains", "propertyNames", "not", "if", "then", "else", "additionalItems",
+    ]
     static let schemaArrayKeywords: Set<String> = ["allOf", "anyOf", "oneOf", "prefixItems", "items"]
-    static let schemaMapKeywords: Set<String> = ["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"]
+    static let schemaMapKeywords: Set<String> = [
+        "properties", "patternProperties", "$defs", "definitions", "dependentSchemas",
+    ]
 
     /// Records resources and anchors. Every `Location.base` is the base URI in effect *outside* the schema it
     /// points at: the compiler applies the schema's own `$id` itself.
@@ -95,4 +99,3 @@ public final class SchemaRegistry: @unchecked Sendable {
         return location
     }
 }
-

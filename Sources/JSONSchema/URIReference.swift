@@ -17,7 +17,8 @@ struct URIReference: Equatable {
             rest = rest[..<q]
         }
         if let colon = rest.firstIndex(of: ":"), let first = rest.first, first.isLetter,
-           rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) {
+            rest[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." })
+        {
             scheme = String(rest[..<colon])
             rest = rest[rest.index(after: colon)...]
         }
@@ -44,7 +45,9 @@ struct URIReference: Equatable {
     var withoutFragment: URIReference {
         var copy = self
         copy.fragment = nil
-        if authority != nil && path.isEmpty, let s = scheme?.lowercased(), s == "http" || s == "https" { copy.path = "/" }
+        if authority != nil && path.isEmpty, let s = scheme?.lowercased(), s == "http" || s == "https" {
+            copy.path = "/"
+        }
         return copy
     }
 
@@ -115,7 +118,8 @@ extension String {
         var it = Array(utf8)[...]
         while let b = it.popFirst() {
             if b == UInt8(ascii: "%"), it.count >= 2,
-               let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
+            {
                 bytes.append(v)
                 it = it.dropFirst(2)
             } else {

@@ -15,7 +15,9 @@ final class ChangeListener: @unchecked Sendable {
 
     init(connection: PGConnection) throws {
         self.connection = connection
-        guard pipe(&wake) == 0 else { throw PostgresError(sqlState: "58000", message: "cannot create the listener's wake pipe: errno \(errno)") }
+        guard pipe(&wake) == 0 else {
+            throw PostgresError(sqlState: "58000", message: "cannot create the listener's wake pipe: errno \(errno)")
+        }
         try connection.execute("LISTEN exportdesk_changes")
         let thread = Thread { [self] in loop() }
         thread.name = "exportdesk-listener"
@@ -29,7 +31,10 @@ final class ChangeListener: @unchecked Sendable {
         let pq = LibPQ.api
         var quietFailures = 0
         while !stopping.load(ordering: .relaxed) {
-            var fds = [pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0), pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: connection.socket, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake[0], events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, 1000)
             if ready <= 0 || fds[1].revents != 0 { continue }
             if pq.consumeInput(connection.handle) == 0 {
@@ -37,7 +42,10 @@ final class ChangeListener: @unchecked Sendable {
                 quietFailures += 1
                 if quietFailures == 1 { Log.warn("the PostgreSQL notification connection broke; reconnecting") }
                 usleep(200_000)
-                if (try? connection.execute("LISTEN exportdesk_changes")) != nil { quietFailures = 0; fire() }
+                if (try? connection.execute("LISTEN exportdesk_changes")) != nil {
+                    quietFailures = 0
+                    fire()
+                }
                 continue
             }
             var heard = false

@@ -8,7 +8,8 @@ public enum ConnInfo {
                 let rest = s[scheme.upperBound...]
                 let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
                 if let at = rest[..<authorityEnd].lastIndex(of: "@"),
-                   let colon = rest[..<at].firstIndex(of: ":") {
+                    let colon = rest[..<at].firstIndex(of: ":")
+                {
                     s.replaceSubrange(colon..<at, with: ":***")
                 }
             }
@@ -30,7 +31,10 @@ public enum ConnInfo {
             out += "***"
             if rest.first == "'" {
                 var i = rest.index(after: rest.startIndex)
-                while i < rest.endIndex && rest[i] != "'" { if rest[i] == "\\" { i = rest.index(after: i) }; if i < rest.endIndex { i = rest.index(after: i) } }
+                while i < rest.endIndex && rest[i] != "'" {
+                    if rest[i] == "\\" { i = rest.index(after: i) }
+                    if i < rest.endIndex { i = rest.index(after: i) }
+                }
                 rest = i < rest.endIndex ? rest[rest.index(after: i)...] : ""
             } else {
                 rest = rest[(rest.firstIndex(where: { $0 == separator || $0 == "&" || $0 == " " }) ?? rest.endIndex)...]

@@ -13,9 +13,13 @@ struct LibPQ: @unchecked Sendable {
     let finish: @convention(c) (Conn) -> Void
     let reset: @convention(c) (Conn) -> Void
     let exec: @convention(c) (Conn, UnsafePointer<CChar>) -> Result?
-    let prepare: @convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?
-    let execPrepared: @convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?,
-                                      UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Result?
+    let prepare:
+        @convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?
+    let execPrepared:
+        @convention(c) (
+            Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?,
+            UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32
+        ) -> Result?
     let resultStatus: @convention(c) (Result) -> Int32
     let resultErrorField: @convention(c) (Result, Int32) -> UnsafePointer<CChar>?
     let ntuples: @convention(c) (Result) -> Int32
@@ -31,8 +35,11 @@ struct LibPQ: @unchecked Sendable {
     let consumeInput: @convention(c) (Conn) -> Int32
     let notifies: @convention(c) (Conn) -> UnsafeMutableRawPointer?
     let freemem: @convention(c) (UnsafeMutableRawPointer) -> Void
-    let setNoticeProcessor: @convention(c) (Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?,
-                                            UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?
+    let setNoticeProcessor:
+        @convention(c) (
+            Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?,
+            UnsafeMutableRawPointer?
+        ) -> UnsafeMutableRawPointer?
 
     // Values of libpq's enums (libpq-fe.h), stable since they were introduced.
     static let connectionOK: Int32 = 0
@@ -55,7 +62,12 @@ struct LibPQ: @unchecked Sendable {
             if handle != nil { break }
         }
         guard let handle else {
-            return .failure(PostgresError(sqlState: "08000", message: "PostgreSQL needs libpq, which is not installed: install the package libpq5 (apt-get install libpq5)"))
+            return .failure(
+                PostgresError(
+                    sqlState: "08000",
+                    message:
+                        "PostgreSQL needs libpq, which is not installed: install the package libpq5 (apt-get install libpq5)"
+                ))
         }
         var missing: [String] = []
         func symbol<T>(_ name: String, as type: T.Type) -> T {
@@ -72,10 +84,19 @@ struct LibPQ: @unchecked Sendable {
             finish: symbol("PQfinish", as: (@convention(c) (Conn) -> Void).self),
             reset: symbol("PQreset", as: (@convention(c) (Conn) -> Void).self),
             exec: symbol("PQexec", as: (@convention(c) (Conn, UnsafePointer<CChar>) -> Result?).self),
-            prepare: symbol("PQprepare", as: (@convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) -> Result?).self),
-            execPrepared: symbol("PQexecPrepared", as: (@convention(c) (Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?, Int32) -> Result?).self),
+            prepare: symbol(
+                "PQprepare",
+                as: (@convention(c) (Conn, UnsafePointer<CChar>, UnsafePointer<CChar>, Int32, UnsafePointer<UInt32>?) ->
+                    Result?).self),
+            execPrepared: symbol(
+                "PQexecPrepared",
+                as: (@convention(c) (
+                    Conn, UnsafePointer<CChar>, Int32, UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?,
+                    UnsafePointer<Int32>?, Int32
+                ) -> Result?).self),
             resultStatus: symbol("PQresultStatus", as: (@convention(c) (Result) -> Int32).self),
-            resultErrorField: symbol("PQresultErrorField", as: (@convention(c) (Result, Int32) -> UnsafePointer<CChar>?).self),
+            resultErrorField: symbol(
+                "PQresultErrorField", as: (@convention(c) (Result, Int32) -> UnsafePointer<CChar>?).self),
             ntuples: symbol("PQntuples", as: (@convention(c) (Result) -> Int32).self),
             getvalue: symbol("PQgetvalue", as: (@convention(c) (Result, Int32, Int32) -> UnsafePointer<CChar>?).self),
             getisnull: symbol("PQgetisnull", as: (@convention(c) (Result, Int32, Int32) -> Int32).self),
@@ -89,9 +110,17 @@ struct LibPQ: @unchecked Sendable {
             consumeInput: symbol("PQconsumeInput", as: (@convention(c) (Conn) -> Int32).self),
             notifies: symbol("PQnotifies", as: (@convention(c) (Conn) -> UnsafeMutableRawPointer?).self),
             freemem: symbol("PQfreemem", as: (@convention(c) (UnsafeMutableRawPointer) -> Void).self),
-            setNoticeProcessor: symbol("PQsetNoticeProcessor", as: (@convention(c) (Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?, UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer?).self))
+            setNoticeProcessor: symbol(
+                "PQsetNoticeProcessor",
+                as: (@convention(c) (
+                    Conn, (@convention(c) (UnsafeMutableRawPointer?, UnsafePointer<CChar>?) -> Void)?,
+                    UnsafeMutableRawPointer?
+                ) -> UnsafeMutableRawPointer?).self))
         guard missing.isEmpty else {
-            return .failure(PostgresError(sqlState: "08000", message: "the libpq found lacks \(missing.joined(separator: ", ")); install a current libpq5"))
+            return .failure(
+                PostgresError(
+                    sqlState: "08000",
+                    message: "the libpq found lacks \(missing.joined(separator: ", ")); install a current libpq5"))
         }
         return .success(lib)
     }

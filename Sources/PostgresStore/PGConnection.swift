@@ -13,7 +13,7 @@ public final class PGConnection: SQLDatabase {
     /// The transaction-level advisory lock every write transaction takes: writes of all instances on one
     /// programme run one at a time, as SQLite's single writer does (see the README). Keyed by the schema,
     /// so that programmes in separate schemas of one database do not wait for each other.
-    static let writeLock = "pg_advisory_xact_lock(1163412563, hashtext(current_schema()))"   // 1163412563 = "EXDS"
+    static let writeLock = "pg_advisory_xact_lock(1163412563, hashtext(current_schema()))"  // 1163412563 = "EXDS"
 
     public init(conninfo: String) throws {
         pq = try LibPQ.get()
@@ -23,7 +23,8 @@ public final class PGConnection: SQLDatabase {
         guard pq.status(conn) == LibPQ.connectionOK else {
             let message = pq.errorMessage(conn).map { String(cString: $0).trimmed } ?? "cannot connect"
             pq.finish(conn)
-            throw PostgresError(sqlState: "08001", message: "cannot connect to PostgreSQL: \(message.replacingNewlines)")
+            throw PostgresError(
+                sqlState: "08001", message: "cannot connect to PostgreSQL: \(message.replacingNewlines)")
         }
         handle = conn
         // Notices ("relation already exists, skipping") are not for the user's terminal.
@@ -106,7 +107,8 @@ public final class PGConnection: SQLDatabase {
         // libpq takes text parameters as C strings: a U+0000 would cut the value short without a word, and
         // PostgreSQL's text cannot hold it anyway. Refused, never truncated.
         if texts.contains(where: { $0?.utf8.contains(0) == true }) {
-            throw PostgresError(sqlState: "22021", message: "a text value contains U+0000, which PostgreSQL cannot store", sql: sql)
+            throw PostgresError(
+                sqlState: "22021", message: "a text value contains U+0000, which PostgreSQL cannot store", sql: sql)
         }
         let lengths = texts.map { Int32($0?.utf8.count ?? 0) }
         let result = withCStrings(texts) { pointers in
@@ -123,9 +125,10 @@ public final class PGConnection: SQLDatabase {
         let status = pq.resultStatus(result)
         guard status == LibPQ.commandOK || status == LibPQ.tuplesOK else {
             let field = { [pq] (code: Int32) in pq.resultErrorField(result, code).map { String(cString: $0) } }
-            let error = PostgresError(sqlState: field(LibPQ.diagSQLState) ?? "XX000",
-                                      message: field(LibPQ.diagMessage) ?? String(cString: pq.errorMessage(handle)!).trimmed,
-                                      detail: field(LibPQ.diagDetail), sql: sql)
+            let error = PostgresError(
+                sqlState: field(LibPQ.diagSQLState) ?? "XX000",
+                message: field(LibPQ.diagMessage) ?? String(cString: pq.errorMessage(handle)!).trimmed,
+                detail: field(LibPQ.diagDetail), sql: sql)
             pq.clear(result)
             totalChanges += 1
             if pq.status(handle) != LibPQ.connectionOK { recover() }
@@ -162,7 +165,10 @@ public final class PGConnection: SQLDatabase {
         case .blob(let b):
             let digits = Array("0123456789abcdef".utf8)
             var out = [UInt8]("\\x".utf8)
-            for byte in b { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+            for byte in b {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 15)])
+            }
             return String(decoding: out, as: UTF8.self)
         }
     }
@@ -174,7 +180,10 @@ private func withCStrings<R>(_ texts: [String?], _ body: (UnsafePointer<UnsafePo
     var buffer: [CChar] = []
     var offsets: [Int?] = []
     for t in texts {
-        guard let t else { offsets.append(nil); continue }
+        guard let t else {
+            offsets.append(nil)
+            continue
+        }
         offsets.append(buffer.count)
         buffer.append(contentsOf: t.utf8.map { CChar(bitPattern: $0) })
         buffer.append(0)

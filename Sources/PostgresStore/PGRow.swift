@@ -17,7 +17,10 @@ struct PGRow: SQLRow {
             var value: Int64 = 0
             var negative = false
             for (i, b) in bytes.enumerated() {
-                if i == 0 && b == UInt8(ascii: "-") { negative = true; continue }
+                if i == 0 && b == UInt8(ascii: "-") {
+                    negative = true
+                    continue
+                }
                 guard b >= 48 && b <= 57 else { return Int64(double(column)) }
                 value = value &* 10 &+ Int64(b - 48)
             }
@@ -49,12 +52,17 @@ struct PGRow: SQLRow {
     /// bytea arrives in hex form (`\x0a1b…`).
     func blob(_ column: Int32) -> [UInt8] {
         withBytes(column) { bytes in
-            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else { return Array(bytes) }
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "\\"), bytes[1] == UInt8(ascii: "x") else {
+                return Array(bytes)
+            }
             func nibble(_ c: UInt8) -> UInt8 { c <= 57 ? c - 48 : (c | 0x20) - 87 }
             var out: [UInt8] = []
             out.reserveCapacity((bytes.count - 2) / 2)
             var i = 2
-            while i + 1 < bytes.count { out.append(nibble(bytes[i]) << 4 | nibble(bytes[i + 1])); i += 2 }
+            while i + 1 < bytes.count {
+                out.append(nibble(bytes[i]) << 4 | nibble(bytes[i + 1]))
+                i += 2
+            }
             return out
         }
     }
@@ -63,6 +71,8 @@ struct PGRow: SQLRow {
         let api = LibPQ.api
         let p = api.getvalue(result, row, column)
         let count = Int(api.getlength(result, row, column))
-        return try body(UnsafeBufferPointer(start: p.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }, count: count))
+        return try body(
+            UnsafeBufferPointer(start: p.map { UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self) }, count: count)
+        )
     }
 }

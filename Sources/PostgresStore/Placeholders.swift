@@ -15,10 +15,20 @@ enum Placeholders {
                 if c == q { quote = nil }
                 continue
             }
-            if c == "'" || c == "\"" { quote = c; out.append(c); continue }
-            guard c == "?" else { out.append(c); continue }
+            if c == "'" || c == "\"" {
+                quote = c
+                out.append(c)
+                continue
+            }
+            guard c == "?" else {
+                out.append(c)
+                continue
+            }
             var digits = ""
-            while let d = pending, d.isASCII, d.isNumber { digits.append(d); pending = chars.next() }
+            while let d = pending, d.isASCII, d.isNumber {
+                digits.append(d)
+                pending = chars.next()
+            }
             let n = Int(digits) ?? (largest + 1)
             largest = max(largest, n)
             out.append("$\(n)")

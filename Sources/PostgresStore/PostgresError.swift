@@ -15,7 +15,8 @@ public struct PostgresError: StorageFailure, Sendable {
     }
 
     public var description: String {
-        "PostgreSQL error \(sqlState): \(message)" + (detail.map { " (\($0))" } ?? "") + (sql.map { " — in: \($0)" } ?? "")
+        "PostgreSQL error \(sqlState): \(message)" + (detail.map { " (\($0))" } ?? "")
+            + (sql.map { " — in: \($0)" } ?? "")
     }
 
     /// Connection failures (08), too many connections or a full disk (53), the server shutting down (57P),
@@ -28,22 +29,28 @@ public struct PostgresError: StorageFailure, Sendable {
     /// unique_violation (23505), whose detail reads `Key (email_key)=(…) already exists.`
     public var uniqueField: String? {
         guard sqlState == "23505", let detail, let open = detail.range(of: "Key ("),
-              let close = detail.range(of: ")=", range: open.upperBound..<detail.endIndex) else { return nil }
+            let close = detail.range(of: ")=", range: open.upperBound..<detail.endIndex)
+        else { return nil }
         let columns = detail[open.upperBound..<close.lowerBound].split(separator: ",").map { String($0).trimmed }
         return Self.field(ofColumns: columns)
     }
 
     public var unstorableValue: String? {
-        sqlState == "22021" || sqlState == "22P05" ? "a text value contains a character PostgreSQL cannot store (U+0000); nothing was written" : nil
+        sqlState == "22021" || sqlState == "22P05"
+            ? "a text value contains a character PostgreSQL cannot store (U+0000); nothing was written" : nil
     }
 
     public var userMessage: String {
         if sqlState.hasPrefix("08") { return "the PostgreSQL server cannot be reached; nothing was written" }
         if sqlState == "53100" { return "the disk holding the database is full; nothing was written" }
-        if sqlState.hasPrefix("53") { return "the PostgreSQL server is out of resources (\(message)); nothing was written" }
+        if sqlState.hasPrefix("53") {
+            return "the PostgreSQL server is out of resources (\(message)); nothing was written"
+        }
         if sqlState.hasPrefix("57P") { return "the PostgreSQL server is shutting down; nothing was written" }
         if sqlState == "25006" { return "the database is read-only (a standby?); nothing was written" }
-        if sqlState == "55P03" || sqlState == "57014" { return "the database stayed locked past the timeout; nothing was written" }
+        if sqlState == "55P03" || sqlState == "57014" {
+            return "the database stayed locked past the timeout; nothing was written"
+        }
         return "storage error \(sqlState)"
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import Synchronization
 import Storage
 import Support
+import Synchronization
 
 /// A PostgreSQL database: one group-committing writer per instance (writes of all instances serialised by a
 /// transaction-level advisory lock), a pool of readers, and a listener that hears other instances' commits.
@@ -40,18 +40,25 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             nonisolated(unsafe) var result: T?
-            writer.enqueue(WriteQueue.Job(
-                execute: { connection in result = try body(connection) },
-                complete: { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: result!) }
-                }))
+            writer.enqueue(
+                WriteQueue.Job(
+                    execute: { connection in result = try body(connection) },
+                    complete: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: result!)
+                        }
+                    }))
         }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             readers.enqueue { connection in
-                do { continuation.resume(returning: try body(connection)) } catch { continuation.resume(throwing: error) }
+                do { continuation.resume(returning: try body(connection)) } catch {
+                    continuation.resume(throwing: error)
+                }
             }
         }
     }
@@ -63,7 +70,10 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
     /// Decided: ExportDesk does not copy a PostgreSQL database itself; pg_dump does it consistently, and an
     /// operator who runs PostgreSQL already backs it up with it (or with base backups).
     public func backup(to target: String, progress: ((Int, Int) -> Void)?, isCancelled: () -> Bool) throws {
-        throw BackupError(description: "system.backup copies SQLite databases only; back up a PostgreSQL database with pg_dump (pg_dump -Fc -f \(target) DBNAME) or the server's base backups")
+        throw BackupError(
+            description:
+                "system.backup copies SQLite databases only; back up a PostgreSQL database with pg_dump (pg_dump -Fc -f \(target) DBNAME) or the server's base backups"
+        )
     }
 
     public func observeExternalCommits(_ handler: @escaping @Sendable () -> Void) { listener.onCommit(handler) }
@@ -74,8 +84,11 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
     /// and a client polling it must not cost a round trip per call.
     public var size: Int64 {
         let now = Date()
-        if let cached = sizeCache.withLock({ c in c.flatMap { now.timeIntervalSince($0.at) < 5 ? $0.bytes : nil } }) { return cached }
-        let bytes = (try? readNow { db in try db.scalar("SELECT pg_database_size(current_database())") }).flatMap { $0 } ?? 0
+        if let cached = sizeCache.withLock({ c in c.flatMap { now.timeIntervalSince($0.at) < 5 ? $0.bytes : nil } }) {
+            return cached
+        }
+        let bytes =
+            (try? readNow { db in try db.scalar("SELECT pg_database_size(current_database())") }).flatMap { $0 } ?? 0
         sizeCache.withLock { $0 = (now, bytes) }
         return bytes
     }

@@ -1,12 +1,13 @@
+import CShims
+import Foundation
+import JSON
+import JSONRPC
+import Support
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import CShims
-import JSON
-import JSONRPC
-import Synchronization
-import Support
 
 /// An epoll loop on its own thread serving a share of the socket connections.
 final class EventLoop: @unchecked Sendable {
@@ -102,10 +103,14 @@ final class EventLoop: @unchecked Sendable {
                 }
                 guard let connection = connections.withLock({ $0[fd] }) else { continue }
                 if flags & EPOLLOUT.rawValue != 0 {
-                    if !connection.flush() { close(connection); continue }
+                    if !connection.flush() {
+                        close(connection)
+                        continue
+                    }
                 }
                 if flags & (EPOLLIN.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
-                    readAvailable(connection, buffer: &readBuffer, hangup: flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
+                    readAvailable(
+                        connection, buffer: &readBuffer, hangup: flags & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
                 }
             }
             drainCloseQueue()
@@ -133,8 +138,13 @@ final class EventLoop: @unchecked Sendable {
         for _ in 0..<8 {
             let n = buffer.withUnsafeMutableBytes { Glibc.read(connection.fd, $0.baseAddress, $0.count) }
             if n > 0 {
-                let ok = buffer.withUnsafeBytes { connection.session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-                if !ok { close(connection); return }
+                let ok = buffer.withUnsafeBytes {
+                    connection.session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n]))
+                }
+                if !ok {
+                    close(connection)
+                    return
+                }
                 connection.applyBackPressure()
                 if connection.state.withLock({ $0.readPaused }) { return }
                 if n < buffer.count { return }
@@ -155,7 +165,9 @@ final class EventLoop: @unchecked Sendable {
     private func sweep(now: Double) {
         for connection in connections.withLock({ Array($0.values) }) {
             if connection.session.incompleteMessageExpired(now: now) {
-                Log.warn("\(connection.label): message incomplete for more than \(core.limits.incompleteMessageTimeout) s; closing")
+                Log.warn(
+                    "\(connection.label): message incomplete for more than \(core.limits.incompleteMessageTimeout) s; closing"
+                )
                 close(connection)
             } else if connection.isDrained {
                 close(connection)

@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// Process-wide signal set-up: SIGPIPE ignored; SIGINT and SIGTERM blocked in every thread from the start
 /// and taken by one thread with `sigwait`, so none can arrive before a handler exists and be lost.

@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CShims
 import JSON
 import JSONRPC
-import Synchronization
 import Support
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One accepted socket: a non-blocking descriptor owned by one event loop, and the output side of its session.
 ///
@@ -46,8 +47,13 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
             var start = 0
             if s.pendingCount == 0 {
                 while start < bytes.count {
-                    let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + start, $0.count - start, msgNoSignal) }
-                    if n >= 0 { start += n; continue }
+                    let n = bytes.withUnsafeBytes {
+                        Glibc.send(fd, $0.baseAddress! + start, $0.count - start, msgNoSignal)
+                    }
+                    if n >= 0 {
+                        start += n
+                        continue
+                    }
                     if errno == EINTR { continue }
                     if errno == EAGAIN || errno == EWOULDBLOCK { break }
                     s.closeRequested = true
@@ -81,8 +87,13 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         state.withLock { s -> Bool in
             guard !s.closed else { return false }
             while s.offset < s.pending.count {
-                let n = s.pending.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + s.offset, $0.count - s.offset, msgNoSignal) }
-                if n >= 0 { s.offset += n; continue }
+                let n = s.pending.withUnsafeBytes {
+                    Glibc.send(fd, $0.baseAddress! + s.offset, $0.count - s.offset, msgNoSignal)
+                }
+                if n >= 0 {
+                    s.offset += n
+                    continue
+                }
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK { break }
                 return false
@@ -104,7 +115,12 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         state.withLock { s in
             if !s.readPaused && s.pendingCount > outputHighWater {
                 s.readPaused = true
-                Log.debug("peer is not reading; pausing input", ["connection": .string(label), "pendingBytes": .number(.int(Int64(s.pendingCount))), "offset": .number(.int(Int64(s.offset)))])
+                Log.debug(
+                    "peer is not reading; pausing input",
+                    [
+                        "connection": .string(label), "pendingBytes": .number(.int(Int64(s.pendingCount))),
+                        "offset": .number(.int(Int64(s.offset))),
+                    ])
                 updateInterest(s)
             }
         }

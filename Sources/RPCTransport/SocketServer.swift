@@ -1,12 +1,13 @@
+import CShims
+import Foundation
+import JSON
+import JSONRPC
+import Support
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import CShims
-import JSON
-import JSONRPC
-import Synchronization
-import Support
 
 /// The Unix socket transport: a listener on a dedicated accept thread, connections spread over event loops.
 /// The listener is either bound here or inherited from systemd (socket activation), in which case it is
@@ -31,7 +32,10 @@ public final class SocketServer: @unchecked Sendable {
 
     /// `inheritedFD` is a listening socket passed by systemd (see `SocketActivation`); `address` then only
     /// names it in logs.
-    public init(address: UnixSocketAddress, mode: mode_t = 0o600, core: RPCServerCore, loopCount: Int = 2, inheritedFD: Int32? = nil) {
+    public init(
+        address: UnixSocketAddress, mode: mode_t = 0o600, core: RPCServerCore, loopCount: Int = 2,
+        inheritedFD: Int32? = nil
+    ) {
         self.address = address
         self.mode = mode
         self.core = core
@@ -63,7 +67,9 @@ public final class SocketServer: @unchecked Sendable {
 
     private func bindListener() throws -> Int32 {
         try removeStaleSocket()
-        let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try syscall("socket") {
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         // Create the file with no group/other access at all, then widen to the requested mode.
         let oldMask = umask(0o177)
         let bound = address.withSockAddr { bind(fd, $0, $1) }
@@ -105,9 +111,15 @@ public final class SocketServer: @unchecked Sendable {
     private func acceptLoop(_ fd: Int32) {
         var next = 0
         while !stopping.load(ordering: .relaxed) {
-            var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0)]
+            var fds = [
+                pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
+            ]
             let ready = poll(&fds, 2, -1)
-            if ready < 0 && errno != EINTR { Log.error("accept: \(SystemError("poll", errno: errno))"); break }
+            if ready < 0 && errno != EINTR {
+                Log.error("accept: \(SystemError("poll", errno: errno))")
+                break
+            }
             guard ready > 0, fds[0].revents != 0, !stopping.load(ordering: .relaxed) else { continue }
             let client = exportdesk_accept_nonblocking(fd)
             if client < 0 {
@@ -120,7 +132,8 @@ public final class SocketServer: @unchecked Sendable {
             }
             let number = accepted.add(1, ordering: .relaxed).newValue
             guard core.openConnection() else {
-                let error = RPCError.overloaded("too many connections (limit \(core.limits.maxConnections)); try again later")
+                let error = RPCError.overloaded(
+                    "too many connections (limit \(core.limits.maxConnections)); try again later")
                 var out = RPCSession.errorBody(id: .null, error)
                 out.append(0x0A)
                 _ = out.withUnsafeBytes { Glibc.send(client, $0.baseAddress, $0.count, msgNoSignal) }
@@ -130,10 +143,12 @@ public final class SocketServer: @unchecked Sendable {
             }
             let loop = loops[next % loops.count]
             next += 1
-            let connection = SocketConnection(fd: client, loop: loop, label: "socket#\(number)", outputHighWater: core.limits.outputHighWater)
+            let connection = SocketConnection(
+                fd: client, loop: loop, label: "socket#\(number)", outputHighWater: core.limits.outputHighWater)
             let uid = exportdesk_peer_uid(client)
-            connection.session = RPCSession(core: core, output: connection, label: connection.label,
-                                            peer: .socket(uid: uid >= 0 ? Int(uid) : nil))
+            connection.session = RPCSession(
+                core: core, output: connection, label: connection.label,
+                peer: .socket(uid: uid >= 0 ? Int(uid) : nil))
             loop.register(connection)
             Log.debug("connection accepted", ["connection": .string(connection.label)])
         }

@@ -1,9 +1,10 @@
+import JSONRPC
+import Support
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JSONRPC
-import Synchronization
-import Support
 
 /// Writes framed output to a blocking descriptor (stdout), one message at a time.
 final class DescriptorOutput: RPCOutput, @unchecked Sendable {
@@ -56,15 +57,22 @@ public final class StdioTransport: @unchecked Sendable {
             let ready = poll(&pfd, 1, 1000)
             if ready == 0 {
                 if session.incompleteMessageExpired(now: MonotonicClock.now) {
-                    Log.warn("stdio: message incomplete for more than \(core.limits.incompleteMessageTimeout) s; closing")
+                    Log.warn(
+                        "stdio: message incomplete for more than \(core.limits.incompleteMessageTimeout) s; closing")
                     break
                 }
                 continue
             }
-            if ready < 0 { if errno == EINTR { continue }; break }
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
             let n = buffer.withUnsafeMutableBytes { Glibc.read(inputFD, $0.baseAddress, $0.count) }
             if n == 0 { break }
-            if n < 0 { if errno == EINTR || errno == EAGAIN { continue }; break }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                break
+            }
             let ok = buffer.withUnsafeBytes { session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             if !ok { break }
         }

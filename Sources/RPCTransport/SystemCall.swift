@@ -1,3 +1,5 @@
+import CShims
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,5 +41,4 @@ func setNonBlocking(_ fd: Int32) throws(SystemError) {
     try syscall("fcntl") { fcntl(fd, F_SETFL, flags | O_NONBLOCK) }
 }
 
-import CShims
 public let msgNoSignal = exportdesk_msg_nosignal()

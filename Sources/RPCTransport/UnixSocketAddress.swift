@@ -34,7 +34,9 @@ public struct UnixSocketAddress: Sendable {
 
     /// Opens a blocking client connection to this path.
     public func connect() throws(SystemError) -> Int32 {
-        let fd = try syscall("socket") { socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) }
+        let fd = try syscall("socket") {
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
         let r = withSockAddr { Glibc.connect(fd, $0, $1) }
         if r != 0 {
             let e = errno

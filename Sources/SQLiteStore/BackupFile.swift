@@ -1,8 +1,9 @@
+import Foundation
+import Storage
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import Storage
 
 /// The temporary file a backup is written to, beside its target, and the steps that put it in place
 /// atomically: fsync the file, link it to the target (which fails rather than replace an existing file),
@@ -14,11 +15,14 @@ struct BackupFile {
     /// Refuses a target that exists; clears stale temporaries of `target` left by processes that are gone.
     init(target: String) throws {
         self.target = target
-        if access(target, F_OK) == 0 { throw BackupError(description: "\(target) already exists; a backup never overwrites") }
+        if access(target, F_OK) == 0 {
+            throw BackupError(description: "\(target) already exists; a backup never overwrites")
+        }
         let url = URL(fileURLWithPath: target)
         let directory = url.deletingLastPathComponent().path
         let prefix = "." + url.lastPathComponent + ".partial-"
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix)
+        {
             guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0.isNumber }) else { continue }
             if kill(pid, 0) != 0 && errno == ESRCH { Self.remove(directory + "/" + name) }
         }
@@ -33,7 +37,8 @@ struct BackupFile {
             throw BackupError(description: "cannot put the backup at \(target): \(String(cString: strerror(e)))")
         }
         unlink(temporary)
-        try Self.fsync(path: URL(fileURLWithPath: target).deletingLastPathComponent().path, flags: O_RDONLY | O_DIRECTORY)
+        try Self.fsync(
+            path: URL(fileURLWithPath: target).deletingLastPathComponent().path, flags: O_RDONLY | O_DIRECTORY)
     }
 
     /// Removes the temporary (and its journal) if it is still there.
@@ -46,8 +51,12 @@ struct BackupFile {
 
     private static func fsync(path: String, flags: Int32) throws {
         let fd = open(path, flags | O_CLOEXEC)
-        guard fd >= 0 else { throw BackupError(description: "cannot open \(path) to sync it: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw BackupError(description: "cannot open \(path) to sync it: \(String(cString: strerror(errno)))")
+        }
         defer { close(fd) }
-        guard Glibc.fsync(fd) == 0 else { throw BackupError(description: "cannot sync \(path): \(String(cString: strerror(errno)))") }
+        guard Glibc.fsync(fd) == 0 else {
+            throw BackupError(description: "cannot sync \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }

@@ -16,7 +16,8 @@ public final class Connection: SQLDatabase {
     public init(path: String, readOnly: Bool = false, busyTimeoutMillis: Int32 = 5000) throws(SQLiteError) {
         _ = Self.configured
         var db: OpaquePointer?
-        let flags = (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
+        let flags =
+            (readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -41,7 +42,9 @@ public final class Connection: SQLDatabase {
     }
 
     func error(_ rc: Int32, sql: String?) -> SQLiteError {
-        SQLiteError(code: rc, extendedCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(
+            code: rc, extendedCode: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)),
+            sql: sql)
     }
 
     /// Runs one or more statements with no parameters and no rows (schema, pragmas, transaction control).
@@ -111,8 +114,10 @@ public final class Connection: SQLDatabase {
     /// all: it is written to a temporary file beside `path`, synced, linked into place (never replacing a file
     /// that exists) and the directory synced, so a crash mid-copy leaves no half-written backup behind.
     /// `isCancelled` is asked between steps; a cancelled backup leaves nothing and throws CancellationError.
-    public func backup(to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil,
-                       isCancelled: () -> Bool = { false }) throws {
+    public func backup(
+        to path: String, pagesPerStep: Int32 = 256, progress: ((Int, Int) -> Void)? = nil,
+        isCancelled: () -> Bool = { false }
+    ) throws {
         let staging = try BackupFile(target: path)
         defer { staging.discard() }
         do {
@@ -124,7 +129,8 @@ public final class Connection: SQLDatabase {
             var rc: Int32
             repeat {
                 rc = sqlite3_backup_step(b, pagesPerStep)
-                progress?(Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
+                progress?(
+                    Int(sqlite3_backup_pagecount(b) - sqlite3_backup_remaining(b)), Int(sqlite3_backup_pagecount(b)))
                 if rc == SQLITE_BUSY || rc == SQLITE_LOCKED { sqlite3_sleep(5) }
                 if isCancelled() { break }
             } while rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED

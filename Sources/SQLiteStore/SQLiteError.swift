@@ -17,13 +17,17 @@ public struct SQLiteError: StorageFailure, Sendable {
     }
 
     public var description: String {
-        "SQLite error \(extendedCode) (\(String(cString: sqlite3_errstr(extendedCode)))): \(message)" + (sql.map { " — in: \($0)" } ?? "")
+        "SQLite error \(extendedCode) (\(String(cString: sqlite3_errstr(extendedCode)))): \(message)"
+            + (sql.map { " — in: \($0)" } ?? "")
     }
 
     /// Errors that mean the storage cannot take writes now (disk full, read-only, locked past the timeout,
     /// I/O failure) rather than a bug or a constraint: SPEC §2's STORAGE_UNAVAILABLE.
     public var isStorageUnavailable: Bool {
-        [SQLITE_FULL, SQLITE_READONLY, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_NOMEM].contains(code)
+        [
+            SQLITE_FULL, SQLITE_READONLY, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_PERM,
+            SQLITE_NOMEM,
+        ].contains(code)
     }
 
     public var isConstraintViolation: Bool { code == SQLITE_CONSTRAINT }
@@ -32,8 +36,12 @@ public struct SQLiteError: StorageFailure, Sendable {
     /// For a unique index that fired ("UNIQUE constraint failed: staff.email_key"), the record field it
     /// keys, in the API's words: `email_key` → `email`, `ext_system, ext_id` → `externalRef`.
     public var uniqueField: String? {
-        guard extendedCode == SQLITE_CONSTRAINT | (8 << 8), let colon = message.range(of: "failed: ") else { return nil }
-        let columns = message[colon.upperBound...].split(separator: ",").map { $0.split(separator: ".").last.map(String.init) ?? "" }
+        guard extendedCode == SQLITE_CONSTRAINT | (8 << 8), let colon = message.range(of: "failed: ") else {
+            return nil
+        }
+        let columns = message[colon.upperBound...].split(separator: ",").map {
+            $0.split(separator: ".").last.map(String.init) ?? ""
+        }
         return Self.field(ofColumns: columns)
     }
 

@@ -29,8 +29,14 @@ public final class Statement: SQLRow {
             case .null: rc = sqlite3_bind_null(handle, index)
             case .integer(let v): rc = sqlite3_bind_int64(handle, index, v)
             case .real(let v): rc = sqlite3_bind_double(handle, index, v)
-            case .text(var s): rc = s.withUTF8 { exportdesk_bind_text(handle, index, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), Int32($0.count)) }
-            case .blob(let b): rc = b.withUnsafeBytes { exportdesk_bind_blob(handle, index, $0.baseAddress, Int32($0.count)) }
+            case .text(var s):
+                rc = s.withUTF8 {
+                    exportdesk_bind_text(
+                        handle, index, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self),
+                        Int32($0.count))
+                }
+            case .blob(let b):
+                rc = b.withUnsafeBytes { exportdesk_bind_blob(handle, index, $0.baseAddress, Int32($0.count)) }
             }
             guard rc == SQLITE_OK else { throw connection.error(rc, sql: sql) }
         }

@@ -1,8 +1,8 @@
-import Foundation
-import Synchronization
 import CSQLite
+import Foundation
 import Storage
 import Support
+import Synchronization
 
 /// The SQLite store: one group-committing writer and a pool of readers over one database file in WAL mode.
 /// SQL stays behind this type and the domain's store files; the RPC layer never sees a connection.
@@ -56,11 +56,16 @@ public final class Store: DataStore, @unchecked Sendable {
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             nonisolated(unsafe) var result: T?
-            writer.enqueue(WriteQueue.Job(
-                execute: { connection in result = try body(connection) },
-                complete: { error in
-                    if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: result!) }
-                }))
+            writer.enqueue(
+                WriteQueue.Job(
+                    execute: { connection in result = try body(connection) },
+                    complete: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: result!)
+                        }
+                    }))
         }
     }
 
@@ -80,16 +85,19 @@ public final class Store: DataStore, @unchecked Sendable {
     /// Runs a short read (a lookup by key) on the calling thread with that thread's own read connection.
     /// For bounded-time reads on I/O threads only: it saves the hops to the reader pool and back.
     public func readNow<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
-        try threadReaders.with(open: { [path] in
-            let c = try Connection(path: path)
-            try c.execute("PRAGMA query_only=1")
-            try c.execute("PRAGMA cache_size=-16384")
-            return c
-        }, body)
+        try threadReaders.with(
+            open: { [path] in
+                let c = try Connection(path: path)
+                try c.execute("PRAGMA query_only=1")
+                try c.execute("PRAGMA cache_size=-16384")
+                return c
+            }, body)
     }
 
     /// Writes a consistent copy of the database to `target` (SQLite online backup) while writes go on.
-    public func backup(to target: String, progress: ((Int, Int) -> Void)? = nil, isCancelled: () -> Bool = { false }) throws {
+    public func backup(
+        to target: String, progress: ((Int, Int) -> Void)? = nil, isCancelled: () -> Bool = { false }
+    ) throws {
         backupLock.lock()
         defer { backupLock.unlock() }
         let source = try Connection(path: path)

@@ -1,5 +1,4 @@
 import Foundation
-
 // Build tool: writes a Swift file holding every JSON file under a directory, keyed by relative path,
 // so the schemas travel inside the binary (Bundle.module breaks when a binary is moved).
 // It also writes the record types generated from the components (RecordTypes).

@@ -91,7 +91,10 @@ extension SQLDatabase {
         var result: Int64?
         var first = true
         try query(sql, values) { row in
-            if first { result = row.isNull(0) ? nil : row.int64(0); first = false }
+            if first {
+                result = row.isNull(0) ? nil : row.int64(0)
+                first = false
+            }
         }
         return result
     }

@@ -51,7 +51,9 @@ public enum Migrator {
         switch db.dialect {
         case .sqlite: return Int(try db.scalar("PRAGMA user_version") ?? 0)
         case .postgresql:
-            let exists = try db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'exportdesk_schema'")
+            let exists = try db.scalar(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'exportdesk_schema'"
+            )
             guard exists == 1 else { return 0 }
             return Int(try db.scalar("SELECT max(version) FROM exportdesk_schema") ?? 0)
         }

@@ -23,14 +23,22 @@ public final class ThreadConnections: @unchecked Sendable {
             list!.append(box)
             return true
         }
-        guard isOpen else { box.close(); throw StoreClosed() }
+        guard isOpen else {
+            box.close()
+            throw StoreClosed()
+        }
         mine.boxes[number] = box
         return try body(box.connection)
     }
 
     /// Closes every thread's connection; false when they were closed already. Call when no request runs.
     public func closeAll() -> Bool {
-        guard let list = boxes.withLock({ b -> [ConnectionBox]? in defer { b = nil }; return b }) else { return false }
+        guard
+            let list = boxes.withLock({ b -> [ConnectionBox]? in
+                defer { b = nil }
+                return b
+            })
+        else { return false }
         for box in list { box.close() }
         return true
     }

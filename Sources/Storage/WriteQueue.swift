@@ -1,6 +1,6 @@
 import Foundation
-import Synchronization
 import Support
+import Synchronization
 
 /// The single writer, with group commit: write requests that arrive together run in one transaction, each
 /// in its own savepoint (so one failing request does not fail its neighbours), and all are answered only
@@ -64,7 +64,10 @@ public final class WriteQueue: @unchecked Sendable {
                     outcomes.append(nil)
                 } catch {
                     if !connection.inTransaction { throw error }
-                    if connection.totalChanges != before { replay = true; break }
+                    if connection.totalChanges != before {
+                        replay = true
+                        break
+                    }
                     outcomes.append(error)
                 }
             }

@@ -1,12 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import JSON
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Levels of `--log-level`; logs go to stderr only, never to the protocol stream.
 public enum LogLevel: Int, Sendable, Comparable, CaseIterable {
-    case error = 0, warn, info, debug
+    case error = 0
+    case warn, info, debug
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rawValue < b.rawValue }
     public init?(name: String) {
         switch name {
@@ -44,10 +46,25 @@ public enum Log {
 
     public static func enabled(_ level: LogLevel) -> Bool { level.rawValue <= threshold.load(ordering: .relaxed) }
 
-    public static func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.error, message, fields) }
-    public static func warn(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.warn, message, fields) }
-    public static func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.info, message, fields) }
-    public static func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) { write(.debug, message, fields) }
+    public static func error(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) {
+        write(.error, message, fields)
+    }
+    public static func warn(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) {
+        write(.warn, message, fields)
+    }
+    public static func info(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) {
+        write(.info, message, fields)
+    }
+    public static func debug(_ message: @autoclosure () -> String, _ fields: @autoclosure () -> JSONObject = [:]) {
+        write(.debug, message, fields)
+    }
+
+    /// A field's value as JSON text (for the values that are not strings).
+    private static func json(_ v: JSONValue) -> String {
+        var w = JSONWriter(capacity: 16)
+        w.write(v)
+        return String(decoding: w.bytes, as: UTF8.self)
+    }
 
     /// One log line in the current format, without its newline.
     static func line(_ level: LogLevel, _ message: String, _ fields: JSONObject, millis: Int64) -> String {
@@ -60,7 +77,7 @@ public enum Log {
             return String(decoding: w.bytes, as: UTF8.self)
         }
         var text = "\(stamp) \(level.label) \(message)"
-        for (k, v) in fields { text += " \(k)=\(v.stringValue ?? String(decoding: { var w = JSONWriter(capacity: 16); w.write(v); return w.bytes }(), as: UTF8.self))" }
+        for (k, v) in fields { text += " \(k)=\(v.stringValue ?? Self.json(v))" }
         return text
     }
 
@@ -73,7 +90,10 @@ public enum Log {
                 var off = 0
                 while off < buf.count {
                     let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
-                    if n < 0 { if errno == EINTR { continue }; return }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        return
+                    }
                     off += n
                 }
             }
@@ -98,7 +118,8 @@ public enum WallClock {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s
         }
-        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
+        return
+            "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(Int32(millis % 1000), 3))Z"
     }
 
     /// The UTC calendar date (`YYYY-MM-DD`) of a moment.

@@ -1,9 +1,10 @@
+import CShims
+import Foundation
+import RPCTransport
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import CShims
-import RPCTransport
 
 /// `exportdesk-bench ceiling --socket PATH [--seconds S]`: the transport's ceiling. A minimal epoll echo
 /// server on a Unix socket, one thread, non-blocking, with the server's newline framing: it splits what it
@@ -12,7 +13,8 @@ import RPCTransport
 /// `exportdesk serve` in the same run: the ratio is how close the server's transport comes to the kernel.
 enum CeilingServer {
     static func run(_ args: [String]) throws {
-        var path = "./ceiling.sock", seconds = 30.0
+        var path = "./ceiling.sock"
+        var seconds = 30.0
         var i = 0
         while i + 1 < args.count {
             switch args[i] {
@@ -24,7 +26,8 @@ enum CeilingServer {
         }
         unlink(path)
         let address = try UnixSocketAddress(path: path)
-        let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let listener = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard address.withSockAddr({ bind(listener, $0, $1) }) == 0, listen(listener, 4096) == 0 else {
             throw BenchError("ceiling: cannot listen on \(path): \(String(cString: strerror(errno)))", exitCode: 2)
         }
@@ -50,7 +53,10 @@ enum CeilingServer {
                 }
                 let got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if got <= 0 {
-                    if got == 0 || (errno != EAGAIN && errno != EINTR) { close(fd); partial[fd] = nil }
+                    if got == 0 || (errno != EAGAIN && errno != EINTR) {
+                        close(fd)
+                        partial[fd] = nil
+                    }
                     continue
                 }
                 out.removeAll(keepingCapacity: true)

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import JSONRPC
 import RPCTransport
 import Support
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One benchmark connection: keeps `depth` requests in flight and records each answer's latency.
 final class LoadConnection: @unchecked Sendable {
@@ -57,7 +58,10 @@ final class LoadConnection: @unchecked Sendable {
             var off = 0
             while off < raw.count {
                 let n = send(fd, raw.baseAddress! + off, raw.count - off, msgNoSignal)
-                if n < 0 { if errno == EINTR { continue }; return false }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 off += n
             }
             return true
@@ -69,7 +73,10 @@ final class LoadConnection: @unchecked Sendable {
         var out: [UInt8] = []
         let start = MonotonicClock.now
         for _ in 0..<options.depth { appendRequest(to: &out, now: start) }
-        guard write(out) else { firstError = "cannot write"; return }
+        guard write(out) else {
+            firstError = "cannot write"
+            return
+        }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var pending: [UInt8] = []
         var inFlight = options.depth
@@ -102,7 +109,10 @@ final class LoadConnection: @unchecked Sendable {
                 }
             }
             pending.removeSubrange(0..<lineStart)
-            if !out.isEmpty && !write(out) { firstError = "cannot write"; return }
+            if !out.isEmpty && !write(out) {
+                firstError = "cannot write"
+                return
+            }
         }
     }
 
@@ -112,7 +122,10 @@ final class LoadConnection: @unchecked Sendable {
         var i = 0
         var id: UInt64 = 0
         search: while i + key.count < line.count {
-            for k in 0..<key.count where line[i + k] != key[k] { i += 1; continue search }
+            for k in 0..<key.count where line[i + k] != key[k] {
+                i += 1
+                continue search
+            }
             i += key.count
             while i < line.count, line[i] >= 48, line[i] <= 57 {
                 id = id * 10 + UInt64(line[i] - 48)

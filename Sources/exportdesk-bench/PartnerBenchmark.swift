@@ -43,19 +43,31 @@ enum PartnerBenchmark {
     /// A college with an agreement, a host with an open offer of `slots` places; returns their ids.
     static func programme(_ c: RPCConnection, slots: Int) throws -> (college: JSONValue, offer: JSONValue) {
         let college = try c.call("institutions.create", ["name": "Бенчмарк-колледж", "kind": "college"])["id"]!
-        _ = try c.call("agreements.create", ["institutionId": college, "number": "B-1", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
+        _ = try c.call(
+            "agreements.create",
+            ["institutionId": college, "number": "B-1", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
         let company = try c.call("companies.create", ["name": "ООО «Бенчмарк»"])["id"]!
-        let offer = try c.call("offers.create", ["companyId": company, "title": "Стажёр", "startsOn": "2027-02-01", "endsOn": "2027-05-31",
-                                                 "slots": .number(.int(Int64(slots)))])["id"]!
+        let offer = try c.call(
+            "offers.create",
+            [
+                "companyId": company, "title": "Стажёр", "startsOn": "2027-02-01", "endsOn": "2027-05-31",
+                "slots": .number(.int(Int64(slots))),
+            ])["id"]!
         _ = try c.call("offers.open", ["id": offer])
         return (college, offer)
     }
 
     static func students(_ college: JSONValue, _ run: String, _ range: Range<Int>) -> JSONValue {
-        .array(range.map { i in
-            ["entity": "student", "externalRef": ["system": .string("bench-\(run)"), "id": .string("S-\(i)")],
-             "data": ["institutionId": college, "fullName": .string("Студент \(i)"), "specialty": "15.02.10", "course": 2]]
-        })
+        .array(
+            range.map { i in
+                [
+                    "entity": "student", "externalRef": ["system": .string("bench-\(run)"), "id": .string("S-\(i)")],
+                    "data": [
+                        "institutionId": college, "fullName": .string("Студент \(i)"), "specialty": "15.02.10",
+                        "course": 2,
+                    ],
+                ]
+            })
     }
 
     static func percentiles(_ samples: [Double]) -> JSONValue {
@@ -77,19 +89,29 @@ enum PartnerBenchmark {
         for round in 0..<o.rounds {
             let range = round * o.items..<(round + 1) * o.items
             _ = try c.call("sync.push", ["items": students(college, run, range)], timeout: 300)
-            let placements: JSONValue = .array(range.map { i in
-                ["entity": "placement", "externalRef": ["system": .string("bench-\(run)"), "id": .string("P-\(i)")],
-                 "data": ["studentRef": ["system": .string("bench-\(run)"), "id": .string("S-\(i)")], "offerId": offer]]
-            })
+            let placements: JSONValue = .array(
+                range.map { i in
+                    [
+                        "entity": "placement",
+                        "externalRef": ["system": .string("bench-\(run)"), "id": .string("P-\(i)")],
+                        "data": [
+                            "studentRef": ["system": .string("bench-\(run)"), "id": .string("S-\(i)")],
+                            "offerId": offer,
+                        ],
+                    ]
+                })
             let t0 = MonotonicClock.now
             let results = try c.call("sync.push", ["items": placements], timeout: 300)["results"]?.arrayValue ?? []
             times.append(MonotonicClock.now - t0)
             failed += results.filter { $0["error"] != nil }.count
         }
         let total = times.reduce(0, +)
-        return ["benchmark": "sync.push placements", "itemsPerCall": .number(JSONNumber(o.items)), "calls": .number(JSONNumber(o.rounds)),
-                "failedItems": .number(JSONNumber(failed)), "callMillis": percentiles(times),
-                "itemsPerSecond": .number(JSONNumber((Double(o.items * o.rounds) / total).rounded()))]
+        return [
+            "benchmark": "sync.push placements", "itemsPerCall": .number(JSONNumber(o.items)),
+            "calls": .number(JSONNumber(o.rounds)),
+            "failedItems": .number(JSONNumber(failed)), "callMillis": percentiles(times),
+            "itemsPerSecond": .number(JSONNumber((Double(o.items * o.rounds) / total).rounded())),
+        ]
     }
 
     static func feed(_ o: Options) throws -> JSONValue {
@@ -111,12 +133,14 @@ enum PartnerBenchmark {
             }
         }
         let fillSeconds = MonotonicClock.now - fillStart
-        var cursor = "0", seen = 0
+        var cursor = "0"
+        var seen = 0
         var pageTimes: [Double] = []
         let t0 = MonotonicClock.now
         while true {
             let p0 = MonotonicClock.now
-            let page = try c.call("changes.list", ["since": .string(cursor), "limit": .number(JSONNumber(o.page))], timeout: 60)
+            let page = try c.call(
+                "changes.list", ["since": .string(cursor), "limit": .number(JSONNumber(o.page))], timeout: 60)
             pageTimes.append(MonotonicClock.now - p0)
             let items = page["items"]?.arrayValue ?? []
             if items.isEmpty { break }
@@ -124,8 +148,12 @@ enum PartnerBenchmark {
             cursor = page["nextCursor"]?.stringValue ?? cursor
         }
         let seconds = MonotonicClock.now - t0
-        return ["benchmark": "changes.list paging", "changes": .number(JSONNumber(seen)), "pageSize": .number(JSONNumber(o.page)),
-                "seconds": .number(JSONNumber(seconds.rounded(toPlaces: 2))), "changesPerSecond": .number(JSONNumber((Double(seen) / seconds).rounded())),
-                "pageMillis": percentiles(pageTimes), "fillSeconds": .number(JSONNumber(fillSeconds.rounded(toPlaces: 1)))]
+        return [
+            "benchmark": "changes.list paging", "changes": .number(JSONNumber(seen)),
+            "pageSize": .number(JSONNumber(o.page)),
+            "seconds": .number(JSONNumber(seconds.rounded(toPlaces: 2))),
+            "changesPerSecond": .number(JSONNumber((Double(seen) / seconds).rounded())),
+            "pageMillis": percentiles(pageTimes), "fillSeconds": .number(JSONNumber(fillSeconds.rounded(toPlaces: 1))),
+        ]
     }
 }

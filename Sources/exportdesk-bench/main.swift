@@ -1,12 +1,13 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import JSON
 import JSONRPC
 import RPCTransport
-import Synchronization
 import Support
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 // exportdesk-bench: a closed-loop load generator for a running server (see BenchOptions.help).
 if CommandLine.arguments.dropFirst().first == "validate" {
@@ -32,7 +33,9 @@ if CommandLine.arguments.dropFirst().first == "ceiling" {
 
 if CommandLine.arguments.dropFirst().first == "coldstart" {
     do {
-        print(try ColdStartBenchmark.run(try ColdStartBenchmark.Options(Array(CommandLine.arguments.dropFirst(2)))).serializedString(pretty: true))
+        print(
+            try ColdStartBenchmark.run(try ColdStartBenchmark.Options(Array(CommandLine.arguments.dropFirst(2))))
+                .serializedString(pretty: true))
         exit(0)
     } catch let error as BenchError {
         FileHandle.standardError.write((error.message + "\n").data(using: .utf8)!)
@@ -76,11 +79,14 @@ do { address = try UnixSocketAddress(path: options.socketPath) } catch {
 for i in 0..<options.connections {
     do {
         let fd = try address.connect()
-        connections.append(LoadConnection(fd: fd, options: options, index: i + 1,
-                                          measuring: { phase.load(ordering: .relaxed) == 1 },
-                                          stopped: { phase.load(ordering: .relaxed) == 2 }))
+        connections.append(
+            LoadConnection(
+                fd: fd, options: options, index: i + 1,
+                measuring: { phase.load(ordering: .relaxed) == 1 },
+                stopped: { phase.load(ordering: .relaxed) == 2 }))
     } catch {
-        FileHandle.standardError.write("exportdesk-bench: cannot connect to \(options.socketPath): \(error)\n".data(using: .utf8)!)
+        FileHandle.standardError.write(
+            "exportdesk-bench: cannot connect to \(options.socketPath): \(error)\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -121,8 +127,10 @@ var report: JSONObject = [
     "requests": .number(JSONNumber(completed)),
     "errors": .number(JSONNumber(errors)),
     "requestsPerSecond": .number(JSONNumber((Double(completed) / measured).rounded())),
-    "latencyMicros": ["p50": percentile(0.5), "p99": percentile(0.99), "p99.9": percentile(0.999),
-                      "max": percentile(1.0)],
+    "latencyMicros": [
+        "p50": percentile(0.5), "p99": percentile(0.99), "p99.9": percentile(0.999),
+        "max": percentile(1.0),
+    ],
 ]
 if let firstError = connections.compactMap(\.firstError).first { report["firstError"] = .string(firstError) }
 print(JSONValue.object(report).serializedString(pretty: true))

@@ -27,14 +27,20 @@ struct Arguments {
                 name = String(name[..<eq])
             }
             if valued.contains(name) {
-                guard let value = inlineValue ?? iterator.next() else { throw UsageError(description: "--\(name) needs a value") }
+                guard let value = inlineValue ?? iterator.next() else {
+                    throw UsageError(description: "--\(name) needs a value")
+                }
                 options[name] = value
             } else if known.contains(name) {
                 guard inlineValue == nil else { throw UsageError(description: "--\(name) takes no value") }
                 flags.insert(name)
             } else {
-                let nearest = (valued.union(known).union(["help"])).min { Self.distance($0, name) < Self.distance($1, name) }
-                let hint = nearest.map { Self.distance($0, name) <= max(2, name.count / 3) ? "; did you mean --\($0)?" : "" } ?? ""
+                let nearest = (valued.union(known).union(["help"])).min {
+                    Self.distance($0, name) < Self.distance($1, name)
+                }
+                let hint =
+                    nearest.map { Self.distance($0, name) <= max(2, name.count / 3) ? "; did you mean --\($0)?" : "" }
+                    ?? ""
                 throw UsageError(description: "unknown option --\(name)\(hint)")
             }
         }
@@ -46,7 +52,9 @@ struct Arguments {
     func int(_ name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let text = options[name] else { return nil }
         guard let v = Int(text), range.contains(v) else {
-            throw UsageError(description: "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+            throw UsageError(
+                description:
+                    "--\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
         }
         return v
     }
@@ -54,14 +62,16 @@ struct Arguments {
     func double(_ name: String, range: ClosedRange<Double>) throws -> Double? {
         guard let text = options[name] else { return nil }
         guard let v = Double(text), range.contains(v) else {
-            throw UsageError(description: "--\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+            throw UsageError(
+                description: "--\(name) must be a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
         }
         return v
     }
 
     /// Levenshtein distance, for suggesting the option a typo meant.
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var row = Array(0...b.count)
         for i in 1...max(1, a.count) where !a.isEmpty {
             var previous = row[0]

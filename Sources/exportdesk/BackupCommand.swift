@@ -8,7 +8,9 @@ import Storage
 enum BackupCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ["db"], flags: [])
-        guard a.positionals.count == 1 else { throw Arguments.UsageError(description: "backup needs exactly one TARGET file") }
+        guard a.positionals.count == 1 else {
+            throw Arguments.UsageError(description: "backup needs exactly one TARGET file")
+        }
         let source = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
         let target = a.positionals[0]
         guard FileManager.default.fileExists(atPath: source) else {

@@ -7,21 +7,38 @@ struct CSVReader {
         if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
         let headerEnd = scalars.firstIndex(of: "\n") ?? scalars.endIndex
         let header = scalars[..<headerEnd]
-        let delimiter: Unicode.Scalar = header.filter { $0 == ";" }.count > header.filter { $0 == "," }.count ? ";" : ","
-        var rows: [[String]] = [], lines: [Int] = []
-        var field = String.UnicodeScalarView(), row: [String] = []
-        var quoted = false, line = 1, rowLine = 1, i = 0
-        func endField() { row.append(String(field)); field = String.UnicodeScalarView() }
+        let delimiter: Unicode.Scalar =
+            header.filter { $0 == ";" }.count > header.filter { $0 == "," }.count ? ";" : ","
+        var rows: [[String]] = []
+        var lines: [Int] = []
+        var field = String.UnicodeScalarView()
+        var row: [String] = []
+        var quoted = false
+        var line = 1
+        var rowLine = 1
+        var i = 0
+        func endField() {
+            row.append(String(field))
+            field = String.UnicodeScalarView()
+        }
         func endRow() {
             endField()
-            if !(row.count == 1 && row[0].isEmpty) { rows.append(row); lines.append(rowLine) }
+            if !(row.count == 1 && row[0].isEmpty) {
+                rows.append(row)
+                lines.append(rowLine)
+            }
             row = []
         }
         while i < scalars.count {
             let c = scalars[i]
             if quoted {
                 if c == "\"" {
-                    if i + 1 < scalars.count && scalars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                    if i + 1 < scalars.count && scalars[i + 1] == "\"" {
+                        field.append("\"")
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.append(c)

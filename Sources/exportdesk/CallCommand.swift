@@ -8,7 +8,9 @@ enum CallCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ServerConnection.options.union(["timeout"]), flags: [])
         guard let method = a.positionals.first else { throw Arguments.UsageError(description: "call needs a METHOD") }
-        guard a.positionals.count <= 2 else { throw Arguments.UsageError(description: "call takes METHOD and at most one PARAMS-JSON") }
+        guard a.positionals.count <= 2 else {
+            throw Arguments.UsageError(description: "call takes METHOD and at most one PARAMS-JSON")
+        }
         var params: JSONValue?
         if a.positionals.count == 2 {
             var text = a.positionals[1]
@@ -21,7 +23,9 @@ enum CallCommand {
         }
         let timeout = try a.double("timeout", range: 0.001...86_400) ?? 60
         let connection: RPCConnection
-        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
+        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed {
+            return failed.status
+        }
         do {
             let result = try connection.call(method, params, timeout: timeout)
             print(result.serializedString(pretty: true))

@@ -15,7 +15,9 @@ enum DemoCommand {
         do {
             let store = try Engines.open(path)
             Task {
-                do { outcome = .success(try await DemoData.load(into: store, scale: scale, seed: seed)) } catch { outcome = .failure(error) }
+                do { outcome = .success(try await DemoData.load(into: store, scale: scale, seed: seed)) } catch {
+                    outcome = .failure(error)
+                }
                 semaphore.signal()
             }
             semaphore.wait()
@@ -27,8 +29,10 @@ enum DemoCommand {
                 return 0
             }
             let c = try outcome.get()
-            print("loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests, \(c.strategies) strategies, "
-                  + "\(c.institutions) institutions with \(c.agreements) agreements, \(c.offers) offers, \(c.students) students, \(c.placements) placements into \(path)")
+            print(
+                "loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests, \(c.strategies) strategies, "
+                    + "\(c.institutions) institutions with \(c.agreements) agreements, \(c.offers) offers, \(c.students) students, \(c.placements) placements into \(path)"
+            )
             print("start the server with: exportdesk serve --db \(path)")
             return 0
         } catch {

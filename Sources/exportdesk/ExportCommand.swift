@@ -10,8 +10,10 @@ import JSONRPC
 /// Cyrillic intact: UTF-8 with a BOM, `;`, RFC 4180 quoting. Companies and students use the import's columns,
 /// so an export imports back.
 enum ExportCommand {
-    static let entities = ["companies", "staff", "requests", "events", "participations", "strategies", "institutions",
-                           "agreements", "offers", "students", "placements", "tokens"]
+    static let entities = [
+        "companies", "staff", "requests", "events", "participations", "strategies", "institutions",
+        "agreements", "offers", "students", "placements", "tokens",
+    ]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ServerConnection.options.union(["filter", "format", "out"]), flags: [])
@@ -23,7 +25,9 @@ enum ExportCommand {
         }
         var filter: JSONValue?
         if let text = a.value("filter") {
-            do { filter = try JSONParser.parse(text) } catch { throw Arguments.UsageError(description: "--filter is not valid JSON: \(error)") }
+            do { filter = try JSONParser.parse(text) } catch {
+                throw Arguments.UsageError(description: "--filter is not valid JSON: \(error)")
+            }
         }
         // A list that pages takes limit and cursor; one that does not (tokens.list) answers in one page.
         let listParams = SchemaCatalog.embedded.documents["methods/\(entity).list.params.json"]?["properties"]
@@ -33,7 +37,9 @@ enum ExportCommand {
         }
         let out: FileHandle
         if let path = a.value("out") {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let h = FileHandle(forWritingAtPath: path) else {
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                let h = FileHandle(forWritingAtPath: path)
+            else {
                 printError("exportdesk: cannot write \(path)")
                 return 1
             }
@@ -42,7 +48,9 @@ enum ExportCommand {
             out = FileHandle.standardOutput
         }
         let connection: RPCConnection
-        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
+        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed {
+            return failed.status
+        }
         let csv = format == "csv" ? CSVExport(entity: entity) : nil
         if let csv { out.write(Data([0xEF, 0xBB, 0xBF]) + Data(csv.header().utf8)) }
         var cursor: JSONValue = .null
@@ -80,13 +88,20 @@ struct CSVExport {
         self.entity = entity
         switch entity {
         case "companies":
-            columns = ImportCommand.textFields.sorted() + ImportCommand.listFields.sorted() + ImportCommand.contactColumns.map(\.0) + ["exportVolume", "exportCurrency"]
+            columns =
+                ImportCommand.textFields.sorted() + ImportCommand.listFields.sorted()
+                + ImportCommand.contactColumns.map(\.0) + ["exportVolume", "exportCurrency"]
         case "students":
-            columns = ["institutionId", "fullName", "birthDate", "specialty", "course", "email", "phone", "externalSystem", "externalId"]
+            columns = [
+                "institutionId", "fullName", "birthDate", "specialty", "course", "email", "phone", "externalSystem",
+                "externalId",
+            ]
         default:
             // Every property of the record's schema (what the list's items refer to), in its order.
             let list = SchemaCatalog.embedded.documents["methods/\(entity).list.result.json"]
-            let component = list?["properties"]?["items"]?["items"]?["$ref"]?.stringValue.map { "components/" + $0.dropFirst("../components/".count) }
+            let component = list?["properties"]?["items"]?["items"]?["$ref"]?.stringValue.map {
+                "components/" + $0.dropFirst("../components/".count)
+            }
             let properties = component.flatMap { SchemaCatalog.embedded.documents[$0]?["properties"]?.objectValue }
             columns = properties.map { $0.map(\.key) } ?? ["id"]
         }
@@ -103,7 +118,9 @@ struct CSVExport {
         case ("companies", "exportVolume"): return r["annualExportVolume"]?["amount"]?.stringValue ?? ""
         case ("companies", "exportCurrency"): return r["annualExportVolume"]?["currency"]?.stringValue ?? ""
         case ("companies", _) where column.hasPrefix("contact"):
-            guard let key = ImportCommand.contactColumns.first(where: { $0.0 == column })?.1, let contacts = r["contacts"]?.arrayValue else { return "" }
+            guard let key = ImportCommand.contactColumns.first(where: { $0.0 == column })?.1,
+                let contacts = r["contacts"]?.arrayValue
+            else { return "" }
             let values = contacts.map { $0[key]?.stringValue ?? "" }
             return values.allSatisfy(\.isEmpty) ? "" : values.joined(separator: "|")
         case ("students", "externalSystem"): return r["externalRef"]?["system"]?.stringValue ?? ""
@@ -119,7 +136,8 @@ struct CSVExport {
         case .null: return ""
         case .string(let s): return s
         case .bool(let b): return b ? "true" : "false"
-        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }): return items.compactMap(\.stringValue).joined(separator: "|")
+        case .array(let items) where items.allSatisfy({ $0.stringValue != nil }):
+            return items.compactMap(\.stringValue).joined(separator: "|")
         default: return v.serializedString()
         }
     }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportDeskClient
 import ExportDeskCore
 import ExportDeskServer
@@ -8,6 +5,10 @@ import Foundation
 import JSON
 import JSONRPC
 import Support
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `exportdesk import companies|students FILE [--socket PATH] [--institution ID]`: CSV or JSON Lines through the
 /// running server. Each row is validated and created whole or not at all; bad rows are reported (row, field,
@@ -19,13 +20,17 @@ enum ImportCommand {
     /// in flat columns.
     static let listFields: Set<String> = ["okved", "hsCodes", "currentMarkets", "targetMarkets", "tags"]
     /// The CSV columns of a company's contacts, and the contact field each holds.
-    static let contactColumns = [("contactName", "name"), ("contactPosition", "position"), ("contactEmail", "email"), ("contactPhone", "phone")]
+    static let contactColumns = [
+        ("contactName", "name"), ("contactPosition", "position"), ("contactEmail", "email"), ("contactPhone", "phone"),
+    ]
     /// What a record carries that the server makes (an exported JSON Lines file imports as new records).
     static let serverFields: Set<String> = ["id", "version", "createdAt", "updatedAt", "status"]
-    static let textFields: Set<String> = ["name", "shortName", "nameEn", "inn", "ogrn", "kind", "size", "exportStatus", "website", "address", "notes"]
+    static let textFields: Set<String> = [
+        "name", "shortName", "nameEn", "inn", "ogrn", "kind", "size", "exportStatus", "website", "address", "notes",
+    ]
 
     struct Row {
-        let number: Int      // CSV: the line in the file; JSONL: the line number
+        let number: Int  // CSV: the line in the file; JSONL: the line number
         let params: JSONValue?
         let problem: String?
     }
@@ -34,58 +39,74 @@ enum ImportCommand {
     struct Kind: Sendable {
         let noun: String
         let method: @Sendable (JSONObject) -> String
-        let csvRow: @Sendable (_ column: String, _ value: String, _ fields: inout JSONObject, _ extra: inout [String: String]) -> Bool
+        let csvRow:
+            @Sendable (_ column: String, _ value: String, _ fields: inout JSONObject, _ extra: inout [String: String])
+                -> Bool
         let finish: @Sendable (_ fields: inout JSONObject, _ extra: [String: String]) -> Void
     }
 
-    static let companies = Kind(noun: "companies", method: { _ in "companies.create" }, csvRow: { column, value, company, extra in
-        switch column {
-        case _ where textFields.contains(column): company[column] = .string(value)
-        case _ where listFields.contains(column):
-            company[column] = .array(value.split(separator: "|").map { .string($0.trimmingCharacters(in: .whitespaces)) })
-        case "contactName", "contactPosition", "contactEmail", "contactPhone", "exportVolume", "exportCurrency": extra[column] = value
-        default: return false
-        }
-        return true
-    }, finish: { company, extra in
-        // Several contacts: each contact column holds the values `|`-separated, in the same order.
-        var contacts: [JSONObject] = []
-        for (column, key) in contactColumns {
-            guard let v = extra[column] else { continue }
-            for (i, part) in v.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
-                while contacts.count <= i { contacts.append([:]) }
-                let value = part.trimmingCharacters(in: .whitespaces)
-                if !value.isEmpty { contacts[i][key] = .string(value) }
+    static let companies = Kind(
+        noun: "companies", method: { _ in "companies.create" },
+        csvRow: { column, value, company, extra in
+            switch column {
+            case _ where textFields.contains(column): company[column] = .string(value)
+            case _ where listFields.contains(column):
+                company[column] = .array(
+                    value.split(separator: "|").map { .string($0.trimmingCharacters(in: .whitespaces)) })
+            case "contactName", "contactPosition", "contactEmail", "contactPhone", "exportVolume", "exportCurrency":
+                extra[column] = value
+            default: return false
             }
-        }
-        contacts.removeAll { $0.isEmpty }
-        if !contacts.isEmpty { company["contacts"] = .array(contacts.map { .object($0) }) }
-        if extra["exportVolume"] != nil || extra["exportCurrency"] != nil {
-            company["annualExportVolume"] = ["amount": .string(extra["exportVolume"] ?? ""), "currency": .string(extra["exportCurrency"] ?? "")]
-        }
-    })
+            return true
+        },
+        finish: { company, extra in
+            // Several contacts: each contact column holds the values `|`-separated, in the same order.
+            var contacts: [JSONObject] = []
+            for (column, key) in contactColumns {
+                guard let v = extra[column] else { continue }
+                for (i, part) in v.split(separator: "|", omittingEmptySubsequences: false).enumerated() {
+                    while contacts.count <= i { contacts.append([:]) }
+                    let value = part.trimmingCharacters(in: .whitespaces)
+                    if !value.isEmpty { contacts[i][key] = .string(value) }
+                }
+            }
+            contacts.removeAll { $0.isEmpty }
+            if !contacts.isEmpty { company["contacts"] = .array(contacts.map { .object($0) }) }
+            if extra["exportVolume"] != nil || extra["exportCurrency"] != nil {
+                company["annualExportVolume"] = [
+                    "amount": .string(extra["exportVolume"] ?? ""), "currency": .string(extra["exportCurrency"] ?? ""),
+                ]
+            }
+        })
 
     /// Student columns: institutionId, fullName, birthDate, specialty, course, email, phone, and externalSystem +
     /// externalId for the partner system's id.
-    static let students = Kind(noun: "students", method: { $0["externalRef"] == nil ? "students.create" : "students.upsert" }, csvRow: { column, value, student, extra in
-        switch column {
-        case "institutionId", "fullName", "birthDate", "specialty", "email", "phone": student[column] = .string(value)
-        case "course": student[column] = Int64(value).map { .number(.int($0)) } ?? .string(value)
-        case "externalSystem", "externalId": extra[column] = value
-        default: return false
-        }
-        return true
-    }, finish: { student, extra in
-        if extra["externalSystem"] != nil || extra["externalId"] != nil {
-            student["externalRef"] = ["system": .string(extra["externalSystem"] ?? ""), "id": .string(extra["externalId"] ?? "")]
-        }
-    })
+    static let students = Kind(
+        noun: "students", method: { $0["externalRef"] == nil ? "students.create" : "students.upsert" },
+        csvRow: { column, value, student, extra in
+            switch column {
+            case "institutionId", "fullName", "birthDate", "specialty", "email", "phone":
+                student[column] = .string(value)
+            case "course": student[column] = Int64(value).map { .number(.int($0)) } ?? .string(value)
+            case "externalSystem", "externalId": extra[column] = value
+            default: return false
+            }
+            return true
+        },
+        finish: { student, extra in
+            if extra["externalSystem"] != nil || extra["externalId"] != nil {
+                student["externalRef"] = [
+                    "system": .string(extra["externalSystem"] ?? ""), "id": .string(extra["externalId"] ?? ""),
+                ]
+            }
+        })
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ServerConnection.options.union(["institution"]), flags: [])
         let kinds = ["companies": companies, "students": students]
         guard a.positionals.count == 2, let kind = kinds[a.positionals[0]] else {
-            throw Arguments.UsageError(description: "usage: exportdesk import companies|students FILE [--socket PATH] [--institution ID]")
+            throw Arguments.UsageError(
+                description: "usage: exportdesk import companies|students FILE [--socket PATH] [--institution ID]")
         }
         let institution = a.value("institution")
         let path = a.positionals[1]
@@ -100,7 +121,9 @@ enum ImportCommand {
         let rows = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") ? jsonLines(text) : csvRows(text, kind)
         let fileKey = SHA256.hex(Array(data)).prefix(16)
         let connection: RPCConnection
-        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
+        do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed {
+            return failed.status
+        }
         var failures: [(Int, String, String)] = []
         for row in rows where row.problem != nil { failures.append((row.number, "", row.problem!)) }
         let good = rows.filter { $0.params != nil }
@@ -108,9 +131,13 @@ enum ImportCommand {
         // A row whose record existed before this run (a re-run answered from its idempotency key, or an
         // upsert of a student already there) is reported unchanged, not created.
         let startedAt = WallClock.rfc3339(WallClock.nowMillis)
-        var created = 0, updated = 0, unchanged = 0
+        var created = 0
+        var updated = 0
+        var unchanged = 0
         // Pipelined: up to 64 rows in flight, answers matched by id.
-        var next = 0, inFlight: [Int64: Row] = [:], id: Int64 = 0
+        var next = 0
+        var inFlight: [Int64: Row] = [:]
+        var id: Int64 = 0
         func sendMore() throws {
             while inFlight.count < 64 && next < good.count {
                 let row = good[next]
@@ -120,21 +147,28 @@ enum ImportCommand {
                 params["idempotencyKey"] = .string("import-\(fileKey)-\(row.number)")
                 // --institution is for the whole file: it wins over a column (a file exported from another database).
                 if kind.noun == "students", let institution { params["institutionId"] = .string(institution) }
-                try connection.send(["jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(kind.method(params)), "params": .object(params)])
+                try connection.send([
+                    "jsonrpc": "2.0", "id": .number(.int(id)), "method": .string(kind.method(params)),
+                    "params": .object(params),
+                ])
                 inFlight[id] = row
             }
         }
         try sendMore()
         while !inFlight.isEmpty {
             let message = try connection.readMessage(timeout: 120)
-            guard let answered = message["id"]?.int64Value, let row = inFlight.removeValue(forKey: answered) else { continue }
+            guard let answered = message["id"]?.int64Value, let row = inFlight.removeValue(forKey: answered) else {
+                continue
+            }
             if let error = message["error"].flatMap(RPCError.init(json:)) {
                 let issues = error.data["errors"]?.arrayValue ?? []
                 if issues.isEmpty {
-                    failures.append((row.number, error.data["field"]?.stringValue ?? "", "\(error.reason): \(error.message)"))
+                    failures.append(
+                        (row.number, error.data["field"]?.stringValue ?? "", "\(error.reason): \(error.message)"))
                 } else {
                     for issue in issues {
-                        failures.append((row.number, issue["instancePath"]?.stringValue ?? "", issue["message"]?.stringValue ?? ""))
+                        failures.append(
+                            (row.number, issue["instancePath"]?.stringValue ?? "", issue["message"]?.stringValue ?? ""))
                     }
                 }
             } else {
@@ -143,10 +177,15 @@ enum ImportCommand {
                 let outcome = result["outcome"]?.stringValue
                 let existedBefore = (record["createdAt"]?.stringValue ?? startedAt) < startedAt
                 let changedNow = (record["updatedAt"]?.stringValue ?? "") >= startedAt
-                if existedBefore && !(outcome == "updated" && changedNow) { unchanged += 1 }
-                else if outcome == "updated" { updated += 1 }
-                else if outcome == "unchanged" { unchanged += 1 }
-                else { created += 1 }
+                if existedBefore && !(outcome == "updated" && changedNow) {
+                    unchanged += 1
+                } else if outcome == "updated" {
+                    updated += 1
+                } else if outcome == "unchanged" {
+                    unchanged += 1
+                } else {
+                    created += 1
+                }
             }
             progress.advance()
             try sendMore()
@@ -158,8 +197,9 @@ enum ImportCommand {
             printError("line \(line)\(field.isEmpty ? "" : " " + field): \(reason)")
         }
         let rejected = Set(failures.map(\.0)).count
-        print("imported \(created + updated + unchanged) \(kind.noun) (\(created) created, \(updated) updated, \(unchanged) unchanged), "
-              + "rejected \(rejected) line\(rejected == 1 ? "" : "s")")
+        print(
+            "imported \(created + updated + unchanged) \(kind.noun) (\(created) created, \(updated) updated, \(unchanged) unchanged), "
+                + "rejected \(rejected) line\(rejected == 1 ? "" : "s")")
         return rejected == 0 ? 0 : 3
     }
 
@@ -200,8 +240,10 @@ enum ImportCommand {
                 if !kind.csvRow(column, value, &fields, &extra) { problem = problem ?? "unknown column \(column)" }
             }
             kind.finish(&fields, extra)
-            rows.append(problem == nil ? Row(number: lines[r], params: .object(fields), problem: nil)
-                                       : Row(number: lines[r], params: nil, problem: problem))
+            rows.append(
+                problem == nil
+                    ? Row(number: lines[r], params: .object(fields), problem: nil)
+                    : Row(number: lines[r], params: nil, problem: problem))
         }
         return rows
     }
@@ -222,8 +264,11 @@ final class ProgressBar {
         let percent = done * 100 / total
         guard percent != lastDrawn else { return }
         lastDrawn = percent
-        let width = 40, filled = width * done / total
-        FileHandle.standardError.write("\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent)% \(done)/\(total)".data(using: .utf8)!)
+        let width = 40
+        let filled = width * done / total
+        FileHandle.standardError.write(
+            "\r[\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(percent)% \(done)/\(total)"
+                .data(using: .utf8)!)
     }
 
     func finish() {

@@ -12,17 +12,25 @@ enum MCPCommand {
         // Before any thread exists, as for serve: a signal during start-up waits for the handler.
         Signals.blockTermination()
         let a = try Arguments(args, valued: ["db", "socket", "token", "tools", "log-level", "log-format"], flags: [])
-        guard a.positionals.isEmpty else { throw Arguments.UsageError(description: "mcp takes no argument \(a.positionals[0])") }
+        guard a.positionals.isEmpty else {
+            throw Arguments.UsageError(description: "mcp takes no argument \(a.positionals[0])")
+        }
         guard a.value("db") == nil || a.value("socket") == nil else {
-            throw Arguments.UsageError(description: "give --db (open the database here) or --socket (use a running server), not both")
+            throw Arguments.UsageError(
+                description: "give --db (open the database here) or --socket (use a running server), not both")
         }
         Log.level = .warn
         if let level = a.value("log-level") {
-            guard let l = LogLevel(name: level) else { throw Arguments.UsageError(description: "--log-level must be one of error, warn, info, debug, not \(level)") }
+            guard let l = LogLevel(name: level) else {
+                throw Arguments.UsageError(
+                    description: "--log-level must be one of error, warn, info, debug, not \(level)")
+            }
             Log.level = l
         }
         if let format = a.value("log-format") {
-            guard let f = LogFormat(rawValue: format) else { throw Arguments.UsageError(description: "--log-format must be text or json, not \(format)") }
+            guard let f = LogFormat(rawValue: format) else {
+                throw Arguments.UsageError(description: "--log-format must be text or json, not \(format)")
+            }
             Log.format = f
         }
         var options = MCPServer.Options()

@@ -20,7 +20,9 @@ enum MigrateDBCommand {
     static func run(_ args: ArraySlice<String>) async throws -> Int32 {
         let a = try Arguments(args, valued: ["from", "to"], flags: [])
         guard let from = a.value("from"), let to = a.value("to") else {
-            throw Arguments.UsageError(description: "migrate-db needs --from LOCATION and --to LOCATION (a .sqlite path or a postgresql:// URL)")
+            throw Arguments.UsageError(
+                description:
+                    "migrate-db needs --from LOCATION and --to LOCATION (a .sqlite path or a postgresql:// URL)")
         }
         guard Engines.exists(from) else {
             printError("exportdesk: no database at \(from)")
@@ -51,9 +53,13 @@ enum MigrateDBCommand {
             }
             if isTerminal { FileHandle.standardError.write(Data("\n".utf8)) }
             for r in results where r.rows > 0 {
-                print("\(r.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(r.rows) rows, checksum \(String(r.checksum, radix: 16)) on both sides")
+                print(
+                    "\(r.table.padding(toLength: 15, withPad: " ", startingAt: 0)) \(r.rows) rows, checksum \(String(r.checksum, radix: 16)) on both sides"
+                )
             }
-            print("copied \(results.reduce(0) { $0 + $1.rows }) rows from \(source.location) (\(source.engine)) to \(target.location) (\(target.engine)); verified")
+            print(
+                "copied \(results.reduce(0) { $0 + $1.rows }) rows from \(source.location) (\(source.engine)) to \(target.location) (\(target.engine)); verified"
+            )
             return 0
         } catch {
             printError("exportdesk: migrate-db: \(error)")

@@ -18,13 +18,16 @@ enum ReportCommand {
         }
         guard let html = a.value("html") else { throw Arguments.UsageError(description: "report needs --html FILE") }
         guard a.value("db") == nil || a.value("socket") == nil else {
-            throw Arguments.UsageError(description: "give --db (read the database here) or --socket (ask a running server), not both")
+            throw Arguments.UsageError(
+                description: "give --db (read the database here) or --socket (ask a running server), not both")
         }
         var params = JSONObject()
         for key in ["from", "to"] {
             guard let day = a.value(key) else { continue }
             // A real calendar day: it must come back unchanged (timegm would roll 2026-02-31 into March).
-            guard day.count == 10, let millis = Timestamps.millis(fromRFC3339: day + "T00:00:00Z"), WallClock.date(millis) == day else {
+            guard day.count == 10, let millis = Timestamps.millis(fromRFC3339: day + "T00:00:00Z"),
+                WallClock.date(millis) == day
+            else {
                 throw Arguments.UsageError(description: "--\(key) must be a date YYYY-MM-DD, not \(day)")
             }
             params[key] = .string(day)
@@ -35,7 +38,9 @@ enum ReportCommand {
                 answer = try local(kind, db: db, params: .object(params))
             } else {
                 let connection: RPCConnection
-                do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed { return failed.status }
+                do { connection = try ServerConnection.open(a) } catch let failed as ServerConnection.Failed {
+                    return failed.status
+                }
                 answer = try connection.call(method, .object(params), timeout: 300)
             }
         } catch let error as RPCError {
@@ -61,7 +66,9 @@ enum ReportCommand {
         return try store.readNow { db in
             switch kind {
             case "events": return try Reports.events(db, params: params)
-            case "internships": return try Reports.internships(db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
+            case "internships":
+                return try Reports.internships(
+                    db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
             case "requests": return try RequestReport.build(db, params: params)
             default: return try Reports.summary(db, params: params)
             }

@@ -7,15 +7,21 @@ import Storage
 import Support
 
 enum ServeCommand {
-    static let valued: Set<String> = ["socket", "socket-mode", "log-level", "log-format", "max-message-bytes", "max-batch", "max-depth",
-                                      "max-connections", "incomplete-timeout", "io-threads", "db", "durability", "max-db-pages"]
-    static let flags: Set<String> = ["stdio", "spec-examples", "validate-results", "commit-per-request", "require-auth"]
+    static let valued: Set<String> = [
+        "socket", "socket-mode", "log-level", "log-format", "max-message-bytes", "max-batch", "max-depth",
+        "max-connections", "incomplete-timeout", "io-threads", "db", "durability", "max-db-pages",
+    ]
+    static let flags: Set<String> = [
+        "stdio", "spec-examples", "validate-results", "commit-per-request", "require-auth",
+    ]
 
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         // Before any thread exists, so that every thread inherits the mask and no SIGTERM is ever lost.
         Signals.blockTermination()
         let a = try Arguments(args, valued: valued, flags: flags)
-        guard a.positionals.isEmpty else { throw Arguments.UsageError(description: "serve takes no argument \(a.positionals[0])") }
+        guard a.positionals.isEmpty else {
+            throw Arguments.UsageError(description: "serve takes no argument \(a.positionals[0])")
+        }
         var options = ServeOptions()
         options.stdio = a.flag("stdio")
         options.socketPath = a.value("socket")
@@ -23,7 +29,7 @@ enum ServeCommand {
             // systemd's socket is the one clients know; a --socket beside it would be a second, unknown one.
             options.activatedSocket = fd
             let path = SocketActivation.path(of: fd)
-            options.socketPath = path.isEmpty ? "systemd-socket" : path   // an abstract socket has no file name
+            options.socketPath = path.isEmpty ? "systemd-socket" : path  // an abstract socket has no file name
         } else if !options.stdio && options.socketPath == nil {
             options.socketPath = ServeOptions.defaultSocketPath(environment: ProcessInfo.processInfo.environment)
         }
@@ -35,7 +41,8 @@ enum ServeCommand {
         }
         if let level = a.value("log-level") {
             guard let l = LogLevel(name: level) else {
-                throw Arguments.UsageError(description: "--log-level must be one of error, warn, info, debug, not \(level)")
+                throw Arguments.UsageError(
+                    description: "--log-level must be one of error, warn, info, debug, not \(level)")
             }
             options.logLevel = l
         }
@@ -45,15 +52,19 @@ enum ServeCommand {
             }
             Log.format = f
         }
-        options.limits.maxMessageBytes = try a.int("max-message-bytes", range: 64...(1 << 30)) ?? options.limits.maxMessageBytes
+        options.limits.maxMessageBytes =
+            try a.int("max-message-bytes", range: 64...(1 << 30)) ?? options.limits.maxMessageBytes
         options.limits.maxBatchEntries = try a.int("max-batch", range: 1...100_000) ?? options.limits.maxBatchEntries
         options.limits.maxDepth = try a.int("max-depth", range: 2...10_000) ?? options.limits.maxDepth
-        options.limits.maxConnections = try a.int("max-connections", range: 1...1_000_000) ?? options.limits.maxConnections
-        options.limits.incompleteMessageTimeout = try a.double("incomplete-timeout", range: 0.01...86_400) ?? options.limits.incompleteMessageTimeout
+        options.limits.maxConnections =
+            try a.int("max-connections", range: 1...1_000_000) ?? options.limits.maxConnections
+        options.limits.incompleteMessageTimeout =
+            try a.double("incomplete-timeout", range: 0.01...86_400) ?? options.limits.incompleteMessageTimeout
         options.ioThreads = try a.int("io-threads", range: 1...64) ?? options.ioThreads
         options.specExamples = a.flag("spec-examples")
         options.validateResults = a.flag("validate-results")
-        options.databasePath = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? options.databasePath
+        options.databasePath =
+            a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? options.databasePath
         if let d = a.value("durability") {
             guard let durability = Durability(rawValue: d) else {
                 throw Arguments.UsageError(description: "--durability must be full or normal, not \(d)")

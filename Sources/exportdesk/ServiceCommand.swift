@@ -6,8 +6,11 @@ import Foundation
 enum ServiceCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ["db", "socket"], flags: ["user"])
-        guard a.positionals == ["units"] else { throw Arguments.UsageError(description: "service takes one action: units") }
-        let binary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        guard a.positionals == ["units"] else {
+            throw Arguments.UsageError(description: "service takes one action: units")
+        }
+        let binary =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         print(units(binary: binary, user: a.flag("user"), db: a.value("db"), socket: a.value("socket")))
         return 0
     }
@@ -53,7 +56,11 @@ enum ServiceCommand {
 
             """
         if !user {
-            service = service.replacingOccurrences(of: "Type=simple\n", with: "Type=simple\n# Its own unprivileged user, made for it; clients other than that user authenticate with a token.\nDynamicUser=yes\nProtectHome=yes\n")
+            service = service.replacingOccurrences(
+                of: "Type=simple\n",
+                with:
+                    "Type=simple\n# Its own unprivileged user, made for it; clients other than that user authenticate with a token.\nDynamicUser=yes\nProtectHome=yes\n"
+            )
         }
         service += """
             [Install]

@@ -9,9 +9,12 @@ import Storage
 enum TokenCommand {
     static func run(_ args: ArraySlice<String>) throws -> Int32 {
         let a = try Arguments(args, valued: ["role", "label", "institution", "company", "expires-at", "db"], flags: [])
-        guard a.positionals == ["create"] else { throw Arguments.UsageError(description: "usage: exportdesk token create --role ROLE --label TEXT …") }
+        guard a.positionals == ["create"] else {
+            throw Arguments.UsageError(description: "usage: exportdesk token create --role ROLE --label TEXT …")
+        }
         guard let roleName = a.value("role"), let role = Role(rawValue: roleName) else {
-            throw Arguments.UsageError(description: "--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw Arguments.UsageError(
+                description: "--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let label = a.value("label") ?? "issued with exportdesk token create"
         let path = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
@@ -23,9 +26,11 @@ enum TokenCommand {
             Task {
                 do {
                     let secret = try await store.write { db in
-                        try TokenRepository.create(WriteContext(db: db, actor: "local:cli", action: "tokens.create"), role: role,
-                                                   institutionID: a.value("institution"), companyID: a.value("company"),
-                                                   label: label, expiresAt: a.value("expires-at")).1
+                        try TokenRepository.create(
+                            WriteContext(db: db, actor: "local:cli", action: "tokens.create"), role: role,
+                            institutionID: a.value("institution"), companyID: a.value("company"),
+                            label: label, expiresAt: a.value("expires-at")
+                        ).1
                     }
                     outcome = .success(secret)
                 } catch {

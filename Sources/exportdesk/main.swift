@@ -17,9 +17,15 @@ do {
     case "mcp": status = try MCPCommand.run(arguments.dropFirst())
     case "export": status = try ExportCommand.run(arguments.dropFirst())
     case "report": status = try ReportCommand.run(arguments.dropFirst())
-    case "--version", "version": print("exportdesk \(ExportDeskVersion.string)"); status = 0
-    case "--help", "-h", "help": print(usage); status = 0
-    case nil: printError(usage); status = 64
+    case "--version", "version":
+        print("exportdesk \(ExportDeskVersion.string)")
+        status = 0
+    case "--help", "-h", "help":
+        print(usage)
+        status = 0
+    case nil:
+        printError(usage)
+        status = 64
     case let other?: throw Arguments.UsageError(description: "unknown command \(other)")
     }
 } catch is Arguments.HelpRequested {

@@ -8,34 +8,56 @@ import TestSupport
 import Testing
 
 struct AtomicAndBackupTests {
-    func total(_ c: RPCConnection) throws -> JSONValue? { try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] }
+    func total(_ c: RPCConnection) throws -> JSONValue? {
+        try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]
+    }
 
     @Test func atomicAppliesAllOrNothing() throws {
         let server = try ServerProcess()
         defer { server.stop() }
         let c = try server.connect()
-        let ok = try c.call("rpc.atomic", ["calls": [["method": "companies.create", "params": ["name": "A", "inn": "7707083893"]],
-                                                     ["method": "companies.create", "params": ["name": "B"]]]])
+        let ok = try c.call(
+            "rpc.atomic",
+            [
+                "calls": [
+                    ["method": "companies.create", "params": ["name": "A", "inn": "7707083893"]],
+                    ["method": "companies.create", "params": ["name": "B"]],
+                ]
+            ])
         #expect(ok["results"]?.arrayValue?.count == 2)
         #expect(try total(c) == 2)
         do {
-            _ = try c.call("rpc.atomic", ["calls": [["method": "companies.create", "params": ["name": "C"]],
-                                                    ["method": "companies.create", "params": ["name": "D", "inn": "7707083893"]]]])
+            _ = try c.call(
+                "rpc.atomic",
+                [
+                    "calls": [
+                        ["method": "companies.create", "params": ["name": "C"]],
+                        ["method": "companies.create", "params": ["name": "D", "inn": "7707083893"]],
+                    ]
+                ])
             Issue.record("a failing atomic call was applied")
         } catch let e as RPCError {
             #expect(e.reason == "DUPLICATE" && e.data["index"] == 1)
         }
         #expect(try total(c) == 2, "C was rolled back with D")
         do {
-            _ = try c.call("rpc.atomic", ["calls": [["method": "companies.create", "params": ["name": "E"]],
-                                                    ["method": "companies.create", "params": ["name": "F", "size": "huge"]]]])
+            _ = try c.call(
+                "rpc.atomic",
+                [
+                    "calls": [
+                        ["method": "companies.create", "params": ["name": "E"]],
+                        ["method": "companies.create", "params": ["name": "F", "size": "huge"]],
+                    ]
+                ])
             Issue.record("invalid params accepted")
         } catch let e as RPCError {
             #expect(e.code == -32602 && e.data["index"] == 1)
             #expect(e.data["errors"]?.arrayValue?.first?["instancePath"] == "/calls/1/params/size")
         }
         do {
-            _ = try c.call("rpc.atomic", ["calls": [["method": "companies.get", "params": ["id": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A"]]]])
+            _ = try c.call(
+                "rpc.atomic",
+                ["calls": [["method": "companies.get", "params": ["id": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A"]]]])
             Issue.record("a read method was accepted in rpc.atomic")
         } catch let e as RPCError {
             #expect(e.data["errors"]?.arrayValue?.first?["instancePath"] == "/calls/0/method")
@@ -72,6 +94,7 @@ struct AtomicAndBackupTests {
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
-        #expect(try Connection(path: server.directory.file("cli.sqlite")).scalar("SELECT count(*) FROM companies") == 300)
+        #expect(
+            try Connection(path: server.directory.file("cli.sqlite")).scalar("SELECT count(*) FROM companies") == 300)
     }
 }

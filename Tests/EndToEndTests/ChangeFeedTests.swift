@@ -29,10 +29,13 @@ struct ChangeFeedTests {
             cursor = next
         }
         #expect(seen.count == 155 && Set(seen).count == 155 && seen == seen.sorted(), "each change once, in seq order")
-        let tombstones = try c.call("changes.list", ["limit": 1000])["items"]?.arrayValue?.filter { $0["op"] == "deleted" } ?? []
+        let tombstones =
+            try c.call("changes.list", ["limit": 1000])["items"]?.arrayValue?.filter { $0["op"] == "deleted" } ?? []
         #expect(tombstones.count == 5 && tombstones.allSatisfy { $0["action"] == "companies.archive" })
         let withRecords = try c.call("changes.list", ["limit": 1, "includeRecords": true])["items"]?.arrayValue?.first
-        #expect(withRecords?["record"]?["id"] == withRecords?["id"] && withRecords?["record"]?["version"] == 3, "the record as it is now")
+        #expect(
+            withRecords?["record"]?["id"] == withRecords?["id"] && withRecords?["record"]?["version"] == 3,
+            "the record as it is now")
     }
 
     @Test func theFeedShowsEachRoleOnlyWhatItMaySee() throws {
@@ -42,8 +45,10 @@ struct ChangeFeedTests {
         let mine = try admin.call("companies.create", ["name": "Своя"])["id"]!
         let other = try admin.call("companies.create", ["name": "Чужая"])["id"]!
         let curator = try admin.call("staff.create", ["name": "Анна", "email": "a@c.example.ru"])["id"]!
-        _ = try admin.call("requests.submit", ["companyId": mine, "service": "legal", "channel": "email", "subject": "Своя заявка"])
-        _ = try admin.call("requests.submit", ["companyId": other, "service": "legal", "channel": "email", "subject": "Чужая заявка"])
+        _ = try admin.call(
+            "requests.submit", ["companyId": mine, "service": "legal", "channel": "email", "subject": "Своя заявка"])
+        _ = try admin.call(
+            "requests.submit", ["companyId": other, "service": "legal", "channel": "email", "subject": "Чужая заявка"])
         _ = curator
         func connect(_ params: JSONValue) throws -> RPCConnection {
             let issued = try admin.call("tokens.create", params)
@@ -53,11 +58,16 @@ struct ChangeFeedTests {
         }
         let company = try connect(["role": "company", "label": "HR", "companyId": mine])
         let viewer = try connect(["role": "viewer", "label": "auditor"])
-        let institution = try connect(["role": "institution", "label": "college", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A"])
+        let institution = try connect([
+            "role": "institution", "label": "college", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+        ])
 
-        let ownFeed = try company.call("changes.list", ["limit": 1000, "includeRecords": true])["items"]?.arrayValue ?? []
+        let ownFeed =
+            try company.call("changes.list", ["limit": 1000, "includeRecords": true])["items"]?.arrayValue ?? []
         #expect(Set(ownFeed.compactMap { $0["entity"]?.stringValue }) == ["company", "request"])
-        #expect(ownFeed.allSatisfy { $0["id"] == mine || $0["record"]?["companyId"] == mine }, "only its own company and requests")
+        #expect(
+            ownFeed.allSatisfy { $0["id"] == mine || $0["record"]?["companyId"] == mine },
+            "only its own company and requests")
         #expect(ownFeed.allSatisfy { $0["actor"] == nil }, "actors are for admin and staff")
         let viewerFeed = try viewer.call("changes.list", ["limit": 1000])["items"]?.arrayValue ?? []
         #expect(!viewerFeed.contains { $0["entity"] == "token" } && viewerFeed.count >= 5)

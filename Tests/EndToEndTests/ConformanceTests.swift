@@ -12,9 +12,11 @@ struct ConformanceTests {
 
     @Test(arguments: Transport.allCases, framings)
     func specificationExamples(transport: Transport, framing: RPCConnection.Framing) throws {
-        let server = try ServerProcess(socket: transport == .socket, stdio: transport == .stdio, arguments: ["--spec-examples"])
+        let server = try ServerProcess(
+            socket: transport == .socket, stdio: transport == .stdio, arguments: ["--spec-examples"])
         defer { server.stop() }
-        let connection = transport == .socket ? try server.connect(framing: framing) : server.stdioConnection(framing: framing)
+        let connection =
+            transport == .socket ? try server.connect(framing: framing) : server.stdioConnection(framing: framing)
         let examples = try SpecExample.all()
         #expect(examples.count == 15)
         var passed = 0
@@ -41,7 +43,10 @@ struct ConformanceTests {
             var replies: [JSONValue] = []
             while true {
                 let m = try connection.readMessage(timeout: 10)
-                if m["id"] == .string("after \(name)") { #expect(m["result"]?["pong"] == true); break }
+                if m["id"] == .string("after \(name)") {
+                    #expect(m["result"]?["pong"] == true)
+                    break
+                }
                 replies.append(m)
             }
             if name.hasPrefix("n_") {

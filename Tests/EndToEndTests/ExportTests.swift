@@ -25,11 +25,16 @@ struct ExportTests {
         defer { source.stop() }
         let a = try source.connect()
         var companies: [JSONValue] = []
-        for i in 0..<620 {   // more than one page of 500
-            var c: JSONObject = ["name": .string("ООО «Экспорт \(i)»"), "tags": ["приборы", "агро"], "targetMarkets": ["SA", "AE"]]
+        for i in 0..<620 {  // more than one page of 500
+            var c: JSONObject = [
+                "name": .string("ООО «Экспорт \(i)»"), "tags": ["приборы", "агро"], "targetMarkets": ["SA", "AE"],
+            ]
             if i % 3 == 0 {
                 c["notes"] = "две строки;\nи \"кавычки\""
-                c["contacts"] = [["name": "Анна", "email": .string("anna\(i)@example.ru"), "phone": "+74951234567"], ["name": "Олег", "position": "Директор"]]
+                c["contacts"] = [
+                    ["name": "Анна", "email": .string("anna\(i)@example.ru"), "phone": "+74951234567"],
+                    ["name": "Олег", "position": "Директор"],
+                ]
                 c["annualExportVolume"] = ["amount": "1250000.00", "currency": "RUB"]
                 if i == 0 { c["inn"] = "7707083893" }
             }
@@ -38,15 +43,27 @@ struct ExportTests {
         let college = try a.call("institutions.create", ["name": "Колледж", "kind": "college"])
         var students: [JSONValue] = []
         for i in 0..<30 {
-            students.append(try a.call("students.create", ["institutionId": college["id"]!, "fullName": .string("Студент \(i)"), "specialty": "15.02.10",
-                                                           "course": 2, "birthDate": "2007-03-04", "email": .string("s\(i)@college.ru"),
-                                                           "externalRef": ["system": "sis", "id": .string("S-\(i)")]]))
+            students.append(
+                try a.call(
+                    "students.create",
+                    [
+                        "institutionId": college["id"]!, "fullName": .string("Студент \(i)"), "specialty": "15.02.10",
+                        "course": 2, "birthDate": "2007-03-04", "email": .string("s\(i)@college.ru"),
+                        "externalRef": ["system": "sis", "id": .string("S-\(i)")],
+                    ]))
         }
         let dir = source.directory
         let ext = format
-        let exported = try run(["export", "companies", "--format", format, "--out", dir.file("companies.\(ext)"), "--socket", source.socketPath!])
+        let exported = try run([
+            "export", "companies", "--format", format, "--out", dir.file("companies.\(ext)"), "--socket",
+            source.socketPath!,
+        ])
         #expect(exported.status == 0 && exported.err.contains("exported 620 companies"), "\(exported.err)")
-        #expect(try run(["export", "students", "--format", format, "--out", dir.file("students.\(ext)"), "--socket", source.socketPath!]).status == 0)
+        #expect(
+            try run([
+                "export", "students", "--format", format, "--out", dir.file("students.\(ext)"), "--socket",
+                source.socketPath!,
+            ]).status == 0)
         if format == "csv" {
             let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file("companies.csv")))
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "a BOM, so a spreadsheet reads UTF-8")
@@ -59,10 +76,14 @@ struct ExportTests {
         let college2 = try b.call("institutions.create", ["name": "Колледж", "kind": "college"])
         let imported = try run(["import", "companies", dir.file("companies.\(ext)"), "--socket", target.socketPath!])
         #expect(imported.status == 0, "\(imported.err)")
-        let studentsImported = try run(["import", "students", dir.file("students.\(ext)"), "--institution", college2["id"]!.stringValue!, "--socket", target.socketPath!])
+        let studentsImported = try run([
+            "import", "students", dir.file("students.\(ext)"), "--institution", college2["id"]!.stringValue!,
+            "--socket", target.socketPath!,
+        ])
         #expect(studentsImported.status == 0, "\(studentsImported.err)")
         func all(_ c: RPCConnection, _ method: String) throws -> [JSONValue] {
-            var out: [JSONValue] = [], cursor: JSONValue = .null
+            var out: [JSONValue] = []
+            var cursor: JSONValue = .null
             repeat {
                 var p: JSONObject = ["limit": 500, "sort": "name"]
                 if method == "students.list" { p["sort"] = nil }
@@ -76,9 +97,15 @@ struct ExportTests {
         let before = Set(try all(a, "companies.list").map { Self.content($0).sortedKeys.serializedString() })
         let after = Set(try all(b, "companies.list").map { Self.content($0).sortedKeys.serializedString() })
         #expect(before.count == 620 && before == after, "the same companies: \(before.subtracting(after).prefix(2))")
-        let studentsBefore = Set(students.map { Self.content($0, dropping: ["institutionId"]).sortedKeys.serializedString() })
-        let studentsAfter = Set(try all(b, "students.list").map { Self.content($0, dropping: ["institutionId"]).sortedKeys.serializedString() })
-        #expect(studentsBefore == studentsAfter, "the same students: \(studentsBefore.subtracting(studentsAfter).prefix(2))")
+        let studentsBefore = Set(
+            students.map { Self.content($0, dropping: ["institutionId"]).sortedKeys.serializedString() })
+        let studentsAfter = Set(
+            try all(b, "students.list").map {
+                Self.content($0, dropping: ["institutionId"]).sortedKeys.serializedString()
+            })
+        #expect(
+            studentsBefore == studentsAfter, "the same students: \(studentsBefore.subtracting(studentsAfter).prefix(2))"
+        )
     }
 
     /// A company token exports only what it may see, and a bad token is refused without printing it.
@@ -92,12 +119,21 @@ struct ExportTests {
         _ = try c.call("session.authenticate", ["token": .string(secret)])
         let host = try c.call("companies.create", ["name": "Хост"])
         _ = try c.call("companies.create", ["name": "Чужая"])
-        let hostToken = try c.call("tokens.create", ["role": "company", "label": "hr", "companyId": host["id"]!])["secret"]!.stringValue!
-        let mine = try run(["export", "companies", "--format", "jsonl", "--socket", server.socketPath!, "--token", hostToken])
+        let hostToken = try c.call("tokens.create", ["role": "company", "label": "hr", "companyId": host["id"]!])[
+            "secret"]!.stringValue!
+        let mine = try run([
+            "export", "companies", "--format", "jsonl", "--socket", server.socketPath!, "--token", hostToken,
+        ])
         let lines = String(decoding: mine.out, as: UTF8.self).split(separator: "\n")
-        #expect(mine.status == 0 && lines.count == 1 && lines.first?.contains("Хост") == true, "a company token sees its own profile only")
-        let refused = try run(["export", "companies", "--format", "csv", "--socket", server.socketPath!, "--token", "wrong-secret-123"])
-        #expect(refused.status == 1 && refused.err.contains("token was refused") && !refused.err.contains("wrong-secret-123"))
+        #expect(
+            mine.status == 0 && lines.count == 1 && lines.first?.contains("Хост") == true,
+            "a company token sees its own profile only")
+        let refused = try run([
+            "export", "companies", "--format", "csv", "--socket", server.socketPath!, "--token", "wrong-secret-123",
+        ])
+        #expect(
+            refused.status == 1 && refused.err.contains("token was refused")
+                && !refused.err.contains("wrong-secret-123"))
         let anonymous = try run(["call", "companies.list", "--socket", server.socketPath!])
         #expect(anonymous.status == 1, "--require-auth: without a token nothing is listed")
         let withToken = try run(["call", "companies.list", "--socket", server.socketPath!, "--token", secret])

@@ -3,10 +3,10 @@ import ExportDeskClient
 import Foundation
 import JSON
 import JSONRPC
+import Support
 import Synchronization
 import TestSupport
 import Testing
-import Support
 
 /// The internship programme over the wire: a college's system pushing students and placements, a host
 /// confirming, both pulling or being pushed the changes they may see (SPEC §6, §7, §8).
@@ -22,11 +22,18 @@ struct PartnerSyncTests {
         init(slots: Int = 1000, arguments: [String] = []) throws {
             server = try ServerProcess(arguments: arguments)
             admin = try server.connect()
-            college = try admin.call("institutions.create", ["name": "Колледж автоматизации № 7", "kind": "college"])["id"]!
-            _ = try admin.call("agreements.create", ["institutionId": college, "number": "7/2027", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
+            college = try admin.call("institutions.create", ["name": "Колледж автоматизации № 7", "kind": "college"])[
+                "id"]!
+            _ = try admin.call(
+                "agreements.create",
+                ["institutionId": college, "number": "7/2027", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
             company = try admin.call("companies.create", ["name": "ООО «Технополис-Экспорт»"])["id"]!
-            offer = try admin.call("offers.create", ["companyId": company, "title": "Наладчик", "specialties": ["15.02.10"],
-                                                     "startsOn": "2027-02-01", "endsOn": "2027-05-31", "slots": .number(.int(Int64(slots)))])["id"]!
+            offer = try admin.call(
+                "offers.create",
+                [
+                    "companyId": company, "title": "Наладчик", "specialties": ["15.02.10"],
+                    "startsOn": "2027-02-01", "endsOn": "2027-05-31", "slots": .number(.int(Int64(slots))),
+                ])["id"]!
             _ = try admin.call("offers.open", ["id": offer])
         }
 
@@ -39,11 +46,18 @@ struct PartnerSyncTests {
 
         /// sync.push items for students; `institution` names it in each item's data (an institution token may
         /// leave it out, staff must give it).
-        func students(_ range: Range<Int>, system: String = "college-sis", institution: JSONValue? = nil) -> [JSONValue] {
+        func students(_ range: Range<Int>, system: String = "college-sis", institution: JSONValue? = nil) -> [JSONValue]
+        {
             range.map { i in
-                var data: JSONObject = ["fullName": .string("Студент \(i)"), "specialty": "15.02.10", "course": 3, "email": .string("s\(i)@college.example.ru")]
+                var data: JSONObject = [
+                    "fullName": .string("Студент \(i)"), "specialty": "15.02.10", "course": 3,
+                    "email": .string("s\(i)@college.example.ru"),
+                ]
                 if let institution { data["institutionId"] = institution }
-                return ["entity": "student", "externalRef": ["system": .string(system), "id": .string("S-\(i)")], "data": .object(data)]
+                return [
+                    "entity": "student", "externalRef": ["system": .string(system), "id": .string("S-\(i)")],
+                    "data": .object(data),
+                ]
             }
         }
     }
@@ -56,13 +70,19 @@ struct PartnerSyncTests {
         var items = p.students(0..<500)
         for i in 0..<500 {
             let week = i % 10
-            items.append(["entity": "placement", "externalRef": ["system": "college-sis", "id": .string("P-\(i)")],
-                          "data": ["studentRef": ["system": "college-sis", "id": .string("S-\(i)")], "offerId": p.offer,
-                                   "startsOn": .string("2027-03-\(String(format: "%02d", week + 1))"), "endsOn": "2027-04-30"]])
+            items.append([
+                "entity": "placement", "externalRef": ["system": "college-sis", "id": .string("P-\(i)")],
+                "data": [
+                    "studentRef": ["system": "college-sis", "id": .string("S-\(i)")], "offerId": p.offer,
+                    "startsOn": .string("2027-03-\(String(format: "%02d", week + 1))"), "endsOn": "2027-04-30",
+                ],
+            ])
         }
         let pushed = try sis.call("sync.push", ["items": .array(items)], timeout: 120)["results"]?.arrayValue ?? []
         #expect(pushed.count == 1000 && pushed.allSatisfy { $0["outcome"] == "created" })
-        #expect(pushed.enumerated().allSatisfy { $0.element["index"] == .number(.int(Int64($0.offset))) }, "results in item order")
+        #expect(
+            pushed.enumerated().allSatisfy { $0.element["index"] == .number(.int(Int64($0.offset))) },
+            "results in item order")
         let again = try sis.call("sync.push", ["items": .array(items)], timeout: 120)["results"]?.arrayValue ?? []
         #expect(again.allSatisfy { $0["outcome"] == "unchanged" }, "a second push changes nothing")
 
@@ -73,7 +93,10 @@ struct PartnerSyncTests {
             let page = try sis.call("changes.list", ["since": .string(cursor), "limit": 37])
             let got = page["items"]?.arrayValue ?? []
             seen += got.map { ($0["seq"]!.int64Value!, $0["entity"]!.stringValue!, $0["id"]!.stringValue!) }
-            if got.isEmpty { #expect(page["nextCursor"]?.stringValue == cursor); break }
+            if got.isEmpty {
+                #expect(page["nextCursor"]?.stringValue == cursor)
+                break
+            }
             cursor = page["nextCursor"]!.stringValue!
         }
         let seqs = seen.map(\.0)
@@ -93,17 +116,29 @@ struct PartnerSyncTests {
         let student = try host.call("students.get", ["id": pushed[0]["id"]!])
         #expect(student.objectValue.map { Set($0.keys) } == ["id", "fullName", "specialty", "institutionId"])
         #expect((try? host.call("students.get", ["id": pushed[1]["id"]!])) != nil, "proposed at its offer")
-        let hostFeed = try host.call("changes.list", ["limit": 1000, "entities": ["student"], "includeRecords": true])["items"]?.arrayValue ?? []
-        #expect(hostFeed.count == 500 && hostFeed.allSatisfy { $0["record"]?["email"] == nil && $0["record"]?["fullName"] != nil })
+        let hostFeed =
+            try host.call("changes.list", ["limit": 1000, "entities": ["student"], "includeRecords": true])["items"]?
+            .arrayValue ?? []
+        #expect(
+            hostFeed.count == 500
+                && hostFeed.allSatisfy { $0["record"]?["email"] == nil && $0["record"]?["fullName"] != nil })
     }
 
     @Test func syncPushReportsEachItemOrFailsWhole() throws {
         let p = try Programme()
         defer { p.server.stop() }
         var items = p.students(0..<3, institution: p.college)
-        items[1] = ["entity": "student", "externalRef": ["system": "college-sis", "id": "bad"], "data": ["institutionId": p.college, "fullName": "", "course": 9]]
-        items.append(["entity": "placement", "externalRef": ["system": "college-sis", "id": "P-0"],
-                      "data": ["studentRef": ["system": "college-sis", "id": "S-0"], "offerId": p.offer, "startsOn": "2027-01-10", "endsOn": "2027-02-10"]])
+        items[1] = [
+            "entity": "student", "externalRef": ["system": "college-sis", "id": "bad"],
+            "data": ["institutionId": p.college, "fullName": "", "course": 9],
+        ]
+        items.append([
+            "entity": "placement", "externalRef": ["system": "college-sis", "id": "P-0"],
+            "data": [
+                "studentRef": ["system": "college-sis", "id": "S-0"], "offerId": p.offer, "startsOn": "2027-01-10",
+                "endsOn": "2027-02-10",
+            ],
+        ])
         // Atomic: the first bad item is the call's error, with its index, and nothing is applied.
         do {
             _ = try p.admin.call("sync.push", ["items": .array(items), "atomic": true])
@@ -122,20 +157,30 @@ struct PartnerSyncTests {
         } catch let e as RPCError {
             #expect(e.reason == "RULE_VIOLATION" && e.data["rule"] == "PERIOD_OUTSIDE_OFFER" && e.data["index"] == 2)
         }
-        #expect(try p.admin.call("students.list", ["includeTotal": true])["total"] == 0, "the students before the failure were rolled back")
+        #expect(
+            try p.admin.call("students.list", ["includeTotal": true])["total"] == 0,
+            "the students before the failure were rolled back")
         // Not atomic: each item stands alone.
         let results = try p.admin.call("sync.push", ["items": .array(items)])["results"]?.arrayValue ?? []
-        #expect(results.map { $0["outcome"]?.stringValue ?? $0["error"]?["data"]?["reason"]?.stringValue } == ["created", "INVALID_PARAMS", "created", "RULE_VIOLATION"])
-        #expect(results[3]["error"]?["data"]?["rule"] == "PERIOD_OUTSIDE_OFFER" && results[3]["error"]?["data"]?["offerStartsOn"] == "2027-02-01")
+        #expect(
+            results.map { $0["outcome"]?.stringValue ?? $0["error"]?["data"]?["reason"]?.stringValue } == [
+                "created", "INVALID_PARAMS", "created", "RULE_VIOLATION",
+            ])
+        #expect(
+            results[3]["error"]?["data"]?["rule"] == "PERIOD_OUTSIDE_OFFER"
+                && results[3]["error"]?["data"]?["offerStartsOn"] == "2027-02-01")
         #expect(try p.admin.call("students.list", ["includeTotal": true])["total"] == 2)
         #expect(try p.admin.call("placements.list", ["includeTotal": true])["total"] == 0)
         // Progress: $/progress notifications for the token, all before the answer, ending at done == total.
         let watcher = try p.server.connect()
         let many = p.students(100..<350, institution: p.college)
         _ = try watcher.call("sync.push", ["items": .array(many), "progressToken": "push-1"])
-        let progress = watcher.notifications.filter { $0["method"] == "$/progress" && $0["params"]?["token"] == "push-1" }
+        let progress = watcher.notifications.filter {
+            $0["method"] == "$/progress" && $0["params"]?["token"] == "push-1"
+        }
         #expect(progress.count >= 3, "\(progress.count) progress notifications")
-        #expect(progress.last?["params"]?["value"]?["done"] == 250 && progress.last?["params"]?["value"]?["total"] == 250)
+        #expect(
+            progress.last?["params"]?["value"]?["done"] == 250 && progress.last?["params"]?["value"]?["total"] == 250)
         let dones = progress.compactMap { $0["params"]?["value"]?["done"]?.int64Value }
         #expect(dones == dones.sorted(), "in order")
     }
@@ -143,20 +188,36 @@ struct PartnerSyncTests {
     @Test func concurrentProposalsAndConfirmationsKeepTheRules() throws {
         let p = try Programme(slots: 3)
         defer { p.server.stop() }
-        let one = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "Один", "specialty": "x", "course": 1])["id"]!
+        let one = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "Один", "specialty": "x", "course": 1])["id"]!
         var others: [JSONValue] = []
-        for i in 0..<10 { others.append(try p.admin.call("students.create", ["institutionId": p.college, "fullName": .string("С\(i)"), "specialty": "x", "course": 1])["id"]!) }
-        let server = p.server, offer = p.offer
+        for i in 0..<10 {
+            others.append(
+                try p.admin.call(
+                    "students.create",
+                    ["institutionId": p.college, "fullName": .string("С\(i)"), "specialty": "x", "course": 1])["id"]!)
+        }
+        let server = p.server
+        let offer = p.offer
         // Ten overlapping proposals for one student at once: exactly one is accepted.
         let proposals = race(server, 10) { i, c in
-            _ = try c.call("placements.propose", ["studentId": one, "offerId": offer, "startsOn": .string("2027-03-0\(i % 9 + 1)"), "endsOn": "2027-03-20"])
+            _ = try c.call(
+                "placements.propose",
+                [
+                    "studentId": one, "offerId": offer, "startsOn": .string("2027-03-0\(i % 9 + 1)"),
+                    "endsOn": "2027-03-20",
+                ])
         }
         #expect(proposals.sorted() == ["PERIOD_OVERLAP"] * 9 + ["ok"])
         // Ten proposals confirmed at once against 3 slots: exactly 3 confirmed.
-        let ids = try others.map { try p.admin.call("placements.propose", ["studentId": $0, "offerId": p.offer])["id"]! }
+        let ids = try others.map {
+            try p.admin.call("placements.propose", ["studentId": $0, "offerId": p.offer])["id"]!
+        }
         let confirmations = race(server, 10) { i, c in _ = try c.call("placements.confirm", ["id": ids[i]]) }
         #expect(confirmations.sorted() == ["CAPACITY_EXCEEDED"] * 7 + ["ok"] * 3)
-        #expect(try p.admin.call("placements.list", ["filter": ["status": "confirmed"], "includeTotal": true])["total"] == 3)
+        #expect(
+            try p.admin.call("placements.list", ["filter": ["status": "confirmed"], "includeTotal": true])["total"] == 3
+        )
     }
 
     @Test func aSubscriberReceivesChangesMadeOnAnotherConnection() throws {
@@ -166,18 +227,27 @@ struct PartnerSyncTests {
         let subscriber = try p.connect(as: ["role": "institution", "label": "college", "institutionId": p.college])
         let sub = try subscriber.call("changes.subscribe", ["entities": ["student", "placement"]])
         let subID = sub["subscriptionId"]!
-        let mine = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "Свой", "specialty": "x", "course": 1])["id"]!
-        _ = try p.admin.call("students.create", ["institutionId": other, "fullName": "Чужой", "specialty": "x", "course": 1])
+        let mine = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "Свой", "specialty": "x", "course": 1])["id"]!
+        _ = try p.admin.call(
+            "students.create", ["institutionId": other, "fullName": "Чужой", "specialty": "x", "course": 1])
         _ = try p.admin.call("companies.create", ["name": "Не его дело"])
         let placement = try p.admin.call("placements.propose", ["studentId": mine, "offerId": p.offer])["id"]!
         let first = try subscriber.readMessage(timeout: 5)
         #expect(first["method"] == "changes.notify" && first["params"]?["subscriptionId"] == subID)
-        #expect(first["params"]?["change"]?["id"] == mine && first["params"]?["change"]?["op"] == "created" && first["params"]?["change"]?["actor"] == nil)
+        #expect(
+            first["params"]?["change"]?["id"] == mine && first["params"]?["change"]?["op"] == "created"
+                && first["params"]?["change"]?["actor"] == nil)
         let second = try subscriber.readMessage(timeout: 5)
-        #expect(second["params"]?["change"]?["id"] == placement, "the other college's student is not shown; the placement is")
-        #expect((second["params"]?["change"]?["seq"]?.int64Value ?? 0) > (first["params"]?["change"]?["seq"]?.int64Value ?? 0))
+        #expect(
+            second["params"]?["change"]?["id"] == placement,
+            "the other college's student is not shown; the placement is")
+        #expect(
+            (second["params"]?["change"]?["seq"]?.int64Value ?? 0)
+                > (first["params"]?["change"]?["seq"]?.int64Value ?? 0))
         #expect(try subscriber.call("changes.unsubscribe", ["subscriptionId": subID])["unsubscribed"] == true)
-        _ = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "После", "specialty": "x", "course": 1])
+        _ = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "После", "specialty": "x", "course": 1])
         #expect(try subscriber.call("system.ping")["pong"] == true)
         Thread.sleep(forTimeInterval: 0.3)
         _ = try subscriber.call("system.ping")
@@ -196,29 +266,51 @@ struct PartnerSyncTests {
         let p = try Programme()
         defer { p.server.stop() }
         let otherCompany = try p.admin.call("companies.create", ["name": "Другой хост"])["id"]!
-        let draft = try p.admin.call("offers.create", ["companyId": otherCompany, "title": "Черновик", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 1])["id"]!
+        let draft = try p.admin.call(
+            "offers.create",
+            [
+                "companyId": otherCompany, "title": "Черновик", "startsOn": "2027-02-01", "endsOn": "2027-03-01",
+                "slots": 1,
+            ])["id"]!
         let otherCollege = try p.admin.call("institutions.create", ["name": "Другой колледж", "kind": "college"])["id"]!
-        _ = try p.admin.call("agreements.create", ["institutionId": otherCollege, "number": "2", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
-        let mine = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "Свой", "specialty": "x", "course": 1])["id"]!
-        let theirs = try p.admin.call("students.create", ["institutionId": otherCollege, "fullName": "Чужой", "specialty": "x", "course": 1])["id"]!
+        _ = try p.admin.call(
+            "agreements.create",
+            ["institutionId": otherCollege, "number": "2", "validFrom": "2027-01-01", "validTo": "2027-12-31"])
+        let mine = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "Свой", "specialty": "x", "course": 1])["id"]!
+        let theirs = try p.admin.call(
+            "students.create", ["institutionId": otherCollege, "fullName": "Чужой", "specialty": "x", "course": 1])[
+                "id"]!
         let myPlacement = try p.admin.call("placements.propose", ["studentId": mine, "offerId": p.offer])["id"]!
         let theirPlacement = try p.admin.call("placements.propose", ["studentId": theirs, "offerId": p.offer])["id"]!
         let college = try p.connect(as: ["role": "institution", "label": "c", "institutionId": p.college])
         let host = try p.connect(as: ["role": "company", "label": "h", "companyId": otherCompany])
         func reason(_ body: () throws -> JSONValue) -> String? {
-            do { _ = try body(); return nil } catch let e as RPCError { return e.reason } catch { return "\(error)" }
+            do {
+                _ = try body()
+                return nil
+            } catch let e as RPCError { return e.reason } catch { return "\(error)" }
         }
         // The college: open offers only, its own students and placements, its own report.
         #expect(try college.call("offers.list", ["includeTotal": true])["total"] == 1)
         #expect(reason { try college.call("offers.get", ["id": draft]) } == "NOT_FOUND")
-        #expect(try college.call("students.list", ["includeTotal": true])["items"]?.arrayValue?.map { $0["id"] } == [mine])
+        #expect(
+            try college.call("students.list", ["includeTotal": true])["items"]?.arrayValue?.map { $0["id"] } == [mine])
         #expect(reason { try college.call("students.get", ["id": theirs]) } == "NOT_FOUND")
         #expect(try college.call("placements.list", [:])["items"]?.arrayValue?.map { $0["id"] } == [myPlacement])
         #expect(reason { try college.call("placements.get", ["id": theirPlacement]) } == "NOT_FOUND")
-        #expect(reason { try college.call("placements.confirm", ["id": myPlacement]) } == "FORBIDDEN", "confirming is the host's")
-        #expect(reason { try college.call("students.create", ["institutionId": otherCollege, "fullName": "x", "specialty": "x", "course": 1]) } == "NOT_FOUND")
+        #expect(
+            reason { try college.call("placements.confirm", ["id": myPlacement]) } == "FORBIDDEN",
+            "confirming is the host's")
+        #expect(
+            reason {
+                try college.call(
+                    "students.create", ["institutionId": otherCollege, "fullName": "x", "specialty": "x", "course": 1])
+            } == "NOT_FOUND")
         let report = try college.call("reports.internships", [:])
-        #expect(report["summary"]?["placementsByStatus"] == ["proposed": 1] && report["byInstitution"]?.arrayValue?.count == 1)
+        #expect(
+            report["summary"]?["placementsByStatus"] == ["proposed": 1]
+                && report["byInstitution"]?.arrayValue?.count == 1)
         // Another host: its own (draft) offer, none of these placements or students.
         #expect(try host.call("offers.list", [:])["items"]?.arrayValue?.map { $0["id"] } == [draft])
         #expect(reason { try host.call("offers.get", ["id": p.offer]) } == "NOT_FOUND")
@@ -226,8 +318,11 @@ struct PartnerSyncTests {
         #expect(try host.call("students.list", [:])["items"]?.arrayValue?.isEmpty == true)
         #expect(reason { try host.call("placements.confirm", ["id": myPlacement]) } == "NOT_FOUND")
         #expect(reason { try host.call("offers.update", ["id": p.offer, "patch": ["slots": 3]]) } == "NOT_FOUND")
-        #expect(reason { try host.call("students.create", ["fullName": "x", "specialty": "x", "course": 1]) } == "FORBIDDEN")
-        let created = try host.call("offers.create", ["title": "Своё", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 2])
+        #expect(
+            reason { try host.call("students.create", ["fullName": "x", "specialty": "x", "course": 1]) } == "FORBIDDEN"
+        )
+        let created = try host.call(
+            "offers.create", ["title": "Своё", "startsOn": "2027-02-01", "endsOn": "2027-03-01", "slots": 2])
         #expect(created["companyId"] == otherCompany, "a host's offer is its own without naming itself")
         #expect(try host.call("reports.internships", [:])["summary"]?["placementsByStatus"] == [:])
         // The college's feed tells it when an offer it could see is closed; a draft never shows.
@@ -247,7 +342,9 @@ struct PartnerSyncTests {
         // Batches of creates, so commits group and the dispatcher fans out many changes at once.
         var made: [JSONValue] = []
         for chunk in 0..<10 {
-            let calls: [JSONValue] = (0..<25).map { i in ["method": "companies.create", "params": ["name": .string("Подписка \(chunk)-\(i)")]] }
+            let calls: [JSONValue] = (0..<25).map { i in
+                ["method": "companies.create", "params": ["name": .string("Подписка \(chunk)-\(i)")]]
+            }
             let results = try writer.call("rpc.atomic", ["calls": .array(calls)])["results"]?.arrayValue ?? []
             made += results.compactMap { $0["id"] }
         }
@@ -271,31 +368,58 @@ struct PartnerSyncTests {
         defer { p.server.stop() }
         let c = p.admin
         func student(_ name: String) throws -> JSONValue {
-            try c.call("students.create", ["institutionId": p.college, "fullName": .string(name), "specialty": "15.02.10", "course": 2,
-                                           "birthDate": "2006-05-01", "email": "s@college.example.ru", "phone": "+7 916 555-12-34"])["id"]!
+            try c.call(
+                "students.create",
+                [
+                    "institutionId": p.college, "fullName": .string(name), "specialty": "15.02.10", "course": 2,
+                    "birthDate": "2006-05-01", "email": "s@college.example.ru", "phone": "+7 916 555-12-34",
+                ])["id"]!
         }
-        let a = try student("А"), b = try student("Б"), d = try student("В")
+        let a = try student("А")
+        let b = try student("Б")
+        let d = try student("В")
         #expect(try c.call("students.update", ["id": a, "patch": ["course": 3, "phone": .null]])["course"] == 3)
-        let first = try c.call("placements.propose", ["studentId": a, "offerId": p.offer, "startsOn": "2027-02-01", "endsOn": "2027-03-31"])["id"]!
-        #expect(try c.call("placements.update", ["id": first, "patch": ["endsOn": "2027-04-15"]])["endsOn"] == "2027-04-15")
+        let first = try c.call(
+            "placements.propose",
+            ["studentId": a, "offerId": p.offer, "startsOn": "2027-02-01", "endsOn": "2027-03-31"])["id"]!
+        #expect(
+            try c.call("placements.update", ["id": first, "patch": ["endsOn": "2027-04-15"]])["endsOn"] == "2027-04-15")
         _ = try c.call("placements.confirm", ["id": first])
         _ = try c.call("placements.start", ["id": first])
-        let done = try c.call("placements.complete", ["id": first, "hours": 320, "grade": 5, "feedback": "Отлично", "competencies": ["ЧПУ"]])
+        let done = try c.call(
+            "placements.complete",
+            ["id": first, "hours": 320, "grade": 5, "feedback": "Отлично", "competencies": ["ЧПУ"]])
         #expect(done["status"] == "completed" && done["completion"]?["grade"] == 5)
         let second = try c.call("placements.propose", ["studentId": b, "offerId": p.offer])["id"]!
         _ = try c.call("placements.confirm", ["id": second])
         _ = try c.call("placements.start", ["id": second])
-        #expect(try c.call("placements.terminate", ["id": second, "reason": "Нарушение графика"])["termination"]?["reason"] == "Нарушение графика")
+        #expect(
+            try c.call("placements.terminate", ["id": second, "reason": "Нарушение графика"])["termination"]?["reason"]
+                == "Нарушение графика")
         let third = try c.call("placements.propose", ["studentId": d, "offerId": p.offer])["id"]!
         #expect(try c.call("placements.cancel", ["id": third, "reason": "Передумал"])["status"] == "cancelled")
-        let upserted = try c.call("placements.upsert", ["studentId": d, "offerId": p.offer, "externalRef": ["system": "sis", "id": "P-9"]])
+        let upserted = try c.call(
+            "placements.upsert", ["studentId": d, "offerId": p.offer, "externalRef": ["system": "sis", "id": "P-9"]])
         #expect(upserted["outcome"] == "created")
-        #expect(try c.call("students.upsert", ["institutionId": p.college, "fullName": "Г", "specialty": "x", "course": 1,
-                                               "externalRef": ["system": "sis", "id": "S-9"]])["outcome"] == "created")
-        #expect(try c.call("offers.update", ["id": p.offer, "patch": ["slots": 6, "mentor": ["name": "Иванова А. С.", "email": "m@host.example.ru"]]])["slots"] == 6)
+        #expect(
+            try c.call(
+                "students.upsert",
+                [
+                    "institutionId": p.college, "fullName": "Г", "specialty": "x", "course": 1,
+                    "externalRef": ["system": "sis", "id": "S-9"],
+                ])["outcome"] == "created")
+        #expect(
+            try c.call(
+                "offers.update",
+                [
+                    "id": p.offer,
+                    "patch": ["slots": 6, "mentor": ["name": "Иванова А. С.", "email": "m@host.example.ru"]],
+                ])["slots"] == 6)
         #expect(try c.call("offers.close", ["id": p.offer])["status"] == "closed")
         #expect(try c.call("offers.open", ["id": p.offer])["status"] == "open")
-        for method in ["offers.list", "students.list", "placements.list"] { _ = try c.call(method, ["includeTotal": true]) }
+        for method in ["offers.list", "students.list", "placements.list"] {
+            _ = try c.call(method, ["includeTotal": true])
+        }
         _ = try c.call("placements.get", ["id": first])
         _ = try c.call("offers.get", ["id": p.offer])
         _ = try c.call("students.get", ["id": a])
@@ -316,7 +440,9 @@ struct PartnerSyncTests {
         let watcher = try server.connect()
         let sub = try watcher.call("changes.subscribe", ["since": cursor, "entities": ["company"]])
         #expect(sub["since"] == cursor)
-        #expect(watcher.notifications.isEmpty, "no notification overtakes the subscribe answer, even with a backlog to send")
+        #expect(
+            watcher.notifications.isEmpty, "no notification overtakes the subscribe answer, even with a backlog to send"
+        )
         let live = try c.call("companies.create", ["name": "После"])["id"]!
         var got: [JSONValue] = []
         while got.count < 4 { got.append(try watcher.readMessage(timeout: 5)["params"]?["change"]?["id"] ?? .null) }
@@ -325,8 +451,10 @@ struct PartnerSyncTests {
         let college = try c.call("institutions.create", ["name": "К", "kind": "college"])["id"]!
         for batch in 0..<11 {
             let items: [JSONValue] = (0..<1000).map { i in
-                ["entity": "student", "externalRef": ["system": "s", "id": .string("\(batch)-\(i)")],
-                 "data": ["institutionId": college, "fullName": "С", "specialty": "x", "course": 1]]
+                [
+                    "entity": "student", "externalRef": ["system": "s", "id": .string("\(batch)-\(i)")],
+                    "data": ["institutionId": college, "fullName": "С", "specialty": "x", "course": 1],
+                ]
             }
             _ = try c.call("sync.push", ["items": .array(items)], timeout: 60)
         }
@@ -341,14 +469,17 @@ struct PartnerSyncTests {
     @Test func aRevokedTokenEndsItsSubscription() throws {
         let p = try Programme()
         defer { p.server.stop() }
-        let issued = try p.admin.call("tokens.create", ["role": "institution", "label": "c", "institutionId": p.college])
+        let issued = try p.admin.call(
+            "tokens.create", ["role": "institution", "label": "c", "institutionId": p.college])
         let c = try p.server.connect()
         _ = try c.call("session.authenticate", ["token": issued["secret"]!])
         _ = try c.call("changes.subscribe", ["entities": ["student"]])
-        _ = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "До", "specialty": "x", "course": 1])
+        _ = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "До", "specialty": "x", "course": 1])
         #expect(try c.readMessage(timeout: 5)["params"]?["change"]?["entity"] == "student")
         _ = try p.admin.call("tokens.revoke", ["id": issued["token"]!["id"]!])
-        _ = try p.admin.call("students.create", ["institutionId": p.college, "fullName": "После", "specialty": "x", "course": 1])
+        _ = try p.admin.call(
+            "students.create", ["institutionId": p.college, "fullName": "После", "specialty": "x", "course": 1])
         #expect(throws: (any Error).self, "nothing more is pushed to a revoked token") { try c.readMessage(timeout: 1) }
         #expect(p.server.stderrEventuallyContains("no longer valid"))
     }
@@ -377,18 +508,23 @@ struct PartnerSyncTests {
 }
 
 /// Runs `body` on `n` threads at once, each with its own connection; "ok", the rule broken, or the reason.
-private func race(_ server: ServerProcess, _ n: Int, _ body: @escaping @Sendable (Int, RPCConnection) throws -> Void) -> [String] {
+private func race(
+    _ server: ServerProcess, _ n: Int, _ body: @escaping @Sendable (Int, RPCConnection) throws -> Void
+) -> [String] {
     let outcomes = Mutex<[String]>([])
     let connections = (0..<n).compactMap { _ in try? server.connect() }
-    let ready = DispatchSemaphore(value: 0), go = DispatchSemaphore(value: 0)
+    let ready = DispatchSemaphore(value: 0)
+    let go = DispatchSemaphore(value: 0)
     for (i, connection) in connections.enumerated() {
         nonisolated(unsafe) let c = connection
         Thread {
             ready.signal()
             go.wait()
             let r: String
-            do { try body(i, c); r = "ok" }
-            catch let e as RPCError { r = e.data["rule"]?.stringValue ?? e.reason } catch { r = "\(error)" }
+            do {
+                try body(i, c)
+                r = "ok"
+            } catch let e as RPCError { r = e.data["rule"]?.stringValue ?? e.reason } catch { r = "\(error)" }
             outcomes.withLock { $0.append(r) }
         }.start()
     }

@@ -9,12 +9,18 @@ import Testing
 
 /// Several ExportDesk instances on one PostgreSQL database (SPEC's rules must hold across them). These run in
 /// the PostgreSQL pass of `.ci/test` (EXPORTDESK_TEST_POSTGRES set); without a PostgreSQL server they skip.
-@Suite(.enabled(if: TestEngine.isPostgreSQL, "runs in the PostgreSQL pass (EXPORTDESK_TEST_POSTGRES unset here; .ci/test sets it for a throwaway cluster where Debian's postgresql is installed)"))
+@Suite(
+    .enabled(
+        if: TestEngine.isPostgreSQL,
+        "runs in the PostgreSQL pass (EXPORTDESK_TEST_POSTGRES unset here; .ci/test sets it for a throwaway cluster where Debian's postgresql is installed)"
+    ))
 struct PostgresTests {
     /// Three servers on one schema, each on its own socket.
     static func instances(_ n: Int = 3, dir: TemporaryDirectory = TemporaryDirectory()) throws -> [ServerProcess] {
         let db = dir.database()
-        return try (0..<n).map { i in try ServerProcess(arguments: ["--db", db], directory: dir, socketName: "i\(i).sock") }
+        return try (0..<n).map { i in
+            try ServerProcess(arguments: ["--db", db], directory: dir, socketName: "i\(i).sock")
+        }
     }
 
     @Test("CAPACITY_EXCEEDED: 20 approvals for one place spread over three instances give exactly one approval")
@@ -22,8 +28,12 @@ struct PostgresTests {
         let servers = try Self.instances()
         defer { servers.forEach { $0.stop() } }
         let c = try servers[0].connect()
-        let ev = try c.call("events.create", ["kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
-                                              "endsOn": "2099-04-19", "capacity": 1])["id"]!
+        let ev = try c.call(
+            "events.create",
+            [
+                "kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
+                "endsOn": "2099-04-19", "capacity": 1,
+            ])["id"]!
         _ = try c.call("events.open", ["id": ev])
         var participations: [JSONValue] = []
         for i in 0..<20 {
@@ -33,7 +43,10 @@ struct PostgresTests {
         let outcomes = Mutex<[String]>([])
         let threads = participations.enumerated().map { i, id in
             Thread {
-                guard let conn = try? servers[i % 3].connect() else { outcomes.withLock { $0.append("no connection") }; return }
+                guard let conn = try? servers[i % 3].connect() else {
+                    outcomes.withLock { $0.append("no connection") }
+                    return
+                }
                 do {
                     _ = try conn.call("participations.approve", ["id": id])
                     outcomes.withLock { $0.append("approved") }
@@ -51,7 +64,10 @@ struct PostgresTests {
         #expect(all.filter { $0 == "approved" }.count == 1, "\(all)")
         #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
         for server in servers {
-            #expect(try server.connect().call("participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"] == 1)
+            #expect(
+                try server.connect().call(
+                    "participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])[
+                        "total"] == 1)
         }
     }
 
@@ -133,7 +149,9 @@ struct PostgresTests {
         #expect(try db.scalar("SELECT count(*) FROM exportdesk_schema") == 1)
         try db.execute("UPDATE exportdesk_schema SET version = 999")
         let refused = try Command.exportdesk(["serve", "--stdio", "--db", dir.database()], stdin: "")
-        #expect(refused.status == 1 && refused.err.contains("schema version 999") && refused.err.contains("newer ExportDesk"))
+        #expect(
+            refused.status == 1 && refused.err.contains("schema version 999")
+                && refused.err.contains("newer ExportDesk"))
         #expect(try db.scalar("SELECT max(version) FROM exportdesk_schema") == 999, "left as it was")
     }
 
@@ -145,7 +163,9 @@ struct PostgresTests {
         let c = try server.connect()
         let info = try c.call("system.info")
         #expect(info["databaseEngine"]?.stringValue?.hasPrefix("PostgreSQL ") == true)
-        #expect(info["databasePath"]?.stringValue?.contains("s3cret") == false && info["databasePath"]?.stringValue?.contains("password=***") == true)
+        #expect(
+            info["databasePath"]?.stringValue?.contains("s3cret") == false
+                && info["databasePath"]?.stringValue?.contains("password=***") == true)
         do {
             _ = try c.call("system.backup", ["path": .string(dir.file("b.sqlite"))])
             Issue.record("a PostgreSQL backup was claimed")
@@ -157,9 +177,14 @@ struct PostgresTests {
     }
 
     @Test func connectionStringsLoseTheirPassword() {
-        #expect(ConnInfo.redacted("postgresql://ed:secret@db.example/exportdesk?sslmode=require") == "postgresql://ed:***@db.example/exportdesk?sslmode=require")
-        #expect(ConnInfo.redacted("postgres:///x?host=/run&password=secret&user=ed") == "postgres:///x?host=/run&password=***&user=ed")
-        #expect(ConnInfo.redacted("host=db user=ed password='se cret' dbname=x") == "host=db user=ed password=*** dbname=x")
+        #expect(
+            ConnInfo.redacted("postgresql://ed:secret@db.example/exportdesk?sslmode=require")
+                == "postgresql://ed:***@db.example/exportdesk?sslmode=require")
+        #expect(
+            ConnInfo.redacted("postgres:///x?host=/run&password=secret&user=ed")
+                == "postgres:///x?host=/run&password=***&user=ed")
+        #expect(
+            ConnInfo.redacted("host=db user=ed password='se cret' dbname=x") == "host=db user=ed password=*** dbname=x")
         #expect(ConnInfo.redacted("host=db password=secret") == "host=db password=***")
     }
 }
@@ -179,17 +204,21 @@ extension PostgresTests {
         let server = try ServerProcess(arguments: ["--db", pg], directory: dir)
         defer { server.stop() }
         let c = try server.connect()
-        let original = try ServerProcess(arguments: ["--db", dir.file("a.sqlite")], directory: dir, socketName: "a.sock")
+        let original = try ServerProcess(
+            arguments: ["--db", dir.file("a.sqlite")], directory: dir, socketName: "a.sock")
         defer { original.stop() }
         let o = try original.connect()
         for q in ["агро", "ТЕХ", "export"] {
             let params: JSONValue = ["filter": ["q": .string(q)], "includeTotal": true, "limit": 5]
-            #expect(try c.call("companies.list", params)["total"] == o.call("companies.list", params)["total"], "q=\(q)")
+            #expect(
+                try c.call("companies.list", params)["total"] == o.call("companies.list", params)["total"], "q=\(q)")
         }
         let newest = try c.call("changes.list", ["since": "0", "limit": 1000])
         let created = try c.call("companies.create", ["name": "После переноса"])["id"]!
         var cursor = newest["nextCursor"]!
-        while let page = try? c.call("changes.list", ["since": cursor, "limit": 1000]), let items = page["items"]?.arrayValue, !items.isEmpty {
+        while let page = try? c.call("changes.list", ["since": cursor, "limit": 1000]),
+            let items = page["items"]?.arrayValue, !items.isEmpty
+        {
             cursor = page["nextCursor"]!
             if items.contains(where: { $0["id"] == created }) { return }
         }
@@ -208,6 +237,7 @@ extension PostgresTests {
         } catch let e as RPCError {
             #expect(e.reason == "INVALID_PARAMS" && e.message.contains("U+0000"))
         }
-        #expect(try c.call("companies.list", ["includeTotal": true])["total"] == 0, "nothing written, nothing truncated")
+        #expect(
+            try c.call("companies.list", ["includeTotal": true])["total"] == 0, "nothing written, nothing truncated")
     }
 }

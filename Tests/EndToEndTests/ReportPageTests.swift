@@ -8,7 +8,9 @@ import Testing
 /// `exportdesk report … --html`: a self-contained page whose every figure is the report method's answer,
 /// rendered in headless Chromium.
 struct ReportPageTests {
-    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     static func run(_ executable: String, _ args: [String]) throws -> (status: Int32, out: String, err: String) {
         let r = try Command.run(executable, args)
@@ -19,7 +21,8 @@ struct ReportPageTests {
     /// counts rows.
     static func value(_ answer: JSONValue, _ path: String) -> String {
         if let open = path.firstIndex(of: "["), path.hasSuffix("]") {
-            let list = String(path[..<open]), condition = path[path.index(after: open)..<path.index(before: path.endIndex)].split(separator: "=")
+            let list = String(path[..<open])
+            let condition = path[path.index(after: open)..<path.index(before: path.endIndex)].split(separator: "=")
             let rows = answer[list]?.arrayValue ?? []
             return String(rows.filter { $0[String(condition[0])]?.stringValue == String(condition[1]) }.count)
         }
@@ -43,8 +46,12 @@ struct ReportPageTests {
         return (dir, dir.database())
     }
 
-    @Test(.enabled(if: chromium != nil, "headless Chromium (Debian's chromium) is not installed"),
-          arguments: [("summary", "reports.summary"), ("events", "reports.events"), ("internships", "reports.internships"), ("requests", "reports.requests")])
+    @Test(
+        .enabled(if: chromium != nil, "headless Chromium (Debian's chromium) is not installed"),
+        arguments: [
+            ("summary", "reports.summary"), ("events", "reports.events"), ("internships", "reports.internships"),
+            ("requests", "reports.requests"),
+        ])
     func everyFigureOnThePageIsTheMethodsAnswer(kind: String, method: String) throws {
         let dir = TemporaryDirectory()
         let server = try ServerProcess(arguments: ["--db", try Self.demo.get().database], directory: dir)
@@ -56,25 +63,40 @@ struct ReportPageTests {
         #expect(made.status == 0, "\(made.err)")
         let answer = try server.connect().call(method, params)
         let html = try String(contentsOfFile: dir.file("\(kind).html"), encoding: .utf8)
-        #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("@import"), "nothing from the network")
+        #expect(
+            !html.contains("<script") && !html.contains("src=") && !html.contains("href=") && !html.contains("@import"),
+            "nothing from the network")
         #expect(html.contains("lang=\"ru\"") && html.contains("@page { size: A4"))
         // What the browser shows: every tagged figure equals the answer at its path.
-        let dom = try Self.run(Self.chromium!, ["--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                                                 "--dump-dom", "file://" + dir.file("\(kind).html")])
+        let dom = try Self.run(
+            Self.chromium!,
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+                "--dump-dom", "file://" + dir.file("\(kind).html"),
+            ])
         #expect(dom.status == 0)
-        #expect(!dom.err.contains("CONSOLE"), "console messages: \(dom.err.split(separator: "\n").filter { $0.contains("CONSOLE") }.prefix(3))")
+        #expect(
+            !dom.err.contains("CONSOLE"),
+            "console messages: \(dom.err.split(separator: "\n").filter { $0.contains("CONSOLE") }.prefix(3))")
         let pattern = try NSRegularExpression(pattern: #"data-key="([^"]+)" data-value="([^"]*)""#)
         let matches = pattern.matches(in: dom.out, range: NSRange(dom.out.startIndex..., in: dom.out))
         #expect(matches.count >= (kind == "requests" ? 10 : 20), "\(matches.count) figures on the \(kind) page")
         var wrong: [String] = []
         for m in matches {
             let key = String(dom.out[Range(m.range(at: 1), in: dom.out)!])
-            let shown = String(dom.out[Range(m.range(at: 2), in: dom.out)!]).replacingOccurrences(of: "&quot;", with: "\"")
-            if Self.value(answer, key) != shown { wrong.append("\(key): page \(shown), answer \(Self.value(answer, key))") }
+            let shown = String(dom.out[Range(m.range(at: 2), in: dom.out)!]).replacingOccurrences(
+                of: "&quot;", with: "\"")
+            if Self.value(answer, key) != shown {
+                wrong.append("\(key): page \(shown), answer \(Self.value(answer, key))")
+            }
         }
         #expect(wrong.isEmpty, "figures that differ from the answer: \(wrong.prefix(5))")
-        let shot = try Self.run(Self.chromium!, ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
-                                                  "--screenshot=" + dir.file("\(kind).png"), "file://" + dir.file("\(kind).html")])
+        let shot = try Self.run(
+            Self.chromium!,
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1000,1400",
+                "--screenshot=" + dir.file("\(kind).png"), "file://" + dir.file("\(kind).html"),
+            ])
         let size = (try? FileManager.default.attributesOfItem(atPath: dir.file("\(kind).png"))[.size] as? Int) ?? 0
         #expect(shot.status == 0 && size > 20_000, "a screenshot was taken (\(size) bytes)")
     }

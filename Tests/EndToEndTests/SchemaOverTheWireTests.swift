@@ -19,7 +19,10 @@ struct SchemaOverTheWireTests {
             let errors = error.data["errors"]?.arrayValue ?? []
             #expect(errors.count == 2)
             #expect(Set(errors.compactMap { $0["instancePath"]?.stringValue }) == ["/verbose", "/format"])
-            #expect(errors.allSatisfy { $0["keyword"] == "additionalProperties" && $0["message"] == "is not an allowed property" })
+            #expect(
+                errors.allSatisfy {
+                    $0["keyword"] == "additionalProperties" && $0["message"] == "is not an allowed property"
+                })
         }
     }
 
@@ -31,11 +34,14 @@ struct SchemaOverTheWireTests {
         p.executableURL = URL(fileURLWithPath: copy)
         p.currentDirectoryURL = URL(fileURLWithPath: dir.path)
         p.arguments = ["serve", "--stdio", "--log-level", "error"]
-        let input = Pipe(), output = Pipe()
+        let input = Pipe()
+        let output = Pipe()
         p.standardInput = input
         p.standardOutput = output
         try p.run()
-        let c = RPCConnection(readFD: dup(output.fileHandleForReading.fileDescriptor), writeFD: dup(input.fileHandleForWriting.fileDescriptor))
+        let c = RPCConnection(
+            readFD: dup(output.fileHandleForReading.fileDescriptor),
+            writeFD: dup(input.fileHandleForWriting.fileDescriptor))
         let doc = try c.call("rpc.discover")
         #expect(doc["openrpc"] == "1.3.2")
         #expect((doc["methods"]?.arrayValue ?? []).contains { $0["name"] == "system.info" })

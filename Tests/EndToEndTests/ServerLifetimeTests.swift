@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportDeskClient
 import Foundation
 import JSON
@@ -9,6 +6,10 @@ import Storage
 import Synchronization
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Issue 12, server lifetime: connections that close give their memory back, no SIGTERM is lost, a clean
 /// stop leaves the main file complete, servers started together migrate once, a killed backup leaves
@@ -25,7 +26,9 @@ struct ServerLifetimeTests {
             for (i, b) in path.utf8.enumerated() where i < raw.count - 1 { raw[i] = b }
         }
         return withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         } == 0
     }
 
@@ -60,7 +63,13 @@ struct ServerLifetimeTests {
     @Test func aSIGTERMRightAfterTheSocketAcceptsIsNeverLost() throws {
         // Load both cores so that the server's threads start late, as on a busy machine.
         let stop = Atomic<Bool>(false)
-        let burners = (0..<2).map { _ in Thread { var x = 0.0; while !stop.load(ordering: .relaxed) { x += 1 }; _ = x } }
+        let burners = (0..<2).map { _ in
+            Thread {
+                var x = 0.0
+                while !stop.load(ordering: .relaxed) { x += 1 }
+                _ = x
+            }
+        }
         burners.forEach { $0.start() }
         defer { stop.store(true, ordering: .relaxed) }
         let dir = TemporaryDirectory()
@@ -86,7 +95,9 @@ struct ServerLifetimeTests {
             p.waitUntilExit()
             if p.terminationReason == .exit {
                 #expect(p.terminationStatus == 0)
-                #expect(!FileManager.default.fileExists(atPath: dir.file("r\(round).sock")), "a clean stop removes the socket file")
+                #expect(
+                    !FileManager.default.fileExists(atPath: dir.file("r\(round).sock")),
+                    "a clean stop removes the socket file")
             }
         }
     }
@@ -95,7 +106,9 @@ struct ServerLifetimeTests {
     func aCleanStopLeavesEverythingInTheMainFile(stop: String) throws {
         // SQLite's files, whichever engine the suite runs on: this is about the -wal file.
         let dir = TemporaryDirectory()
-        let server = try ServerProcess(socket: stop == "SIGTERM", stdio: stop != "SIGTERM", arguments: ["--db", dir.file("db.sqlite")], directory: dir)
+        let server = try ServerProcess(
+            socket: stop == "SIGTERM", stdio: stop != "SIGTERM", arguments: ["--db", dir.file("db.sqlite")],
+            directory: dir)
         let c = stop == "SIGTERM" ? try server.connect() : server.stdioConnection()
         for i in 0..<40 { _ = try c.call("companies.create", ["name": .string("Компания \(i)")]) }
         c.close()
@@ -124,7 +137,8 @@ struct ServerLifetimeTests {
             }
             for (p, _, _, _) in servers { try p.run() }
             for (_, input, _, _) in servers {
-                input.fileHandleForWriting.write(Data(#"{"jsonrpc":"2.0","id":1,"method":"system.info"}"#.utf8 + [0x0A]))
+                input.fileHandleForWriting.write(
+                    Data(#"{"jsonrpc":"2.0","id":1,"method":"system.info"}"#.utf8 + [0x0A]))
                 try input.fileHandleForWriting.close()
             }
             for (i, (p, _, output, err)) in servers.enumerated() {
@@ -133,7 +147,9 @@ struct ServerLifetimeTests {
                 p.waitUntilExit()
                 #expect(p.terminationStatus == 0, "round \(round), server \(i): \(log)")
                 let info = try? JSONParser.parse([UInt8](answer))
-                #expect((info?["result"]?["schemaVersion"]?.int64Value ?? 0) > 0, "round \(round), server \(i) answered \(String(decoding: answer, as: UTF8.self))")
+                #expect(
+                    (info?["result"]?["schemaVersion"]?.int64Value ?? 0) > 0,
+                    "round \(round), server \(i) answered \(String(decoding: answer, as: UTF8.self))")
             }
         }
     }
@@ -143,7 +159,9 @@ struct ServerLifetimeTests {
         do {
             let source = try Connection(path: dir.file("big.sqlite"))
             try source.execute("CREATE TABLE blobs(id INTEGER PRIMARY KEY, data BLOB)")
-            try source.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) INSERT INTO blobs(data) SELECT randomblob(4000) FROM n")
+            try source.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12000) INSERT INTO blobs(data) SELECT randomblob(4000) FROM n"
+            )
         }
         func backup(_ target: String) throws -> Process {
             let p = Process()
@@ -176,7 +194,9 @@ struct ServerLifetimeTests {
             #expect(rows(target) == 12000, "round \(round): the retry did not produce a whole backup")
         }
         #expect(killedMidway > 0, "no backup was killed before it finished; the test proved nothing")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("partial") || $0.hasSuffix("-journal") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+            $0.contains("partial") || $0.hasSuffix("-journal")
+        }
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
     }
 }

@@ -1,13 +1,14 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportDeskClient
 import Foundation
 import JSON
 import JSONRPC
+import Support
 import TestSupport
 import Testing
-import Support
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The socket transport under the conditions SPEC §1 names: many clients, bad clients, limits, shutdown.
 struct SocketServerTests {
@@ -80,7 +81,9 @@ struct SocketServerTests {
         defer { server.stop() }
         for framing in [RPCConnection.Framing.newlineDelimited, .contentLength] {
             let c = try server.connect(framing: framing)
-            let big = #"{"jsonrpc":"2.0","id":1,"method":"system.ping","params":{"pad":""# + String(repeating: "x", count: 5000) + #""}}"#
+            let big =
+                #"{"jsonrpc":"2.0","id":1,"method":"system.ping","params":{"pad":""#
+                + String(repeating: "x", count: 5000) + #""}}"#
             try c.sendBody(Array(big.utf8))
             let reply = try c.readMessage()
             #expect(reply["error"]?["code"] == -32600, "\(framing)")
@@ -123,7 +126,11 @@ struct SocketServerTests {
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: Array(path.utf8) + [0]) }
-        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
         #expect(bound == 0)
         close(fd)
         #expect(FileManager.default.fileExists(atPath: path))
@@ -152,7 +159,9 @@ struct SocketServerTests {
         let dir = TemporaryDirectory()
         let path = dir.file("precious.txt")
         try "keep me".write(toFile: path, atomically: true, encoding: .utf8)
-        #expect(throws: ServerProcess.LaunchError.self) { try ServerProcess(directory: dir, socketName: "precious.txt") }
+        #expect(throws: ServerProcess.LaunchError.self) {
+            try ServerProcess(directory: dir, socketName: "precious.txt")
+        }
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "keep me")
     }
 

@@ -94,7 +94,8 @@ struct StdioAndCLITests {
         let first = try run(["serve", "--stdio", "--db", dir.file("new.sqlite")], stdin: ping)
         #expect(first.status == 0 && first.err.contains("created a new, empty database \(dir.file("new.sqlite"))"))
         let second = try run(["serve", "--stdio", "--db", dir.file("new.sqlite")], stdin: ping)
-        #expect(second.err.contains("serving the database \(dir.file("new.sqlite"))") && !second.err.contains("created"))
+        #expect(
+            second.err.contains("serving the database \(dir.file("new.sqlite"))") && !second.err.contains("created"))
     }
 
     /// Issue 12 item 15: the quick start's `demo && serve` works when run a second time.
@@ -123,7 +124,9 @@ struct StdioAndCLITests {
         var answered: [JSONValue] = []
         for line in lines {
             let entry = try? JSONParser.parse(String(line))
-            #expect(entry?["time"]?.stringValue?.hasSuffix("Z") == true && entry?["level"] != nil && entry?["message"] != nil, "not a log object: \(line)")
+            #expect(
+                entry?["time"]?.stringValue?.hasSuffix("Z") == true && entry?["level"] != nil
+                    && entry?["message"] != nil, "not a log object: \(line)")
             if entry?["message"] == "answered" { answered.append(entry!) }
         }
         let create = answered.first { $0["method"] == "companies.create" }

@@ -1,15 +1,17 @@
-import ExportDeskCore
-#if canImport(Glibc)
-import Glibc
-#endif
 import ExportDeskClient
+import ExportDeskCore
 import Foundation
 import JSON
 import JSONRPC
 import SQLiteStore
 import Storage
+import Synchronization
 import TestSupport
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Companies and the store through the real binary (results are checked against their schemas by
 /// `--validate-results`), durability under SIGKILL, and a full database.
@@ -20,22 +22,30 @@ struct StorageTests {
         let server = try harness.start()
         defer { server.stop() }
         let c = try server.connect()
-        let created = try c.call("companies.create", [
-            "name": "ООО «Технополис Экспорт»", "inn": "7707083893", "ogrn": "1027700132195", "size": "medium",
-            "targetMarkets": ["SA", "AE"], "okved": ["26.51"], "annualExportVolume": ["amount": "1250000.00", "currency": "RUB"],
-            "contacts": [["name": "Анна", "email": "anna@example.ru", "phone": "+74951234567"]], "tags": ["приборы"],
-        ])
+        let created = try c.call(
+            "companies.create",
+            [
+                "name": "ООО «Технополис Экспорт»", "inn": "7707083893", "ogrn": "1027700132195", "size": "medium",
+                "targetMarkets": ["SA", "AE"], "okved": ["26.51"],
+                "annualExportVolume": ["amount": "1250000.00", "currency": "RUB"],
+                "contacts": [["name": "Анна", "email": "anna@example.ru", "phone": "+74951234567"]],
+                "tags": ["приборы"],
+            ])
         let id = created["id"]!
         #expect(try c.call("companies.get", ["id": id]) == created)
-        let found = try c.call("companies.list", ["filter": ["q": "ТЕХНОПОЛИС", "targetMarket": "SA"], "includeTotal": true])
+        let found = try c.call(
+            "companies.list", ["filter": ["q": "ТЕХНОПОЛИС", "targetMarket": "SA"], "includeTotal": true])
         #expect(found["total"] == 1 && found["items"]?.arrayValue?.first?["id"] == id)
-        let updated = try c.call("companies.update", ["id": id, "patch": ["size": "large", "tags": .null], "expectedVersion": 1])
+        let updated = try c.call(
+            "companies.update", ["id": id, "patch": ["size": "large", "tags": .null], "expectedVersion": 1])
         #expect(updated["version"] == 2 && updated["tags"] == nil)
         _ = try c.call("companies.archive", ["id": id])
         _ = try c.call("companies.restore", ["id": id, "expectedVersion": 3])
         let history = try c.call("companies.history", ["id": id])
-        #expect(history["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } ==
-                ["companies.create", "companies.update", "companies.archive", "companies.restore"])
+        #expect(
+            history["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } == [
+                "companies.create", "companies.update", "companies.archive", "companies.restore",
+            ])
         do {
             _ = try c.call("companies.update", ["id": id, "patch": ["name": .null]])
             Issue.record("name was cleared")
@@ -69,7 +79,8 @@ struct StorageTests {
     @Test func aFullDatabaseRefusesWritesAndKeepsServingReads() throws {
         // SQLite's page cap stands in for a full disk, whichever engine the suite runs on.
         let dir = TemporaryDirectory()
-        let server = try ServerProcess(arguments: ["--max-db-pages", "60", "--db", dir.file("db.sqlite")], directory: dir)
+        let server = try ServerProcess(
+            arguments: ["--max-db-pages", "60", "--db", dir.file("db.sqlite")], directory: dir)
         defer { server.stop() }
         let c = try server.connect()
         let keeper = try c.call("companies.create", ["name": "Kept"])
@@ -88,7 +99,8 @@ struct StorageTests {
         #expect(refused?.message.contains("full") == true)
         let before = try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"]
         #expect(throws: RPCError.self) { try c.call("companies.create", ["name": "Refused", "notes": .string(notes)]) }
-        #expect(try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == before, "nothing half-written")
+        #expect(
+            try c.call("companies.list", ["includeTotal": true, "limit": 1])["total"] == before, "nothing half-written")
         #expect(try c.call("companies.get", ["id": keeper["id"]!])["name"] == "Kept")
         #expect(try c.call("system.ping")["pong"] == true)
     }
@@ -103,8 +115,11 @@ struct StorageTests {
                     guard let c = try? server.connect() else { return }
                     var i = 0
                     while true {
-                        guard let r = try? c.call("companies.create", ["name": .string("Round \(round) writer \(w) #\(i)")], timeout: 5),
-                              let id = r["id"]?.stringValue else { return }
+                        guard
+                            let r = try? c.call(
+                                "companies.create", ["name": .string("Round \(round) writer \(w) #\(i)")], timeout: 5),
+                            let id = r["id"]?.stringValue
+                        else { return }
                         acknowledged.withLock { $0.append(id) }
                         i += 1
                     }
@@ -137,8 +152,6 @@ struct StorageTests {
     }
 }
 
-import Synchronization
-
 extension StorageTests {
     @Test func theServerRefusesADatabaseFromANewerExportDesk() throws {
         let dir = TemporaryDirectory()
@@ -163,7 +176,8 @@ extension StorageTests {
         let server = try Harness.inProcess.start()
         defer { server.stop() }
         let c = try server.connect()
-        let s = try c.call("staff.create", ["name": "Анна Смирнова", "email": "anna@center.example.ru", "position": "Куратор"])
+        let s = try c.call(
+            "staff.create", ["name": "Анна Смирнова", "email": "anna@center.example.ru", "position": "Куратор"])
         #expect(try c.call("staff.get", ["id": s["id"]!]) == s)
         #expect(try c.call("staff.update", ["id": s["id"]!, "patch": ["position": .null]])["version"] == 2)
         #expect(try c.call("staff.deactivate", ["id": s["id"]!])["active"] == false)
@@ -184,12 +198,16 @@ extension StorageTests {
         let c = try server.connect()
         let company = try c.call("companies.create", ["name": "ООО «Агро»"])["id"]!
         let curator = try c.call("staff.create", ["name": "Анна", "email": "anna@center.example.ru"])["id"]!
-        let r = try c.call("requests.submit", ["companyId": company, "service": "exhibition", "channel": "phone", "subject": "Выставка в Эр-Рияде"])
+        let r = try c.call(
+            "requests.submit",
+            ["companyId": company, "service": "exhibition", "channel": "phone", "subject": "Выставка в Эр-Рияде"])
         let id = r["id"]!
         #expect(r["status"] == "new")
         #expect(try c.call("requests.assign", ["id": id, "curatorId": curator])["status"] == "assigned")
         #expect(try c.call("requests.start", ["id": id])["status"] == "in_progress")
-        #expect(try c.call("requests.resolve", ["id": id, "resolution": "Заявка на участие подана"])["status"] == "resolved")
+        #expect(
+            try c.call("requests.resolve", ["id": id, "resolution": "Заявка на участие подана"])["status"] == "resolved"
+        )
         do {
             _ = try c.call("requests.resolve", ["id": id, "resolution": "again"])
             Issue.record("resolved twice")
@@ -210,8 +228,12 @@ extension StorageTests {
         let server = try harness.start()
         defer { server.stop() }
         let c = try server.connect()
-        let ev = try c.call("events.create", ["kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
-                                              "endsOn": "2099-04-19", "capacity": 1])["id"]!
+        let ev = try c.call(
+            "events.create",
+            [
+                "kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
+                "endsOn": "2099-04-19", "capacity": 1,
+            ])["id"]!
         _ = try c.call("events.open", ["id": ev])
         var participations: [JSONValue] = []
         for i in 0..<20 {
@@ -238,10 +260,15 @@ extension StorageTests {
         let all = outcomes.withLock { $0 }
         #expect(all.filter { $0 == "approved" }.count == 1)
         #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
-        #expect(try c.call("participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"] == 1)
+        #expect(
+            try c.call(
+                "participations.list", ["filter": ["eventId": ev, "status": "approved"], "includeTotal": true])["total"]
+                == 1)
         // Reports over the wire, their results checked against their schemas by --validate-results.
         #expect(try c.call("reports.summary")["participations"]?["byStatus"]?["approved"] == 1)
-        #expect(try c.call("reports.events", ["from": "2099-01-01"])["items"]?.arrayValue?.first?["participations"]?["applied"] == 19)
+        #expect(
+            try c.call("reports.events", ["from": "2099-01-01"])["items"]?.arrayValue?.first?["participations"]?[
+                "applied"] == 19)
     }
 }
 
@@ -251,9 +278,13 @@ extension StorageTests {
         defer { server.stop() }
         let c = try server.connect()
         let company = try c.call("companies.create", ["name": "ООО «Стратегия»"])["id"]!
-        let s = try c.call("strategies.create", ["companyId": company, "title": "План", "periodStart": 2026, "periodEnd": 2028,
-                                                 "goals": [["metric": "contracts", "year": 2027, "target": 3]],
-                                                 "markets": [["country": "SA", "priority": 1, "entryMode": "distributor"]]])
+        let s = try c.call(
+            "strategies.create",
+            [
+                "companyId": company, "title": "План", "periodStart": 2026, "periodEnd": 2028,
+                "goals": [["metric": "contracts", "year": 2027, "target": 3]],
+                "markets": [["country": "SA", "priority": 1, "entryMode": "distributor"]],
+            ])
         _ = try c.call("strategies.approve", ["id": s["id"]!])
         #expect(try c.call("strategies.progress", ["id": s["id"]!])["goals"]?.arrayValue?.first?["actual"] == 0)
         #expect(try c.call("strategies.revise", ["id": s["id"]!])["revision"] == 2)

@@ -14,19 +14,33 @@ struct AccessPolicyTests {
 
     @Test("NOT_FOUND: a record outside the caller's scope does not exist for it")
     func recordsOutsideTheScopeAreNotFound() throws {
-        #expect(throws: Never.self) { try AccessPolicy(college).require(institutionID: "in_A", entity: "student", id: "su_1") }
-        let hidden = #expect(throws: RPCError.self) { try AccessPolicy(college).require(institutionID: "in_B", entity: "student", id: "su_1") }
+        #expect(throws: Never.self) {
+            try AccessPolicy(college).require(institutionID: "in_A", entity: "student", id: "su_1")
+        }
+        let hidden = #expect(throws: RPCError.self) {
+            try AccessPolicy(college).require(institutionID: "in_B", entity: "student", id: "su_1")
+        }
         #expect(hidden?.reason == "NOT_FOUND")
-        #expect(throws: RPCError.self) { try AccessPolicy(host).require(companyID: "co_B", entity: "offer", id: "of_1") }
-        #expect(throws: Never.self) { try AccessPolicy(staff).require(companyID: "co_B", institutionID: "in_B", entity: "placement", id: "pl_1") }
+        #expect(throws: RPCError.self) {
+            try AccessPolicy(host).require(companyID: "co_B", entity: "offer", id: "of_1")
+        }
+        #expect(throws: Never.self) {
+            try AccessPolicy(staff).require(companyID: "co_B", institutionID: "in_B", entity: "placement", id: "pl_1")
+        }
     }
 
     @Test func partnersSeeNoActorsAndAHostSeesTheReducedStudent() {
         let change: JSONObject = ["seq": 1, "entity": "student", "id": "su_1", "actor": "tk_4"]
         #expect(AccessPolicy(viewer).present(change: change)["actor"] == nil)
         #expect(AccessPolicy(staff).present(change: change)["actor"] == "tk_4")
-        let student: JSONObject = ["id": "su_1", "fullName": "Иван", "specialty": "x", "institutionId": "in_A", "email": "i@x.ru", "phone": "+7"]
-        #expect(AccessPolicy(host).present(student: student).map(\.0).sorted() == ["fullName", "id", "institutionId", "specialty"])
+        let student: JSONObject = [
+            "id": "su_1", "fullName": "Иван", "specialty": "x", "institutionId": "in_A", "email": "i@x.ru",
+            "phone": "+7",
+        ]
+        #expect(
+            AccessPolicy(host).present(student: student).map(\.0).sorted() == [
+                "fullName", "id", "institutionId", "specialty",
+            ])
         #expect(AccessPolicy(college).present(student: student) == student)
     }
 
@@ -36,12 +50,15 @@ struct AccessPolicyTests {
             let columns: [String: String] = ["institution_id": "in_A", "company_id": "co_A", "status": "closed"]
             let field: (String) throws -> String? = { columns[$0] }
             #expect(try AccessPolicy(college).sees(entity: "placement", id: "pl_1", db, field: field))
-            #expect(try AccessPolicy(college).sees(entity: "offer", id: "of_1", db, field: field), "a closed offer it saw")
+            #expect(
+                try AccessPolicy(college).sees(entity: "offer", id: "of_1", db, field: field), "a closed offer it saw")
             #expect(try AccessPolicy(college).sees(entity: "request", id: "rq_1", db, field: field) == false)
             #expect(try AccessPolicy(host).sees(entity: "participation", id: "pa_1", db, field: field))
             #expect(try AccessPolicy(host).sees(entity: "company", id: "co_B", db, field: field) == false)
             #expect(try AccessPolicy(viewer).sees(entity: "token", id: "tk_1", db, field: field) == false)
-            #expect(try AccessPolicy(nil).sees(entity: "event", id: "ev_1", db, field: field) == false, "no session, no feed")
+            #expect(
+                try AccessPolicy(nil).sees(entity: "event", id: "ev_1", db, field: field) == false,
+                "no session, no feed")
         }
         #expect(AccessPolicy(college).mayRead(offerStatus: "closed", inFeed: false) == false)
     }

@@ -15,7 +15,9 @@ final class CompanyFixture: @unchecked Sendable {
     init() throws { store = try Engines.open(dir.database()) }
     deinit { store.close() }
 
-    func write(_ action: String, _ body: @escaping @Sendable (WriteContext) throws -> JSONValue) async throws -> JSONValue {
+    func write(
+        _ action: String, _ body: @escaping @Sendable (WriteContext) throws -> JSONValue
+    ) async throws -> JSONValue {
         try await store.write { db in try body(WriteContext(db: db, actor: "tester", action: action)) }
     }
     func create(_ fields: JSONObject) async throws -> JSONValue {
@@ -33,17 +35,17 @@ func rpcError(_ body: () async throws -> Any) async -> RPCError? {
 
 struct TaxIDTests {
     @Test func innChecksums() {
-        #expect(TaxIDs.isValidINN("7707083893"))       // legal entity
-        #expect(TaxIDs.isValidINN("500100732259"))     // individual
+        #expect(TaxIDs.isValidINN("7707083893"))  // legal entity
+        #expect(TaxIDs.isValidINN("500100732259"))  // individual
         #expect(TaxIDs.isValidINN("7707083894") == false)
         #expect(TaxIDs.isValidINN("500100732250") == false)
         #expect(TaxIDs.isValidINN("770708389") == false)
     }
 
     @Test func ogrnChecksums() {
-        #expect(TaxIDs.isValidOGRN("1027700132195"))   // OGRN, mod 11
+        #expect(TaxIDs.isValidOGRN("1027700132195"))  // OGRN, mod 11
         #expect(TaxIDs.isValidOGRN("1027700132196") == false)
-        #expect(TaxIDs.isValidOGRN("304500116000157")) // OGRNIP, mod 13
+        #expect(TaxIDs.isValidOGRN("304500116000157"))  // OGRNIP, mod 13
         #expect(TaxIDs.isValidOGRN("304500116000158") == false)
     }
 }
@@ -59,7 +61,9 @@ struct CompanyTests {
         #expect(c["createdAt"] == c["updatedAt"])
         let history = try await f.store.read { db in try ChangeLog.history(db, id: c["id"]!.stringValue!) }
         #expect(history.count == 1)
-        #expect(history[0]["op"] == "created" && history[0]["action"] == "companies.create" && history[0]["actor"] == "tester")
+        #expect(
+            history[0]["op"] == "created" && history[0]["action"] == "companies.create"
+                && history[0]["actor"] == "tester")
     }
 
     @Test func checksumsAndKindAgreementAreInvalidParamsNamingTheField() async throws {
@@ -68,7 +72,9 @@ struct CompanyTests {
         #expect(bad?.code == -32602)
         let paths = Set((bad?.data["errors"]?.arrayValue ?? []).compactMap { $0["instancePath"]?.stringValue })
         #expect(paths == ["/inn", "/ogrn"])
-        let mismatch = await rpcError { try await f.create(["name": "A", "inn": "7707083893", "kind": "sole_proprietor"]) }
+        let mismatch = await rpcError {
+            try await f.create(["name": "A", "inn": "7707083893", "kind": "sole_proprietor"])
+        }
         #expect(mismatch?.data["errors"]?.arrayValue?.first?["instancePath"] == "/kind")
         let count = try await f.store.read { db in try db.scalar("SELECT count(*) FROM companies") }
         #expect(count == 0, "nothing half-written")
@@ -85,7 +91,9 @@ struct CompanyTests {
         _ = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
         let second = try await f.create(["name": "B", "inn": "7707083893"])
         #expect(second["status"] == "active", "an archived company does not hold its INN")
-        let restore = await rpcError { try await f.write("companies.restore") { try CompanyRepository.restore($0, id: id, expectedVersion: nil) } }
+        let restore = await rpcError {
+            try await f.write("companies.restore") { try CompanyRepository.restore($0, id: id, expectedVersion: nil) }
+        }
         #expect(restore?.reason == "DUPLICATE" && restore?.data["existingId"] == second["id"])
     }
 
@@ -94,14 +102,17 @@ struct CompanyTests {
         let c = try await f.create(["name": "A", "notes": "old", "tags": ["x"]])
         let id = c["id"]!.stringValue!
         let u = try await f.write("companies.update") {
-            try CompanyRepository.update($0, id: id, patch: ["notes": .null, "tags": ["y", "z"], "size": "small"], expectedVersion: 1)
+            try CompanyRepository.update(
+                $0, id: id, patch: ["notes": .null, "tags": ["y", "z"], "size": "small"], expectedVersion: 1)
         }
         #expect(u["version"] == 2)
         #expect(u["notes"] == nil, "null clears")
         #expect(u["tags"] == ["y", "z"])
         #expect(u["name"] == "A", "fields left out stay")
         let conflict = await rpcError {
-            try await f.write("companies.update") { try CompanyRepository.update($0, id: id, patch: ["size": "large"], expectedVersion: 1) }
+            try await f.write("companies.update") {
+                try CompanyRepository.update($0, id: id, patch: ["size": "large"], expectedVersion: 1)
+            }
         }
         #expect(conflict?.reason == "VERSION_CONFLICT")
         #expect(conflict?.data["currentVersion"] == 2)
@@ -113,14 +124,20 @@ struct CompanyTests {
     @Test func archiveAndRestoreAreVerbsWithTransitions() async throws {
         let f = try CompanyFixture()
         let id = try await f.create(["name": "A"])["id"]!.stringValue!
-        let archived = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
+        let archived = try await f.write("companies.archive") {
+            try CompanyRepository.archive($0, id: id, expectedVersion: nil)
+        }
         #expect(archived["status"] == "archived" && archived["version"] == 2)
-        let again = await rpcError { try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) } }
+        let again = await rpcError {
+            try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) }
+        }
         #expect(again?.reason == "INVALID_TRANSITION")
         #expect(again?.data["from"] == "archived" && again?.data["allowed"] == ["restore"])
         let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
         #expect(history.last?["op"] == "deleted", "archival is a tombstone in the change log")
-        let restored = try await f.write("companies.restore") { try CompanyRepository.restore($0, id: id, expectedVersion: 2) }
+        let restored = try await f.write("companies.restore") {
+            try CompanyRepository.restore($0, id: id, expectedVersion: 2)
+        }
         #expect(restored["status"] == "active" && restored["version"] == 3)
     }
 
@@ -143,14 +160,25 @@ struct CompanyTests {
 struct CompanyListTests {
     func seed(_ f: CompanyFixture) async throws {
         let rows: [JSONObject] = [
-            ["name": "ТЕХНОПОЛИС Москва", "size": "medium", "exportStatus": "beginner", "targetMarkets": ["SA", "AE"], "okved": ["26.51"], "hsCodes": ["903180"], "tags": ["приборы"]],
-            ["name": "Agro Export", "size": "small", "exportStatus": "active", "targetMarkets": ["CN"], "okved": ["01.11"], "hsCodes": ["1001"], "notes": "зерно и технополис-партнёр"],
-            ["name": "Медтех", "size": "small", "exportStatus": "non_exporter", "targetMarkets": ["IN", "SA"], "okved": ["26.60"], "tags": ["медицина", "приборы"]],
+            [
+                "name": "ТЕХНОПОЛИС Москва", "size": "medium", "exportStatus": "beginner",
+                "targetMarkets": ["SA", "AE"], "okved": ["26.51"], "hsCodes": ["903180"], "tags": ["приборы"],
+            ],
+            [
+                "name": "Agro Export", "size": "small", "exportStatus": "active", "targetMarkets": ["CN"],
+                "okved": ["01.11"], "hsCodes": ["1001"], "notes": "зерно и технополис-партнёр",
+            ],
+            [
+                "name": "Медтех", "size": "small", "exportStatus": "non_exporter", "targetMarkets": ["IN", "SA"],
+                "okved": ["26.60"], "tags": ["медицина", "приборы"],
+            ],
         ]
         for r in rows { _ = try await f.create(r) }
     }
 
-    func names(_ result: JSONValue) -> [String] { (result["items"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue } }
+    func names(_ result: JSONValue) -> [String] {
+        (result["items"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+    }
 
     @Test func everyFilterNarrowsTheList() async throws {
         let f = try CompanyFixture()
@@ -170,8 +198,11 @@ struct CompanyListTests {
     @Test func searchFoldsCyrillicCaseAndMatchesWordPrefixes() async throws {
         let f = try CompanyFixture()
         try await seed(f)
-        #expect(names(try await f.list(["filter": ["q": "технополис"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"], "name and notes")
-        #expect(names(try await f.list(["filter": ["q": "ТЕХНО"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"], "word prefix")
+        #expect(
+            names(try await f.list(["filter": ["q": "технополис"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"],
+            "name and notes")
+        #expect(
+            names(try await f.list(["filter": ["q": "ТЕХНО"]])) == ["ТЕХНОПОЛИС Москва", "Agro Export"], "word prefix")
         #expect(names(try await f.list(["filter": ["q": "медиц"]])) == ["Медтех"], "tags")
         #expect(names(try await f.list(["filter": ["q": "export agro"]])) == ["Agro Export"], "all words, any order")
         #expect(names(try await f.list(["filter": ["q": "полис"]])).isEmpty, "not a substring search")
@@ -179,9 +210,12 @@ struct CompanyListTests {
 
     @Test func updatesReindexSearchAndFilters() async throws {
         let f = try CompanyFixture()
-        let id = try await f.create(["name": "Альфа Приборы", "targetMarkets": ["CN"], "tags": ["старое"]])["id"]!.stringValue!
+        let id = try await f.create(["name": "Альфа Приборы", "targetMarkets": ["CN"], "tags": ["старое"]])["id"]!
+            .stringValue!
         _ = try await f.write("companies.update") {
-            try CompanyRepository.update($0, id: id, patch: ["name": "Бета Станки", "targetMarkets": ["IN"], "tags": ["новое"]], expectedVersion: nil)
+            try CompanyRepository.update(
+                $0, id: id, patch: ["name": "Бета Станки", "targetMarkets": ["IN"], "tags": ["новое"]],
+                expectedVersion: nil)
         }
         #expect(names(try await f.list(["filter": ["q": "альфа"]])).isEmpty, "old words no longer match")
         #expect(names(try await f.list(["filter": ["q": "старое"]])).isEmpty)
@@ -189,9 +223,13 @@ struct CompanyListTests {
         #expect(names(try await f.list(["filter": ["q": "новое"]])) == ["Бета Станки"])
         #expect(names(try await f.list(["filter": ["targetMarket": "CN"]])).isEmpty, "old market no longer matches")
         #expect(names(try await f.list(["filter": ["targetMarket": "IN"]])) == ["Бета Станки"])
-        _ = try await f.write("companies.update") { try CompanyRepository.update($0, id: id, patch: ["tags": .null], expectedVersion: nil) }
+        _ = try await f.write("companies.update") {
+            try CompanyRepository.update($0, id: id, patch: ["tags": .null], expectedVersion: nil)
+        }
         #expect(names(try await f.list(["filter": ["tag": "новое"]])).isEmpty)
-        #expect(names(try await f.list(["filter": ["q": "станки"]])) == ["Бета Станки"], "an update that keeps the name keeps it findable")
+        #expect(
+            names(try await f.list(["filter": ["q": "станки"]])) == ["Бета Станки"],
+            "an update that keeps the name keeps it findable")
     }
 
     @Test func archivedAreLeftOutUnlessAskedFor() async throws {
@@ -237,25 +275,44 @@ struct CompanyListTests {
         var ids: [String] = []
         for i in 0..<60 {
             let markets: [JSONValue] = [["CN", "SA", "MX"][i % 3], ["IN", "AE"][i % 2]]
-            ids.append(try await f.create(["name": .string("Компания \(i)"), "size": .string(["small", "medium", "large"][i % 3]),
-                                           "targetMarkets": .array(markets), "okved": .array([.string(["26.51", "26.60", "28.29"][i % 3]), .string(["26.30", "28.29"][i % 2])]),
-                                           "tags": .array(i % 4 == 0 ? ["приборы", "экспорт"] : ["агро"])])["id"]!.stringValue!)
+            ids.append(
+                try await f.create([
+                    "name": .string("Компания \(i)"), "size": .string(["small", "medium", "large"][i % 3]),
+                    "targetMarkets": .array(markets),
+                    "okved": .array([.string(["26.51", "26.60", "28.29"][i % 3]), .string(["26.30", "28.29"][i % 2])]),
+                    "tags": .array(i % 4 == 0 ? ["приборы", "экспорт"] : ["агро"]),
+                ])["id"]!.stringValue!)
         }
-        for id in ids.prefix(12) { _ = try await f.write("companies.archive") { try CompanyRepository.archive($0, id: id, expectedVersion: nil) } }
-        let restored = ids[0], changed = ids[20]
-        _ = try await f.write("companies.restore") { try CompanyRepository.restore($0, id: restored, expectedVersion: nil) }
-        _ = try await f.write("companies.update") { try CompanyRepository.update($0, id: changed, patch: ["targetMarkets": ["MX"], "tags": ["приборы"]], expectedVersion: nil) }
+        for id in ids.prefix(12) {
+            _ = try await f.write("companies.archive") {
+                try CompanyRepository.archive($0, id: id, expectedVersion: nil)
+            }
+        }
+        let restored = ids[0]
+        let changed = ids[20]
+        _ = try await f.write("companies.restore") {
+            try CompanyRepository.restore($0, id: restored, expectedVersion: nil)
+        }
+        _ = try await f.write("companies.update") {
+            try CompanyRepository.update(
+                $0, id: changed, patch: ["targetMarkets": ["MX"], "tags": ["приборы"]], expectedVersion: nil)
+        }
         let filters: [JSONObject] = [
-            [:], ["status": "archived"], ["targetMarket": "MX"], ["targetMarket": "MX", "status": "archived"], ["tag": "приборы"],
-            ["okvedPrefix": "26"], ["okvedPrefix": "26.6"], ["targetMarket": "IN", "size": "small"], ["tag": "приборы", "targetMarket": "MX"],
-            ["okvedPrefix": "2", "tag": "агро"], ["size": "large"], ["q": "компания"], ["q": "компания", "targetMarket": "SA"],
+            [:], ["status": "archived"], ["targetMarket": "MX"], ["targetMarket": "MX", "status": "archived"],
+            ["tag": "приборы"],
+            ["okvedPrefix": "26"], ["okvedPrefix": "26.6"], ["targetMarket": "IN", "size": "small"],
+            ["tag": "приборы", "targetMarket": "MX"],
+            ["okvedPrefix": "2", "tag": "агро"], ["size": "large"], ["q": "компания"],
+            ["q": "компания", "targetMarket": "SA"],
         ]
         for filter in filters + [["okvedPrefix": "9"], ["hsPrefix": "84"], ["okvedPrefix": "2", "size": "small"]] {
             // Prefixes resolved to their values, and matched as ranges of the index: the same items and totals.
             var seen: [[JSONValue]] = []
             for limit in [64, 0] {
                 let params: JSONValue = ["filter": .object(filter), "limit": 500, "includeTotal": true]
-                let page = try await f.store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params), prefixValueLimit: limit) }
+                let page = try await f.store.read { db in
+                    try CompanyRepository.list(db, try CompanyListQuery(params: params), prefixValueLimit: limit)
+                }
                 let items = page["items"]?.arrayValue ?? []
                 #expect(page["total"] == .number(.int(Int64(items.count))), "\(filter), prefix values up to \(limit)")
                 seen.append(items.map { $0["id"] ?? .null })
@@ -297,20 +354,28 @@ struct CompanyMigrationTests {
         let old = try Store(path: path, migrations: Array(CoreMigrations.all.prefix(8)))
         try await old.write { db in
             for (i, status) in ["active", "active", "archived"].enumerated() {
-                try db.run("""
+                try db.run(
+                    """
                     INSERT INTO companies(id, status, name_key, created_at, updated_at, version, data)
                     VALUES (?, ?, 'x', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 1, '{}')
                     """, [.text("co_\(i)"), .text(status)])
-                try db.run("INSERT INTO company_facets(company_id, kind, value) VALUES (?, 'targetMarket', 'MX')", [.text("co_\(i)")])
+                try db.run(
+                    "INSERT INTO company_facets(company_id, kind, value) VALUES (?, 'targetMarket', 'MX')",
+                    [.text("co_\(i)")])
             }
         }
         old.close()
         let store = try Store(path: path, migrations: CoreMigrations.all)
         defer { store.close() }
         let (facets, counts) = try await store.read { db -> ([String], [String]) in
-            var facets: [String] = [], counts: [String] = []
-            try db.query("SELECT company_id || ':' || status FROM company_facets ORDER BY company_id") { facets.append($0.text(0) ?? "") }
-            try db.query("SELECT status || '=' || n FROM company_counts ORDER BY status") { counts.append($0.text(0) ?? "") }
+            var facets: [String] = []
+            var counts: [String] = []
+            try db.query("SELECT company_id || ':' || status FROM company_facets ORDER BY company_id") {
+                facets.append($0.text(0) ?? "")
+            }
+            try db.query("SELECT status || '=' || n FROM company_counts ORDER BY status") {
+                counts.append($0.text(0) ?? "")
+            }
             return (facets, counts)
         }
         #expect(facets == ["co_0:active", "co_1:active", "co_2:archived"])

@@ -1,7 +1,8 @@
-@testable import ExportDeskMCP
 import ExportDeskServer
 import JSON
 import Testing
+
+@testable import ExportDeskMCP
 
 /// The mapping from the method table to MCP tools, in-process.
 struct ToolCatalogTests {
@@ -13,7 +14,9 @@ struct ToolCatalogTests {
         #expect(Set(catalog.tools.map(\.name)).count == catalog.tools.count, "names are one to one")
         for tool in catalog.tools {
             #expect(tool.name == tool.method.replacingOccurrences(of: ".", with: "_"))
-            #expect(tool.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") } && tool.name.count <= 64)
+            #expect(
+                tool.name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+                    && tool.name.count <= 64)
             #expect(catalog.tool(named: tool.name)?.method == tool.method)
         }
     }
@@ -25,20 +28,32 @@ struct ToolCatalogTests {
         let reads = effects.filter { $0.value == .read }.map(\.key)
         for name in reads {
             let verb = name.split(separator: ".").last.map(String.init) ?? ""
-            #expect(["get", "list", "history", "progress", "info", "ping", "discover", "whoami"].contains(verb) || name.hasPrefix("reports."),
-                    "\(name) is declared read-only")
+            #expect(
+                ["get", "list", "history", "progress", "info", "ping", "discover", "whoami"].contains(verb)
+                    || name.hasPrefix("reports."),
+                "\(name) is declared read-only")
         }
         let destructive = Set(effects.filter { $0.value == .destructiveWrite }.map(\.key))
-        #expect(destructive == ["agreements.terminate", "companies.archive", "events.cancel", "institutions.archive", "participations.reject",
-                                "participations.withdraw", "placements.cancel", "placements.terminate", "requests.reject", "staff.deactivate",
-                                "strategies.archive", "tokens.revoke"])
-        #expect(Set(effects.filter { $0.value == .idempotentWrite }.map(\.key)) == ["students.upsert", "placements.upsert", "sync.push"])
+        #expect(
+            destructive == [
+                "agreements.terminate", "companies.archive", "events.cancel", "institutions.archive",
+                "participations.reject",
+                "participations.withdraw", "placements.cancel", "placements.terminate", "requests.reject",
+                "staff.deactivate",
+                "strategies.archive", "tokens.revoke",
+            ])
+        #expect(
+            Set(effects.filter { $0.value == .idempotentWrite }.map(\.key)) == [
+                "students.upsert", "placements.upsert", "sync.push",
+            ])
     }
 
     @Test func annotationsComeFromTheEffect() {
         func hints(_ name: String) -> JSONValue? { catalog.tool(named: name)?.definition["annotations"] }
         #expect(hints("companies_list")?["readOnlyHint"] == true && hints("companies_list")?["destructiveHint"] == nil)
-        #expect(hints("companies_archive")?["destructiveHint"] == true && hints("companies_archive")?["readOnlyHint"] == false)
+        #expect(
+            hints("companies_archive")?["destructiveHint"] == true
+                && hints("companies_archive")?["readOnlyHint"] == false)
         #expect(hints("sync_push")?["idempotentHint"] == true && hints("sync_push")?["destructiveHint"] == false)
     }
 

@@ -1,11 +1,12 @@
 import ExportDeskCore
-@testable import ExportDeskServer
 import Foundation
 import JSON
 import JSONRPC
+import Support
 import TestSupport
 import Testing
-import Support
+
+@testable import ExportDeskServer
 
 /// The role × method matrix of SPEC §8, written out: a new method without a row here fails this test,
 /// and so does a rule that differs from it.
@@ -28,19 +29,25 @@ struct AccessMatrixTests {
         "requests.submit": S, "requests.assign": S, "requests.start": S, "requests.resolve": S, "requests.reject": S,
         "requests.reopen": S, "requests.comment": S, "requests.get": readers, "requests.list": readers,
         "changes.list": everyone,
-        "events.create": S, "events.update": S, "events.open": S, "events.close": S, "events.complete": S, "events.cancel": S,
+        "events.create": S, "events.update": S, "events.open": S, "events.close": S, "events.complete": S,
+        "events.cancel": S,
         "events.get": everyone, "events.list": everyone,
-        "participations.apply": S, "participations.approve": S, "participations.waitlist": S, "participations.reject": S,
+        "participations.apply": S, "participations.approve": S, "participations.waitlist": S,
+        "participations.reject": S,
         "participations.withdraw": S, "participations.markAttendance": S, "participations.recordResults": S,
         "participations.get": readers, "participations.list": readers,
-        "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer], "reports.requests": [.admin, .staff, .viewer],
-        "strategies.create": S, "strategies.update": S, "strategies.approve": S, "strategies.complete": S, "strategies.archive": S,
+        "reports.summary": [.admin, .staff, .viewer], "reports.events": [.admin, .staff, .viewer],
+        "reports.requests": [.admin, .staff, .viewer],
+        "strategies.create": S, "strategies.update": S, "strategies.approve": S, "strategies.complete": S,
+        "strategies.archive": S,
         "strategies.revise": S, "strategies.recordActual": S,
         "strategies.get": readers, "strategies.list": readers, "strategies.progress": readers,
         "institutions.create": S, "institutions.update": S, "institutions.archive": S, "institutions.restore": S,
-        "institutions.get": [.admin, .staff, .viewer, .institution], "institutions.list": [.admin, .staff, .viewer, .institution],
+        "institutions.get": [.admin, .staff, .viewer, .institution],
+        "institutions.list": [.admin, .staff, .viewer, .institution],
         "agreements.create": S, "agreements.update": S, "agreements.terminate": S,
-        "agreements.get": [.admin, .staff, .viewer, .institution], "agreements.list": [.admin, .staff, .viewer, .institution],
+        "agreements.get": [.admin, .staff, .viewer, .institution],
+        "agreements.list": [.admin, .staff, .viewer, .institution],
         // The host company manages its offers and confirms, starts, completes and terminates placements at them;
         // the institution registers its students and proposes placements; either side may cancel.
         "offers.create": host, "offers.update": host, "offers.open": host, "offers.close": host,
@@ -60,7 +67,9 @@ struct AccessMatrixTests {
 
     @Test func everyMethodHasTheDeclaredRule() {
         let rules = MethodTable.productAccessRules
-        #expect(Set(rules.keys) == Set(Self.expected.keys), "methods without a row: \(Set(rules.keys).subtracting(Self.expected.keys))")
+        #expect(
+            Set(rules.keys) == Set(Self.expected.keys),
+            "methods without a row: \(Set(rules.keys).subtracting(Self.expected.keys))")
         for (name, rule) in rules {
             guard let row = Self.expected[name] else { continue }
             for role in Role.allCases {
@@ -83,8 +92,10 @@ struct AccessMatrixTests {
     @Test func aWrongTokenWithARightPrefixIsRejectedNoFaster() throws {
         let access = AccessControl(requireAuth: true)
         let secret = TokenRepository.makeSecret()
-        access.remember(TokenRepository.Token(id: "tk_01JD5X8Q3W4E5R6T7Y8V9K0P1A", role: .admin, institutionID: nil, companyID: nil,
-                                              label: "t", hash: SHA256.hash(Array(secret.utf8)), createdAt: "", expiresAt: nil, revokedAt: nil))
+        access.remember(
+            TokenRepository.Token(
+                id: "tk_01JD5X8Q3W4E5R6T7Y8V9K0P1A", role: .admin, institutionID: nil, companyID: nil,
+                label: "t", hash: SHA256.hash(Array(secret.utf8)), createdAt: "", expiresAt: nil, revokedAt: nil))
         #expect(access.token(forSecret: secret) != nil)
         let nearMiss = String(secret.dropLast()) + (secret.last == "A" ? "B" : "A")
         let random = TokenRepository.makeSecret()
@@ -93,9 +104,12 @@ struct AccessMatrixTests {
         // rounds must show no advantage for a right prefix.
         var ratios: [Double] = []
         for _ in 0..<7 {
-            var near: [Double] = [], far: [Double] = []
+            var near: [Double] = []
+            var far: [Double] = []
             for i in 0..<1000 {
-                for (attempt, isNear) in (i % 2 == 0 ? [(nearMiss, true), (random, false)] : [(random, false), (nearMiss, true)]) {
+                for (attempt, isNear)
+                    in (i % 2 == 0 ? [(nearMiss, true), (random, false)] : [(random, false), (nearMiss, true)])
+                {
                     let t0 = MonotonicClock.now
                     _ = access.token(forSecret: attempt)
                     let dt = MonotonicClock.now - t0
@@ -115,7 +129,10 @@ extension AccessMatrixTests {
         let state = ServerState()
         let registry = MethodTable.build(options: ServeOptions(), state: state)
         let core = RPCServerCore(registry: registry)
-        final class Sink: RPCOutput, @unchecked Sendable { func send(_ bytes: [UInt8]) {}; func close() {} }
+        final class Sink: RPCOutput, @unchecked Sendable {
+            func send(_ bytes: [UInt8]) {}
+            func close() {}
+        }
         var checked = 0
         for name in MethodTable.productMethodNames {
             guard let method = registry[name], let row = Self.expected[name] else {
@@ -127,7 +144,9 @@ extension AccessMatrixTests {
                 if let role { session.identity = Principal(role: role, actor: "test") }
                 let context = RPCContext(session: session, requestID: 1, method: name)
                 var outcome = "allowed"
-                do { try method.authorize?(context) } catch let e as RPCError { outcome = e.reason } catch { outcome = "\(error)" }
+                do { try method.authorize?(context) } catch let e as RPCError { outcome = e.reason } catch {
+                    outcome = "\(error)"
+                }
                 let expected: String
                 switch (role, row) {
                 case (_, nil): expected = "allowed"

@@ -39,16 +39,24 @@ struct RecordTypeTests {
         for (table, _, roundTrip) in Self.types where !["changes", "tokens"].contains(table) {
             let records = try await store.read { db -> [JSONValue] in
                 var out: [JSONValue] = []
-                try db.query("SELECT data FROM \(table)") { s in out.append(try s.withBytes(0) { try JSONParser.parse($0) }) }
+                try db.query("SELECT data FROM \(table)") { s in
+                    out.append(try s.withBytes(0) { try JSONParser.parse($0) })
+                }
                 return out
             }
             #expect(!records.isEmpty)
             var failures: [String] = []
             for stored in records {
-                let record = table == "agreements" ? .object(AgreementRepository.withStatus(stored.objectValue ?? [:], today: WallClock.today)) : stored
+                let record =
+                    table == "agreements"
+                    ? .object(AgreementRepository.withStatus(stored.objectValue ?? [:], today: WallClock.today))
+                    : stored
                 do {
                     let back = try roundTrip(record)
-                    if back != record { failures.append("\(record["id"] ?? .null): encodes back as \(back.serializedString().prefix(200))") }
+                    if back != record {
+                        failures.append(
+                            "\(record["id"] ?? .null): encodes back as \(back.serializedString().prefix(200))")
+                    }
                 } catch {
                     failures.append("\(record["id"] ?? .null): \(error)")
                 }
@@ -70,15 +78,24 @@ struct RecordTypeTests {
     }
 
     @Test func statesAreEnumsAndRequiredFieldsAreNotOptional() throws {
-        let placement = try JSONValueDecoder().decode(Records.Placement.self, from: [
-            "id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "studentId": "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "offerId": "of_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
-            "companyId": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "startsOn": "2026-06-01",
-            "endsOn": "2026-07-31", "status": "confirmed", "version": 2, "createdAt": "2026-05-01T10:00:00.000Z", "updatedAt": "2026-05-02T10:00:00.000Z",
-        ])
+        let placement = try JSONValueDecoder().decode(
+            Records.Placement.self,
+            from: [
+                "id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "studentId": "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+                "offerId": "of_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+                "companyId": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "institutionId": "in_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+                "startsOn": "2026-06-01",
+                "endsOn": "2026-07-31", "status": "confirmed", "version": 2, "createdAt": "2026-05-01T10:00:00.000Z",
+                "updatedAt": "2026-05-02T10:00:00.000Z",
+            ])
         #expect(placement.status == .confirmed && placement.completion == nil)
-        #expect(Records.Placement.Status.allCases.map(\.rawValue) == ["proposed", "confirmed", "active", "completed", "cancelled", "terminated"])
+        #expect(
+            Records.Placement.Status.allCases.map(\.rawValue) == [
+                "proposed", "confirmed", "active", "completed", "cancelled", "terminated",
+            ])
         #expect(throws: DecodingError.self) {
-            try JSONValueDecoder().decode(Records.Placement.self, from: ["id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "status": "confirmed"])
+            try JSONValueDecoder().decode(
+                Records.Placement.self, from: ["id": "pl_01JD5X8Q3W4E5R6T7Y8V9K0P1A", "status": "confirmed"])
         }
         #expect(throws: DecodingError.self, "a state the schema does not list") {
             var bad = try JSONValueEncoder().encode(placement).objectValue!
@@ -95,20 +112,30 @@ extension RecordTypeTests {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
         let generator = try #require(tool, "the SchemaEmbedder build tool is built with the package")
         let dir = TemporaryDirectory()
-        try FileManager.default.createDirectory(atPath: dir.file("schemas/components"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir.file("schemas/components"), withIntermediateDirectories: true)
         for file in try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.root + "/Schemas/components") {
-            try FileManager.default.copyItem(atPath: RepositoryPaths.root + "/Schemas/components/" + file, toPath: dir.file("schemas/components/" + file))
+            try FileManager.default.copyItem(
+                atPath: RepositoryPaths.root + "/Schemas/components/" + file,
+                toPath: dir.file("schemas/components/" + file))
         }
-        let good = try Command.run(generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records.swift")])
+        let good = try Command.run(
+            generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records.swift")])
         #expect(good.status == 0, "\(good.err)")
-        #expect(try String(contentsOfFile: dir.file("records.swift"), encoding: .utf8).contains("public struct Placement: Codable, Sendable, Equatable"))
+        #expect(
+            try String(contentsOfFile: dir.file("records.swift"), encoding: .utf8).contains(
+                "public struct Placement: Codable, Sendable, Equatable"))
         // A oneOf in a placement's field: not a construct Schemas/ uses, so not one the generator guesses at.
-        var placement = try JSONParser.parse(String(contentsOfFile: dir.file("schemas/components/Placement.json"), encoding: .utf8)).objectValue!
+        var placement = try JSONParser.parse(
+            String(contentsOfFile: dir.file("schemas/components/Placement.json"), encoding: .utf8)
+        ).objectValue!
         var properties = placement["properties"]!.objectValue!
         properties["startsOn"] = ["oneOf": [["type": "string"], ["type": "integer"]]]
         placement["properties"] = .object(properties)
-        try JSONValue.object(placement).serializedString().write(toFile: dir.file("schemas/components/Placement.json"), atomically: true, encoding: .utf8)
-        let bad = try Command.run(generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records2.swift")])
+        try JSONValue.object(placement).serializedString().write(
+            toFile: dir.file("schemas/components/Placement.json"), atomically: true, encoding: .utf8)
+        let bad = try Command.run(
+            generator, [dir.file("schemas"), dir.file("files.swift"), dir.file("records2.swift")])
         #expect(bad.status != 0)
         #expect(bad.err.contains("Placement.json#/properties/startsOn"), "\(bad.err)")
     }
@@ -116,13 +143,16 @@ extension RecordTypeTests {
 
 extension RecordTypeTests {
     @Test func everyMethodHasAParamsTypeAndItsExamplesRoundTrip() throws {
-        var methods = 0, examples = 0
+        var methods = 0
+        var examples = 0
         for (path, text) in EmbeddedSchemas.files where path.hasPrefix("methods/") && path.hasSuffix(".params.json") {
             let method = String(path.dropFirst("methods/".count).dropLast(".params.json".count))
             let type = try #require(Params.byMethod[method], "a params type for \(method)")
             methods += 1
             for example in try JSONParser.parse(text)["examples"]?.arrayValue ?? [] {
-                #expect(try Self.roundTrip(type, example) == example, "\(method) example \(example.serializedString().prefix(120))")
+                #expect(
+                    try Self.roundTrip(type, example) == example,
+                    "\(method) example \(example.serializedString().prefix(120))")
                 examples += 1
             }
         }

@@ -1,11 +1,12 @@
 import ExportDeskSchemas
-@testable import ExportDeskServer
 import Foundation
 import JSON
 import JSONRPC
 import JSONSchema
 import TestSupport
 import Testing
+
+@testable import ExportDeskServer
 
 /// Guards that keep Schemas/ and the registered methods one contract (SPEC §3).
 struct SchemaContractTests {
@@ -51,7 +52,8 @@ struct SchemaContractTests {
         for (path, doc) in catalog.documents where path.hasPrefix("methods/") { collectRefs(doc, from: path) }
         for path in catalog.documents.keys {
             if path.hasPrefix("methods/") {
-                let name = path.dropFirst("methods/".count).replacingOccurrences(of: ".params.json", with: "").replacingOccurrences(of: ".result.json", with: "")
+                let name = path.dropFirst("methods/".count).replacingOccurrences(of: ".params.json", with: "")
+                    .replacingOccurrences(of: ".result.json", with: "")
                 #expect(methods.contains(String(name)), "Schemas/\(path) has no registered method \(name)")
             } else {
                 #expect(referenced.contains(path), "Schemas/\(path) is referenced by no method schema")
@@ -69,24 +71,31 @@ struct SchemaContractTests {
     @Test func everyExampleValidatesAgainstItsSchema() throws {
         var checked = 0
         for (path, doc) in catalog.documents {
-            let validator = try JSONSchemaValidator(uri: EmbeddedSchemas.baseURI + path, registry: catalog.registry, assertFormats: true)
+            let validator = try JSONSchemaValidator(
+                uri: EmbeddedSchemas.baseURI + path, registry: catalog.registry, assertFormats: true)
             for example in doc["examples"]?.arrayValue ?? [] {
-                #expect(validator.validate(example).isEmpty, "example in Schemas/\(path): \(validator.validate(example))")
+                #expect(
+                    validator.validate(example).isEmpty, "example in Schemas/\(path): \(validator.validate(example))")
                 checked += 1
             }
         }
         #expect(checked >= 7)
         for name in MethodTable.productMethodNames {
-            #expect((catalog.documents["methods/\(name).params.json"]?["examples"]?.arrayValue ?? []).isEmpty == false, "\(name) has no params example")
+            #expect(
+                (catalog.documents["methods/\(name).params.json"]?["examples"]?.arrayValue ?? []).isEmpty == false,
+                "\(name) has no params example")
         }
     }
 
     @Test func unknownParamsPropertiesAreRejectedEverywhere() {
         for name in MethodTable.productMethodNames {
-            var params = catalog.documents["methods/\(name).params.json"]?["examples"]?.arrayValue?.first?.objectValue ?? JSONObject()
+            var params =
+                catalog.documents["methods/\(name).params.json"]?["examples"]?.arrayValue?.first?.objectValue
+                ?? JSONObject()
             params["definitelyNotAField"] = 1
             let issues = catalog.checkParams(name, .object(params))
-            #expect(issues.contains { $0.instancePath == "/definitelyNotAField" }, "\(name) accepted an unknown property")
+            #expect(
+                issues.contains { $0.instancePath == "/definitelyNotAField" }, "\(name) accepted an unknown property")
         }
     }
 
@@ -143,8 +152,12 @@ struct SchemaContractTests {
             return
         }
         let core = RPCServerCore(registry: registry)
-        final class Sink: RPCOutput, @unchecked Sendable { func send(_ bytes: [UInt8]) {}; func close() {} }
-        let context = RPCContext(session: RPCSession(core: core, output: Sink(), label: "t"), requestID: 1, method: "system.ping")
+        final class Sink: RPCOutput, @unchecked Sendable {
+            func send(_ bytes: [UInt8]) {}
+            func close() {}
+        }
+        let context = RPCContext(
+            session: RPCSession(core: core, output: Sink(), label: "t"), requestID: 1, method: "system.ping")
         #expect(throws: RPCError.internalError) { try ping(context, [:]) }
     }
 }
@@ -153,7 +166,8 @@ struct SchemaContractTests {
 enum OpenRPCMetaSchema {
     static func validator() throws -> JSONSchemaValidator {
         let registry = SchemaRegistry()
-        let tools = try JSONParser.parse([UInt8](try TestSuites.read("openrpc-meta-schema/json-schema-tools-meta-schema.json")))
+        let tools = try JSONParser.parse(
+            [UInt8](try TestSuites.read("openrpc-meta-schema/json-schema-tools-meta-schema.json")))
         registry.add(tools, uri: "https://meta.json-schema.tools/")
         var meta = try JSONParser.parse([UInt8](try TestSuites.read("openrpc-meta-schema/schema.json"))).objectValue!
         var properties = meta["properties"]!.objectValue!

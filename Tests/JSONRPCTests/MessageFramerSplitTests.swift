@@ -13,7 +13,9 @@ struct MessageFramerSplitTests {
 
     static func body(_ n: Int, _ r: inout Random) -> [UInt8] {
         guard n >= 2 else { return Array("1".utf8) }
-        return [UInt8(ascii: "\"")] + (0..<(n - 2)).map { _ in UInt8(ascii: "a") + UInt8(r.int(0...25)) } + [UInt8(ascii: "\"")]
+        return [UInt8(ascii: "\"")] + (0..<(n - 2)).map { _ in UInt8(ascii: "a") + UInt8(r.int(0...25)) } + [
+            UInt8(ascii: "\"")
+        ]
     }
 
     static func newlineStream(_ r: inout Random) -> [UInt8] {
@@ -22,15 +24,15 @@ struct MessageFramerSplitTests {
             let eol: [UInt8] = r.int(0...1) == 0 ? [0x0A] : [0x0D, 0x0A]
             switch r.int(0...6) {
             case 0: out += body(r.int(1...limit - 1), &r) + eol
-            case 1: out += body(limit, &r) + eol                                   // exactly the limit
-            case 2: out += body(limit + r.int(1...3), &r) + eol                    // just over
+            case 1: out += body(limit, &r) + eol  // exactly the limit
+            case 2: out += body(limit + r.int(1...3), &r) + eol  // just over
             case 3: out += [UInt8](repeating: 0x20, count: r.int(1...limit * 3)) + eol  // whitespace only, maybe long
-            case 4: out += eol                                                     // blank
+            case 4: out += eol  // blank
             case 5: out += [UInt8](repeating: 0x20, count: r.int(1...limit * 2)) + body(r.int(1...limit / 2), &r) + eol
             default: out += [0x09, 0x0D] + body(r.int(1...limit / 2), &r) + eol
             }
         }
-        if r.int(0...3) == 0 { out += body(r.int(1...limit * 2), &r) }           // an unfinished last line
+        if r.int(0...3) == 0 { out += body(r.int(1...limit * 2), &r) }  // an unfinished last line
         return out
     }
 
@@ -38,10 +40,13 @@ struct MessageFramerSplitTests {
         var out: [UInt8] = []
         for i in 0..<r.int(1...8) {
             if i > 0 {
-                for _ in 0..<r.int(0...2) { out += r.int(0...1) == 0 ? [0x0D, 0x0A] : [0x0A] }   // blank lines between
+                for _ in 0..<r.int(0...2) { out += r.int(0...1) == 0 ? [0x0D, 0x0A] : [0x0A] }  // blank lines between
             }
             let n = r.int(0...4) == 0 ? limit + r.int(1...20) : r.int(1...limit)
-            let header = r.int(0...2) == 0 ? "Content-Length: \(n)\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n" : "Content-Length: \(n)\r\n\r\n"
+            let header =
+                r.int(0...2) == 0
+                ? "Content-Length: \(n)\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
+                : "Content-Length: \(n)\r\n\r\n"
             out += Array(header.utf8) + body(n, &r)
         }
         return out
@@ -55,7 +60,8 @@ struct MessageFramerSplitTests {
             while let e = framer.next() { out.append(e) }
             return out
         }
-        var at = 0, i = 0
+        var at = 0
+        var i = 0
         while at < bytes.count {
             let n = min(chunks[i % chunks.count], bytes.count - at)
             framer.append(Array(bytes[at..<at + n]))

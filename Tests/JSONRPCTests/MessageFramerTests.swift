@@ -30,7 +30,8 @@ struct MessageFramerTests {
     @Test func contentLengthWholeSplitAndWithContentType() {
         let a = "{\"id\":1,\"x\":\"é\"}"
         let b = "[1,2]"
-        let stream = "Content-Length: \(a.utf8.count)\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n\(a)"
+        let stream =
+            "Content-Length: \(a.utf8.count)\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n\(a)"
             + "content-length:\(b.utf8.count)\r\n\r\n\(b)"
         for chunk in [1, 2, 3, 7, 1000] {
             var framer = MessageFramer(maxMessageBytes: 1000)
@@ -67,7 +68,8 @@ struct MessageFramerTests {
         #expect(events(&framer).isEmpty)
         #expect(framer.hasPartialMessage)
         framer.append(Array("zz\n[2]\n".utf8))
-        #expect(events(&framer) == [.oversized(77), message("[2]")], "one report per oversized line, with its whole length")
+        #expect(
+            events(&framer) == [.oversized(77), message("[2]")], "one report per oversized line, with its whole length")
     }
 
     @Test func oversizedContentLengthBodyIsSkipped() {

@@ -42,22 +42,27 @@ struct RPCSessionTests {
     }
 
     @Test func everyErrorCarriesAReason() {
-        h.send("{\n")                                                          // parse error
-        h.send(#"{"jsonrpc":"1.0","id":1,"method":"echo"}"# + "\n")            // invalid request
-        h.send(#"{"jsonrpc":"2.0","id":2,"method":"nope"}"# + "\n")            // method not found
+        h.send("{\n")  // parse error
+        h.send(#"{"jsonrpc":"1.0","id":1,"method":"echo"}"# + "\n")  // invalid request
+        h.send(#"{"jsonrpc":"2.0","id":2,"method":"nope"}"# + "\n")  // method not found
         h.send(#"{"jsonrpc":"2.0","id":3,"method":"needsName","params":{}}"# + "\n")
-        h.send(#"{"jsonrpc":"2.0","id":4,"method":"fail"}"# + "\n")            // internal
-        h.send(#"{"jsonrpc":"2.0","id":5,"method":"$/whatever"}"# + "\n")      // $/ requests are not found
+        h.send(#"{"jsonrpc":"2.0","id":4,"method":"fail"}"# + "\n")  // internal
+        h.send(#"{"jsonrpc":"2.0","id":5,"method":"$/whatever"}"# + "\n")  // $/ requests are not found
         let errors = h.output.messages.map { $0["error"]! }
         #expect(errors.map { $0["code"]!.int64Value! } == [-32700, -32600, -32601, -32602, -32603, -32601])
-        #expect(errors.map { $0["data"]!["reason"]!.stringValue! } == ["PARSE_ERROR", "INVALID_REQUEST", "METHOD_NOT_FOUND", "INVALID_PARAMS", "INTERNAL", "METHOD_NOT_FOUND"])
+        #expect(
+            errors.map { $0["data"]!["reason"]!.stringValue! } == [
+                "PARSE_ERROR", "INVALID_REQUEST", "METHOD_NOT_FOUND", "INVALID_PARAMS", "INTERNAL", "METHOD_NOT_FOUND",
+            ])
         #expect(errors[2]["data"]?["method"] == "nope")
         #expect(errors[3]["data"]?["errors"]?.arrayValue?.first?["instancePath"] == "/name")
         #expect(errors[4]["message"]?.stringValue?.contains("Boom") == false, "internal details stay in the log")
     }
 
     @Test func batchesAnswerEachEntryAndSkipNotifications() {
-        h.send(#"[{"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":1}},{"jsonrpc":"2.0","method":"echo"},1,{"jsonrpc":"2.0","id":2,"method":"nope"}]"# + "\n")
+        h.send(
+            #"[{"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":1}},{"jsonrpc":"2.0","method":"echo"},1,{"jsonrpc":"2.0","id":2,"method":"nope"}]"#
+                + "\n")
         let batch = h.output.messages[0].arrayValue ?? []
         #expect(batch.count == 3)
         #expect(batch.contains { $0["id"] == 1 && $0["result"]?["x"] == 1 })
@@ -125,7 +130,9 @@ struct RPCSessionTests {
     }
 
     @Test func batchWithAsyncEntriesIsAnsweredTogether() async {
-        h.send(#"[{"jsonrpc":"2.0","id":1,"method":"slow","params":{"ms":20}},{"jsonrpc":"2.0","id":2,"method":"echo","params":{}}]"# + "\n")
+        h.send(
+            #"[{"jsonrpc":"2.0","id":1,"method":"slow","params":{"ms":20}},{"jsonrpc":"2.0","id":2,"method":"echo","params":{}}]"#
+                + "\n")
         let m = await h.output.waitForMessages(1)
         #expect(m.count == 1)
         #expect(Set((m.first?.arrayValue ?? []).compactMap { $0["id"] }) == [1, 2])

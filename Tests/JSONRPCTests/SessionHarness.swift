@@ -49,23 +49,33 @@ extension RPCMethodRegistry {
     /// `echo` returns its params; `slow` waits until cancelled (or 10 s); `fail` throws an unexpected error.
     mutating func registerTestMethods() {
         register(RPCMethod(name: "echo", handler: .sync { _, params in params }))
-        register(RPCMethod(name: "slow", handler: .async { _, params in
-            let ms = params["ms"]?.int64Value ?? 10_000
-            try await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
-            return "finished"
-        }))
+        register(
+            RPCMethod(
+                name: "slow",
+                handler: .async { _, params in
+                    let ms = params["ms"]?.int64Value ?? 10_000
+                    try await Task.sleep(nanoseconds: UInt64(ms) * 1_000_000)
+                    return "finished"
+                }))
         // Like a write already handed to the writer: it finishes whatever cancellation says.
-        register(RPCMethod(name: "committed", handler: .async { _, _ in
-            while !Task.isCancelled { await Task.yield() }
-            return "written"
-        }))
+        register(
+            RPCMethod(
+                name: "committed",
+                handler: .async { _, _ in
+                    while !Task.isCancelled { await Task.yield() }
+                    return "written"
+                }))
         struct Boom: Error {}
         register(RPCMethod(name: "fail", handler: .sync { _, _ in throw Boom() }))
-        register(RPCMethod(name: "needsName", handler: .sync { _, params in
-            guard params["name"]?.stringValue != nil else {
-                throw RPCError.invalidParams(path: "/name", keyword: "required", "must have required property 'name'")
-            }
-            return true
-        }))
+        register(
+            RPCMethod(
+                name: "needsName",
+                handler: .sync { _, params in
+                    guard params["name"]?.stringValue != nil else {
+                        throw RPCError.invalidParams(
+                            path: "/name", keyword: "required", "must have required property 'name'")
+                    }
+                    return true
+                }))
     }
 }

@@ -28,14 +28,16 @@ struct OfficialSuiteTests {
     /// Runs one suite file; `assertFormats` for the optional/format files.
     static func run(_ relative: String, assertFormats: Bool = false) throws -> Outcome {
         let registry = try registry()
-        let groups = try JSONParser.parse([UInt8](try TestSuites.read("JSON-Schema-Test-Suite/tests/draft2020-12/" + relative)))
+        let groups = try JSONParser.parse(
+            [UInt8](try TestSuites.read("JSON-Schema-Test-Suite/tests/draft2020-12/" + relative)))
         var outcome = Outcome()
         for (g, group) in (groups.arrayValue ?? []).enumerated() {
             let description = group["description"]?.stringValue ?? "?"
             let validator: JSONSchemaValidator
             do {
-                validator = try JSONSchemaValidator(schema: group["schema"]!, uri: "https://exportdesk.invalid/suite/\(g)/schema.json",
-                                                    registry: registry, assertFormats: assertFormats)
+                validator = try JSONSchemaValidator(
+                    schema: group["schema"]!, uri: "https://exportdesk.invalid/suite/\(g)/schema.json",
+                    registry: registry, assertFormats: assertFormats)
             } catch {
                 outcome.failed.append("\(relative) / \(description): does not compile: \(error)")
                 continue
@@ -48,7 +50,9 @@ struct OfficialSuiteTests {
                 if errors.isEmpty == expected && quick == expected {
                     outcome.passed += 1
                 } else {
-                    outcome.failed.append("\(relative) / \(description) / \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid"), got \(errors.isEmpty ? "valid" : "\(errors)") (fast path: \(quick))")
+                    outcome.failed.append(
+                        "\(relative) / \(description) / \(test["description"]?.stringValue ?? "?"): expected \(expected ? "valid" : "invalid"), got \(errors.isEmpty ? "valid" : "\(errors)") (fast path: \(quick))"
+                    )
                 }
             }
         }
@@ -57,7 +61,8 @@ struct OfficialSuiteTests {
 
     static var requiredFiles: [String] {
         let dir = TestSuites.path("JSON-Schema-Test-Suite/tests/draft2020-12")
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }
+            .sorted()
     }
 
     @Test func requiredSuitePasses() throws {
@@ -94,7 +99,8 @@ extension OfficialSuiteTests {
             passed += o.passed
             failed += o.failed
         }
-        print("JSON-Schema-Test-Suite draft2020-12 (optional, without format/): \(passed) passed, \(failed.count) failed")
+        print(
+            "JSON-Schema-Test-Suite draft2020-12 (optional, without format/): \(passed) passed, \(failed.count) failed")
         for f in failed { print("  optional FAIL \(f)") }
         // What is known not to be supported (README): historic drafts, `dependencies`, and format-assertion's
         // vocabulary switch. Anything else failing is a regression.

@@ -12,8 +12,13 @@ struct ValidatorBehaviourTests {
             "capacity": ["type": "integer", "minimum": 1],
             "inn": ["type": "string", "pattern": "^\\d{10}$"],
             "startsOn": ["type": "string", "format": "date"],
-            "contacts": ["type": "array", "items": ["type": "object", "properties": ["email": ["type": "string", "format": "email"]],
-                                                    "required": ["email"], "additionalProperties": false]],
+            "contacts": [
+                "type": "array",
+                "items": [
+                    "type": "object", "properties": ["email": ["type": "string", "format": "email"]],
+                    "required": ["email"], "additionalProperties": false,
+                ],
+            ],
             "a/b~c": ["type": "boolean"],
         ],
         "required": ["kind", "title"],
@@ -43,21 +48,27 @@ struct ValidatorBehaviourTests {
 
     @Test func validInstancePassesBothPaths() throws {
         let v = try validator()
-        let ok: JSONValue = ["kind": "exhibition", "title": "Canton", "capacity": 12, "inn": "7707083893", "startsOn": "2024-02-29",
-                             "contacts": [["email": "anna@example.ru"]]]
+        let ok: JSONValue = [
+            "kind": "exhibition", "title": "Canton", "capacity": 12, "inn": "7707083893", "startsOn": "2024-02-29",
+            "contacts": [["email": "anna@example.ru"]],
+        ]
         #expect(v.validate(ok).isEmpty)
         #expect(v.isValid(ok))
     }
 
     @Test func digitClassesAreASCIIOnlyAsInECMAScript() throws {
         let v = try validator()
-        #expect(v.isValid(["kind": "exhibition", "title": "x", "inn": "٧٧٠٧٠٨٣٨٩٣"]) == false, "Arabic-Indic digits are not \\d")
+        #expect(
+            v.isValid(["kind": "exhibition", "title": "x", "inn": "٧٧٠٧٠٨٣٨٩٣"]) == false,
+            "Arabic-Indic digits are not \\d")
         #expect(v.isValid(["kind": "exhibition", "title": "x", "inn": "7707083893"]))
     }
 
     @Test func lengthsCountCodePoints() throws {
         let v = try validator()
-        #expect(v.isValid(["kind": "exhibition", "title": "ТЕХНОПОЛИС"]), "10 Cyrillic letters are 10 characters, not 20 bytes")
+        #expect(
+            v.isValid(["kind": "exhibition", "title": "ТЕХНОПОЛИС"]),
+            "10 Cyrillic letters are 10 characters, not 20 bytes")
         #expect(v.isValid(["kind": "exhibition", "title": "ТЕХНОПОЛИСЫ"]) == false)
     }
 
@@ -83,12 +94,19 @@ struct ValidatorBehaviourTests {
     }
 
     @Test func recursiveSchemasTerminate() throws {
-        let tree: JSONValue = ["$defs": ["node": ["type": "object", "properties": ["children": ["type": "array", "items": ["$ref": "#/$defs/node"]]],
-                                                  "additionalProperties": false]],
-                               "$ref": "#/$defs/node"]
+        let tree: JSONValue = [
+            "$defs": [
+                "node": [
+                    "type": "object", "properties": ["children": ["type": "array", "items": ["$ref": "#/$defs/node"]]],
+                    "additionalProperties": false,
+                ]
+            ],
+            "$ref": "#/$defs/node",
+        ]
         let v = try JSONSchemaValidator(schema: tree)
         #expect(v.isValid(["children": [["children": []], ["children": [["children": []]]]]]))
-        #expect(v.validate(["children": [["children": [["x": 1]]]]]).map(\.instancePath) == ["/children/0/children/0/x"])
+        #expect(
+            v.validate(["children": [["children": [["x": 1]]]]]).map(\.instancePath) == ["/children/0/children/0/x"])
     }
 }
 
@@ -97,7 +115,11 @@ extension ValidatorBehaviourTests {
     /// by a sibling `unevaluatedProperties` as "not allowed".
     @Test func aFailingRefDoesNotMakeItsPropertiesUnevaluated() throws {
         let v = try JSONSchemaValidator(schema: [
-            "$defs": ["fields": ["properties": ["name": ["type": "string", "minLength": 1], "size": ["enum": ["small", "large"]]]]],
+            "$defs": [
+                "fields": [
+                    "properties": ["name": ["type": "string", "minLength": 1], "size": ["enum": ["small", "large"]]]
+                ]
+            ],
             "$ref": "#/$defs/fields", "properties": ["key": ["type": "string"]], "unevaluatedProperties": false,
         ])
         let errors = v.validate(["name": "", "size": "huge", "extra": 1])

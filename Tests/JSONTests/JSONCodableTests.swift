@@ -18,9 +18,10 @@ struct JSONCodableTests {
     }
 
     @Test func roundTripsWithoutReparsing() throws {
-        let company = Company(name: "ООО «Технополис»", employees: 120, exporter: true, share: 0.25, tags: ["it", "export"],
-                              contacts: [Contact(name: "Анна", phone: "+74951234567"), Contact(name: "Олег", phone: nil)],
-                              extra: ["k": [1, 2]], nested: ["a": [1, 2, 3]])
+        let company = Company(
+            name: "ООО «Технополис»", employees: 120, exporter: true, share: 0.25, tags: ["it", "export"],
+            contacts: [Contact(name: "Анна", phone: "+74951234567"), Contact(name: "Олег", phone: nil)],
+            extra: ["k": [1, 2]], nested: ["a": [1, 2, 3]])
         let value = try JSONValueEncoder().encode(company)
         #expect(value["contacts"]?.arrayValue?[1].objectValue?["phone"] == nil, "nil optionals are left out")
         #expect(value["employees"] == 120)
@@ -38,8 +39,12 @@ struct JSONCodableTests {
 
     @Test func missingFieldNamesItsPath() throws {
         do {
-            _ = try JSONValueDecoder().decode(Company.self, from: ["name": "x", "employees": 1, "exporter": true, "share": 1, "tags": [],
-                                                                 "contacts": [["phone": "1"]], "nested": [:]])
+            _ = try JSONValueDecoder().decode(
+                Company.self,
+                from: [
+                    "name": "x", "employees": 1, "exporter": true, "share": 1, "tags": [],
+                    "contacts": [["phone": "1"]], "nested": [:],
+                ])
             Issue.record("decoded")
         } catch let DecodingError.keyNotFound(key, context) {
             #expect(key.stringValue == "name")
@@ -49,6 +54,7 @@ struct JSONCodableTests {
 
     @Test func integersOutOfRangeAreRejected() throws {
         #expect(throws: DecodingError.self) { try JSONValueDecoder().decode(Int8.self, from: 300) }
-        #expect(try JSONValueDecoder().decode(UInt64.self, from: .number(.literal("18446744073709551615"))) == UInt64.max)
+        #expect(
+            try JSONValueDecoder().decode(UInt64.self, from: .number(.literal("18446744073709551615"))) == UInt64.max)
     }
 }

@@ -3,8 +3,11 @@ import Testing
 
 struct JSONParserTests {
     @Test func integersStayExactBeyondDoublePrecision() throws {
-        let v = try JSONParser.parse("[9007199254740993, -9223372036854775808, 9223372036854775807, 123456789012345678901234567890]")
-        #expect(v.serializedString() == "[9007199254740993,-9223372036854775808,9223372036854775807,123456789012345678901234567890]")
+        let v = try JSONParser.parse(
+            "[9007199254740993, -9223372036854775808, 9223372036854775807, 123456789012345678901234567890]")
+        #expect(
+            v.serializedString()
+                == "[9007199254740993,-9223372036854775808,9223372036854775807,123456789012345678901234567890]")
         #expect(v.arrayValue?[0].int64Value == 9_007_199_254_740_993)
     }
 
@@ -47,7 +50,9 @@ struct JSONParserTests {
     }
 
     @Test func invalidUTF8IsAnError() {
-        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22]] {
+        for bytes: [UInt8] in [
+            [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xE2, 0x82, 0x22],
+        ] {
             do {
                 _ = try JSONParser.parse(bytes)
                 Issue.record("accepted \(bytes)")
@@ -87,7 +92,9 @@ struct JSONParserTests {
     }
 
     @Test func cyrillicAndEscapesRoundTrip() throws {
-        let value: JSONValue = ["name": "ТЕХНОПОЛИС «Москва»", "note": "line\nbreak \"quoted\" \\ \u{01}", "emoji": "𝄞"]
+        let value: JSONValue = [
+            "name": "ТЕХНОПОЛИС «Москва»", "note": "line\nbreak \"quoted\" \\ \u{01}", "emoji": "𝄞",
+        ]
         let text = value.serializedString()
         #expect(text.contains("ТЕХНОПОЛИС"))
         #expect(text.contains("\\u0001"))

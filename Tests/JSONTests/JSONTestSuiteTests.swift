@@ -8,7 +8,8 @@ import Testing
 struct JSONTestSuiteTests {
     static func files(_ folder: String) -> [String] {
         let dir = TestSuites.path("JSONTestSuite/" + folder)
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".json") }
+            .sorted()
     }
 
     func bytes(_ folder: String, _ name: String) throws -> [UInt8] {
@@ -20,7 +21,9 @@ struct JSONTestSuiteTests {
         #expect(names.count > 90)
         var failures: [String] = []
         for name in names {
-            do { _ = try JSONParser.parse(try bytes("test_parsing", name)) } catch { failures.append("\(name): \(error)") }
+            do { _ = try JSONParser.parse(try bytes("test_parsing", name)) } catch {
+                failures.append("\(name): \(error)")
+            }
         }
         #expect(failures.isEmpty, "rejected valid JSON: \(failures)")
         print("JSONTestSuite y_: \(names.count - failures.count)/\(names.count) accepted")
@@ -58,6 +61,7 @@ struct JSONTestSuiteTests {
             #expect(again == value, "\(name) did not round-trip")
         }
         // Most transform cases are valid JSON; a parser that rejected them all would otherwise pass here.
-        #expect(names.count > 10 && accepted * 2 > names.count, "\(accepted) of \(names.count) transform cases accepted")
+        #expect(
+            names.count > 10 && accepted * 2 > names.count, "\(accepted) of \(names.count) transform cases accepted")
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import SQLiteStore
 import Storage
 import TestSupport
 import Testing
+
+@testable import SQLiteStore
 
 struct StoreTests {
     static let migrations = [
@@ -59,7 +60,9 @@ struct StoreTests {
         #expect(results.filter { $0 }.count == 361, "360 unique names + the first 'dup'")
         let count = try await store.read { db in try db.scalar("SELECT count(*) FROM items") }
         #expect(count == 361)
-        #expect(store.commitCount < 400, "group commit put several writes in one transaction (\(store.commitCount) commits)")
+        #expect(
+            store.commitCount < 400, "group commit put several writes in one transaction (\(store.commitCount) commits)"
+        )
     }
 
     @Test func aRequestThatFailsAfterWritingLeavesNothingAndSparesItsNeighbours() async throws {
@@ -118,9 +121,13 @@ struct StoreTests {
         let dir = TemporaryDirectory()
         let store = try Store(path: dir.file("db.sqlite"), migrations: Self.migrations)
         defer { store.close() }
-        for i in 0..<200 { try await store.write { db in try db.run("INSERT INTO items(name) VALUES (?)", [.text("a\(i)")]) } }
+        for i in 0..<200 {
+            try await store.write { db in try db.run("INSERT INTO items(name) VALUES (?)", [.text("a\(i)")]) }
+        }
         let writer = Task {
-            for i in 0..<200 { try await store.write { db in try db.run("INSERT INTO items(name) VALUES (?)", [.text("b\(i)")]) } }
+            for i in 0..<200 {
+                try await store.write { db in try db.run("INSERT INTO items(name) VALUES (?)", [.text("b\(i)")]) }
+            }
         }
         try store.backup(to: dir.file("copy.sqlite"))
         try await writer.value

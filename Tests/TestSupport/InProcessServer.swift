@@ -23,7 +23,10 @@ public final class InProcessServer: TestServer, @unchecked Sendable {
         options.validateResults = true
         var i = arguments.startIndex
         while i < arguments.endIndex {
-            if arguments[i] == "--db", i + 1 < arguments.endIndex { options.databasePath = arguments[i + 1]; i += 1 }
+            if arguments[i] == "--db", i + 1 < arguments.endIndex {
+                options.databasePath = arguments[i + 1]
+                i += 1
+            }
             i += 1
         }
         server = try Server(options: options)
@@ -31,9 +34,12 @@ public final class InProcessServer: TestServer, @unchecked Sendable {
 
     public func connect(framing: RPCConnection.Framing = .newlineDelimited) throws -> RPCConnection {
         var fds: [Int32] = [0, 0]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0 else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
         let far = fds[1]
-        let session = RPCSession(core: server.core, output: DescriptorOutput(fd: far), label: "in-process", peer: .stdio)
+        let session = RPCSession(
+            core: server.core, output: DescriptorOutput(fd: far), label: "in-process", peer: .stdio)
         sessions.withLock { $0.append((session, far)) }
         let reader = Thread {
             var buffer = [UInt8](repeating: 0, count: 65536)
@@ -41,7 +47,7 @@ public final class InProcessServer: TestServer, @unchecked Sendable {
                 let n = buffer.withUnsafeMutableBytes { Glibc.read(far, $0.baseAddress, $0.count) }
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 { break }
-                buffer.withUnsafeBytes { session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+                _ = buffer.withUnsafeBytes { session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             }
             session.close()
         }
@@ -55,7 +61,10 @@ public final class InProcessServer: TestServer, @unchecked Sendable {
     public func stop(signal: Int32 = SIGTERM, timeout: Double = 20) -> Int32? {
         // Once: Server.stopAndWait waits for the one signal its stop gives.
         guard !stopped.exchange(true, ordering: .relaxed) else { return 0 }
-        for (session, fd) in sessions.withLock({ s in defer { s = [] }; return s }) {
+        for (session, fd) in sessions.withLock({ s in
+            defer { s = [] }
+            return s
+        }) {
             session.waitUntilIdle(timeout: 10)
             Glibc.shutdown(fd, Int32(SHUT_RDWR))
         }
@@ -99,7 +108,9 @@ public enum Harness: String, CaseIterable, Sendable, CustomStringConvertible {
     case inProcess, binary
     public var description: String { rawValue }
 
-    public func start(arguments: [String] = [], directory: TemporaryDirectory = TemporaryDirectory()) throws -> any TestServer {
+    public func start(
+        arguments: [String] = [], directory: TemporaryDirectory = TemporaryDirectory()
+    ) throws -> any TestServer {
         switch self {
         case .inProcess: return try InProcessServer(arguments: arguments, directory: directory)
         case .binary: return try ServerProcess(arguments: arguments, directory: directory)

@@ -19,8 +19,11 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Starts the server. With `socket: true` it listens on a socket in a fresh directory and this waits until
     /// it accepts connections; `stdio: true` serves on the pipes this object holds.
-    public init(socket: Bool = true, stdio: Bool = false, arguments: [String] = [], directory: TemporaryDirectory = TemporaryDirectory(),
-                socketName: String = "s.sock") throws {
+    public init(
+        socket: Bool = true, stdio: Bool = false, arguments: [String] = [],
+        directory: TemporaryDirectory = TemporaryDirectory(),
+        socketName: String = "s.sock"
+    ) throws {
         self.directory = directory
         let path = socket ? directory.file(socketName) : nil
         socketPath = path
@@ -78,8 +81,9 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// The client side of the stdio transport. Closing it sends EOF to the server.
     public func stdioConnection(framing: RPCConnection.Framing = .newlineDelimited) -> RPCConnection {
-        RPCConnection(readFD: dup(stdoutPipe.fileHandleForReading.fileDescriptor),
-                      writeFD: dup(stdinPipe.fileHandleForWriting.fileDescriptor), framing: framing)
+        RPCConnection(
+            readFD: dup(stdoutPipe.fileHandleForReading.fileDescriptor),
+            writeFD: dup(stdinPipe.fileHandleForWriting.fileDescriptor), framing: framing)
     }
 
     /// Closes the server's stdin from this side (EOF for a stdio server).
@@ -107,6 +111,8 @@ public final class ServerProcess: @unchecked Sendable {
         stderrPipe.fileHandleForReading.readabilityHandler = nil
         // An engine error the server took for a bug (answered INTERNAL) is shown, so that a failing test
         // says why without a rerun.
-        for line in stderr.split(separator: "\n") where line.contains("database error") { print("server: \(line.prefix(600))") }
+        for line in stderr.split(separator: "\n") where line.contains("database error") {
+            print("server: \(line.prefix(600))")
+        }
     }
 }

@@ -13,8 +13,9 @@ public struct SpecExample: Sendable, CustomStringConvertible {
         let doc = try JSONParser.parse([UInt8](try TestSuites.read("jsonrpc-2.0-spec-examples/spec-examples.json")))
         return try (doc["cases"]?.arrayValue ?? []).map { c in
             let response = c["response"]?.stringValue
-            return SpecExample(name: c["name"]?.stringValue ?? "?", request: c["request"]?.stringValue ?? "",
-                               response: try response.map { try JSONParser.parse($0) })
+            return SpecExample(
+                name: c["name"]?.stringValue ?? "?", request: c["request"]?.stringValue ?? "",
+                response: try response.map { try JSONParser.parse($0) })
         }
     }
 
@@ -43,7 +44,11 @@ public struct SpecExample: Sendable, CustomStringConvertible {
             guard e.count == a.count else { return ["expected \(e.count) responses, got \(a.count): \(actual)"] }
             var failures: [String] = []
             for item in e {
-                guard let i = a.firstIndex(where: { $0["id"] == item["id"] && compare(expected: item, actual: $0).isEmpty }) else {
+                guard
+                    let i = a.firstIndex(where: {
+                        $0["id"] == item["id"] && compare(expected: item, actual: $0).isEmpty
+                    })
+                else {
                     failures.append("no response matching \(item) in \(actual)")
                     continue
                 }
@@ -53,17 +58,26 @@ public struct SpecExample: Sendable, CustomStringConvertible {
         case (.object, .object):
             var failures: [String] = []
             if actual["jsonrpc"] != "2.0" { failures.append("jsonrpc is \(String(describing: actual["jsonrpc"]))") }
-            if expected["id"] != actual["id"] { failures.append("id \(String(describing: actual["id"])) instead of \(String(describing: expected["id"]))") }
+            if expected["id"] != actual["id"] {
+                failures.append(
+                    "id \(String(describing: actual["id"])) instead of \(String(describing: expected["id"]))")
+            }
             if let result = expected["result"] {
-                if actual["result"] != result { failures.append("result \(String(describing: actual["result"])) instead of \(result)") }
+                if actual["result"] != result {
+                    failures.append("result \(String(describing: actual["result"])) instead of \(result)")
+                }
                 if actual["error"] != nil { failures.append("unexpected error member") }
             }
             if let error = expected["error"] {
                 if actual["error"]?["code"] != error["code"] {
-                    failures.append("error code \(String(describing: actual["error"]?["code"])) instead of \(String(describing: error["code"]))")
+                    failures.append(
+                        "error code \(String(describing: actual["error"]?["code"])) instead of \(String(describing: error["code"]))"
+                    )
                 }
                 if actual["result"] != nil { failures.append("unexpected result member") }
-                if actual["error"]?["data"]?["reason"]?.stringValue == nil { failures.append("error.data.reason missing") }
+                if actual["error"]?["data"]?["reason"]?.stringValue == nil {
+                    failures.append("error.data.reason missing")
+                }
             }
             return failures
         default:

@@ -20,7 +20,9 @@ public enum TestEngine {
     /// A new, empty PostgreSQL schema in the test database, as a connection string that selects it.
     public static func newSchema(_ label: String) -> String {
         guard let base = postgres else { preconditionFailure("not running on PostgreSQL") }
-        let name = "t_" + label.filter { $0.isLetter || $0.isNumber }.lowercased().prefix(20) + "_" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        let name =
+            "t_" + label.filter { $0.isLetter || $0.isNumber }.lowercased().prefix(20) + "_"
+            + String(UInt64.random(in: 0...UInt64.max), radix: 36)
         do {
             try admin.run { try $0.execute("CREATE SCHEMA \(name)") }
         } catch {

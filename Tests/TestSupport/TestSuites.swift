@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Where the shared public test data lives: `$EXPORTDESK_TESTSUITES`, else `../shared/testsuites` beside the checkout.
 public enum TestSuites {
@@ -27,12 +28,14 @@ public enum TestSuites {
 /// Paths of the repository and of the built binaries, found from this file and the test bundle.
 public enum RepositoryPaths {
     public static let root: String = {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
     }()
 
     /// The directory of the running test bundle, where SwiftPM puts the executables of the same build.
     public static let buildDirectory: String = {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var url = URL(fileURLWithPath: exe).deletingLastPathComponent()
         // Inside an .xctest bundle on Linux the binary sits directly in the build directory.
         while url.path != "/" && url.lastPathComponent.hasSuffix(".xctest") { url = url.deletingLastPathComponent() }
@@ -41,5 +44,3 @@ public enum RepositoryPaths {
 
     public static var exportdesk: String { buildDirectory + "/exportdesk" }
 }
-
-import Testing

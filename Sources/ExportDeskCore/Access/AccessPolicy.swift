@@ -46,7 +46,9 @@ public struct AccessPolicy: Sendable {
 
     /// Whether a change to `entity` `id` is the caller's to see (changes.list and subscriptions). The record's
     /// scope is read from its indexed column, once per change.
-    public func sees(entity: String, id: String, _ db: any SQLDatabase, field: (String) throws -> String?) throws -> Bool {
+    public func sees(
+        entity: String, id: String, _ db: any SQLDatabase, field: (String) throws -> String?
+    ) throws -> Bool {
         guard let principal else { return false }
         switch principal.role {
         case .admin: return true

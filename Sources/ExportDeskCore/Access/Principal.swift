@@ -12,7 +12,9 @@ public struct Principal: Sendable, Equatable {
     /// Recorded as the actor of changes: the token id, or `local:uid:N` / `local:stdio` for the owner.
     public let actor: String
 
-    public init(role: Role, tokenID: String? = nil, institutionID: String? = nil, companyID: String? = nil, actor: String) {
+    public init(
+        role: Role, tokenID: String? = nil, institutionID: String? = nil, companyID: String? = nil, actor: String
+    ) {
         self.role = role
         self.tokenID = tokenID
         self.institutionID = institutionID

@@ -16,8 +16,10 @@ public enum TokenRepository {
         public let expiresAt: String?
         public var revokedAt: String?
 
-        public init(id: String, role: Role, institutionID: String?, companyID: String?, label: String, hash: [UInt8],
-                    createdAt: String, expiresAt: String?, revokedAt: String?) {
+        public init(
+            id: String, role: Role, institutionID: String?, companyID: String?, label: String, hash: [UInt8],
+            createdAt: String, expiresAt: String?, revokedAt: String?
+        ) {
             self.id = id
             self.role = role
             self.institutionID = institutionID
@@ -30,7 +32,10 @@ public enum TokenRepository {
         }
 
         public var record: JSONValue {
-            var o: JSONObject = ["id": .string(id), "role": .string(role.rawValue), "label": .string(label), "createdAt": .string(createdAt)]
+            var o: JSONObject = [
+                "id": .string(id), "role": .string(role.rawValue), "label": .string(label),
+                "createdAt": .string(createdAt),
+            ]
             if let institutionID { o["institutionId"] = .string(institutionID) }
             if let companyID { o["companyId"] = .string(companyID) }
             if let expiresAt { o["expiresAt"] = .string(expiresAt) }
@@ -59,15 +64,18 @@ public enum TokenRepository {
         return String(decoding: out, as: UTF8.self)
     }
 
-    public static func create(_ ctx: WriteContext, role: Role, institutionID: String?, companyID: String?, label: String,
-                              expiresAt: String?) throws -> (Token, String) {
+    public static func create(
+        _ ctx: WriteContext, role: Role, institutionID: String?, companyID: String?, label: String,
+        expiresAt: String?
+    ) throws -> (Token, String) {
         if let expiresAt {
             guard let t = Timestamps.millis(fromRFC3339: expiresAt), t > ctx.nowMillis else {
                 throw RPCError.invalidParams(path: "/expiresAt", keyword: "format", "must be a future date-time")
             }
         }
         if role == .institution && institutionID == nil {
-            throw RPCError.invalidParams(path: "/institutionId", keyword: "required", "is required for the institution role")
+            throw RPCError.invalidParams(
+                path: "/institutionId", keyword: "required", "is required for the institution role")
         }
         if role == .company && companyID == nil {
             throw RPCError.invalidParams(path: "/companyId", keyword: "required", "is required for the company role")
@@ -76,18 +84,27 @@ public enum TokenRepository {
             _ = try CompanyRepository.get(ctx.db, id: companyID)  // NOT_FOUND for an unknown company
         }
         let secret = makeSecret()
-        let token = Token(id: RecordID.make("tk", millis: ctx.nowMillis), role: role, institutionID: role == .institution ? institutionID : nil,
-                          companyID: role == .company ? companyID : nil, label: label, hash: SHA256.hash(Array(secret.utf8)),
-                          createdAt: ctx.now, expiresAt: expiresAt.flatMap(Timestamps.millis(fromRFC3339:)).map(WallClock.rfc3339), revokedAt: nil)
-        try ctx.db.run("INSERT INTO tokens(id, role, institution_id, company_id, label, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [.text(token.id), .text(role.rawValue), token.institutionID.sqlValue, token.companyID.sqlValue, .text(label),
-                        .blob(token.hash), .text(token.createdAt), token.expiresAt.sqlValue])
+        let token = Token(
+            id: RecordID.make("tk", millis: ctx.nowMillis), role: role,
+            institutionID: role == .institution ? institutionID : nil,
+            companyID: role == .company ? companyID : nil, label: label, hash: SHA256.hash(Array(secret.utf8)),
+            createdAt: ctx.now, expiresAt: expiresAt.flatMap(Timestamps.millis(fromRFC3339:)).map(WallClock.rfc3339),
+            revokedAt: nil)
+        try ctx.db.run(
+            "INSERT INTO tokens(id, role, institution_id, company_id, label, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(token.id), .text(role.rawValue), token.institutionID.sqlValue, token.companyID.sqlValue,
+                .text(label),
+                .blob(token.hash), .text(token.createdAt), token.expiresAt.sqlValue,
+            ])
         try ChangeLog.append(ctx, entity: "token", id: token.id, op: .created, version: 1)
         return (token, secret)
     }
 
     public static func revoke(_ ctx: WriteContext, id: String) throws -> Token {
-        guard var token = try all(ctx.db).first(where: { $0.id == id }) else { throw RPCError.notFound(entity: "token", id: id) }
+        guard var token = try all(ctx.db).first(where: { $0.id == id }) else {
+            throw RPCError.notFound(entity: "token", id: id)
+        }
         if token.revokedAt == nil {
             token.revokedAt = ctx.now
             try ctx.db.run("UPDATE tokens SET revoked_at = ? WHERE id = ?", [.text(ctx.now), .text(id)])
@@ -98,10 +115,16 @@ public enum TokenRepository {
 
     public static func all(_ db: any SQLDatabase) throws -> [Token] {
         var tokens: [Token] = []
-        try db.query("SELECT id, role, institution_id, company_id, label, hash, created_at, expires_at, revoked_at FROM tokens ORDER BY id") { s in
+        try db.query(
+            "SELECT id, role, institution_id, company_id, label, hash, created_at, expires_at, revoked_at FROM tokens ORDER BY id"
+        ) { s in
             let hash = s.blob(5)
-            tokens.append(Token(id: s.text(0) ?? "", role: Role(rawValue: s.text(1) ?? "") ?? .viewer, institutionID: s.text(2), companyID: s.text(3),
-                                label: s.text(4) ?? "", hash: hash, createdAt: s.text(6) ?? "", expiresAt: s.text(7), revokedAt: s.text(8)))
+            tokens.append(
+                Token(
+                    id: s.text(0) ?? "", role: Role(rawValue: s.text(1) ?? "") ?? .viewer, institutionID: s.text(2),
+                    companyID: s.text(3),
+                    label: s.text(4) ?? "", hash: hash, createdAt: s.text(6) ?? "", expiresAt: s.text(7),
+                    revokedAt: s.text(8)))
         }
         return tokens
     }

@@ -40,7 +40,8 @@ public struct CompanyListQuery: Sendable {
         q = f["q"]?.stringValue
         if let since = f["updatedSince"]?.stringValue {
             guard let millis = Timestamps.millis(fromRFC3339: since) else {
-                throw RPCError.invalidParams(path: "/filter/updatedSince", keyword: "format", "must be an RFC 3339 date-time")
+                throw RPCError.invalidParams(
+                    path: "/filter/updatedSince", keyword: "format", "must be an RFC 3339 date-time")
             }
             updatedSince = WallClock.rfc3339(millis)
         }
@@ -52,10 +53,13 @@ public struct CompanyListQuery: Sendable {
         includeTotal = params["includeTotal"]?.boolValue ?? false
         if let text = params["cursor"]?.stringValue {
             guard let c = ListCursor.decode(text) else {
-                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by companies.list")
+                throw RPCError.invalidParams(
+                    path: "/cursor", keyword: "format", "is not a cursor returned by companies.list")
             }
             guard c.sort == (descending ? "-" : "") + sortField else {
-                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "belongs to sort \(c.sort), not \((descending ? "-" : "") + sortField)")
+                throw RPCError.invalidParams(
+                    path: "/cursor", keyword: "format",
+                    "belongs to sort \(c.sort), not \((descending ? "-" : "") + sortField)")
             }
             cursor = c
         }
@@ -92,11 +96,14 @@ public struct CompanyListQuery: Sendable {
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
             var values: [String] = []
-            var from = prefix, inclusive = true
+            var from = prefix
+            var inclusive = true
             while values.count <= limit {
                 var next: String?
-                try db.query("SELECT min(value) FROM company_facets WHERE kind = ? AND value \(inclusive ? ">=" : ">") ? AND value < ?",
-                             [.text(kind), .text(from), .text(prefix + "\u{10FFFF}")]) { next = $0.text(0) }
+                try db.query(
+                    "SELECT min(value) FROM company_facets WHERE kind = ? AND value \(inclusive ? ">=" : ">") ? AND value < ?",
+                    [.text(kind), .text(from), .text(prefix + "\u{10FFFF}")]
+                ) { next = $0.text(0) }
                 guard let value = next else { break }
                 values.append(value)
                 from = value
@@ -112,8 +119,15 @@ public struct CompanyListQuery: Sendable {
         case .value(let v): return ("\(a).kind = ? AND \(a).value = ?", [.text(kind), .text(v)])
         case .values(let vs):
             if vs.isEmpty { return ("FALSE", []) }
-            return ("\(a).kind = ? AND \(a).value IN (\(vs.map { _ in "?" }.joined(separator: ", ")))", [.text(kind)] + vs.map { .text($0) })
-        case .prefix(let p): return ("\(a).kind = ? AND \(a).value >= ? AND \(a).value < ?", [.text(kind), .text(p), .text(p + "\u{10FFFF}")])
+            return (
+                "\(a).kind = ? AND \(a).value IN (\(vs.map { _ in "?" }.joined(separator: ", ")))",
+                [.text(kind)] + vs.map { .text($0) }
+            )
+        case .prefix(let p):
+            return (
+                "\(a).kind = ? AND \(a).value >= ? AND \(a).value < ?",
+                [.text(kind), .text(p), .text(p + "\u{10FFFF}")]
+            )
         }
     }
 
@@ -122,25 +136,42 @@ public struct CompanyListQuery: Sendable {
     func filterSQL(skipping skipped: Int? = nil) -> (String, [SQLValue]) {
         var clauses = ["c.status = ?"]
         var args: [SQLValue] = [.text(status)]
-        if let onlyID { clauses.append("c.id = ?"); args.append(.text(onlyID)) }
-        if let size { clauses.append("c.size = ?"); args.append(.text(size)) }
-        if let exportStatus { clauses.append("c.export_status = ?"); args.append(.text(exportStatus)) }
-        if let updatedSince { clauses.append("c.updated_at >= ?"); args.append(.text(updatedSince)) }
+        if let onlyID {
+            clauses.append("c.id = ?")
+            args.append(.text(onlyID))
+        }
+        if let size {
+            clauses.append("c.size = ?")
+            args.append(.text(size))
+        }
+        if let exportStatus {
+            clauses.append("c.export_status = ?")
+            args.append(.text(exportStatus))
+        }
+        if let updatedSince {
+            clauses.append("c.updated_at >= ?")
+            args.append(.text(updatedSince))
+        }
         for (i, facet) in facetFilters.enumerated() where i != skipped {
             let (condition, conditionArgs) = Self.facetCondition(facet.kind, facet.match, alias: "f")
             if case .prefix = facet.match {
                 // An unresolved prefix is a range of values: a per-row probe would scan the whole range for each
                 // company, so the matching companies are collected once (SQLite keeps them in an ephemeral index).
-                clauses.append("c.id IN (SELECT f.company_id FROM company_facets f WHERE \(condition) AND f.status = ?)")
+                clauses.append(
+                    "c.id IN (SELECT f.company_id FROM company_facets f WHERE \(condition) AND f.status = ?)")
                 args += conditionArgs + [.text(status)]
             } else {
-                clauses.append("EXISTS (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = c.status AND f.company_id = c.id)")
+                clauses.append(
+                    "EXISTS (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = c.status AND f.company_id = c.id)"
+                )
                 args += conditionArgs
             }
         }
         if let q, let match = Self.ftsQuery(q, dialect) {
-            clauses.append(dialect == .sqlite ? "c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
-                                              : "c.rowid IN (SELECT rowid FROM companies_fts WHERE doc @@ to_tsquery('simple', ?))")
+            clauses.append(
+                dialect == .sqlite
+                    ? "c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
+                    : "c.rowid IN (SELECT rowid FROM companies_fts WHERE doc @@ to_tsquery('simple', ?))")
             args.append(.text(match))
         }
         return (clauses.joined(separator: " AND "), args)
@@ -151,7 +182,9 @@ public struct CompanyListQuery: Sendable {
     /// join driven from the first facet's rows, or a scan of the status's companies.
     func countSQL() -> (String, [SQLValue]) {
         let facets = facetFilters
-        let onlyFacets = onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
+        let onlyFacets =
+            onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil
+            && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
         if onlyFacets && facets.isEmpty {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
         }
@@ -164,12 +197,16 @@ public struct CompanyListQuery: Sendable {
         var single = false
         if case .value = first.match { single = true }
         if onlyFacets && facets.count == 1 {
-            return ("SELECT \(single ? "count(*)" : "count(DISTINCT d.company_id)") FROM company_facets d WHERE \(condition) AND d.status = ?",
-                    conditionArgs + [.text(status)])
+            return (
+                "SELECT \(single ? "count(*)" : "count(DISTINCT d.company_id)") FROM company_facets d WHERE \(condition) AND d.status = ?",
+                conditionArgs + [.text(status)]
+            )
         }
         let (filter, args) = filterSQL(skipping: 0)
-        return ("SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d \(dialect.fixedOrderJoin) companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
-                conditionArgs + [.text(status)] + args)
+        return (
+            "SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d \(dialect.fixedOrderJoin) companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
+            conditionArgs + [.text(status)] + args
+        )
     }
 
     /// Whole words and word prefixes: every word of `q` must start a word of the record.

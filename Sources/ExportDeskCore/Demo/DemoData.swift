@@ -20,46 +20,32 @@ public struct DemoData {
         mutating func chance(_ p: Double) -> Bool { Double(next() % 10_000) / 10_000 < p }
     }
 
-    static let adjectives = ["Северный", "Уральский", "Волжский", "Сибирский", "Технический", "Промышленный", "Инновационный",
-                             "Приборный", "Агро", "Медицинский", "Энергетический", "Балтийский", "Московский", "Цифровой"]
-    static let nouns = ["Завод", "Комбинат", "Альянс", "Технополис", "Приборостроитель", "Экспорт", "Машзавод", "Биотех",
-                        "Агрохолдинг", "Электроника", "Станкостроитель", "Фармация", "Логистик", "Композит"]
-    static let latin = ["Severny", "Ural", "Volga", "Siberian", "Technical", "Industrial", "Innovation", "Instrument", "Agro",
-                        "Medical", "Energy", "Baltic", "Moscow", "Digital"]
+    static let adjectives = [
+        "Северный", "Уральский", "Волжский", "Сибирский", "Технический", "Промышленный", "Инновационный",
+        "Приборный", "Агро", "Медицинский", "Энергетический", "Балтийский", "Московский", "Цифровой",
+    ]
+    static let nouns = [
+        "Завод", "Комбинат", "Альянс", "Технополис", "Приборостроитель", "Экспорт", "Машзавод", "Биотех",
+        "Агрохолдинг", "Электроника", "Станкостроитель", "Фармация", "Логистик", "Композит",
+    ]
+    static let latin = [
+        "Severny", "Ural", "Volga", "Siberian", "Technical", "Industrial", "Innovation", "Instrument", "Agro",
+        "Medical", "Energy", "Baltic", "Moscow", "Digital",
+    ]
     static let first = ["Анна", "Олег", "Ирина", "Сергей", "Мария", "Дмитрий", "Елена", "Алексей", "Ольга", "Павел"]
-    static let last = ["Смирнова", "Петров", "Кузнецова", "Соколов", "Попова", "Лебедев", "Новикова", "Морозов", "Волкова", "Фёдоров"]
+    static let last = [
+        "Смирнова", "Петров", "Кузнецова", "Соколов", "Попова", "Лебедев", "Новикова", "Морозов", "Волкова", "Фёдоров",
+    ]
     static let positions = ["Директор по ВЭД", "Менеджер по экспорту", "Генеральный директор", "Коммерческий директор"]
     static let markets = ["CN", "SA", "MX", "IN", "AE", "TR", "KZ", "UZ", "VN", "EG", "BR", "ID", "BY", "RS"]
-    static let okved = ["26.51", "26.60", "27.12", "28.29", "01.11", "10.89", "20.59", "21.20", "22.29", "25.62", "29.32", "32.50"]
-    static let hs = ["8471", "903180", "901890", "1001", "100199", "8708", "870899", "3004", "300490", "8537", "392690", "2106"]
+    static let okved = [
+        "26.51", "26.60", "27.12", "28.29", "01.11", "10.89", "20.59", "21.20", "22.29", "25.62", "29.32", "32.50",
+    ]
+    static let hs = [
+        "8471", "903180", "901890", "1001", "100199", "8708", "870899", "3004", "300490", "8537", "392690", "2106",
+    ]
     static let tags = ["приборы", "медицина", "агро", "станки", "электроника", "фарма", "логистика", "композиты", "IT"]
     static let regions = ["77", "78", "50", "16", "66", "54", "52", "63", "02", "24"]
-
-    /// A 10-digit INN (legal entity) or 12-digit INN (individual) with correct check digits. The digits after
-    /// the region come from the company's number, so INNs never repeat (up to ten million companies).
-    static func inn(_ g: inout Generator, individual: Bool, number: Int) -> String {
-        func check(_ d: [Int], _ w: [Int]) -> Int { zip(d, w).reduce(0) { $0 + $1.0 * $1.1 } % 11 % 10 }
-        var d = Array(g.pick(regions)).map { Int(String($0))! }
-        let serial = String(number)
-        let width = individual ? 8 : 7
-        d += (String(repeating: "0", count: max(0, width - serial.count)) + serial).map { Int(String($0))! }
-        if individual {
-            d.append(check(d, [7, 2, 4, 10, 3, 5, 9, 4, 6, 8]))
-            d.append(check(d, [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8]))
-        } else {
-            d.append(check(d, [2, 4, 10, 3, 5, 9, 4, 6, 8]))
-        }
-        return d.map { String($0) }.joined()
-    }
-
-    /// OGRN (13 digits, mod 11) or OGRNIP (15 digits, mod 13).
-    static func ogrn(_ g: inout Generator, individual: Bool) -> String {
-        var s = individual ? "3" : "1"
-        s += String(format2: g.int(2...24)) + g.pick(regions)
-        while s.count < (individual ? 14 : 12) { s += String(g.int(0...9)) }
-        let n = Int64(s)!
-        return s + String(n % (individual ? 13 : 11) % 10)
-    }
 
     /// The company records (create params) of a programme of `count` companies.
     public static func companies(count: Int, seed: UInt64) -> [JSONObject] {
@@ -67,7 +53,8 @@ public struct DemoData {
         var out: [JSONObject] = []
         for i in 0..<count {
             let individual = g.chance(0.15)
-            let a = g.int(0...adjectives.count - 1), n = g.pick(nouns)
+            let a = g.int(0...adjectives.count - 1)
+            let n = g.pick(nouns)
             var c: JSONObject = [:]
             if individual {
                 let person = "\(g.pick(last)) \(g.pick(first))"
@@ -88,13 +75,20 @@ public struct DemoData {
             c["targetMarkets"] = .array((0..<g.int(1...3)).map { _ in .string(g.pick(markets)) }.uniqued())
             if c["exportStatus"] == "active" {
                 c["currentMarkets"] = .array((0..<g.int(1...2)).map { _ in .string(g.pick(markets)) }.uniqued())
-                c["annualExportVolume"] = ["amount": .string("\(g.int(1...900) * 100_000).00"), "currency": .string(g.pick(["RUB", "USD", "CNY"]))]
+                c["annualExportVolume"] = [
+                    "amount": .string("\(g.int(1...900) * 100_000).00"),
+                    "currency": .string(g.pick(["RUB", "USD", "CNY"])),
+                ]
             }
             c["tags"] = .array((0..<g.int(0...2)).map { _ in .string(g.pick(tags)) }.uniqued())
             let contactName = "\(g.pick(first)) \(g.pick(last))"
-            c["contacts"] = [["name": .string(contactName), "position": .string(g.pick(positions)),
-                              "email": .string("export\(i + 1)@company\(i + 1).example.ru"),
-                              "phone": .string("+7495\(String(g.int(1_000_000...9_999_999)))")]]
+            c["contacts"] = [
+                [
+                    "name": .string(contactName), "position": .string(g.pick(positions)),
+                    "email": .string("export\(i + 1)@company\(i + 1).example.ru"),
+                    "phone": .string("+7495\(String(g.int(1_000_000...9_999_999)))"),
+                ]
+            ]
             c["website"] = .string("https://company\(i + 1).example.ru")
             out.append(c)
         }
@@ -108,11 +102,19 @@ public struct DemoData {
         public init() {}
     }
 
-    static let cities = ["CN": "Гуанчжоу", "SA": "Эр-Рияд", "MX": "Мехико", "IN": "Нью-Дели", "AE": "Дубай", "TR": "Стамбул",
-                         "KZ": "Алматы", "UZ": "Ташкент", "VN": "Ханой", "EG": "Каир", "BR": "Сан-Паулу", "ID": "Джакарта", "BY": "Минск", "RS": "Белград"]
-    static let fairs = ["Canton Fair", "Arab Health", "Expo Industrial", "Agro World", "Innoprom Asia", "Big 5", "MedExpo", "Food Africa"]
-    static let services = ["information_support", "consultation", "market_research", "export_strategy", "exhibition", "business_mission",
-                           "certification", "logistics", "financing", "legal", "partner_search", "authorities"]
+    static let cities = [
+        "CN": "Гуанчжоу", "SA": "Эр-Рияд", "MX": "Мехико", "IN": "Нью-Дели", "AE": "Дубай", "TR": "Стамбул",
+        "KZ": "Алматы", "UZ": "Ташкент", "VN": "Ханой", "EG": "Каир", "BR": "Сан-Паулу", "ID": "Джакарта",
+        "BY": "Минск", "RS": "Белград",
+    ]
+    static let fairs = [
+        "Canton Fair", "Arab Health", "Expo Industrial", "Agro World", "Innoprom Asia", "Big 5", "MedExpo",
+        "Food Africa",
+    ]
+    static let services = [
+        "information_support", "consultation", "market_research", "export_strategy", "exhibition", "business_mission",
+        "certification", "logistics", "financing", "legal", "partner_search", "authorities",
+    ]
 
     /// Loads a generated programme into an empty database: per scale unit 1,000 companies, 12 staff, 150 events
     /// from 2019 to 2027 with their participations and results, and 280 support requests (SPEC's figures).
@@ -120,7 +122,10 @@ public struct DemoData {
         let existing = try await store.read { db in try db.scalar("SELECT count(*) FROM companies") ?? 0 }
         guard existing == 0 else {
             if try await holdsDemo(store) { throw AlreadyLoaded() }
-            throw DemoError(description: "the database already holds \(existing) companies of its own; demo data goes into an empty database")
+            throw DemoError(
+                description:
+                    "the database already holds \(existing) companies of its own; demo data goes into an empty database"
+            )
         }
         var counts = Counts()
         var g = Generator(state: seed ^ 0xA5A5)
@@ -129,11 +134,17 @@ public struct DemoData {
         let staffCount = 12 * scale
         var staffIDs: [String] = []
         let staffRecords: [JSONObject] = (0..<staffCount).map { i in
-            ["name": .string("\(first[i % first.count]) \(last[(i / first.count) % last.count])"), "email": .string("curator\(i + 1)@export-center.example.ru"),
-             "position": .string(i % 4 == 0 ? "Руководитель направления" : "Куратор экспортного проекта")]
+            [
+                "name": .string("\(first[i % first.count]) \(last[(i / first.count) % last.count])"),
+                "email": .string("curator\(i + 1)@export-center.example.ru"),
+                "position": .string(i % 4 == 0 ? "Руководитель направления" : "Куратор экспортного проекта"),
+            ]
         }
         staffIDs = try await store.write { db in
-            try staffRecords.map { try StaffRepository.create(WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0)["id"]!.stringValue! }
+            try staffRecords.map {
+                try StaffRepository.create(
+                    WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0)["id"]!.stringValue!
+            }
         }
         counts.staff = staffIDs.count
         for chunk in stride(from: 0, to: 150 * scale, by: 100) {
@@ -148,13 +159,16 @@ public struct DemoData {
         }
         // Support requests in every state, about a third resolved, each taken through its lifecycle.
         for chunk in stride(from: 0, to: 280 * scale, by: 200) {
-            let plans = (chunk..<min(280 * scale, chunk + 200)).map { _ in RequestPlan(&g, companies: companyIDs, staff: staffIDs) }
+            let plans = (chunk..<min(280 * scale, chunk + 200)).map { _ in
+                RequestPlan(&g, companies: companyIDs, staff: staffIDs)
+            }
             counts.requests += try await store.write { db in
                 for plan in plans { try plan.play(db) }
                 return plans.count
             }
         }
-        counts.strategies = try await loadStrategies(store, companies: companyIDs, staff: staffIDs, count: 60 * scale, g: &g)
+        counts.strategies = try await loadStrategies(
+            store, companies: companyIDs, staff: staffIDs, count: 60 * scale, g: &g)
         try await loadInternships(store, companies: companyIDs, scale: scale, g: &g, counts: &counts)
         return counts
     }
@@ -162,23 +176,40 @@ public struct DemoData {
     static let goalMetrics = ["export_revenue", "contracts", "new_markets", "exhibitions", "business_missions"]
 
     /// Export strategies in every state: drafts, approved (some with recorded revenue), completed, archived.
-    static func loadStrategies(_ store: any DataStore, companies: [String], staff: [String], count: Int, g: inout Generator) async throws -> Int {
+    static func loadStrategies(
+        _ store: any DataStore, companies: [String], staff: [String], count: Int, g: inout Generator
+    ) async throws -> Int {
         var plans: [(JSONObject, [String])] = []
         for _ in 0..<count {
-            let start = g.int(2024...2026), country = g.pick(markets)
+            let start = g.int(2024...2026)
+            let country = g.pick(markets)
             let goals: [JSONValue] = (0..<g.int(1...3)).map { _ in
                 let metric = g.pick(goalMetrics)
-                var goal: JSONObject = ["metric": .string(metric), "year": .number(.int(Int64(g.int(start...start + 2))))]
-                goal["target"] = .number(.int(Int64(metric == "export_revenue" ? g.int(5...200) * 100_000 : g.int(1...5))))
+                var goal: JSONObject = [
+                    "metric": .string(metric), "year": .number(.int(Int64(g.int(start...start + 2)))),
+                ]
+                goal["target"] = .number(
+                    .int(Int64(metric == "export_revenue" ? g.int(5...200) * 100_000 : g.int(1...5))))
                 if metric == "export_revenue" { goal["currency"] = .string(g.pick(["USD", "RUB", "CNY"])) }
                 return .object(goal)
             }
             let fields: JSONObject = [
                 "companyId": .string(g.pick(companies)), "curatorId": .string(g.pick(staff)),
-                "title": .string("Выход на рынок: \(cities[country]!)"), "periodStart": .number(.int(Int64(start))), "periodEnd": .number(.int(Int64(start + 2))),
-                "markets": [["country": .string(country), "priority": 1, "entryMode": .string(g.pick(["distributor", "direct_export", "marketplace"]))]],
+                "title": .string("Выход на рынок: \(cities[country]!)"), "periodStart": .number(.int(Int64(start))),
+                "periodEnd": .number(.int(Int64(start + 2))),
+                "markets": [
+                    [
+                        "country": .string(country), "priority": 1,
+                        "entryMode": .string(g.pick(["distributor", "direct_export", "marketplace"])),
+                    ]
+                ],
                 "goals": .array(goals),
-                "actions": [["key": "A1", "title": .string("Участие в \(g.pick(fairs))"), "status": .string(g.pick(["planned", "done"]))]],
+                "actions": [
+                    [
+                        "key": "A1", "title": .string("Участие в \(g.pick(fairs))"),
+                        "status": .string(g.pick(["planned", "done"])),
+                    ]
+                ],
             ]
             let path = g.pick([[], ["approve"], ["approve"], ["approve", "complete"], ["archive"]])
             plans.append((fields, path))
@@ -186,16 +217,22 @@ public struct DemoData {
         let all = plans
         return try await store.write { db -> Int in
             for (fields, path) in all {
-                let id = try StrategyRepository.create(WriteContext(db: db, actor: "local:demo", action: "strategies.create"), fields: fields)["id"]!.stringValue!
+                let id = try StrategyRepository.create(
+                    WriteContext(db: db, actor: "local:demo", action: "strategies.create"), fields: fields)["id"]!
+                    .stringValue!
                 for verb in path {
-                    _ = try StrategyRepository.transition(WriteContext(db: db, actor: "local:demo", action: "strategies.\(verb)"), verb: verb, id: id, expectedVersion: nil)
+                    _ = try StrategyRepository.transition(
+                        WriteContext(db: db, actor: "local:demo", action: "strategies.\(verb)"), verb: verb, id: id,
+                        expectedVersion: nil)
                 }
             }
             return all.count
         }
     }
 
-    static func loadCompanies(_ store: any DataStore, count: Int, seed: UInt64, g: inout Generator) async throws -> [String] {
+    static func loadCompanies(
+        _ store: any DataStore, count: Int, seed: UInt64, g: inout Generator
+    ) async throws -> [String] {
         let records = companies(count: count, seed: seed)
         var ids: [String] = []
         for chunk in stride(from: 0, to: records.count, by: 200) {
@@ -204,10 +241,13 @@ public struct DemoData {
             ids += try await store.write { db -> [String] in
                 var made: [String] = []
                 for (record, archived) in zip(batch, archive) {
-                    let created = try CompanyRepository.create(WriteContext(db: db, actor: "local:demo", action: "companies.create"), fields: record)
+                    let created = try CompanyRepository.create(
+                        WriteContext(db: db, actor: "local:demo", action: "companies.create"), fields: record)
                     guard let id = created["id"]?.stringValue else { continue }
                     if archived {
-                        _ = try CompanyRepository.archive(WriteContext(db: db, actor: "local:demo", action: "companies.archive"), id: id, expectedVersion: nil)
+                        _ = try CompanyRepository.archive(
+                            WriteContext(db: db, actor: "local:demo", action: "companies.archive"), id: id,
+                            expectedVersion: nil)
                     } else {
                         made.append(id)
                     }

@@ -15,7 +15,8 @@ struct DemoClock {
     static func context(_ db: any SQLDatabase, _ action: String, day: String, offset: Int = 0) -> WriteContext {
         let now = WallClock.nowMillis
         // Never in the future: a step planned after today happens today.
-        return WriteContext(db: db, actor: "local:demo", action: action, nowMillis: min(now, millis(day, offset: offset)))
+        return WriteContext(
+            db: db, actor: "local:demo", action: action, nowMillis: min(now, millis(day, offset: offset)))
     }
 }
 
@@ -28,15 +29,22 @@ struct EventPlan {
 
     init(_ g: inout DemoData.Generator, companies: [String]) {
         let country = g.pick(DemoData.markets)
-        let year = g.int(2019...2027), month = g.int(1...12), day = g.int(1...25)
+        let year = g.int(2019...2027)
+        let month = g.int(1...12)
+        let day = g.int(1...25)
         let starts = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
         let ends = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day + 3 < 10 ? "0" : "")\(day + 3)"
         let kind = g.chance(0.6) ? "exhibition" : "business_mission"
         let capacity = g.int(5...20)
-        let title = kind == "exhibition" ? "\(g.pick(DemoData.fairs)) \(year)" : "Бизнес-миссия в \(DemoData.cities[country]!) \(year)"
-        fields = ["kind": .string(kind), "title": .string(title), "country": .string(country), "city": .string(DemoData.cities[country]!),
-                  "startsOn": .string(starts), "endsOn": .string(ends), "applicationDeadline": .string(starts),
-                  "capacity": .number(.int(Int64(capacity))), "sectors": [.string(g.pick(DemoData.tags))]]
+        let title =
+            kind == "exhibition"
+            ? "\(g.pick(DemoData.fairs)) \(year)" : "Бизнес-миссия в \(DemoData.cities[country]!) \(year)"
+        fields = [
+            "kind": .string(kind), "title": .string(title), "country": .string(country),
+            "city": .string(DemoData.cities[country]!),
+            "startsOn": .string(starts), "endsOn": .string(ends), "applicationDeadline": .string(starts),
+            "capacity": .number(.int(Int64(capacity))), "sectors": [.string(g.pick(DemoData.tags))],
+        ]
         final = year >= 2027 ? (g.chance(0.5) ? "open" : "draft") : (g.chance(0.04) ? "cancelled" : "completed")
         guard final != "draft" else { return }
         var seen = Set<String>()
@@ -51,9 +59,15 @@ struct EventPlan {
             }
             var results: JSONObject?
             if fate == "attended" && g.chance(0.6) {
-                results = ["meetings": .number(.int(Int64(g.int(2...30)))), "contractsSigned": .number(.int(Int64(g.int(0...3)))),
-                           "contractsValue": ["amount": .string("\(g.int(1...500) * 10_000).00"), "currency": .string(g.pick(["USD", "RUB", "CNY"]))],
-                           "leads": .number(.int(Int64(g.int(0...15))))]
+                results = [
+                    "meetings": .number(.int(Int64(g.int(2...30)))),
+                    "contractsSigned": .number(.int(Int64(g.int(0...3)))),
+                    "contractsValue": [
+                        "amount": .string("\(g.int(1...500) * 10_000).00"),
+                        "currency": .string(g.pick(["USD", "RUB", "CNY"])),
+                    ],
+                    "leads": .number(.int(Int64(g.int(0...15)))),
+                ]
             }
             applications.append((company, fate, results))
         }
@@ -62,28 +76,40 @@ struct EventPlan {
     /// Creates the event and takes it and its applications to their final states; returns the applications.
     func play(_ db: any SQLDatabase) throws -> Int {
         let starts = fields["startsOn"]?.stringValue ?? ""
-        func ctx(_ action: String, _ offset: Int) -> WriteContext { DemoClock.context(db, action, day: starts, offset: offset) }
+        func ctx(_ action: String, _ offset: Int) -> WriteContext {
+            DemoClock.context(db, action, day: starts, offset: offset)
+        }
         let id = try EventRepository.create(ctx("events.create", -90), fields: fields)["id"]?.stringValue ?? ""
         guard final != "draft" else { return 0 }
         _ = try EventRepository.transition(ctx("events.open", -60), verb: "open", id: id, expectedVersion: nil)
         var made: [(String, String, JSONObject?)] = []
         for (company, fate, results) in applications {
-            let p = try ParticipationRepository.apply(ctx("participations.apply", -30), fields: ["eventId": .string(id), "companyId": .string(company),
-                                                                                                   "products": [.string("8471")]])
+            let p = try ParticipationRepository.apply(
+                ctx("participations.apply", -30),
+                fields: [
+                    "eventId": .string(id), "companyId": .string(company),
+                    "products": [.string("8471")],
+                ])
             let pid = p["id"]?.stringValue ?? ""
             made.append((pid, fate, results))
             switch fate {
             case "applied": break
-            case "waitlisted": _ = try ParticipationRepository.transition(ctx("participations.waitlist", -20), verb: "waitlist", id: pid, expectedVersion: nil)
+            case "waitlisted":
+                _ = try ParticipationRepository.transition(
+                    ctx("participations.waitlist", -20), verb: "waitlist", id: pid, expectedVersion: nil)
             case "rejected":
-                _ = try ParticipationRepository.transition(ctx("participations.reject", -20), verb: "reject", id: pid, expectedVersion: nil) {
+                _ = try ParticipationRepository.transition(
+                    ctx("participations.reject", -20), verb: "reject", id: pid, expectedVersion: nil
+                ) {
                     $0.decisionReason = "Продукция не соответствует тематике выставки"
                 }
             default:
                 // Past capacity an approval waitlists instead, as staff would.
-                _ = try ParticipationRepository.approve(ctx("participations.approve", -20), id: pid, orWaitlist: true, expectedVersion: nil)
+                _ = try ParticipationRepository.approve(
+                    ctx("participations.approve", -20), id: pid, orWaitlist: true, expectedVersion: nil)
                 if fate == "withdrawn" {
-                    _ = try? ParticipationRepository.transition(ctx("participations.withdraw", -10), verb: "withdraw", id: pid, expectedVersion: nil)
+                    _ = try? ParticipationRepository.transition(
+                        ctx("participations.withdraw", -10), verb: "withdraw", id: pid, expectedVersion: nil)
                 }
             }
         }
@@ -93,13 +119,17 @@ struct EventPlan {
         case "completed":
             _ = try EventRepository.transition(ctx("events.close", 0), verb: "close", id: id, expectedVersion: nil)
             for (pid, fate, _) in made where fate == "attended" || fate == "no_show" {
-                _ = try? ParticipationRepository.transition(ctx("participations.markAttendance", 4), verb: "markAttendance", id: pid, expectedVersion: nil,
-                                                            attended: fate == "attended")
+                _ = try? ParticipationRepository.transition(
+                    ctx("participations.markAttendance", 4), verb: "markAttendance", id: pid, expectedVersion: nil,
+                    attended: fate == "attended")
             }
-            _ = try EventRepository.transition(ctx("events.complete", 5), verb: "complete", id: id, expectedVersion: nil)
+            _ = try EventRepository.transition(
+                ctx("events.complete", 5), verb: "complete", id: id, expectedVersion: nil)
             for (pid, _, results) in made {
                 guard let results else { continue }
-                _ = try? ParticipationRepository.transition(ctx("participations.recordResults", 10), verb: "recordResults", id: pid, expectedVersion: nil) {
+                _ = try? ParticipationRepository.transition(
+                    ctx("participations.recordResults", 10), verb: "recordResults", id: pid, expectedVersion: nil
+                ) {
                     $0.results = try TypedRecords.decode(Records.ParticipationResults.self, results)
                 }
             }
@@ -117,17 +147,23 @@ struct RequestPlan {
     var day: String
 
     init(_ g: inout DemoData.Generator, companies: [String], staff: [String]) {
-        final = g.pick(["resolved", "resolved", "resolved", "in_progress", "in_progress", "assigned", "new", "rejected"])
-        fields = ["companyId": .string(g.pick(companies)), "service": .string(g.pick(DemoData.services)),
-                  "channel": .string(g.pick(["phone", "email", "portal", "in_person"])),
-                  "subject": .string("Вопрос по экспорту в \(DemoData.cities[g.pick(DemoData.markets)]!)")]
+        final = g.pick([
+            "resolved", "resolved", "resolved", "in_progress", "in_progress", "assigned", "new", "rejected",
+        ])
+        fields = [
+            "companyId": .string(g.pick(companies)), "service": .string(g.pick(DemoData.services)),
+            "channel": .string(g.pick(["phone", "email", "portal", "in_person"])),
+            "subject": .string("Вопрос по экспорту в \(DemoData.cities[g.pick(DemoData.markets)]!)"),
+        ]
         curator = g.pick(staff)
         let month = g.int(1...10)
         day = "2026-\(month < 10 ? "0" : "")\(month)-\(String(g.int(10...28)))"
     }
 
     func play(_ db: any SQLDatabase) throws {
-        func ctx(_ action: String, _ offset: Int) -> WriteContext { DemoClock.context(db, action, day: day, offset: offset) }
+        func ctx(_ action: String, _ offset: Int) -> WriteContext {
+            DemoClock.context(db, action, day: day, offset: offset)
+        }
         let id = try RequestRepository.submit(ctx("requests.submit", 0), fields: fields)["id"]?.stringValue ?? ""
         guard final != "new" else { return }
         _ = try RequestRepository.assign(ctx("requests.assign", 1), id: id, curatorID: curator, expectedVersion: nil)
@@ -135,9 +171,13 @@ struct RequestPlan {
         _ = try RequestRepository.transition(ctx("requests.start", 2), verb: "start", id: id, expectedVersion: nil)
         switch final {
         case "resolved":
-            _ = try RequestRepository.transition(ctx("requests.resolve", 9), verb: "resolve", id: id, expectedVersion: nil) { $0.resolution = "Консультация проведена" }
+            _ = try RequestRepository.transition(
+                ctx("requests.resolve", 9), verb: "resolve", id: id, expectedVersion: nil
+            ) { $0.resolution = "Консультация проведена" }
         case "rejected":
-            _ = try RequestRepository.transition(ctx("requests.reject", 4), verb: "reject", id: id, expectedVersion: nil) { $0.resolution = "Вне программы поддержки" }
+            _ = try RequestRepository.transition(
+                ctx("requests.reject", 4), verb: "reject", id: id, expectedVersion: nil
+            ) { $0.resolution = "Вне программы поддержки" }
         default: break
         }
     }

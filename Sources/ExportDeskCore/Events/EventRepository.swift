@@ -5,24 +5,31 @@ import Storage
 
 /// Exhibitions and business missions (SPEC §5).
 public enum EventRepository {
-    public static let records = RecordTable<Records.Event>(table: "events", entity: "event", prefix: "ev", columns: [
-        ("status", { .text($0.status.rawValue) }),
-        ("kind", { .text($0.kind.rawValue) }),
-        ("country", { .text($0.country) }),
-        ("starts_on", { .text($0.startsOn) }),
-        ("ends_on", { .text($0.endsOn) }),
-        ("text_key", { .text(TextIndex.words([$0.title, $0.city, $0.description])) }),
-        ("sectors_key", { .text("|" + ($0.sectors ?? []).joined(separator: "|") + "|") }),
-    ])
-    static let mutableFields: Set<String> = ["kind", "title", "country", "city", "venue", "startsOn", "endsOn", "applicationDeadline",
-                                             "sectors", "capacity", "organizer", "website", "description", "autoPromoteWaitlist", "externalRef"]
+    public static let records = RecordTable<Records.Event>(
+        table: "events", entity: "event", prefix: "ev",
+        columns: [
+            ("status", { .text($0.status.rawValue) }),
+            ("kind", { .text($0.kind.rawValue) }),
+            ("country", { .text($0.country) }),
+            ("starts_on", { .text($0.startsOn) }),
+            ("ends_on", { .text($0.endsOn) }),
+            ("text_key", { .text(TextIndex.words([$0.title, $0.city, $0.description])) }),
+            ("sectors_key", { .text("|" + ($0.sectors ?? []).joined(separator: "|") + "|") }),
+        ])
+    static let mutableFields: Set<String> = [
+        "kind", "title", "country", "city", "venue", "startsOn", "endsOn", "applicationDeadline",
+        "sectors", "capacity", "organizer", "website", "description", "autoPromoteWaitlist", "externalRef",
+    ]
 
     /// endsOn ≥ startsOn and deadline ≤ startsOn: -32602 like schema violations (SPEC §11).
     static func checkDates(_ r: JSONObject, path: String) throws {
         var issues = [periodIssue(r, from: "startsOn", to: "endsOn", path: path)].compactMap { $0 }
         let starts = r["startsOn"]?.stringValue ?? ""
         if let deadline = r["applicationDeadline"]?.stringValue, deadline > starts {
-            issues.append(.init(instancePath: path + "/applicationDeadline", keyword: "consistency", message: "must not be after startsOn (\(starts))"))
+            issues.append(
+                .init(
+                    instancePath: path + "/applicationDeadline", keyword: "consistency",
+                    message: "must not be after startsOn (\(starts))"))
         }
         if !issues.isEmpty { throw RPCError.invalidParams(issues) }
     }
@@ -36,25 +43,36 @@ public enum EventRepository {
         return .object(try records.insert(ctx, record))
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            _ = try Lifecycle.event.apply("update", to: current.status.rawValue)
-        }, validate: { patched in
-            try checkDates(patched, path: "/patch")
-            if let capacity = patched["capacity"]?.int64Value {
-                let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
-                if capacity < taken {
-                    throw RPCError.ruleViolation("CAPACITY_BELOW_TAKEN", "capacity \(capacity) is below the \(taken) approved participations",
-                                                 ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
-                }
-            }
-        }))
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        .object(
+            try records.update(
+                ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
+                before: { current in
+                    _ = try Lifecycle.event.apply("update", to: current.status.rawValue)
+                },
+                validate: { patched in
+                    try checkDates(patched, path: "/patch")
+                    if let capacity = patched["capacity"]?.int64Value {
+                        let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
+                        if capacity < taken {
+                            throw RPCError.ruleViolation(
+                                "CAPACITY_BELOW_TAKEN",
+                                "capacity \(capacity) is below the \(taken) approved participations",
+                                ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
+                        }
+                    }
+                }))
     }
 
     /// open, close, complete, cancel. Cancelling cancels the event's live participations in the same transaction.
-    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        let record = try records.transition(ctx, id: id, verb: verb, lifecycle: .event, expectedVersion: expectedVersion,
-                                            op: verb == "cancel" ? .deleted : .updated)
+    public static func transition(
+        _ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        let record = try records.transition(
+            ctx, id: id, verb: verb, lifecycle: .event, expectedVersion: expectedVersion,
+            op: verb == "cancel" ? .deleted : .updated)
         if verb == "cancel" { try ParticipationRepository.cancelLive(ctx, eventID: id) }
         return .object(record)
     }

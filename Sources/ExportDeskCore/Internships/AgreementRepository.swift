@@ -1,30 +1,38 @@
 import ExportDeskSchemas
 import JSON
 import JSONRPC
-import JSONRPC
 import Storage
 import Support
 
 /// Agreements between the programme and an institution (SPEC §6). The status is derived from the dates
 /// when read — pending, active, expired — unless the agreement was terminated.
 public enum AgreementRepository {
-    public static let records = RecordTable<Records.Agreement>(table: "agreements", entity: "agreement", prefix: "ag", columns: [
-        ("institution_id", { .text($0.institutionId) }),
-        ("valid_from", { .text($0.validFrom) }),
-        ("valid_to", { .text($0.validTo) }),
-        ("ends_on", { .text(effectiveEnd(validTo: $0.validTo, terminationEffectiveOn: $0.termination?.effectiveOn)) }),
-        ("terminated", { .integer($0.termination == nil ? 0 : 1) }),
-    ], typedView: { withStatus($0, today: WallClock.today) })
+    public static let records = RecordTable<Records.Agreement>(
+        table: "agreements", entity: "agreement", prefix: "ag",
+        columns: [
+            ("institution_id", { .text($0.institutionId) }),
+            ("valid_from", { .text($0.validFrom) }),
+            ("valid_to", { .text($0.validTo) }),
+            (
+                "ends_on",
+                { .text(effectiveEnd(validTo: $0.validTo, terminationEffectiveOn: $0.termination?.effectiveOn)) }
+            ),
+            ("terminated", { .integer($0.termination == nil ? 0 : 1) }),
+        ], typedView: { withStatus($0, today: WallClock.today) })
     static let mutableFields: Set<String> = ["number", "signedOn", "validFrom", "validTo", "quota", "externalRef"]
 
     /// The last day the agreement applies: validTo, or the day before a termination's effectiveOn.
     static func effectiveEnd(_ r: JSONObject) -> String {
-        effectiveEnd(validTo: r["validTo"]?.stringValue ?? "", terminationEffectiveOn: r["termination"]?["effectiveOn"]?.stringValue)
+        effectiveEnd(
+            validTo: r["validTo"]?.stringValue ?? "",
+            terminationEffectiveOn: r["termination"]?["effectiveOn"]?.stringValue)
     }
 
     static func effectiveEnd(validTo to: String, terminationEffectiveOn: String?) -> String {
         guard let effective = terminationEffectiveOn else { return to }
-        let dayBefore = Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClock.date($0 - 86_400_000) } ?? effective
+        let dayBefore =
+            Timestamps.millis(fromRFC3339: effective + "T00:00:00Z").map { WallClock.date($0 - 86_400_000) }
+            ?? effective
         return min(to, dayBefore)
     }
 
@@ -32,10 +40,15 @@ public enum AgreementRepository {
     public static func withStatus(_ r: JSONObject, today: String) -> JSONObject {
         var record = r
         let status: String
-        if r["termination"] != nil && today >= (r["termination"]?["effectiveOn"]?.stringValue ?? "") { status = "terminated" }
-        else if today < (r["validFrom"]?.stringValue ?? "") { status = "pending" }
-        else if today > effectiveEnd(r) { status = r["termination"] != nil ? "terminated" : "expired" }
-        else { status = "active" }
+        if r["termination"] != nil && today >= (r["termination"]?["effectiveOn"]?.stringValue ?? "") {
+            status = "terminated"
+        } else if today < (r["validFrom"]?.stringValue ?? "") {
+            status = "pending"
+        } else if today > effectiveEnd(r) {
+            status = r["termination"] != nil ? "terminated" : "expired"
+        } else {
+            status = "active"
+        }
         record["status"] = .string(status)
         return record
     }
@@ -49,16 +62,26 @@ public enum AgreementRepository {
         return .object(withStatus(try records.insert(ctx, record), today: ctx.today))
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        let record = try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            if current.termination != nil { throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: []) }
-        }, validate: { patched in try checkPeriod(patched, from: "validFrom", to: "validTo", path: "/patch") })
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        let record = try records.update(
+            ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
+            before: { current in
+                if current.termination != nil {
+                    throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: [])
+                }
+            }, validate: { patched in try checkPeriod(patched, from: "validFrom", to: "validTo", path: "/patch") })
         return .object(withStatus(record, today: ctx.today))
     }
 
     /// Ends the agreement from `effectiveOn` (the first day it no longer applies), with a reason.
-    public static func terminate(_ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "agreement", id: id) }
+    public static func terminate(
+        _ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: "agreement", id: id)
+        }
         if try records.typed(record).termination != nil {
             throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])
         }
@@ -73,7 +96,9 @@ public enum AgreementRepository {
     }
 
     /// Filters institutionId and status (as of today, computed in SQL from the same dates).
-    public static func list(_ db: any SQLDatabase, _ p: Params.AgreementsList, today: String, onlyInstitution: String?) throws -> JSONValue {
+    public static func list(
+        _ db: any SQLDatabase, _ p: Params.AgreementsList, today: String, onlyInstitution: String?
+    ) throws -> JSONValue {
         var f = ListFilter()
         f.equal("institution_id", p.filter?.institutionId)
         f.equal("institution_id", onlyInstitution)
@@ -86,7 +111,8 @@ public enum AgreementRepository {
         }
         let page = try records.page(db, f, sortColumn: "valid_from", sortName: "validFrom", list: p)
         guard case .object(var o) = page else { return page }
-        o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
+        o["items"] = .array(
+            (o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
         return .object(o)
     }
 }

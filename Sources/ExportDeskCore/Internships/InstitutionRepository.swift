@@ -5,20 +5,25 @@ import Storage
 
 /// Colleges and universities of the internship programme (SPEC §6).
 public enum InstitutionRepository {
-    public static let records = RecordTable<Records.Institution>(table: "institutions", entity: "institution", prefix: "in", columns: [
-        ("status", { .text($0.status.rawValue) }),
-        ("kind", { .text($0.kind.rawValue) }),
-        ("name_key", { .text($0.name.lowercased()) }),
-        ("text_key", { .text(TextIndex.words([$0.name, $0.city])) }),
-    ])
+    public static let records = RecordTable<Records.Institution>(
+        table: "institutions", entity: "institution", prefix: "in",
+        columns: [
+            ("status", { .text($0.status.rawValue) }),
+            ("kind", { .text($0.kind.rawValue) }),
+            ("name_key", { .text($0.name.lowercased()) }),
+            ("text_key", { .text(TextIndex.words([$0.name, $0.city])) }),
+        ])
     static let mutableFields: Set<String> = ["name", "kind", "inn", "city", "website", "contacts", "externalRef"]
-    public static let lifecycle = Lifecycle(entity: "institution", verbs: ["archive", "restore"], transitions: [
-        "archive": ["active": "archived"], "restore": ["archived": "active"],
-    ])
+    public static let lifecycle = Lifecycle(
+        entity: "institution", verbs: ["archive", "restore"],
+        transitions: [
+            "archive": ["active": "archived"], "restore": ["archived": "active"],
+        ])
 
     static func checkINN(_ r: JSONObject, path: String) throws {
         if let inn = r["inn"]?.stringValue, !TaxIDs.isValidINN(inn) {
-            throw RPCError.invalidParams(path: path + "/inn", keyword: "checksum", "is not a valid INN: its check digit does not match")
+            throw RPCError.invalidParams(
+                path: path + "/inn", keyword: "checksum", "is not a valid INN: its check digit does not match")
         }
     }
 
@@ -30,15 +35,24 @@ public enum InstitutionRepository {
         return .object(try records.insert(ctx, record))
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion) { patched in
-            try checkINN(patched, path: "/patch")
-        })
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        .object(
+            try records.update(
+                ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion
+            ) { patched in
+                try checkINN(patched, path: "/patch")
+            })
     }
 
-    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion,
-                                       op: verb == "archive" ? .deleted : .updated))
+    public static func transition(
+        _ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        .object(
+            try records.transition(
+                ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion,
+                op: verb == "archive" ? .deleted : .updated))
     }
 
     public static func list(_ db: any SQLDatabase, _ p: Params.InstitutionsList, only: String?) throws -> JSONValue {

@@ -11,42 +11,54 @@ import Storage
 /// institution has an agreement covering the whole period, a student's live placements never overlap, and
 /// confirmed + active placements never exceed the offer's slots.
 public enum PlacementRepository {
-    public static let records = RecordTable<Records.Placement>(table: "placements", entity: "placement", prefix: "pl", synced: [
-        ("status", { .text($0.status.rawValue) }),
-        ("student_id", { .text($0.studentId) }),
-        ("offer_id", { .text($0.offerId) }),
-        ("company_id", { .text($0.companyId) }),
-        ("institution_id", { .text($0.institutionId) }),
-        ("starts_on", { .text($0.startsOn) }),
-        ("ends_on", { .text($0.endsOn) }),
-    ])
-    public static let lifecycle = Lifecycle(entity: "placement", verbs: ["confirm", "start", "complete", "cancel", "terminate", "update"], transitions: [
-        "confirm": ["proposed": "confirmed"],
-        "start": ["confirmed": "active"],
-        "complete": ["active": "completed"],
-        "cancel": ["proposed": "cancelled", "confirmed": "cancelled"],
-        "terminate": ["active": "terminated"],
-        "update": ["proposed": "proposed", "confirmed": "confirmed"],
-    ])
+    public static let records = RecordTable<Records.Placement>(
+        table: "placements", entity: "placement", prefix: "pl",
+        synced: [
+            ("status", { .text($0.status.rawValue) }),
+            ("student_id", { .text($0.studentId) }),
+            ("offer_id", { .text($0.offerId) }),
+            ("company_id", { .text($0.companyId) }),
+            ("institution_id", { .text($0.institutionId) }),
+            ("starts_on", { .text($0.startsOn) }),
+            ("ends_on", { .text($0.endsOn) }),
+        ])
+    public static let lifecycle = Lifecycle(
+        entity: "placement", verbs: ["confirm", "start", "complete", "cancel", "terminate", "update"],
+        transitions: [
+            "confirm": ["proposed": "confirmed"],
+            "start": ["confirmed": "active"],
+            "complete": ["active": "completed"],
+            "cancel": ["proposed": "cancelled", "confirmed": "cancelled"],
+            "terminate": ["active": "terminated"],
+            "update": ["proposed": "proposed", "confirmed": "confirmed"],
+        ])
     /// Placements that hold the student's time (and can overlap another).
     public static let live = ["proposed", "confirmed", "active"]
     public static let mutableFields: Set<String> = ["startsOn", "endsOn", "externalRef"]
 
     /// Confirmed and active placements at the offer: the slots taken.
     public static func taken(_ db: any SQLDatabase, offerID: String) throws -> Int64 {
-        try db.scalar("SELECT count(*) FROM placements WHERE offer_id = ? AND status IN ('confirmed', 'active')", [.text(offerID)]) ?? 0
+        try db.scalar(
+            "SELECT count(*) FROM placements WHERE offer_id = ? AND status IN ('confirmed', 'active')", [.text(offerID)]
+        ) ?? 0
     }
 
     /// `studentId`, or the student found by `studentRef` (its externalRef), so a partner can push a student
     /// and its placement in one `sync.push`.
     static func studentID(_ ctx: WriteContext, id: Records.RecordID?, ref: Records.ExternalRef?) throws -> String {
         if id != nil && ref != nil {
-            throw RPCError.invalidParams(path: "/studentRef", keyword: "oneOf", "give studentId or studentRef, not both")
+            throw RPCError.invalidParams(
+                path: "/studentRef", keyword: "oneOf", "give studentId or studentRef, not both")
         }
         if let id { return id }
-        guard let ref else { throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required") }
-        guard let (_, student) = try StudentRepository.records.load(ctx.db, externalRef: .object(try TypedRecords.encode(ref))),
-              let found = student["id"]?.stringValue else {
+        guard let ref else {
+            throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
+        }
+        guard
+            let (_, student) = try StudentRepository.records.load(
+                ctx.db, externalRef: .object(try TypedRecords.encode(ref))),
+            let found = student["id"]?.stringValue
+        else {
             throw RPCError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
         }
         return found
@@ -61,10 +73,14 @@ public enum PlacementRepository {
         var endsOn: String
 
         init(_ p: Records.Placement) {
-            (placementID, studentID, institutionID, startsOn, endsOn) = (p.id, p.studentId, p.institutionId, p.startsOn, p.endsOn)
+            (placementID, studentID, institutionID, startsOn, endsOn) = (
+                p.id, p.studentId, p.institutionId, p.startsOn, p.endsOn
+            )
         }
         init(studentID: String, institutionID: String, startsOn: String, endsOn: String) {
-            (self.studentID, self.institutionID, self.startsOn, self.endsOn) = (studentID, institutionID, startsOn, endsOn)
+            (self.studentID, self.institutionID, self.startsOn, self.endsOn) = (
+                studentID, institutionID, startsOn, endsOn
+            )
         }
     }
 
@@ -80,13 +96,17 @@ public enum PlacementRepository {
         let offer = try OfferRepository.records.record(ctx.db, id: p.offerId)
         if offer.status != .open {
             if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: p.offerId) }
-            throw RPCError.ruleViolation("OFFER_NOT_OPEN", "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
-                                ["offerId": .string(p.offerId), "offerStatus": .string(offer.status.rawValue)])
+            throw RPCError.ruleViolation(
+                "OFFER_NOT_OPEN", "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
+                ["offerId": .string(p.offerId), "offerStatus": .string(offer.status.rawValue)])
         }
-        let span = Span(studentID: studentID, institutionID: student.institutionId, startsOn: p.startsOn ?? offer.startsOn, endsOn: p.endsOn ?? offer.endsOn)
+        let span = Span(
+            studentID: studentID, institutionID: student.institutionId, startsOn: p.startsOn ?? offer.startsOn,
+            endsOn: p.endsOn ?? offer.endsOn)
         var record: JSONObject = [
             "studentId": .string(studentID), "offerId": .string(p.offerId), "companyId": .string(offer.companyId),
-            "institutionId": .string(student.institutionId), "startsOn": .string(span.startsOn), "endsOn": .string(span.endsOn),
+            "institutionId": .string(student.institutionId), "startsOn": .string(span.startsOn),
+            "endsOn": .string(span.endsOn),
         ]
         if let ref = p.externalRef { record["externalRef"] = .object(try TypedRecords.encode(ref)) }
         try checkPeriod(record, path: "")
@@ -99,48 +119,74 @@ public enum PlacementRepository {
     /// The period rules of SPEC §6, each with what a partner needs to fix it.
     static func checkRules(_ ctx: WriteContext, _ r: Span, offer: Records.Offer) throws {
         if r.startsOn < offer.startsOn || r.endsOn > offer.endsOn {
-            throw RPCError.ruleViolation("PERIOD_OUTSIDE_OFFER", "the period \(r.startsOn)..\(r.endsOn) lies outside the offer's \(offer.startsOn)..\(offer.endsOn)",
-                                ["offerId": .string(offer.id), "offerStartsOn": .string(offer.startsOn), "offerEndsOn": .string(offer.endsOn)])
+            throw RPCError.ruleViolation(
+                "PERIOD_OUTSIDE_OFFER",
+                "the period \(r.startsOn)..\(r.endsOn) lies outside the offer's \(offer.startsOn)..\(offer.endsOn)",
+                [
+                    "offerId": .string(offer.id), "offerStartsOn": .string(offer.startsOn),
+                    "offerEndsOn": .string(offer.endsOn),
+                ])
         }
         try checkAgreement(ctx, r)
-        try ctx.db.query("""
+        try ctx.db.query(
+            """
             SELECT id, starts_on, ends_on FROM placements WHERE student_id = ? AND status IN ('proposed', 'confirmed', 'active')
             AND starts_on <= ? AND ends_on >= ? AND id <> ? LIMIT 1
-            """, [.text(r.studentID), .text(r.endsOn), .text(r.startsOn), .text(r.placementID)]) { s in
-            throw RPCError.ruleViolation("PERIOD_OVERLAP", "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(r.startsOn)..\(r.endsOn)",
-                                ["placementId": .string(s.text(0) ?? ""), "startsOn": .string(s.text(1) ?? ""), "endsOn": .string(s.text(2) ?? "")])
+            """, [.text(r.studentID), .text(r.endsOn), .text(r.startsOn), .text(r.placementID)]
+        ) { s in
+            throw RPCError.ruleViolation(
+                "PERIOD_OVERLAP",
+                "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(r.startsOn)..\(r.endsOn)",
+                [
+                    "placementId": .string(s.text(0) ?? ""), "startsOn": .string(s.text(1) ?? ""),
+                    "endsOn": .string(s.text(2) ?? ""),
+                ])
         }
     }
 
     /// An agreement of the student's institution covers the whole period (cut at a termination), whatever its
     /// status today.
     static func checkAgreement(_ ctx: WriteContext, _ r: Span) throws {
-        let covering = try ctx.db.scalar("SELECT count(*) FROM agreements WHERE institution_id = ? AND valid_from <= ? AND ends_on >= ?",
-                                         [.text(r.institutionID), .text(r.startsOn), .text(r.endsOn)]) ?? 0
+        let covering =
+            try ctx.db.scalar(
+                "SELECT count(*) FROM agreements WHERE institution_id = ? AND valid_from <= ? AND ends_on >= ?",
+                [.text(r.institutionID), .text(r.startsOn), .text(r.endsOn)]) ?? 0
         if covering == 0 {
-            throw RPCError.ruleViolation("NO_ACTIVE_AGREEMENT", "institution \(r.institutionID) has no agreement covering \(r.startsOn)..\(r.endsOn)",
-                                ["institutionId": .string(r.institutionID), "startsOn": .string(r.startsOn), "endsOn": .string(r.endsOn)])
+            throw RPCError.ruleViolation(
+                "NO_ACTIVE_AGREEMENT",
+                "institution \(r.institutionID) has no agreement covering \(r.startsOn)..\(r.endsOn)",
+                [
+                    "institutionId": .string(r.institutionID), "startsOn": .string(r.startsOn),
+                    "endsOn": .string(r.endsOn),
+                ])
         }
     }
 
     /// A merge patch of startsOn, endsOn or externalRef (JSON, applied by RecordTable.update), checked as the
     /// placement it would make.
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONObject {
         var current: Records.Placement?
-        return try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { placement in
-            try ctx.requireScope(institutionID: placement.institutionId, companyID: placement.companyId, entity: "placement", id: id)
-            _ = try lifecycle.apply("update", to: placement.status.rawValue)
-            current = placement
-        }, validate: { patched in
-            guard let current else { return }
-            var next = try TypedRecords.encode(current)
-            for (k, v) in patched { next[k] = v }
-            for key in mutableFields where patched[key] == nil { next[key] = nil }
-            try checkPeriod(next, path: "/patch")
-            let placement = try TypedRecords.decode(Records.Placement.self, next)
-            try checkRules(ctx, Span(placement), offer: try OfferRepository.records.record(ctx.db, id: current.offerId))
-            try records.checkExternalRef(ctx.db, next)
-        })
+        return try records.update(
+            ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
+            before: { placement in
+                try ctx.requireScope(
+                    institutionID: placement.institutionId, companyID: placement.companyId, entity: "placement", id: id)
+                _ = try lifecycle.apply("update", to: placement.status.rawValue)
+                current = placement
+            },
+            validate: { patched in
+                guard let current else { return }
+                var next = try TypedRecords.encode(current)
+                for (k, v) in patched { next[k] = v }
+                for key in mutableFields where patched[key] == nil { next[key] = nil }
+                try checkPeriod(next, path: "/patch")
+                let placement = try TypedRecords.decode(Records.Placement.self, next)
+                try checkRules(
+                    ctx, Span(placement), offer: try OfferRepository.records.record(ctx.db, id: current.offerId))
+                try records.checkExternalRef(ctx.db, next)
+            })
     }
 
     /// confirm: the agreement and the offer's slots are checked again, inside the transaction.
@@ -150,7 +196,8 @@ public enum PlacementRepository {
             let offer = try OfferRepository.records.record(ctx.db, id: placement.offerId)
             let taken = try taken(ctx.db, offerID: offer.id)
             if taken >= offer.slots {
-                var full = RPCError.capacityExceeded(capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")
+                var full = RPCError.capacityExceeded(
+                    capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")
                 full.data["offerId"] = .string(offer.id)
                 throw full
             }
@@ -164,7 +211,9 @@ public enum PlacementRepository {
     /// complete: with its results (hours, grade, feedback, competencies) and when.
     public static func complete(_ ctx: WriteContext, _ p: Params.PlacementsComplete) throws -> JSONObject {
         try change(ctx, verb: "complete", id: p.id, expectedVersion: p.expectedVersion, scope: .host) { placement in
-            placement.completion = .init(completedAt: ctx.now, hours: p.hours, grade: p.grade, feedback: p.feedback, competencies: p.competencies)
+            placement.completion = .init(
+                completedAt: ctx.now, hours: p.hours, grade: p.grade, feedback: p.feedback, competencies: p.competencies
+            )
         }
     }
 
@@ -185,19 +234,28 @@ public enum PlacementRepository {
     enum Scope { case host, both }
 
     /// One lifecycle step of a placement, through `Lifecycle` (RecordTable.transition), editing it typed.
-    private static func change(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, scope: Scope,
-                               _ edit: @escaping (inout Records.Placement) throws -> Void) throws -> JSONObject {
-        try records.transition(ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion, before: { placement in
-            try ctx.requireScope(institutionID: scope == .both ? placement.institutionId : nil, companyID: placement.companyId, entity: "placement", id: id)
-        }, change: edit)
+    private static func change(
+        _ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?, scope: Scope,
+        _ edit: @escaping (inout Records.Placement) throws -> Void
+    ) throws -> JSONObject {
+        try records.transition(
+            ctx, id: id, verb: verb, lifecycle: lifecycle, expectedVersion: expectedVersion,
+            before: { placement in
+                try ctx.requireScope(
+                    institutionID: scope == .both ? placement.institutionId : nil, companyID: placement.companyId,
+                    entity: "placement", id: id)
+            }, change: edit)
     }
 
-    public static let upsert = Upsert(table: records, mutableFields: mutableFields, immutable: ["studentId", "offerId"],
-                                      create: { ctx, fields in try propose(ctx, fields: fields) },
-                                      update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
+    public static let upsert = Upsert(
+        table: records, mutableFields: mutableFields, immutable: ["studentId", "offerId"],
+        create: { ctx, fields in try propose(ctx, fields: fields) },
+        update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
 
     /// An upsert keyed by externalRef; the student may be named by `studentRef`.
-    public static func upsert(_ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?) throws -> (UpsertOutcome, JSONObject) {
+    public static func upsert(
+        _ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?
+    ) throws -> (UpsertOutcome, JSONObject) {
         var resolved = fields
         let ref = try fields["studentRef"].map { try JSONValueDecoder().decode(Records.ExternalRef.self, from: $0) }
         resolved["studentId"] = .string(try studentID(ctx, id: fields["studentId"]?.stringValue, ref: ref))
@@ -206,7 +264,9 @@ public enum PlacementRepository {
     }
 
     /// Filters studentId, offerId, companyId, institutionId, status; scoped for institution and company tokens.
-    public static func list(_ db: any SQLDatabase, _ p: Params.PlacementsList, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+    public static func list(
+        _ db: any SQLDatabase, _ p: Params.PlacementsList, onlyInstitution: String?, onlyCompany: String?
+    ) throws -> JSONValue {
         var f = ListFilter()
         f.equal("student_id", p.filter?.studentId)
         f.equal("offer_id", p.filter?.offerId)

@@ -7,14 +7,18 @@ import Storage
 /// are stored and returned to the programme and the student's institution, never logged, and a host company
 /// sees only `reducedForCompany`.
 public enum StudentRepository {
-    public static let records = RecordTable<Records.Student>(table: "students", entity: "student", prefix: "su", synced: [
-        ("institution_id", { .text($0.institutionId) }),
-        ("specialty", { .text($0.specialty) }),
-        ("course", { .integer($0.course ?? 0) }),
-        ("name_key", { .text($0.fullName.lowercased()) }),
-        ("text_key", { .text(TextIndex.words([$0.fullName, $0.specialty])) }),
-    ])
-    public static let mutableFields: Set<String> = ["fullName", "birthDate", "specialty", "course", "email", "phone", "externalRef"]
+    public static let records = RecordTable<Records.Student>(
+        table: "students", entity: "student", prefix: "su",
+        synced: [
+            ("institution_id", { .text($0.institutionId) }),
+            ("specialty", { .text($0.specialty) }),
+            ("course", { .integer($0.course ?? 0) }),
+            ("name_key", { .text($0.fullName.lowercased()) }),
+            ("text_key", { .text(TextIndex.words([$0.fullName, $0.specialty])) }),
+        ])
+    public static let mutableFields: Set<String> = [
+        "fullName", "birthDate", "specialty", "course", "email", "phone", "externalRef",
+    ]
 
     /// What a host company may know of a student placed or proposed at its offers.
     public static func reducedForCompany(_ r: JSONObject) -> JSONObject {
@@ -25,11 +29,14 @@ public enum StudentRepository {
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
         guard let institutionID = fields["institutionId"]?.stringValue ?? ctx.principal?.institutionID else {
-            throw RPCError.invalidParams(path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
+            throw RPCError.invalidParams(
+                path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
         }
         try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
         if try InstitutionRepository.records.record(ctx.db, id: institutionID).status != .active {
-            throw RPCError.ruleViolation("INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students", ["institutionId": .string(institutionID)])
+            throw RPCError.ruleViolation(
+                "INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students",
+                ["institutionId": .string(institutionID)])
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
@@ -37,27 +44,37 @@ public enum StudentRepository {
         return try records.insert(ctx, record)
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONObject {
-        try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            try ctx.requireScope(institutionID: current.institutionId, entity: "student", id: id)
-        }, validate: { patched in
-            var withID = patched
-            withID["id"] = .string(id)
-            try records.checkExternalRef(ctx.db, withID)
-        })
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONObject {
+        try records.update(
+            ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
+            before: { current in
+                try ctx.requireScope(institutionID: current.institutionId, entity: "student", id: id)
+            },
+            validate: { patched in
+                var withID = patched
+                withID["id"] = .string(id)
+                try records.checkExternalRef(ctx.db, withID)
+            })
     }
 
-    public static let upsert = Upsert(table: records, mutableFields: mutableFields, immutable: ["institutionId"],
-                                      create: { ctx, fields in try create(ctx, fields: fields) },
-                                      update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
+    public static let upsert = Upsert(
+        table: records, mutableFields: mutableFields, immutable: ["institutionId"],
+        create: { ctx, fields in try create(ctx, fields: fields) },
+        update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
 
     /// Filters institutionId, specialty, course, q. `onlyInstitution` for an institution token; `onlyCompany`
     /// for a company token, which lists only students placed or proposed at its offers.
-    public static func list(_ db: any SQLDatabase, _ p: Params.StudentsList, onlyInstitution: String?, onlyCompany: String?) throws -> JSONValue {
+    public static func list(
+        _ db: any SQLDatabase, _ p: Params.StudentsList, onlyInstitution: String?, onlyCompany: String?
+    ) throws -> JSONValue {
         var f = ListFilter()
         f.equal("institution_id", p.filter?.institutionId)
         f.equal("institution_id", onlyInstitution)
-        if let onlyCompany { f.add("id IN (SELECT student_id FROM placements WHERE company_id = ?)", [.text(onlyCompany)]) }
+        if let onlyCompany {
+            f.add("id IN (SELECT student_id FROM placements WHERE company_id = ?)", [.text(onlyCompany)])
+        }
         f.equal("specialty", p.filter?.specialty)
         f.equal("course", p.filter?.course)
         f.words(p.filter?.q)
@@ -69,6 +86,8 @@ public enum StudentRepository {
 
     /// True when the company has a placement (any status) of this student at one of its offers.
     public static func isPlaced(_ db: any SQLDatabase, studentID: String, atCompany companyID: String) throws -> Bool {
-        try db.scalar("SELECT count(*) FROM placements WHERE student_id = ? AND company_id = ?", [.text(studentID), .text(companyID)]) ?? 0 > 0
+        try db.scalar(
+            "SELECT count(*) FROM placements WHERE student_id = ? AND company_id = ?",
+            [.text(studentID), .text(companyID)]) ?? 0 > 0
     }
 }

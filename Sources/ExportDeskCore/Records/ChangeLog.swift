@@ -6,15 +6,21 @@ public enum ChangeLog {
     public enum Operation: String { case created, updated, deleted }
 
     public static func append(_ ctx: WriteContext, entity: String, id: String, op: Operation, version: Int64) throws {
-        try ctx.db.run("INSERT INTO changes(entity, entity_id, op, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                       [.text(entity), .text(id), .text(op.rawValue), .text(ctx.action), .integer(version), .text(ctx.now), .text(ctx.actor)])
+        try ctx.db.run(
+            "INSERT INTO changes(entity, entity_id, op, action, version, at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(entity), .text(id), .text(op.rawValue), .text(ctx.action), .integer(version), .text(ctx.now),
+                .text(ctx.actor),
+            ])
     }
 
     /// Changes after `since` in `seq` order, only those `visible` lets through, at most `limit` of them.
     /// Returns the entries and the cursor to resume from: after the last change examined, or `since` when
     /// nothing is new, so a partner polling never misses or repeats a change.
-    public static func list(_ db: any SQLDatabase, since: Int64, entities: [String]?, limit: Int,
-                            visible: (_ entity: String, _ id: String) throws -> Bool) throws -> (items: [JSONValue], next: Int64) {
+    public static func list(
+        _ db: any SQLDatabase, since: Int64, entities: [String]?, limit: Int,
+        visible: (_ entity: String, _ id: String) throws -> Bool
+    ) throws -> (items: [JSONValue], next: Int64) {
         var items: [JSONValue] = []
         var next = since
         var sql = "SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE seq > ?"
@@ -28,7 +34,9 @@ public enum ChangeLog {
         var scanned = 0
         while items.count < limit && scanned < 100_000 {
             var rows: [JSONValue] = []
-            try db.query(sql, [args[0]] + args.dropFirst() + [.integer(Int64(limit - items.count))]) { s in rows.append(entry(s)) }
+            try db.query(sql, [args[0]] + args.dropFirst() + [.integer(Int64(limit - items.count))]) { s in
+                rows.append(entry(s))
+            }
             if rows.isEmpty { break }
             for row in rows {
                 next = row["seq"]?.int64Value ?? next
@@ -51,7 +59,10 @@ public enum ChangeLog {
     /// A record's changes, oldest first, as `{seq, entity, id, op, action, version, at, actor}`.
     public static func history(_ db: any SQLDatabase, id: String) throws -> [JSONValue] {
         var items: [JSONValue] = []
-        try db.query("SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE entity_id = ? ORDER BY seq", [.text(id)]) { s in
+        try db.query(
+            "SELECT seq, entity, entity_id, op, action, version, at, actor FROM changes WHERE entity_id = ? ORDER BY seq",
+            [.text(id)]
+        ) { s in
             items.append(entry(s))
         }
         return items

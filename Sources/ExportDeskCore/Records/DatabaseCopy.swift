@@ -6,9 +6,11 @@ import Storage
 /// index rebuilt on the target, then a count and a checksum per table compared on both sides.
 public enum DatabaseCopy {
     /// The tables that hold data, in an order that satisfies references; the full-text index is rebuilt.
-    public static let tables = ["changes", "idempotency", "tokens", "staff", "companies", "company_facets", "company_counts",
-                                "requests", "events", "participations", "strategies", "institutions", "agreements", "offers",
-                                "students", "placements"]
+    public static let tables = [
+        "changes", "idempotency", "tokens", "staff", "companies", "company_facets", "company_counts",
+        "requests", "events", "participations", "strategies", "institutions", "agreements", "offers",
+        "students", "placements",
+    ]
 
     public struct Refused: Error, CustomStringConvertible {
         public let description: String
@@ -30,11 +32,16 @@ public enum DatabaseCopy {
         }
     }
 
-    public static func copy(from source: any DataStore, to target: any DataStore,
-                            progress: (String, Int64, Int64) -> Void) async throws -> [TableResult] {
+    public static func copy(
+        from source: any DataStore, to target: any DataStore,
+        progress: (String, Int64, Int64) -> Void
+    ) async throws -> [TableResult] {
         let existing = try rowCounts(target).filter { $0.value > 0 }
         guard existing.isEmpty else {
-            throw Refused(description: "the target is not empty (\(existing.keys.sorted().joined(separator: ", ")) hold rows); copy into a new database")
+            throw Refused(
+                description:
+                    "the target is not empty (\(existing.keys.sorted().joined(separator: ", ")) hold rows); copy into a new database"
+            )
         }
         let counts = try rowCounts(source)
         var results: [TableResult] = []
@@ -52,8 +59,10 @@ public enum DatabaseCopy {
             repeat {
                 let page: [[SQLValue]] = try source.readNow { db in
                     var rows: [[SQLValue]] = []
-                    let sql = keyed ? "SELECT \(list) FROM \(table)\(after == nil ? "" : " WHERE \(key) > ?") ORDER BY \(key) LIMIT 2000"
-                                    : "SELECT \(list) FROM \(table)"
+                    let sql =
+                        keyed
+                        ? "SELECT \(list) FROM \(table)\(after == nil ? "" : " WHERE \(key) > ?") ORDER BY \(key) LIMIT 2000"
+                        : "SELECT \(list) FROM \(table)"
                     try db.query(sql, after.map { [$0] } ?? []) { row in
                         rows.append((0..<Int32(columns.count)).map { row.value($0) })
                     }
@@ -76,7 +85,10 @@ public enum DatabaseCopy {
             let (n1, c1) = try source.readNow { db in try checksum(db, table) }
             let (n2, c2) = try target.readNow { db in try checksum(db, table) }
             guard n1 == n2, c1 == c2 else {
-                throw Refused(description: "verification failed for \(table): \(n1) rows (checksum \(c1)) in the source, \(n2) (checksum \(c2)) in the target")
+                throw Refused(
+                    description:
+                        "verification failed for \(table): \(n1) rows (checksum \(c1)) in the source, \(n2) (checksum \(c2)) in the target"
+                )
             }
             verified.append(TableResult(table: table, rows: n2, checksum: c2))
         }
@@ -86,7 +98,8 @@ public enum DatabaseCopy {
     /// The target's full-text index from its companies; its key counters past the copied keys.
     private static func finish(_ db: any SQLDatabase) throws {
         var companies: [(Int64, String)] = []
-        try db.query("SELECT rowid, data FROM companies") { row in companies.append((row.int64(0), row.text(1) ?? "{}")) }
+        try db.query("SELECT rowid, data FROM companies") { row in companies.append((row.int64(0), row.text(1) ?? "{}"))
+        }
         for (rowid, data) in companies {
             guard let record = (try? JSONParser.parse(data))?.objectValue else { continue }
             try CompanyRepository.indexText(db, rowid: rowid, record: record)
@@ -94,14 +107,22 @@ public enum DatabaseCopy {
         guard db.dialect == .postgresql else { return }
         for table in tables {
             let key = table == "changes" ? "seq" : "rowid"
-            guard try db.scalar("SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?", [.text(table), .text(key)]) == 1 else { continue }
-            try db.run("SELECT setval(pg_get_serial_sequence('\(table)', '\(key)'), coalesce(max(\(key)), 0) + 1, false) FROM \(table)")
+            guard
+                try db.scalar(
+                    "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND column_name = ?",
+                    [.text(table), .text(key)]) == 1
+            else { continue }
+            try db.run(
+                "SELECT setval(pg_get_serial_sequence('\(table)', '\(key)'), coalesce(max(\(key)), 0) + 1, false) FROM \(table)"
+            )
         }
     }
 
     static func columns(_ db: any SQLDatabase, _ table: String) throws -> [String] {
         var names: [String] = []
-        let sql = db.dialect == .sqlite ? "SELECT name FROM pragma_table_info(?) ORDER BY cid"
+        let sql =
+            db.dialect == .sqlite
+            ? "SELECT name FROM pragma_table_info(?) ORDER BY cid"
             : "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position"
         try db.query(sql, [.text(table)]) { names.append($0.text(0) ?? "") }
         return names
@@ -111,7 +132,11 @@ public enum DatabaseCopy {
     /// compared byte by byte on both: COLLATE "C" on PostgreSQL).
     static func checksum(_ db: any SQLDatabase, _ table: String) throws -> (Int64, UInt64) {
         let columns = try Self.columns(db, table).sorted()
-        let lead = ["changes": "seq", "company_facets": "company_id, kind, value", "idempotency": "actor, key", "company_counts": "status", "tokens": "id"][table] ?? "rowid"
+        let lead =
+            [
+                "changes": "seq", "company_facets": "company_id, kind, value", "idempotency": "actor, key",
+                "company_counts": "status", "tokens": "id",
+            ][table] ?? "rowid"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var rows: Int64 = 0
         func mix(_ bytes: some Sequence<UInt8>) { for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 } }
@@ -120,10 +145,18 @@ public enum DatabaseCopy {
             for i in 0..<Int32(columns.count) {
                 switch row.value(i) {
                 case .null: mix([0])
-                case .integer(let v): mix([1]); mix(String(v).utf8)
-                case .real(let v): mix([2]); mix("\(v)".utf8)
-                case .text(let t): mix([3]); mix(t.utf8)
-                case .blob(let b): mix([4]); mix(b)
+                case .integer(let v):
+                    mix([1])
+                    mix(String(v).utf8)
+                case .real(let v):
+                    mix([2])
+                    mix("\(v)".utf8)
+                case .text(let t):
+                    mix([3])
+                    mix(t.utf8)
+                case .blob(let b):
+                    mix([4])
+                    mix(b)
                 }
                 mix([255])
             }

@@ -9,7 +9,8 @@ public enum Engines {
     /// True when `location` names a PostgreSQL database rather than a SQLite file.
     public static func isPostgreSQL(_ location: String) -> Bool {
         location.hasPrefix("postgresql://") || location.hasPrefix("postgres://")
-            || (location.contains("=") && (location.contains("dbname=") || location.contains("host=") || location.contains("service=")))
+            || (location.contains("=")
+                && (location.contains("dbname=") || location.contains("host=") || location.contains("service=")))
     }
 
     /// Opens and migrates the database at `location`.

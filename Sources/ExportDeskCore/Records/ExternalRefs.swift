@@ -8,7 +8,9 @@ extension RecordTable {
     public func load(_ db: any SQLDatabase, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
         guard let system = ref["system"]?.stringValue, let ext = ref["id"]?.stringValue else { return nil }
         var found: (Int64, JSONObject)?
-        try db.query("SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(system), .text(ext)]) { s in
+        try db.query(
+            "SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(system), .text(ext)]
+        ) { s in
             found = (s.int64(0), try s.withBytes(1) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
         }
         return found
@@ -17,9 +19,11 @@ extension RecordTable {
     /// DUPLICATE when another record of this table has the same externalRef.
     public func checkExternalRef(_ db: any SQLDatabase, _ record: JSONObject) throws {
         guard let ref = record["externalRef"], let (_, other) = try load(db, externalRef: ref),
-              other["id"] != record["id"], let otherID = other["id"]?.stringValue else { return }
-        throw RPCError.duplicate(field: "externalRef", existingId: otherID,
-                                 "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)")
+            other["id"] != record["id"], let otherID = other["id"]?.stringValue
+        else { return }
+        throw RPCError.duplicate(
+            field: "externalRef", existingId: otherID,
+            "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)")
     }
 }
 
@@ -35,11 +39,14 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
     public let mutableFields: Set<String>
     public let immutable: [String]
     public let create: @Sendable (WriteContext, JSONObject) throws -> JSONObject
-    public let update: @Sendable (WriteContext, _ id: String, _ patch: JSONObject, _ expectedVersion: Int64?) throws -> JSONObject
+    public let update:
+        @Sendable (WriteContext, _ id: String, _ patch: JSONObject, _ expectedVersion: Int64?) throws -> JSONObject
 
-    public init(table: RecordTable<Record>, mutableFields: Set<String>, immutable: [String],
-                create: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONObject,
-                update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject) {
+    public init(
+        table: RecordTable<Record>, mutableFields: Set<String>, immutable: [String],
+        create: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONObject,
+        update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject
+    ) {
         self.table = table
         self.mutableFields = mutableFields
         self.immutable = immutable
@@ -47,17 +54,23 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
         self.update = update
     }
 
-    public func run(_ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?) throws -> (UpsertOutcome, JSONObject) {
+    public func run(
+        _ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?
+    ) throws -> (UpsertOutcome, JSONObject) {
         guard let ref = fields["externalRef"], let (_, current) = try table.load(ctx.db, externalRef: ref) else {
             if let expectedVersion {
-                throw RPCError.versionConflict(current: 0, "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet")
+                throw RPCError.versionConflict(
+                    current: 0, "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet"
+                )
             }
             return (.created, try create(ctx, fields))
         }
         let id = current["id"]?.stringValue ?? ""
         for key in immutable where fields[key] != nil && fields[key] != current[key] {
-            throw RPCError.invalidParams(path: "/\(key)", keyword: "const",
-                                         "cannot change on an existing \(table.entity) (\(id) has \(current[key].map { $0.serializedString() } ?? "none"))")
+            throw RPCError.invalidParams(
+                path: "/\(key)", keyword: "const",
+                "cannot change on an existing \(table.entity) (\(id) has \(current[key].map { $0.serializedString() } ?? "none"))"
+            )
         }
         var patch = JSONObject()
         for (key, value) in fields where mutableFields.contains(key) && current[key] != value { patch[key] = value }

@@ -10,11 +10,13 @@ public struct Lifecycle: Sendable {
     public let verbs: [String]
     public let transitions: [String: [String: String]]
 
-    public init(entity: String, verbs: [String], internalVerbs: [String] = [], transitions: [String: [String: String]]) {
+    public init(entity: String, verbs: [String], internalVerbs: [String] = [], transitions: [String: [String: String]])
+    {
         self.entity = entity
         self.verbs = verbs
         self.transitions = transitions
-        precondition(Set(transitions.keys) == Set(verbs + internalVerbs), "the \(entity) lifecycle lists every verb once")
+        precondition(
+            Set(transitions.keys) == Set(verbs + internalVerbs), "the \(entity) lifecycle lists every verb once")
     }
 
     public func allowed(from state: String) -> [String] { verbs.filter { transitions[$0]?[state] != nil } }

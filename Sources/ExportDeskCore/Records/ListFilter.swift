@@ -35,8 +35,12 @@ public struct ListFilter {
 
 extension RecordTable {
     /// One page of the records `filter` selects (see `page(_:where:_:sortColumn:sortName:list:defaultDescending:)`).
-    public func page(_ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
-                     list: some ListParams, defaultDescending: Bool = false) throws -> JSONValue {
-        try page(db, where: filter.clauses, filter.args, sortColumn: sortColumn, sortName: sortName, list: list, defaultDescending: defaultDescending)
+    public func page(
+        _ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
+        list: some ListParams, defaultDescending: Bool = false
+    ) throws -> JSONValue {
+        try page(
+            db, where: filter.clauses, filter.args, sortColumn: sortColumn, sortName: sortName, list: list,
+            defaultDescending: defaultDescending)
     }
 }

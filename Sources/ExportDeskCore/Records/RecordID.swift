@@ -1,9 +1,10 @@
+import JSONRPC
+import Support
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import JSONRPC
-import Synchronization
-import Support
 
 /// Server-generated ids: a two-letter kind prefix and a 26-character ULID (48-bit milliseconds, 80 random
 /// bits, Crockford base32), so ids sort by creation time: `co_01JD…`.

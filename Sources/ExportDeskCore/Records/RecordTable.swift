@@ -16,8 +16,10 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     /// The record as its type reads it, from the stored JSON (an agreement adds the status its dates give).
     let typedView: @Sendable (JSONObject) -> JSONObject
 
-    public init(table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
-                typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }) {
+    public init(
+        table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
+        typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }
+    ) {
         self.table = table
         self.entity = entity
         self.prefix = prefix
@@ -26,11 +28,15 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     }
 
     /// A synced table also carries `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
-    public init(table: String, entity: String, prefix: String, synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)])
-        where Record: SyncedRecord {
+    public init(
+        table: String, entity: String, prefix: String,
+        synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)]
+    )
+    where Record: SyncedRecord {
         let system: @Sendable (Record) -> SQLValue = { ($0.externalRef?.system).sqlValue }
         let ext: @Sendable (Record) -> SQLValue = { ($0.externalRef?.id).sqlValue }
-        self.init(table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)])
+        self.init(
+            table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)])
     }
 
     /// The stored record as its type.
@@ -78,20 +84,29 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         record["createdAt"] = .string(ctx.now)
         record["updatedAt"] = .string(ctx.now)
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
-        let values: [SQLValue] = [.text(id), .integer(1), .text(ctx.now), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
+        let values: [SQLValue] =
+            [
+                .text(id), .integer(1), .text(ctx.now), .text(ctx.now),
+                .text(JSONValue.object(record).serializedString()),
+            ]
             + (try columnValues(record))
-        try ctx.db.run("INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))", values)
+        try ctx.db.run(
+            "INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
+            values)
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
     }
 
     /// Stores a changed record: version + 1, updatedAt, and a change-log entry.
-    public func save(_ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated) throws {
+    public func save(
+        _ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated
+    ) throws {
         let version = (record["version"]?.int64Value ?? 0) + 1
         record["version"] = .number(.int(version))
         record["updatedAt"] = .string(ctx.now)
         let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
-        let values: [SQLValue] = [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
+        let values: [SQLValue] =
+            [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + (try columnValues(record)) + [.integer(rowid)]
         try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
@@ -102,9 +117,13 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     /// JSON (WriteContext.merge), `validate` on the patched fields, and save. `validate` has no default so
     /// that a trailing closure can never bind to `before` and run a uniqueness check against the unpatched
     /// record.
-    public func update(_ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
-                       before: (Record) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void) throws -> JSONObject {
-        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+    public func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
+        before: (Record) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void
+    ) throws -> JSONObject {
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: entity, id: id)
+        }
         try before(try typed(record))
         try Versions.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
@@ -120,10 +139,14 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     /// current record (a partner's scope), the lifecycle's transition (INVALID_TRANSITION), `expectedVersion`,
     /// `change` to the typed record (a verb's own checks and fields), the new status, and save. Verbs that
     /// archive or cancel pass `op: .deleted` (a tombstone in the feed).
-    public func transition(_ ctx: WriteContext, id: String, verb: String, lifecycle: Lifecycle, expectedVersion: Int64?,
-                           op: ChangeLog.Operation = .updated, before: (Record) throws -> Void = { _ in },
-                           change: ((inout Record) throws -> Void)? = nil) throws -> JSONObject {
-        guard case (let rowid, var record)? = try load(ctx.db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+    public func transition(
+        _ ctx: WriteContext, id: String, verb: String, lifecycle: Lifecycle, expectedVersion: Int64?,
+        op: ChangeLog.Operation = .updated, before: (Record) throws -> Void = { _ in },
+        change: ((inout Record) throws -> Void)? = nil
+    ) throws -> JSONObject {
+        guard case (let rowid, var record)? = try load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: entity, id: id)
+        }
         let current = try typed(record)
         try before(current)
         let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
@@ -144,10 +167,13 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
     /// `nextCursor` and optional `total` every list has (SPEC §4). `list` is the page request (sort, limit,
     /// cursor, includeTotal); the sort is `sortName` or `-sortName`.
-    public func page(_ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
-                     list: some ListParams, defaultDescending: Bool = false) throws -> JSONValue {
+    public func page(
+        _ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
+        list: some ListParams, defaultDescending: Bool = false
+    ) throws -> JSONValue {
         let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
-        let cmp = descending ? "<" : ">", dir = descending ? "DESC" : "ASC"
+        let cmp = descending ? "<" : ">"
+        let dir = descending ? "DESC" : "ASC"
         let limit = Int(list.limit ?? 50)
         let filter = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
         let cursorName = "\(table).\(descending ? "-" : "")\(sortName)"
@@ -155,21 +181,29 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         var pageArgs = args
         if let text = list.cursor {
             guard let c = ListCursor.decode(text), c.sort == cursorName else {
-                throw RPCError.invalidParams(path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
+                throw RPCError.invalidParams(
+                    path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
             }
             sql += " AND (\(sortColumn) \(cmp) ? OR (\(sortColumn) = ? AND id \(cmp) ?))"
             pageArgs += [.text(c.value), .text(c.value), .text(c.id)]
         }
         sql += " ORDER BY \(sortColumn) \(dir), id \(dir) LIMIT ?"
         pageArgs.append(.integer(Int64(limit + 1)))
-        var items: [JSONValue] = [], last: (String, String)?, more = false
+        var items: [JSONValue] = []
+        var last: (String, String)?
+        var more = false
         try db.query(sql, pageArgs) { s in
-            if items.count == limit { more = true; return }
+            if items.count == limit {
+                more = true
+                return
+            }
             items.append(try s.withBytes(0) { try JSONParser.parse($0) })
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         var result: JSONObject = ["items": .array(items), "nextCursor": .null]
-        if more, let last { result["nextCursor"] = .string(ListCursor(sort: cursorName, value: last.0, id: last.1).encoded) }
+        if more, let last {
+            result["nextCursor"] = .string(ListCursor(sort: cursorName, value: last.0, id: last.1).encoded)
+        }
         if list.includeTotal == true {
             result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0))
         }
@@ -197,7 +231,8 @@ public enum Versions {
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
         let current = record["version"]?.int64Value ?? 0
         if let expected, expected != current {
-            throw RPCError.versionConflict(current: current, "expectedVersion is \(expected), but the record is at version \(current)")
+            throw RPCError.versionConflict(
+                current: current, "expectedVersion is \(expected), but the record is at version \(current)")
         }
     }
 }
@@ -209,6 +244,8 @@ extension JSONObject {
 
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
 public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {
-    RPCError.invalidTransition(from: from, action: action, allowed: allowed,
-                               "a \(entity) that is \(from) cannot \(action)" + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"))
+    RPCError.invalidTransition(
+        from: from, action: action, allowed: allowed,
+        "a \(entity) that is \(from) cannot \(action)"
+            + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"))
 }

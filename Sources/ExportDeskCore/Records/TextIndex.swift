@@ -21,5 +21,7 @@ public enum TextIndex {
 /// Text folded for search as SQLite's FTS5 `unicode61 remove_diacritics 2` folds it: case (Cyrillic as
 /// Latin) and diacritics (ё as е, й as и); PostgreSQL's index and queries are built from it.
 public enum TextFold {
-    public static func fold(_ s: String) -> String { s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil) }
+    public static func fold(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+    }
 }

@@ -11,16 +11,25 @@ public enum Timestamps {
         func num(_ r: Range<Int>) -> Int? {
             guard r.upperBound <= b.count else { return nil }
             var v = 0
-            for i in r { guard b[i] >= 48 && b[i] <= 57 else { return nil }; v = v * 10 + Int(b[i] - 48) }
+            for i in r {
+                guard b[i] >= 48 && b[i] <= 57 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
             return v
         }
-        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16), let se = num(17..<19) else { return nil }
+        guard let y = num(0..<4), let mo = num(5..<7), let d = num(8..<10), let h = num(11..<13), let mi = num(14..<16),
+            let se = num(17..<19)
+        else { return nil }
         var i = 19
         var ms = 0
         if i < b.count && b[i] == UInt8(ascii: ".") {
             i += 1
             var scale = 100
-            while i < b.count, b[i] >= 48, b[i] <= 57 { ms += Int(b[i] - 48) * scale; scale /= 10; i += 1 }
+            while i < b.count, b[i] >= 48, b[i] <= 57 {
+                ms += Int(b[i] - 48) * scale
+                scale /= 10
+                i += 1
+            }
         }
         var offset = 0
         if i < b.count && (b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z")) {

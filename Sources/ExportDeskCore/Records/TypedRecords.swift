@@ -22,7 +22,9 @@ public enum TypedRecords {
     }
 
     /// Edits a record's JSON through its type: decoded, changed by `body`, encoded back in place.
-    public static func edit<R: Codable>(_ object: inout JSONObject, as type: R.Type, _ body: (inout R) throws -> Void) throws {
+    public static func edit<R: Codable>(
+        _ object: inout JSONObject, as type: R.Type, _ body: (inout R) throws -> Void
+    ) throws {
         var typed = try decode(R.self, object)
         try body(&typed)
         object = try encode(typed)

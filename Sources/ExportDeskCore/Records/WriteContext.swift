@@ -18,7 +18,10 @@ public struct WriteContext {
     /// Set by the server for `X.update`; nil elsewhere.
     public var checkPatch: ((JSONObject, JSONObject) throws -> Void)?
 
-    public init(db: any SQLDatabase, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis, principal: Principal? = nil) {
+    public init(
+        db: any SQLDatabase, actor: String, action: String, nowMillis: Int64 = WallClock.nowMillis,
+        principal: Principal? = nil
+    ) {
         self.db = db
         self.actor = actor
         self.action = action
@@ -41,7 +44,8 @@ extension WriteContext {
     public var today: String { WallClock.date(nowMillis) }
 
     /// A record bound to another institution or company than the caller's token is NOT_FOUND to it (SPEC §8).
-    public func requireScope(institutionID: String? = nil, companyID: String? = nil, entity: String, id: String) throws {
+    public func requireScope(institutionID: String? = nil, companyID: String? = nil, entity: String, id: String) throws
+    {
         try AccessPolicy(principal).require(companyID: companyID, institutionID: institutionID, entity: entity, id: id)
     }
 
@@ -54,12 +58,16 @@ extension WriteContext {
 /// The issue (SPEC §11: -32602 like a schema violation) when a record's `end` date field is before its
 /// `start` field; nil when the period is in order.
 public func periodIssue(_ r: JSONObject, from start: String, to end: String, path: String) -> RPCError.ParamIssue? {
-    let first = r[start]?.stringValue ?? "", last = r[end]?.stringValue ?? ""
+    let first = r[start]?.stringValue ?? ""
+    let last = r[end]?.stringValue ?? ""
     guard last < first else { return nil }
-    return RPCError.ParamIssue(instancePath: path + "/" + end, keyword: "consistency", message: "must not be before \(start) (\(first))")
+    return RPCError.ParamIssue(
+        instancePath: path + "/" + end, keyword: "consistency", message: "must not be before \(start) (\(first))")
 }
 
 /// Throws the period's issue, if any.
-public func checkPeriod(_ r: JSONObject, from start: String = "startsOn", to end: String = "endsOn", path: String) throws {
+public func checkPeriod(
+    _ r: JSONObject, from start: String = "startsOn", to end: String = "endsOn", path: String
+) throws {
     if let issue = periodIssue(r, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
 }

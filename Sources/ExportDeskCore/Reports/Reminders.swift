@@ -19,49 +19,77 @@ public enum Reminders {
         var isPartner: Bool { institutionID != nil || companyID != nil }
     }
 
-    public static func list(_ db: any SQLDatabase, params: JSONValue, scope: Scope, today: String = WallClock.today) throws -> JSONValue {
+    public static func list(
+        _ db: any SQLDatabase, params: JSONValue, scope: Scope, today: String = WallClock.today
+    ) throws -> JSONValue {
         let within = params["withinDays"]?.int64Value ?? 14
         let until = WallClock.date(Timestamps.millis(fromRFC3339: today + "T12:00:00.000Z")! + within * 86_400_000)
         var items: [JSONObject] = []
-        func item(_ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]) {
+        func item(
+            _ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]
+        ) {
             guard let id, let due else { return }
-            var o: JSONObject = ["kind": .string(kind), "entity": .string(entity), "id": .string(id), "due": .string(String(due.prefix(10))),
-                                 "title": .string(title ?? id)]
+            var o: JSONObject = [
+                "kind": .string(kind), "entity": .string(entity), "id": .string(id),
+                "due": .string(String(due.prefix(10))),
+                "title": .string(title ?? id),
+            ]
             for (k, v) in extra { o[k] = v }
             items.append(o)
         }
         // Application deadlines of open events within the window.
-        try db.query("""
+        try db.query(
+            """
             SELECT id, \(db.dialect.json("data", "applicationDeadline")), \(db.dialect.json("data", "title")) FROM events
             WHERE status = 'open' AND \(db.dialect.json("data", "applicationDeadline")) BETWEEN ? AND ?
-            """, [.text(today), .text(until)]) { s in item("event.applicationDeadline", "event", s.text(0), s.text(1), s.text(2)) }
+            """, [.text(today), .text(until)]
+        ) { s in item("event.applicationDeadline", "event", s.text(0), s.text(1), s.text(2)) }
         // Agreements ending within the window, with the live placements that run past their end.
         if scope.companyID == nil {
             var args: [SQLValue] = [.text(today), .text(until)]
-            var sql = "SELECT id, ends_on, institution_id, \(db.dialect.json("data", "number")) FROM agreements WHERE ends_on BETWEEN ? AND ?"
-            if let institution = scope.institutionID { sql += " AND institution_id = ?"; args.append(.text(institution)) }
+            var sql =
+                "SELECT id, ends_on, institution_id, \(db.dialect.json("data", "number")) FROM agreements WHERE ends_on BETWEEN ? AND ?"
+            if let institution = scope.institutionID {
+                sql += " AND institution_id = ?"
+                args.append(.text(institution))
+            }
             var ending: [(String, String, String, String?)] = []
-            try db.query(sql + " ORDER BY ends_on, id", args) { s in ending.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3))) }
+            try db.query(sql + " ORDER BY ends_on, id", args) { s in
+                ending.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3)))
+            }
             for (id, ends, institution, number) in ending {
                 var past: [JSONValue] = []
-                try db.query("""
+                try db.query(
+                    """
                     SELECT id FROM placements WHERE institution_id = ? AND status IN ('proposed', 'confirmed', 'active') AND ends_on > ?
                     ORDER BY starts_on, id
-                    """, [.text(institution), .text(ends)]) { s in if let p = s.text(0) { past.append(.string(p)) } }
-                item("agreement.ends", "agreement", id, ends, number.map { "Договор \($0)" }, ["placementsPastEnd": .array(past)])
+                    """, [.text(institution), .text(ends)]
+                ) { s in if let p = s.text(0) { past.append(.string(p)) } }
+                item(
+                    "agreement.ends", "agreement", id, ends, number.map { "Договор \($0)" },
+                    ["placementsPastEnd": .array(past)])
             }
         }
         // Placements starting within the window that are not confirmed yet.
         var args: [SQLValue] = [.text(today), .text(until)]
         var sql = "SELECT id, starts_on FROM placements p WHERE status = 'proposed' AND starts_on BETWEEN ? AND ?"
-        if let institution = scope.institutionID { sql += " AND p.institution_id = ?"; args.append(.text(institution)) }
-        if let company = scope.companyID { sql += " AND p.company_id = ?"; args.append(.text(company)) }
+        if let institution = scope.institutionID {
+            sql += " AND p.institution_id = ?"
+            args.append(.text(institution))
+        }
+        if let company = scope.companyID {
+            sql += " AND p.company_id = ?"
+            args.append(.text(company))
+        }
         try db.query(sql, args) { s in item("placement.unconfirmed", "placement", s.text(0), s.text(1), nil) }
         // Requests waiting for a curator (due since they came in), for the programme and the company that asked.
         if scope.institutionID == nil {
             var args: [SQLValue] = []
             var sql = "SELECT id, created_at, \(db.dialect.json("data", "subject")) FROM requests WHERE status = 'new'"
-            if let company = scope.companyID { sql += " AND company_id = ?"; args.append(.text(company)) }
+            if let company = scope.companyID {
+                sql += " AND company_id = ?"
+                args.append(.text(company))
+            }
             try db.query(sql, args) { s in item("request.unassigned", "request", s.text(0), s.text(1), s.text(2)) }
             // Actions of approved strategies that are past due and neither done nor dropped.
             args = [.text(today)]
@@ -71,10 +99,21 @@ public enum Reminders {
                 WHERE s.status = 'approved' AND \(db.dialect.json("a.value", "dueOn")) < ?
                   AND \(db.dialect.json("a.value", "status")) IN ('planned', 'in_progress')
                 """
-            if let company = scope.companyID { sql += " AND s.company_id = ?"; args.append(.text(company)) }
-            try db.query(sql, args) { s in item("strategy.actionOverdue", "strategy", s.text(0), s.text(1), s.text(2), ["actionKey": s.text(3).map { .string($0) } ?? .null]) }
+            if let company = scope.companyID {
+                sql += " AND s.company_id = ?"
+                args.append(.text(company))
+            }
+            try db.query(sql, args) { s in
+                item(
+                    "strategy.actionOverdue", "strategy", s.text(0), s.text(1), s.text(2),
+                    ["actionKey": s.text(3).map { .string($0) } ?? .null])
+            }
         }
-        items.sort { (($0["due"]?.stringValue ?? ""), ($0["id"]?.stringValue ?? "")) < (($1["due"]?.stringValue ?? ""), ($1["id"]?.stringValue ?? "")) }
+        items.sort {
+            (($0["due"]?.stringValue ?? ""), ($0["id"]?.stringValue ?? "")) < (
+                ($1["due"]?.stringValue ?? ""), ($1["id"]?.stringValue ?? "")
+            )
+        }
         return ["today": .string(today), "until": .string(until), "items": .array(items.map { .object($0) })]
     }
 }

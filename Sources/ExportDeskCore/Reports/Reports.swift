@@ -22,9 +22,13 @@ public enum Reports {
         /// The period as answered: a bound that was asked for, else the first or last date the report's data
         /// has (`datesSQL` selects one date column), else null when there is no data.
         func answered(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
-            var first: String?, last: String?
+            var first: String?
+            var last: String?
             if asked.from == nil || asked.to == nil {
-                try db.query("SELECT min(d), max(d) FROM (\(datesSQL)) AS dates", args) { s in first = s.text(0); last = s.text(1) }
+                try db.query("SELECT min(d), max(d) FROM (\(datesSQL)) AS dates", args) { s in
+                    first = s.text(0)
+                    last = s.text(1)
+                }
             }
             func bound(_ v: String?) -> JSONValue { v.map { .string(String($0.prefix(10))) } ?? .null }
             return ["from": bound(asked.from ?? first), "to": bound(asked.to ?? last)]
@@ -45,14 +49,22 @@ public enum Reports {
             let negative = amount.hasPrefix("-")
             let parts = amount.drop { $0 == "-" }.split(separator: ".", omittingEmptySubsequences: false)
             let whole = Int64(parts.first ?? "0") ?? 0
-            let fraction = parts.count > 1 ? Int64(String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0).prefix(2)) ?? 0 : 0
+            let fraction =
+                parts.count > 1
+                ? Int64(String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0).prefix(2)) ?? 0 : 0
             cents[currency, default: 0] += (whole * 100 + fraction) * (negative ? -1 : 1)
         }
         var json: JSONValue {
-            .array(cents.keys.sorted().map { currency in
-                let c = cents[currency]!, sign = c < 0 ? "-" : "", v = abs(c)
-                return ["currency": .string(currency), "amount": .string("\(sign)\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)")]
-            })
+            .array(
+                cents.keys.sorted().map { currency in
+                    let c = cents[currency]!
+                    let sign = c < 0 ? "-" : ""
+                    let v = abs(c)
+                    return [
+                        "currency": .string(currency),
+                        "amount": .string("\(sign)\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)"),
+                    ]
+                })
         }
     }
 
@@ -62,32 +74,46 @@ public enum Reports {
         return .object(o)
     }
 
-    public static func summary(_ db: any SQLDatabase, params: JSONValue, today: String = WallClock.today) throws -> JSONValue {
+    public static func summary(
+        _ db: any SQLDatabase, params: JSONValue, today: String = WallClock.today
+    ) throws -> JSONValue {
         let p = Period(params)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
         let requestPeriod: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
-        let served = try db.scalar("""
-            SELECT count(*) FROM (SELECT company_id FROM requests WHERE created_at BETWEEN ? AND ?
-                                  UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod))) AS served
-            """, requestPeriod + period) ?? 0
+        let served =
+            try db.scalar(
+                """
+                SELECT count(*) FROM (SELECT company_id FROM requests WHERE created_at BETWEEN ? AND ?
+                                      UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod))) AS served
+                """, requestPeriod + period) ?? 0
         let (contracts, value) = try contractTotals(db, events: eventsInPeriod, period)
-        let requests = try counts(db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
+        let requests = try counts(
+            db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
         let answered = try p.answered(db, datesSQL: summaryDates)
-        var requestFigures: JSONObject = ["total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
-                                          "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
-                                          "inWork": .number(.int(n("new") + n("assigned") + n("in_progress")))]
+        var requestFigures: JSONObject = [
+            "total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
+            "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
+            "inWork": .number(.int(n("new") + n("assigned") + n("in_progress"))),
+        ]
         for (k, v) in try requestDetails(db, p) { requestFigures[k] = v }
         return [
             "period": answered,
             "companiesServed": .number(.int(served)),
             "events": [
                 "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0)),
-                "byKind": try counts(db, "SELECT kind, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY kind", period),
-                "byCountry": try counts(db, "SELECT country, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY country", period),
+                "byKind": try counts(
+                    db, "SELECT kind, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY kind", period),
+                "byCountry": try counts(
+                    db, "SELECT country, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY country", period),
             ],
-            "participations": ["byStatus": try counts(db, "SELECT status, count(*) FROM participations WHERE event_id IN (\(eventsInPeriod)) GROUP BY status", period)],
+            "participations": [
+                "byStatus": try counts(
+                    db,
+                    "SELECT status, count(*) FROM participations WHERE event_id IN (\(eventsInPeriod)) GROUP BY status",
+                    period)
+            ],
             "contracts": ["signed": .number(.int(contracts)), "value": value.json],
             "requests": .object(requestFigures),
             // Strategies by status as they stand (a strategy has no single date in the period).
@@ -111,8 +137,14 @@ public enum Reports {
         /// SQL conditions on placements (p.) for the scope.
         func placementClauses(_ args: inout [SQLValue]) -> String {
             var sql = ""
-            if let institutionID { sql += " AND p.institution_id = ?"; args.append(.text(institutionID)) }
-            if let companyID { sql += " AND p.company_id = ?"; args.append(.text(companyID)) }
+            if let institutionID {
+                sql += " AND p.institution_id = ?"
+                args.append(.text(institutionID))
+            }
+            if let companyID {
+                sql += " AND p.company_id = ?"
+                args.append(.text(companyID))
+            }
             return sql
         }
     }
@@ -123,24 +155,37 @@ public enum Reports {
     /// The internship figures of the summary. Placements belong to the period they start in. Agreements are
     /// counted when in force on at least one day of the period; an open end of the period is today for them,
     /// so without a period it is the agreements active today.
-    static func internshipHeadlines(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+    static func internshipHeadlines(
+        _ db: any SQLDatabase, params: JSONValue, scope: InternshipScope
+    ) throws -> JSONValue {
         let p = Period(params)
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
         let inPeriod = "FROM placements p WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
         let placed = inPeriod + " AND p.status IN \(placedStatuses)"
-        var agreementArgs: [SQLValue] = [.text(params["to"]?.stringValue ?? scope.today), .text(params["from"]?.stringValue ?? scope.today)]
+        var agreementArgs: [SQLValue] = [
+            .text(params["to"]?.stringValue ?? scope.today), .text(params["from"]?.stringValue ?? scope.today),
+        ]
         var agreementScope = ""
-        if let institution = scope.institutionID { agreementScope = " AND a.institution_id = ?"; agreementArgs.append(.text(institution)) }
+        if let institution = scope.institutionID {
+            agreementScope = " AND a.institution_id = ?"
+            agreementArgs.append(.text(institution))
+        }
         if scope.companyID != nil { agreementScope += " AND FALSE" }
-        let agreements = "FROM agreements a JOIN institutions i ON i.id = a.institution_id WHERE a.valid_from <= ? AND a.ends_on >= ?" + agreementScope
+        let agreements =
+            "FROM agreements a JOIN institutions i ON i.id = a.institution_id WHERE a.valid_from <= ? AND a.ends_on >= ?"
+            + agreementScope
         return [
             "agreementsActive": .number(.int(try db.scalar("SELECT count(*) \(agreements)", agreementArgs) ?? 0)),
-            "agreementsByInstitutionKind": try counts(db, "SELECT i.kind, count(*) \(agreements) GROUP BY i.kind", agreementArgs),
+            "agreementsByInstitutionKind": try counts(
+                db, "SELECT i.kind, count(*) \(agreements) GROUP BY i.kind", agreementArgs),
             "hostCompanies": .number(.int(try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0)),
             "studentsPlaced": .number(.int(try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0)),
             "placementsByStatus": try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args),
-            "placementsBySpecialty": try counts(db, "SELECT s.specialty, count(*) FROM placements p JOIN students s\(db.dialect.indexedBy("students_specialty")) ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty", args),
+            "placementsBySpecialty": try counts(
+                db,
+                "SELECT s.specialty, count(*) FROM placements p JOIN students s\(db.dialect.indexedBy("students_specialty")) ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty",
+                args),
         ]
     }
 
@@ -149,23 +194,31 @@ public enum Reports {
         let p = Period(params)
         var items: [JSONValue] = []
         var rows: [JSONObject] = []
-        try db.query("SELECT data FROM events WHERE starts_on BETWEEN ? AND ? ORDER BY starts_on, id", [.text(p.from), .text(p.to)]) { s in
+        try db.query(
+            "SELECT data FROM events WHERE starts_on BETWEEN ? AND ? ORDER BY starts_on, id",
+            [.text(p.from), .text(p.to)]
+        ) { s in
             rows.append(try s.withBytes(0) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
         }
         for event in rows {
             let id = event["id"]?.stringValue ?? ""
             var contracts: Int64 = 0
             var value = MoneyTotals()
-            try db.query("""
+            try db.query(
+                """
                 SELECT \(db.dialect.json("data", "results.contractsSigned")), \(db.dialect.json("data", "results.contractsValue.amount")),
                        \(db.dialect.json("data", "results.contractsValue.currency")) FROM participations WHERE event_id = ? AND status = 'attended'
-                """, [.text(id)]) { s in
+                """, [.text(id)]
+            ) { s in
                 contracts += s.int64(0)
                 if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
             }
             var item: JSONObject = [:]
-            for key in ["id", "kind", "title", "country", "city", "startsOn", "endsOn", "status", "capacity"] { item[key] = event[key] }
-            item["participations"] = try counts(db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status", [.text(id)])
+            for key in ["id", "kind", "title", "country", "city", "startsOn", "endsOn", "status", "capacity"] {
+                item[key] = event[key]
+            }
+            item["participations"] = try counts(
+                db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status", [.text(id)])
             item["contractsSigned"] = .number(.int(contracts))
             item["contractsValue"] = value.json
             items.append(.object(item))
@@ -175,7 +228,8 @@ public enum Reports {
 
     /// reports.internships: the summary's internship figures, then per institution and per host company
     /// placements by status and students placed, and what completed placements produced.
-    public static func internships(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue {
+    public static func internships(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue
+    {
         let p = Period(params)
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
@@ -184,29 +238,47 @@ public enum Reports {
         /// index alone, then named with one lookup per institution or company (not per placement).
         func grouped(_ idKey: String, _ keyColumn: String, _ table: String, kind: Bool) throws -> JSONValue {
             var rows: [String: JSONObject] = [:]
-            try db.query("SELECT \(keyColumn), p.status, count(*) FROM placements p \(inPeriod) GROUP BY 1, 2", args) { s in
+            try db.query("SELECT \(keyColumn), p.status, count(*) FROM placements p \(inPeriod) GROUP BY 1, 2", args) {
+                s in
                 let key = s.text(0) ?? ""
-                var row = rows[key] ?? [idKey: .string(key), "name": "", "placementsByStatus": [:], "studentsPlaced": 0]
+                var row =
+                    rows[key] ?? [idKey: .string(key), "name": "", "placementsByStatus": [:], "studentsPlaced": 0]
                 var byStatus = row["placementsByStatus"]?.objectValue ?? [:]
                 byStatus[s.text(1) ?? ""] = .number(.int(s.int64(2)))
                 row["placementsByStatus"] = .object(byStatus)
                 rows[key] = row
             }
-            try db.query("SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1", args) { s in
+            try db.query(
+                "SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1",
+                args
+            ) { s in
                 rows[s.text(0) ?? ""]?["studentsPlaced"] = .number(.int(s.int64(1)))
             }
-            try db.query("SELECT t.id, \(db.dialect.json("t.data", "name"))\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))", args) { s in
+            try db.query(
+                "SELECT t.id, \(db.dialect.json("t.data", "name"))\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))",
+                args
+            ) { s in
                 let key = s.text(0) ?? ""
                 rows[key]?["name"] = .string(s.text(1) ?? "")
                 if kind { rows[key]?["kind"] = .string(s.text(2) ?? "") }
             }
-            return .array(rows.values.sorted { ($0["name"]?.stringValue ?? "", $0[idKey]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1[idKey]?.stringValue ?? "") }
+            return .array(
+                rows.values.sorted {
+                    ($0["name"]?.stringValue ?? "", $0[idKey]?.stringValue ?? "") < (
+                        $1["name"]?.stringValue ?? "", $1[idKey]?.stringValue ?? ""
+                    )
+                }
                 .map { .object($0) })
         }
         let byInstitution = try grouped("institutionId", "p.institution_id", "institutions", kind: true)
         let byCompany = try grouped("companyId", "p.company_id", "companies", kind: false)
-        var completed: Int64 = 0, hours: Int64 = 0, grades: Int64 = 0
-        try db.query("SELECT \(db.dialect.json("p.data", "completion.hours")), \(db.dialect.json("p.data", "completion.grade")) FROM placements p \(inPeriod) AND p.status = 'completed'", args) { s in
+        var completed: Int64 = 0
+        var hours: Int64 = 0
+        var grades: Int64 = 0
+        try db.query(
+            "SELECT \(db.dialect.json("p.data", "completion.hours")), \(db.dialect.json("p.data", "completion.grade")) FROM placements p \(inPeriod) AND p.status = 'completed'",
+            args
+        ) { s in
             completed += 1
             hours += s.int64(0)
             grades += s.int64(1)
@@ -216,7 +288,9 @@ public enum Reports {
             completion["averageGrade"] = .number(JSONNumber((Double(grades * 100 / completed)) / 100))
         }
         return [
-            "period": try p.answered(db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE TRUE" + scopeSQL, Array(args.dropFirst(2))),
+            "period": try p.answered(
+                db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE TRUE" + scopeSQL,
+                Array(args.dropFirst(2))),
             "summary": try internshipHeadlines(db, params: params, scope: scope),
             "byInstitution": byInstitution,
             "byCompany": byCompany,

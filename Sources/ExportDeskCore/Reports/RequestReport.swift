@@ -16,21 +16,29 @@ public enum RequestReport {
         var rejected: Int64?
     }
 
-    public static func build(_ db: any SQLDatabase, params: JSONValue, now: Int64 = WallClock.nowMillis) throws -> JSONValue {
+    public static func build(
+        _ db: any SQLDatabase, params: JSONValue, now: Int64 = WallClock.nowMillis
+    ) throws -> JSONValue {
         let p = Reports.Period(params)
         let waitingDays = Int(params["waitingDays"]?.int64Value ?? 2)
         var courses: [String: Course] = [:]
         try db.query("SELECT id, status, curator_id, company_id, created_at FROM requests") { s in
             let id = s.text(0) ?? ""
-            courses[id] = Course(id: id, status: s.text(1) ?? "", curator: s.text(2), company: s.text(3) ?? "",
-                                 submitted: Timestamps.millis(fromRFC3339: s.text(4) ?? "") ?? 0)
+            courses[id] = Course(
+                id: id, status: s.text(1) ?? "", curator: s.text(2), company: s.text(3) ?? "",
+                submitted: Timestamps.millis(fromRFC3339: s.text(4) ?? "") ?? 0)
         }
         try db.query("SELECT entity_id, action, at FROM changes WHERE entity = 'request' ORDER BY seq") { s in
-            guard let id = s.text(0), var c = courses[id], let at = Timestamps.millis(fromRFC3339: s.text(2) ?? "") else { return }
+            guard let id = s.text(0), var c = courses[id], let at = Timestamps.millis(fromRFC3339: s.text(2) ?? "")
+            else { return }
             switch s.text(1) ?? "" {
             case "requests.submit": break
-            case "requests.resolve": c.resolved = at; c.firstAction = c.firstAction ?? at
-            case "requests.reject": c.rejected = at; c.firstAction = c.firstAction ?? at
+            case "requests.resolve":
+                c.resolved = at
+                c.firstAction = c.firstAction ?? at
+            case "requests.reject":
+                c.rejected = at
+                c.firstAction = c.firstAction ?? at
             default: c.firstAction = c.firstAction ?? at
             }
             courses[id] = c
@@ -41,10 +49,15 @@ public enum RequestReport {
             return day >= p.from && day <= p.to
         }
         var rows: [String: JSONObject] = [:]
-        var toFirst: [String: [Double]] = [:], toResolution: [String: [Double]] = [:]
+        var toFirst: [String: [Double]] = [:]
+        var toResolution: [String: [Double]] = [:]
         for c in courses.values {
             let key = c.curator ?? ""
-            var row = rows[key] ?? ["curatorId": c.curator.map { .string($0) } ?? .null, "openNow": 0, "received": 0, "resolved": 0, "rejected": 0]
+            var row =
+                rows[key] ?? [
+                    "curatorId": c.curator.map { .string($0) } ?? .null, "openNow": 0, "received": 0, "resolved": 0,
+                    "rejected": 0,
+                ]
             func bump(_ field: String) { row[field] = .number(.int((row[field]?.int64Value ?? 0) + 1)) }
             if ["new", "assigned", "in_progress"].contains(c.status) { bump("openNow") }
             if inPeriod(c.submitted) {
@@ -59,7 +72,9 @@ public enum RequestReport {
             rows[key] = row
         }
         var names: [String: String] = [:]
-        try db.query("SELECT id, \(db.dialect.json("data", "name")) FROM staff") { s in names[s.text(0) ?? ""] = s.text(1) }
+        try db.query("SELECT id, \(db.dialect.json("data", "name")) FROM staff") { s in
+            names[s.text(0) ?? ""] = s.text(1)
+        }
         let curators: [JSONValue] = rows.keys.sorted().map { key in
             var row = rows[key]!
             row["name"] = names[key].map { .string($0) } ?? .null
@@ -73,11 +88,17 @@ public enum RequestReport {
             .filter { $0.1 > waitingDays }
             .sorted { ($0.0.submitted, $0.0.id) < ($1.0.submitted, $1.0.id) }
             .map { c, age in
-                ["id": .string(c.id), "companyId": .string(c.company), "curatorId": c.curator.map { .string($0) } ?? .null,
-                 "status": .string(c.status), "submittedAt": .string(WallClock.rfc3339(c.submitted)), "workingDays": .number(.int(Int64(age)))]
+                [
+                    "id": .string(c.id), "companyId": .string(c.company),
+                    "curatorId": c.curator.map { .string($0) } ?? .null,
+                    "status": .string(c.status), "submittedAt": .string(WallClock.rfc3339(c.submitted)),
+                    "workingDays": .number(.int(Int64(age))),
+                ]
             }
-        return ["period": try p.answered(db, datesSQL: "SELECT substr(created_at, 1, 10) AS d FROM requests"),
-                "waitingDays": .number(.int(Int64(waitingDays))), "curators": .array(curators), "waiting": .array(waiting)]
+        return [
+            "period": try p.answered(db, datesSQL: "SELECT substr(created_at, 1, 10) AS d FROM requests"),
+            "waitingDays": .number(.int(Int64(waitingDays))), "curators": .array(curators), "waiting": .array(waiting),
+        ]
     }
 
     static func days(_ millis: Int64) -> Double { Double(millis) / 86_400_000 }

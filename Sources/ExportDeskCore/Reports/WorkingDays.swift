@@ -18,7 +18,8 @@ public enum WorkingDays {
 
     /// Working days strictly after the Moscow day of `from`, up to and including the Moscow day of `to`.
     public static func between(_ from: Int64, _ to: Int64) -> Int {
-        let first = moscowDay(from) + 1, last = moscowDay(to)
+        let first = moscowDay(from) + 1
+        let last = moscowDay(to)
         guard last >= first else { return 0 }
         let days = last - first + 1
         var count = (days / 7) * 5

@@ -5,14 +5,17 @@ import Storage
 
 /// Staff: the centre's curators and managers (SPEC §5). E-mail is unique among staff.
 public enum StaffRepository {
-    public static let records = RecordTable<Records.Staff>(table: "staff", entity: "staff", prefix: "sf", columns: [
-        ("email_key", { .text($0.email.lowercased()) }),
-        ("active", { .integer($0.active ? 1 : 0) }),
-        ("name_key", { .text($0.name.lowercased()) }),
-    ])
+    public static let records = RecordTable<Records.Staff>(
+        table: "staff", entity: "staff", prefix: "sf",
+        columns: [
+            ("email_key", { .text($0.email.lowercased()) }),
+            ("active", { .integer($0.active ? 1 : 0) }),
+            ("name_key", { .text($0.name.lowercased()) }),
+        ])
     static let mutableFields: Set<String> = ["name", "email", "position"]
     /// active → inactive; a deactivated staff member keeps their history.
-    static let lifecycle = Lifecycle(entity: "staff member", verbs: ["deactivate"], transitions: ["deactivate": ["active": "inactive"]])
+    static let lifecycle = Lifecycle(
+        entity: "staff member", verbs: ["deactivate"], transitions: ["deactivate": ["active": "inactive"]])
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         var record = JSONObject()
@@ -22,15 +25,22 @@ public enum StaffRepository {
         return .object(try records.insert(ctx, record))
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion) { patched in
-            try checkUniqueEmail(ctx.db, patched["email"]?.stringValue, except: id)
-        })
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        .object(
+            try records.update(
+                ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion
+            ) { patched in
+                try checkUniqueEmail(ctx.db, patched["email"]?.stringValue, except: id)
+            })
     }
 
     /// A deactivated staff member keeps their history but can no longer be given requests.
     public static func deactivate(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "staff", id: id) }
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: "staff", id: id)
+        }
         // The lifecycle's state is the record's `active` flag.
         let next = try lifecycle.apply("deactivate", to: try records.typed(record).active ? "active" : "inactive")
         try Versions.check(record, expectedVersion: expectedVersion)
@@ -53,9 +63,12 @@ public enum StaffRepository {
     private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String?, except id: String?) throws {
         guard let email else { return }
         var other: String?
-        try db.query("SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id ?? "")]) { other = $0.text(0) }
+        try db.query(
+            "SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id ?? "")]
+        ) { other = $0.text(0) }
         if let other {
-            throw RPCError.duplicate(field: "email", existingId: other, "a staff member with e-mail \(email) exists: \(other)")
+            throw RPCError.duplicate(
+                field: "email", existingId: other, "a staff member with e-mail \(email) exists: \(other)")
         }
     }
 }

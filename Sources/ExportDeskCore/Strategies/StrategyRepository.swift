@@ -6,32 +6,50 @@ import Storage
 /// Personal export strategies (SPEC §5): draft → approved → completed | archived; `revise` copies an approved
 /// strategy into a new draft with revision + 1 and leaves the approved one intact.
 public enum StrategyRepository {
-    public static let records = RecordTable<Records.Strategy>(table: "strategies", entity: "strategy", prefix: "sg", columns: [
-        ("status", { .text($0.status.rawValue) }),
-        ("company_id", { .text($0.companyId) }),
-        ("curator_id", { $0.curatorId.sqlValue }),
-    ])
-    public static let lifecycle = Lifecycle(entity: "strategy", verbs: ["update", "approve", "complete", "archive", "revise", "recordActual"], transitions: [
-        "update": ["draft": "draft"],
-        "approve": ["draft": "approved"],
-        "complete": ["approved": "completed"],
-        "archive": ["draft": "archived", "approved": "archived", "completed": "archived"],
-        "revise": ["approved": "approved"],
-        "recordActual": ["draft": "draft", "approved": "approved"],
-    ])
-    static let mutableFields: Set<String> = ["title", "periodStart", "periodEnd", "summary", "curatorId", "markets", "goals", "actions", "externalRef"]
+    public static let records = RecordTable<Records.Strategy>(
+        table: "strategies", entity: "strategy", prefix: "sg",
+        columns: [
+            ("status", { .text($0.status.rawValue) }),
+            ("company_id", { .text($0.companyId) }),
+            ("curator_id", { $0.curatorId.sqlValue }),
+        ])
+    public static let lifecycle = Lifecycle(
+        entity: "strategy", verbs: ["update", "approve", "complete", "archive", "revise", "recordActual"],
+        transitions: [
+            "update": ["draft": "draft"],
+            "approve": ["draft": "approved"],
+            "complete": ["approved": "completed"],
+            "archive": ["draft": "archived", "approved": "archived", "completed": "archived"],
+            "revise": ["approved": "approved"],
+            "recordActual": ["draft": "draft", "approved": "approved"],
+        ])
+    static let mutableFields: Set<String> = [
+        "title", "periodStart", "periodEnd", "summary", "curatorId", "markets", "goals", "actions", "externalRef",
+    ]
 
     static func check(_ r: JSONObject, path: String) throws {
         var issues: [RPCError.ParamIssue] = []
-        let start = r["periodStart"]?.int64Value ?? 0, end = r["periodEnd"]?.int64Value ?? 0
-        if end < start { issues.append(.init(instancePath: path + "/periodEnd", keyword: "consistency", message: "must not be before periodStart (\(start))")) }
+        let start = r["periodStart"]?.int64Value ?? 0
+        let end = r["periodEnd"]?.int64Value ?? 0
+        if end < start {
+            issues.append(
+                .init(
+                    instancePath: path + "/periodEnd", keyword: "consistency",
+                    message: "must not be before periodStart (\(start))"))
+        }
         for (i, goal) in (r["goals"]?.arrayValue ?? []).enumerated() {
             let year = goal["year"]?.int64Value ?? 0
             if year < start || year > end {
-                issues.append(.init(instancePath: path + "/goals/\(i)/year", keyword: "consistency", message: "must lie in the strategy's period \(start)–\(end)"))
+                issues.append(
+                    .init(
+                        instancePath: path + "/goals/\(i)/year", keyword: "consistency",
+                        message: "must lie in the strategy's period \(start)–\(end)"))
             }
             if goal["metric"] == "export_revenue" && goal["currency"] == nil {
-                issues.append(.init(instancePath: path + "/goals/\(i)/currency", keyword: "required", message: "is required for export_revenue"))
+                issues.append(
+                    .init(
+                        instancePath: path + "/goals/\(i)/currency", keyword: "required",
+                        message: "is required for export_revenue"))
             }
         }
         if !issues.isEmpty { throw RPCError.invalidParams(issues) }
@@ -49,18 +67,30 @@ public enum StrategyRepository {
         return .object(try records.insert(ctx, record))
     }
 
-    public static func update(_ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.update(ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion, before: { current in
-            _ = try lifecycle.apply("update", to: current.status.rawValue)
-        }, validate: { patched in
-            try check(patched, path: "/patch")
-            if let curator = patched["curatorId"]?.stringValue { _ = try StaffRepository.records.get(ctx.db, id: curator) }
-        }))
+    public static func update(
+        _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        .object(
+            try records.update(
+                ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
+                before: { current in
+                    _ = try lifecycle.apply("update", to: current.status.rawValue)
+                },
+                validate: { patched in
+                    try check(patched, path: "/patch")
+                    if let curator = patched["curatorId"]?.stringValue {
+                        _ = try StaffRepository.records.get(ctx.db, id: curator)
+                    }
+                }))
     }
 
     /// approve (remembering the company's current markets, for `new_markets`), complete, archive.
-    public static func transition(_ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
+    public static func transition(
+        _ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: "strategy", id: id)
+        }
         let strategy = try records.typed(record)
         let next = try lifecycle.apply(verb, to: strategy.status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
@@ -89,8 +119,12 @@ public enum StrategyRepository {
     }
 
     /// Records (or replaces) an actual figure only the company knows, such as export revenue for a year.
-    public static func recordActual(_ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?) throws -> JSONValue {
-        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { throw RPCError.notFound(entity: "strategy", id: id) }
+    public static func recordActual(
+        _ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?
+    ) throws -> JSONValue {
+        guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
+            throw RPCError.notFound(entity: "strategy", id: id)
+        }
         var strategy = try records.typed(record)
         _ = try lifecycle.apply("recordActual", to: strategy.status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
@@ -109,14 +143,24 @@ public enum StrategyRepository {
         let s = try records.record(db, id: id)
         let known = Set(s.marketsAtApproval ?? [])
         // The company's attended participations in the period, placed in the year their event starts.
-        struct Attended { let year: Int64; let kind: String; let country: String; let contracts: Int64 }
+        struct Attended {
+            let year: Int64
+            let kind: String
+            let country: String
+            let contracts: Int64
+        }
         var attended: [Attended] = []
-        try db.query("""
+        try db.query(
+            """
             SELECT substr(e.starts_on, 1, 4), e.kind, e.country, coalesce(\(db.dialect.jsonInteger("p.data", "results.contractsSigned")), 0)
             FROM participations p JOIN events e ON e.id = p.event_id
             WHERE p.company_id = ? AND p.status = 'attended' AND CAST(substr(e.starts_on, 1, 4) AS INTEGER) BETWEEN ? AND ?
-            """, [.text(s.companyId), .integer(s.periodStart), .integer(s.periodEnd)]) { r in
-            attended.append(Attended(year: Int64(r.text(0) ?? "") ?? 0, kind: r.text(1) ?? "", country: r.text(2) ?? "", contracts: r.int64(3)))
+            """, [.text(s.companyId), .integer(s.periodStart), .integer(s.periodEnd)]
+        ) { r in
+            attended.append(
+                Attended(
+                    year: Int64(r.text(0) ?? "") ?? 0, kind: r.text(1) ?? "", country: r.text(2) ?? "",
+                    contracts: r.int64(3)))
         }
         var goals: [JSONValue] = []
         for goal in s.goals ?? [] {
@@ -126,29 +170,43 @@ public enum StrategyRepository {
             case .contracts: actual = .int(inYear.reduce(0) { $0 + $1.contracts })
             case .exhibitions: actual = .int(Int64(inYear.filter { $0.kind == "exhibition" }.count))
             case .businessMissions: actual = .int(Int64(inYear.filter { $0.kind == "business_mission" }.count))
-            case .newMarkets: actual = .int(Int64(Set(inYear.filter { $0.contracts > 0 && !known.contains($0.country) }.map(\.country)).count))
-            case .exportRevenue: actual = s.actuals.first { $0.metric.rawValue == goal.metric.rawValue && $0.year == goal.year }?.value
+            case .newMarkets:
+                actual = .int(
+                    Int64(Set(inYear.filter { $0.contracts > 0 && !known.contains($0.country) }.map(\.country)).count))
+            case .exportRevenue:
+                actual = s.actuals.first { $0.metric.rawValue == goal.metric.rawValue && $0.year == goal.year }?.value
             }
-            var row: JSONObject = ["metric": .string(goal.metric.rawValue), "year": .number(.int(goal.year)), "target": .number(goal.target),
-                                   "actual": actual.map(JSONValue.number) ?? .null]
+            var row: JSONObject = [
+                "metric": .string(goal.metric.rawValue), "year": .number(.int(goal.year)),
+                "target": .number(goal.target),
+                "actual": actual.map(JSONValue.number) ?? .null,
+            ]
             if let currency = goal.currency { row["currency"] = .string(currency) }
             if let actual, goal.target.doubleValue > 0 {
-                row["percent"] = .number(JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
+                row["percent"] = .number(
+                    JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
             }
             goals.append(.object(row))
         }
         let actions = s.actions ?? []
-        func count(_ status: Records.Strategy.Action.Status) -> Int64 { Int64(actions.filter { $0.status == status }.count) }
+        func count(_ status: Records.Strategy.Action.Status) -> Int64 {
+            Int64(actions.filter { $0.status == status }.count)
+        }
         let counted = Int64(actions.count) - count(.dropped)
         return [
             "strategyId": .string(id), "status": .string(s.status.rawValue), "goals": .array(goals),
-            "actions": ["total": .number(.int(Int64(actions.count))), "done": .number(.int(count(.done))), "inProgress": .number(.int(count(.inProgress))),
-                        "planned": .number(.int(count(.planned))), "dropped": .number(.int(count(.dropped))),
-                        "percentDone": .number(JSONNumber(counted > 0 ? (Double(count(.done)) / Double(counted) * 1000).rounded() / 10 : 0))],
+            "actions": [
+                "total": .number(.int(Int64(actions.count))), "done": .number(.int(count(.done))),
+                "inProgress": .number(.int(count(.inProgress))),
+                "planned": .number(.int(count(.planned))), "dropped": .number(.int(count(.dropped))),
+                "percentDone": .number(
+                    JSONNumber(counted > 0 ? (Double(count(.done)) / Double(counted) * 1000).rounded() / 10 : 0)),
+            ],
         ]
     }
 
-    public static func list(_ db: any SQLDatabase, _ p: Params.StrategiesList, onlyCompany: String?) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, _ p: Params.StrategiesList, onlyCompany: String?) throws -> JSONValue
+    {
         var f = ListFilter()
         f.equal("company_id", p.filter?.companyId)
         f.equal("status", p.filter?.status)
