@@ -24,16 +24,16 @@ enum DemoCommand {
             store.close()
             if case .failure(let error) = outcome, error is DemoData.AlreadyLoaded {
                 // So that the quick start's `demo && serve` chain works when run again.
-                print("\(path) already holds the demo programme; nothing to load")
-                print("start the server with: exportdesk serve --db \(path)")
+                print("\(Engines.shown(path)) already holds the demo programme; nothing to load")
+                print("start the server with: exportdesk serve --db \(Engines.shown(path))")
                 return 0
             }
             let c = try outcome.get()
             print(
                 "loaded \(c.companies) active companies, \(c.staff) staff, \(c.events) events, \(c.participations) participations, \(c.requests) requests, \(c.strategies) strategies, "
-                    + "\(c.institutions) institutions with \(c.agreements) agreements, \(c.offers) offers, \(c.students) students, \(c.placements) placements into \(path)"
+                    + "\(c.institutions) institutions with \(c.agreements) agreements, \(c.offers) offers, \(c.students) students, \(c.placements) placements into \(Engines.shown(path))"
             )
-            print("start the server with: exportdesk serve --db \(path)")
+            print("start the server with: exportdesk serve --db \(Engines.shown(path))")
             return 0
         } catch {
             printError("exportdesk: demo: \(error)")

@@ -60,7 +60,7 @@ enum ReportCommand {
 
     /// The same functions the report methods run, on the database read here (as the local owner).
     static func local(_ kind: String, db path: String, params: JSONValue) throws -> JSONValue {
-        guard Engines.exists(path) else { throw RPCError.storageUnavailable("no database at \(path)") }
+        guard Engines.exists(path) else { throw RPCError.storageUnavailable("no database at \(Engines.shown(path))") }
         let store = try Engines.open(path)
         defer { store.close() }
         return try store.readNow { db in

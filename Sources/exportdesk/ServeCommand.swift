@@ -1,3 +1,4 @@
+import ExportDeskCore
 import ExportDeskServer
 import Foundation
 import JSONRPC
@@ -79,7 +80,7 @@ enum ServeCommand {
         do {
             server = try Server(options: options)
         } catch {
-            printError("exportdesk: cannot open the database \(options.databasePath): \(error)")
+            printError("exportdesk: cannot open the database \(Engines.shown(options.databasePath)): \(error)")
             return 1
         }
         return server.run()

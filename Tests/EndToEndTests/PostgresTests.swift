@@ -241,3 +241,15 @@ extension PostgresTests {
             try c.call("companies.list", ["includeTotal": true])["total"] == 0, "nothing written, nothing truncated")
     }
 }
+
+extension PostgresTests {
+    @Test func aDatabaseThatCannotBeOpenedIsNamedWithoutItsPassword() throws {
+        let base = try #require(TestEngine.postgres)
+        let refused = try Command.exportdesk(["serve", "--stdio", "--db", base + " dbname=no_such_db password=s3cret-x"], stdin: "")
+        #expect(refused.status == 1 && refused.err.contains("no_such_db") && refused.err.contains("password=***"))
+        #expect(!refused.err.contains("s3cret"), "\(refused.err)")
+        let dir = TemporaryDirectory()
+        let loaded = try Command.exportdesk(["demo", "--db", dir.database() + " password=s3cret-y"])
+        #expect(loaded.status == 0 && !loaded.out.contains("s3cret") && loaded.out.contains("password=***"), "\(loaded.out) \(loaded.err)")
+    }
+}

@@ -21,6 +21,11 @@ public enum Engines {
         return try Store(path: location, migrations: CoreMigrations.all, options: options)
     }
 
+    /// The location as people may see it: a connection string without its password.
+    public static func shown(_ location: String) -> String {
+        isPostgreSQL(location) ? ConnInfo.redacted(location) : location
+    }
+
     /// Whether the database at `location` exists already (for the start-up line); a server is asked, not guessed.
     public static func exists(_ location: String) -> Bool {
         isPostgreSQL(location) || FileManager.default.fileExists(atPath: location)
