@@ -30,10 +30,12 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
         readers = ReaderPool(connections: readConnections)
     }
 
-    /// A read-only session whose statements give up after 30 s rather than hold a thread for ever.
-    private static func reader(_ conninfo: String) throws -> PGConnection {
+    /// A read-only session whose statements give up after `timeoutMillis` rather than hold a thread for ever:
+    /// 30 s on the reader pool (lists, reports), 2 s on an I/O thread (`readNow`, lookups by key), where a
+    /// stalled server would otherwise stall every connection of that event loop.
+    private static func reader(_ conninfo: String, timeoutMillis: Int = 30_000) throws -> PGConnection {
         let c = try PGConnection(conninfo: conninfo)
-        try c.execute("SET default_transaction_read_only TO on; SET statement_timeout TO 30000")
+        try c.execute("SET default_transaction_read_only TO on; SET statement_timeout TO \(timeoutMillis)")
         return c
     }
 
@@ -64,7 +66,7 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
     }
 
     public func readNow<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
-        try threadReaders.with(open: { [conninfo] in try Self.reader(conninfo) }, body)
+        try threadReaders.with(open: { [conninfo] in try Self.reader(conninfo, timeoutMillis: 2_000) }, body)
     }
 
     /// Decided: ExportDesk does not copy a PostgreSQL database itself; pg_dump does it consistently, and an

@@ -63,15 +63,27 @@ enum ReportCommand {
         guard Engines.exists(path) else { throw RPCError.storageUnavailable("no database at \(Engines.shown(path))") }
         let store = try Engines.open(path)
         defer { store.close() }
-        return try store.readNow { db in
-            switch kind {
-            case "events": return try Reports.events(db, params: params)
-            case "internships":
-                return try Reports.internships(
-                    db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
-            case "requests": return try RequestReport.build(db, params: params)
-            default: return try Reports.summary(db, params: params)
+        // On the reader pool, not as a lookup by key: a report may scan a large programme.
+        let semaphore = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: Result<JSONValue, Error> = .failure(StoreClosed())
+        Task {
+            do { outcome = .success(try await store.read { db in try report(kind, db, params) }) } catch {
+                outcome = .failure(error)
             }
+            semaphore.signal()
+        }
+        semaphore.wait()
+        return try outcome.get()
+    }
+
+    private static func report(_ kind: String, _ db: any SQLDatabase, _ params: JSONValue) throws -> JSONValue {
+        switch kind {
+        case "events": return try Reports.events(db, params: params)
+        case "internships":
+            return try Reports.internships(
+                db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
+        case "requests": return try RequestReport.build(db, params: params)
+        default: return try Reports.summary(db, params: params)
         }
     }
 }

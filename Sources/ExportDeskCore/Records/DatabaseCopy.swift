@@ -24,8 +24,8 @@ public enum DatabaseCopy {
     }
 
     /// Rows of every table, for a progress bar's total.
-    public static func rowCounts(_ store: any DataStore) throws -> [String: Int64] {
-        try store.readNow { db in
+    public static func rowCounts(_ store: any DataStore) async throws -> [String: Int64] {
+        try await store.read { db in
             var counts: [String: Int64] = [:]
             for t in tables { counts[t] = try db.scalar("SELECT count(*) FROM \(t)") ?? 0 }
             return counts
@@ -36,17 +36,17 @@ public enum DatabaseCopy {
         from source: any DataStore, to target: any DataStore,
         progress: (String, Int64, Int64) -> Void
     ) async throws -> [TableResult] {
-        let existing = try rowCounts(target).filter { $0.value > 0 }
+        let existing = try await rowCounts(target).filter { $0.value > 0 }
         guard existing.isEmpty else {
             throw Refused(
                 description:
                     "the target is not empty (\(existing.keys.sorted().joined(separator: ", ")) hold rows); copy into a new database"
             )
         }
-        let counts = try rowCounts(source)
+        let counts = try await rowCounts(source)
         var results: [TableResult] = []
         for table in tables {
-            let columns = try source.readNow { db in try Self.columns(db, table) }
+            let columns = try await source.read { db in try Self.columns(db, table) }
             let list = columns.joined(separator: ", ")
             let placeholders = columns.map { _ in "?" }.joined(separator: ", ")
             let total = counts[table] ?? 0
@@ -57,13 +57,14 @@ public enum DatabaseCopy {
             // which are read whole: they are small, one row per value or per remembered request).
             let keyed = !["company_facets", "idempotency", "company_counts"].contains(table)
             repeat {
-                let page: [[SQLValue]] = try source.readNow { db in
+                let cursor = after
+                let page: [[SQLValue]] = try await source.read { db in
                     var rows: [[SQLValue]] = []
                     let sql =
                         keyed
-                        ? "SELECT \(list) FROM \(table)\(after == nil ? "" : " WHERE \(key) > ?") ORDER BY \(key) LIMIT 2000"
+                        ? "SELECT \(list) FROM \(table)\(cursor == nil ? "" : " WHERE \(key) > ?") ORDER BY \(key) LIMIT 2000"
                         : "SELECT \(list) FROM \(table)"
-                    try db.query(sql, after.map { [$0] } ?? []) { row in
+                    try db.query(sql, cursor.map { [$0] } ?? []) { row in
                         rows.append((0..<Int32(columns.count)).map { row.value($0) })
                     }
                     return rows
@@ -82,8 +83,8 @@ public enum DatabaseCopy {
         // Verification: the same count and checksum on both sides, read back from the databases.
         var verified: [TableResult] = []
         for table in tables {
-            let (n1, c1) = try source.readNow { db in try checksum(db, table) }
-            let (n2, c2) = try target.readNow { db in try checksum(db, table) }
+            let (n1, c1) = try await source.read { db in try checksum(db, table) }
+            let (n2, c2) = try await target.read { db in try checksum(db, table) }
             guard n1 == n2, c1 == c2 else {
                 throw Refused(
                     description:
