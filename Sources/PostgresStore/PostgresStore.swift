@@ -40,29 +40,11 @@ public final class PostgresStore: DataStore, @unchecked Sendable {
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            nonisolated(unsafe) var result: T?
-            writer.enqueue(
-                WriteQueue.Job(
-                    execute: { connection in result = try body(connection) },
-                    complete: { error in
-                        if let error {
-                            continuation.resume(throwing: error)
-                        } else {
-                            continuation.resume(returning: result!)
-                        }
-                    }))
-        }
+        try await writer.run(body)
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            readers.enqueue { connection in
-                do { continuation.resume(returning: try body(connection)) } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await readers.run(body)
     }
 
     public func readNow<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {

@@ -54,32 +54,11 @@ public final class Store: DataStore, @unchecked Sendable {
     /// Runs `body` on the writer inside its own savepoint of a group-committed transaction, and returns once
     /// that transaction is committed (durably, with `Durability.full`).
     public func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            nonisolated(unsafe) var result: T?
-            writer.enqueue(
-                WriteQueue.Job(
-                    execute: { connection in result = try body(connection) },
-                    complete: { error in
-                        if let error {
-                            continuation.resume(throwing: error)
-                        } else {
-                            continuation.resume(returning: result!)
-                        }
-                    }))
-        }
+        try await writer.run(body)
     }
 
-    /// Runs `body` on a reader connection (a consistent snapshot).
     public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
-            readers.enqueue { connection in
-                do {
-                    continuation.resume(returning: try body(connection))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await readers.run(body)
     }
 
     /// Runs a short read (a lookup by key) on the calling thread with that thread's own read connection.

@@ -21,6 +21,17 @@ public final class ReaderPool: @unchecked Sendable {
         }
     }
 
+    /// Runs `body` on the next free reader connection.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            enqueue { connection in
+                do { continuation.resume(returning: try body(connection)) } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     public func enqueue(_ job: @escaping (any SQLDatabase) -> Void) { queue.put(job) }
 
     /// Runs the queued reads, then stops the reader threads and closes their connections.

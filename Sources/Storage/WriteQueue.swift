@@ -32,6 +32,23 @@ public final class WriteQueue: @unchecked Sendable {
         thread.start()
     }
 
+    /// Runs `body` in the next group-committed transaction; returns once that transaction is committed.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
+            nonisolated(unsafe) var result: T?
+            enqueue(
+                Job(
+                    execute: { connection in result = try body(connection) },
+                    complete: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: result!)
+                        }
+                    }))
+        }
+    }
+
     public func enqueue(_ job: Job) {
         if !queue.put(job) { job.complete(StoreClosed()) }
     }

@@ -15,7 +15,9 @@ enum BackupCommand {
         let source = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
         let target = a.positionals[0]
         if Engines.isPostgreSQL(source) {
-            printError("exportdesk: backup copies SQLite databases; back up a PostgreSQL database with pg_dump (pg_dump -Fc -f FILE DBNAME)")
+            printError(
+                "exportdesk: backup copies SQLite databases; back up a PostgreSQL database with pg_dump (pg_dump -Fc -f FILE DBNAME)"
+            )
             return 1
         }
         guard FileManager.default.fileExists(atPath: source) else {

@@ -10,17 +10,9 @@ enum DemoCommand {
         let path = a.value("db") ?? ProcessInfo.processInfo.environment["EXPORTDESK_DB"] ?? "./exportdesk.sqlite"
         let scale = try a.int("scale", range: 1...1000) ?? 1
         let seed = UInt64(try a.int("seed", range: 0...Int.max) ?? 2024)
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<DemoData.Counts, Error> = .success(DemoData.Counts())
         do {
             let store = try Engines.open(path)
-            Task {
-                do { outcome = .success(try await DemoData.load(into: store, scale: scale, seed: seed)) } catch {
-                    outcome = .failure(error)
-                }
-                semaphore.signal()
-            }
-            semaphore.wait()
+            let outcome = Result { try waitFor { try await DemoData.load(into: store, scale: scale, seed: seed) } }
             store.close()
             if case .failure(let error) = outcome, error is DemoData.AlreadyLoaded {
                 // So that the quick start's `demo && serve` chain works when run again.

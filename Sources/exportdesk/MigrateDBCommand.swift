@@ -7,14 +7,7 @@ import Storage
 enum MigrateDBCommand {
     /// The CLI's entry point is synchronous: the copy runs in a task, and this thread waits for it.
     static func runBlocking(_ args: ArraySlice<String>) throws -> Int32 {
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<Int32, Error> = .success(1)
-        Task {
-            do { outcome = .success(try await run(args)) } catch { outcome = .failure(error) }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        return try outcome.get()
+        try waitFor { try await run(args) }
     }
 
     static func run(_ args: ArraySlice<String>) async throws -> Int32 {

@@ -64,16 +64,7 @@ enum ReportCommand {
         let store = try Engines.open(path)
         defer { store.close() }
         // On the reader pool, not as a lookup by key: a report may scan a large programme.
-        let semaphore = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var outcome: Result<JSONValue, Error> = .failure(StoreClosed())
-        Task {
-            do { outcome = .success(try await store.read { db in try report(kind, db, params) }) } catch {
-                outcome = .failure(error)
-            }
-            semaphore.signal()
-        }
-        semaphore.wait()
-        return try outcome.get()
+        return try waitFor { try await store.read { db in try report(kind, db, params) } }
     }
 
     private static func report(_ kind: String, _ db: any SQLDatabase, _ params: JSONValue) throws -> JSONValue {

@@ -21,25 +21,16 @@ enum TokenCommand {
         do {
             let store = try Engines.open(path)
             defer { store.close() }
-            let semaphore = DispatchSemaphore(value: 0)
-            nonisolated(unsafe) var outcome: Result<String, Error> = .failure(CancellationError())
-            Task {
-                do {
-                    let secret = try await store.write { db in
-                        try TokenRepository.create(
-                            WriteContext(db: db, actor: "local:cli", action: "tokens.create"), role: role,
-                            institutionID: a.value("institution"), companyID: a.value("company"),
-                            label: label, expiresAt: a.value("expires-at")
-                        ).1
-                    }
-                    outcome = .success(secret)
-                } catch {
-                    outcome = .failure(error)
+            let secret = try waitFor {
+                try await store.write { db in
+                    try TokenRepository.create(
+                        WriteContext(db: db, actor: "local:cli", action: "tokens.create"), role: role,
+                        institutionID: a.value("institution"), companyID: a.value("company"),
+                        label: label, expiresAt: a.value("expires-at")
+                    ).1
                 }
-                semaphore.signal()
             }
-            semaphore.wait()
-            print(try outcome.get())
+            print(secret)
             return 0
         } catch {
             printError("exportdesk: cannot create the token: \(error)")

@@ -28,39 +28,10 @@ struct PostgresTests {
         let servers = try Self.instances()
         defer { servers.forEach { $0.stop() } }
         let c = try servers[0].connect()
-        let ev = try c.call(
-            "events.create",
-            [
-                "kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
-                "endsOn": "2099-04-19", "capacity": 1,
-            ])["id"]!
-        _ = try c.call("events.open", ["id": ev])
-        var participations: [JSONValue] = []
-        for i in 0..<20 {
-            let company = try c.call("companies.create", ["name": .string("Участник \(i)")])["id"]!
-            participations.append(try c.call("participations.apply", ["eventId": ev, "companyId": company])["id"]!)
-        }
-        let outcomes = Mutex<[String]>([])
-        let threads = participations.enumerated().map { i, id in
-            Thread {
-                guard let conn = try? servers[i % 3].connect() else {
-                    outcomes.withLock { $0.append("no connection") }
-                    return
-                }
-                do {
-                    _ = try conn.call("participations.approve", ["id": id])
-                    outcomes.withLock { $0.append("approved") }
-                } catch let e as RPCError {
-                    outcomes.withLock { $0.append(e.reason) }
-                } catch {
-                    outcomes.withLock { $0.append("\(error)") }
-                }
-            }
-        }
-        threads.forEach { $0.start() }
-        let deadline = Date().addingTimeInterval(60)
-        while outcomes.withLock({ $0.count }) < 20 && Date() < deadline { usleep(10_000) }
-        let all = outcomes.withLock { $0 }
+        let (ev, participations) = try Concurrent.eventWithOnePlace(c)
+        let all = Concurrent.outcomes(participations.count, connect: { i in try servers[i % 3].connect() }) { i, conn in
+            _ = try conn.call("participations.approve", ["id": participations[i]])
+        }.map { $0 == "ok" ? "approved" : $0 }
         #expect(all.filter { $0 == "approved" }.count == 1, "\(all)")
         #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
         for server in servers {
@@ -75,24 +46,9 @@ struct PostgresTests {
     func innStaysUniqueAcrossInstances() throws {
         let servers = try Self.instances()
         defer { servers.forEach { $0.stop() } }
-        let outcomes = Mutex<[String]>([])
-        let threads = (0..<12).map { i in
-            Thread {
-                guard let conn = try? servers[i % 3].connect() else { return }
-                do {
-                    _ = try conn.call("companies.create", ["name": .string("Дубль \(i)"), "inn": "7707083893"])
-                    outcomes.withLock { $0.append("created") }
-                } catch let e as RPCError {
-                    outcomes.withLock { $0.append(e.reason) }
-                } catch {
-                    outcomes.withLock { $0.append("\(error)") }
-                }
-            }
-        }
-        threads.forEach { $0.start() }
-        let deadline = Date().addingTimeInterval(60)
-        while outcomes.withLock({ $0.count }) < 12 && Date() < deadline { usleep(10_000) }
-        let all = outcomes.withLock { $0 }
+        let all = Concurrent.outcomes(12, connect: { i in try servers[i % 3].connect() }) { i, conn in
+            _ = try conn.call("companies.create", ["name": .string("Дубль \(i)"), "inn": "7707083893"])
+        }.map { $0 == "ok" ? "created" : $0 }
         #expect(all.filter { $0 == "created" }.count == 1 && all.filter { $0 == "DUPLICATE" }.count == 11, "\(all)")
     }
 
@@ -245,11 +201,14 @@ extension PostgresTests {
 extension PostgresTests {
     @Test func aDatabaseThatCannotBeOpenedIsNamedWithoutItsPassword() throws {
         let base = try #require(TestEngine.postgres)
-        let refused = try Command.exportdesk(["serve", "--stdio", "--db", base + " dbname=no_such_db password=s3cret-x"], stdin: "")
+        let refused = try Command.exportdesk(
+            ["serve", "--stdio", "--db", base + " dbname=no_such_db password=s3cret-x"], stdin: "")
         #expect(refused.status == 1 && refused.err.contains("no_such_db") && refused.err.contains("password=***"))
         #expect(!refused.err.contains("s3cret"), "\(refused.err)")
         let dir = TemporaryDirectory()
         let loaded = try Command.exportdesk(["demo", "--db", dir.database() + " password=s3cret-y"])
-        #expect(loaded.status == 0 && !loaded.out.contains("s3cret") && loaded.out.contains("password=***"), "\(loaded.out) \(loaded.err)")
+        #expect(
+            loaded.status == 0 && !loaded.out.contains("s3cret") && loaded.out.contains("password=***"),
+            "\(loaded.out) \(loaded.err)")
     }
 }

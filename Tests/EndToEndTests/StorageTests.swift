@@ -228,36 +228,11 @@ extension StorageTests {
         let server = try harness.start()
         defer { server.stop() }
         let c = try server.connect()
-        let ev = try c.call(
-            "events.create",
-            [
-                "kind": "exhibition", "title": "Canton Fair", "country": "CN", "startsOn": "2099-04-15",
-                "endsOn": "2099-04-19", "capacity": 1,
-            ])["id"]!
-        _ = try c.call("events.open", ["id": ev])
-        var participations: [JSONValue] = []
-        for i in 0..<20 {
-            let company = try c.call("companies.create", ["name": .string("Участник \(i)")])["id"]!
-            participations.append(try c.call("participations.apply", ["eventId": ev, "companyId": company])["id"]!)
-        }
-        let outcomes = Mutex<[String]>([])
-        let threads = participations.map { id in
-            Thread {
-                guard let conn = try? server.connect() else { return }
-                do {
-                    _ = try conn.call("participations.approve", ["id": id])
-                    outcomes.withLock { $0.append("approved") }
-                } catch let e as RPCError {
-                    outcomes.withLock { $0.append(e.reason) }
-                } catch {
-                    outcomes.withLock { $0.append("\(error)") }
-                }
-            }
-        }
-        threads.forEach { $0.start() }
-        let deadline = Date().addingTimeInterval(30)
-        while outcomes.withLock({ $0.count }) < 20 && Date() < deadline { usleep(10_000) }
-        let all = outcomes.withLock { $0 }
+        let (ev, participations) = try Concurrent.eventWithOnePlace(c)
+        let all = Concurrent.outcomes(participations.count, timeout: 30, connect: { _ in try server.connect() }) {
+            i, conn in
+            _ = try conn.call("participations.approve", ["id": participations[i]])
+        }.map { $0 == "ok" ? "approved" : $0 }
         #expect(all.filter { $0 == "approved" }.count == 1)
         #expect(all.filter { $0 == "CAPACITY_EXCEEDED" }.count == 19)
         #expect(
