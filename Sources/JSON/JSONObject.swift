@@ -21,7 +21,9 @@ public struct JSONObject: Sendable, Sequence {
 
     @inline(__always) func position(of key: String) -> Int? {
         if let index { return index[key] }
-        for i in keys.indices where keys[i] == key { return i }
+        // Comparing lengths first rejects most keys without a call into String's comparison.
+        let length = key.utf8.count
+        for i in keys.indices where keys[i].utf8.count == length && keys[i] == key { return i }
         return nil
     }
 

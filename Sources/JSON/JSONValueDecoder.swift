@@ -5,83 +5,51 @@ public struct JSONValueDecoder {
 
     public func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
         if T.self == JSONValue.self { return value as! T }
-        return try T(from: _JSONDecoder(value: value, codingPath: [], userInfo: userInfo))
+        return try T(from: _JSONDecoder(value: value, parentPath: [], key: nil, userInfo: userInfo))
     }
 }
 
-/// A coding key for array positions and dynamic object members.
-struct JSONKey: CodingKey {
-    var stringValue: String
-    var intValue: Int?
-    init(stringValue: String) { self.stringValue = stringValue }
-    init(intValue: Int) {
-        self.stringValue = String(intValue)
-        self.intValue = intValue
-    }
-}
-
-struct _JSONDecoder: Decoder {
+/// A decoder is a class so that passing it as `any Decoder`, and keeping it in a container, boxes nothing.
+final class _JSONDecoder: Decoder {
     let value: JSONValue
-    let codingPath: [any CodingKey]
+    /// The path of the container the value sits in, and its key there. The full path is built only when
+    /// asked for (an error, mostly), so decoding a record builds no path per member.
+    let parentPath: [any CodingKey]
+    let key: (any CodingKey)?
     let userInfoStore: [CodingUserInfoKey: any Sendable]
     var userInfo: [CodingUserInfoKey: Any] { userInfoStore }
+    var codingPath: [any CodingKey] { key.map { parentPath + [$0] } ?? parentPath }
 
-    init(value: JSONValue, codingPath: [any CodingKey], userInfo: [CodingUserInfoKey: any Sendable]) {
+    init(
+        value: JSONValue, parentPath: [any CodingKey], key: (any CodingKey)?,
+        userInfo: [CodingUserInfoKey: any Sendable]
+    ) {
         self.value = value
-        self.codingPath = codingPath
+        self.parentPath = parentPath
+        self.key = key
         self.userInfoStore = userInfo
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let o) = value else { throw mismatch(JSONObject.self, "an object") }
+        guard case .object(let o) = value else { throw Scalar.mismatch(JSONObject.self, "an object", value, codingPath) }
         return KeyedDecodingContainer(KeyedContainer<Key>(object: o, decoder: self))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case .array(let a) = value else { throw mismatch([JSONValue].self, "an array") }
+        guard case .array(let a) = value else { throw Scalar.mismatch([JSONValue].self, "an array", value, codingPath) }
         return UnkeyedContainer(array: a, decoder: self)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { SingleContainer(decoder: self) }
 
-    func mismatch(_ type: Any.Type, _ expected: String) -> DecodingError {
-        DecodingError.typeMismatch(
-            type, .init(codingPath: codingPath, debugDescription: "must be \(expected), not \(value.typeName)"))
-    }
-
-    func child(_ value: JSONValue, _ key: any CodingKey) -> _JSONDecoder {
-        _JSONDecoder(value: value, codingPath: codingPath + [key], userInfo: userInfoStore)
-    }
-
-    // MARK: scalar decoding shared by all containers
-
-    func decodeBool() throws -> Bool {
-        guard case .bool(let b) = value else { throw mismatch(Bool.self, "a boolean") }
-        return b
-    }
-
-    func decodeString() throws -> String {
-        guard case .string(let s) = value else { throw mismatch(String.self, "a string") }
-        return s
-    }
-
-    func decodeDouble() throws -> Double {
-        guard case .number(let n) = value else { throw mismatch(Double.self, "a number") }
-        return n.doubleValue
-    }
-
-    func decodeInteger<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
-        guard case .number(let n) = value else { throw mismatch(T.self, "an integer") }
-        guard let v = n.int64Value else {
-            if n.isInteger, let u = UInt64(n.text), let t = T(exactly: u) { return t }
-            throw mismatch(T.self, n.isInteger ? "an integer within range" : "an integer")
-        }
-        guard let t = T(exactly: v) else { throw mismatch(T.self, "an integer within range of \(T.self)") }
-        return t
+    /// A member or element of this value that is not a scalar, given the path of its container.
+    func child(_ value: JSONValue, _ key: any CodingKey, path: [any CodingKey]) -> _JSONDecoder {
+        _JSONDecoder(value: value, parentPath: path, key: key, userInfo: userInfoStore)
     }
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         if T.self == JSONValue.self { return value as! T }
+        if let fast = try Scalar.fast(T.self, value, self.codingPath) { return fast }
         return try T(from: self)
     }
 }
@@ -89,50 +57,100 @@ struct _JSONDecoder: Decoder {
 private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let object: JSONObject
     let decoder: _JSONDecoder
-    var codingPath: [any CodingKey] { decoder.codingPath }
+    let codingPath: [any CodingKey]
     var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
+
+    init(object: JSONObject, decoder: _JSONDecoder) {
+        self.object = object
+        self.decoder = decoder
+        self.codingPath = decoder.codingPath
+    }
 
     func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
 
-    private func child(_ key: Key) throws -> _JSONDecoder {
+    private func member(_ key: Key) throws -> JSONValue {
         guard let v = object[key.stringValue] else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath + [key], debugDescription: "is required"))
         }
-        return decoder.child(v, key)
+        return v
     }
 
-    func decodeNil(forKey key: Key) throws -> Bool {
-        guard let v = object[key.stringValue] else { return true }
-        return v.isNull
+    /// The member when present and not null: one lookup, where the default decodeIfPresent makes three.
+    private func present(_ key: Key) -> JSONValue? {
+        guard let v = object[key.stringValue], !v.isNull else { return nil }
+        return v
     }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).decodeBool() }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).decodeString() }
-    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decodeDouble() }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try child(key).decodeDouble()) }
-    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).decodeInteger(type) }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try child(key).decodeInteger(type) }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try child(key).decodeInteger(type) }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try child(key).decodeInteger(type) }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).decodeInteger(type) }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try child(key).decodeInteger(type) }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try child(key).decodeInteger(type) }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try child(key).decodeInteger(type) }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try child(key).decodeInteger(type) }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try child(key).decodeInteger(type) }
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decode(type) }
+
+    private func value<T: Decodable>(_ type: T.Type, _ v: JSONValue, _ key: Key) throws -> T {
+        if T.self == JSONValue.self { return v as! T }
+        if let fast = try Scalar.fast(T.self, v, codingPath + [key]) { return fast }
+        return try T(from: decoder.child(v, key, path: codingPath))
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { present(key) == nil }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try Scalar.bool(member(key), codingPath + [key]) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        try Scalar.string(member(key), codingPath + [key])
+    }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+        try Scalar.double(member(key), codingPath + [key])
+    }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
+        Float(try Scalar.double(member(key), codingPath + [key]))
+    }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, key) }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try value(type, member(key), key) }
+
+    private func integer<T: FixedWidthInteger>(_ type: T.Type, _ key: Key) throws -> T {
+        try Scalar.integer(type, member(key), codingPath + [key])
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        try present(key).map { try Scalar.bool($0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        try present(key).map { try Scalar.string($0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        try present(key).map { try Scalar.double($0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        try present(key).map { try Scalar.integer(type, $0, codingPath + [key]) }
+    }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        try present(key).map { try Scalar.integer(type, $0, codingPath + [key]) }
+    }
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        try present(key).map { try value(type, $0, key) }
+    }
 
     func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type, forKey key: Key
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        try child(key).container(keyedBy: type)
+        try decoder.child(member(key), key, path: codingPath).container(keyedBy: type)
     }
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-        try child(key).unkeyedContainer()
+        try decoder.child(member(key), key, path: codingPath).unkeyedContainer()
     }
-    func superDecoder() throws -> any Decoder { decoder.child(.object(object), JSONKey(stringValue: "super")) }
-    func superDecoder(forKey key: Key) throws -> any Decoder { decoder.child(object[key.stringValue] ?? .null, key) }
+    func superDecoder() throws -> any Decoder {
+        decoder.child(.object(object), JSONKey(stringValue: "super"), path: codingPath)
+    }
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        decoder.child(object[key.stringValue] ?? .null, key, path: codingPath)
+    }
 }
 
+/// Three words, so that it fits the inline buffer of `any UnkeyedDecodingContainer`; the path is built
+/// only for an error or a non-scalar element.
 private struct UnkeyedContainer: UnkeyedDecodingContainer {
     let array: [JSONValue]
     let decoder: _JSONDecoder
@@ -146,15 +164,20 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         self.decoder = decoder
     }
 
-    private mutating func next() throws -> _JSONDecoder {
+    private func elementPath(_ i: Int) -> [any CodingKey] { codingPath + [IndexKey(i)] }
+
+    private mutating func next() throws -> (JSONValue, Int) {
         guard !isAtEnd else {
             throw DecodingError.valueNotFound(
-                Any.self,
-                .init(
-                    codingPath: codingPath + [JSONKey(intValue: currentIndex)], debugDescription: "array is too short"))
+                Any.self, .init(codingPath: elementPath(currentIndex), debugDescription: "array is too short"))
         }
         defer { currentIndex += 1 }
-        return decoder.child(array[currentIndex], JSONKey(intValue: currentIndex))
+        return (array[currentIndex], currentIndex)
+    }
+
+    private mutating func scalar<T>(_ read: (JSONValue, @autoclosure () -> [any CodingKey]) throws -> T) throws -> T {
+        let (v, i) = try next()
+        return try read(v, elementPath(i))
     }
 
     mutating func decodeNil() throws -> Bool {
@@ -165,121 +188,64 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         }
         return false
     }
-    mutating func decode(_ type: Bool.Type) throws -> Bool { try next().decodeBool() }
-    mutating func decode(_ type: String.Type) throws -> String { try next().decodeString() }
-    mutating func decode(_ type: Double.Type) throws -> Double { try next().decodeDouble() }
-    mutating func decode(_ type: Float.Type) throws -> Float { Float(try next().decodeDouble()) }
-    mutating func decode(_ type: Int.Type) throws -> Int { try next().decodeInteger(type) }
-    mutating func decode(_ type: Int8.Type) throws -> Int8 { try next().decodeInteger(type) }
-    mutating func decode(_ type: Int16.Type) throws -> Int16 { try next().decodeInteger(type) }
-    mutating func decode(_ type: Int32.Type) throws -> Int32 { try next().decodeInteger(type) }
-    mutating func decode(_ type: Int64.Type) throws -> Int64 { try next().decodeInteger(type) }
-    mutating func decode(_ type: UInt.Type) throws -> UInt { try next().decodeInteger(type) }
-    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try next().decodeInteger(type) }
-    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try next().decodeInteger(type) }
-    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try next().decodeInteger(type) }
-    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decodeInteger(type) }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decode(type) }
+    mutating func decode(_ type: Bool.Type) throws -> Bool { try scalar { try Scalar.bool($0, $1()) } }
+    mutating func decode(_ type: String.Type) throws -> String { try scalar { try Scalar.string($0, $1()) } }
+    mutating func decode(_ type: Double.Type) throws -> Double { try scalar { try Scalar.double($0, $1()) } }
+    mutating func decode(_ type: Float.Type) throws -> Float { Float(try decode(Double.self)) }
+    mutating func decode(_ type: Int.Type) throws -> Int { try integer(type) }
+    mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer(type) }
+    mutating func decode(_ type: Int16.Type) throws -> Int16 { try integer(type) }
+    mutating func decode(_ type: Int32.Type) throws -> Int32 { try integer(type) }
+    mutating func decode(_ type: Int64.Type) throws -> Int64 { try integer(type) }
+    mutating func decode(_ type: UInt.Type) throws -> UInt { try integer(type) }
+    mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try integer(type) }
+    mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type) }
+    mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type) }
+    mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type) }
+    private mutating func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
+        try scalar { try Scalar.integer(type, $0, $1()) }
+    }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        let (v, i) = try next()
+        if T.self == JSONValue.self { return v as! T }
+        if let fast = try Scalar.fast(T.self, v, elementPath(i)) { return fast }
+        return try T(from: decoder.child(v, IndexKey(i), path: codingPath))
+    }
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy type: NestedKey.Type
     ) throws -> KeyedDecodingContainer<NestedKey> {
-        try next().container(keyedBy: type)
+        let (v, i) = try next()
+        return try decoder.child(v, IndexKey(i), path: codingPath).container(keyedBy: type)
     }
-    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
-    mutating func superDecoder() throws -> any Decoder { try next() }
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        let (v, i) = try next()
+        return try decoder.child(v, IndexKey(i), path: codingPath).unkeyedContainer()
+    }
+    mutating func superDecoder() throws -> any Decoder {
+        let (v, i) = try next()
+        return decoder.child(v, IndexKey(i), path: codingPath)
+    }
 }
 
 private struct SingleContainer: SingleValueDecodingContainer {
     let decoder: _JSONDecoder
     var codingPath: [any CodingKey] { decoder.codingPath }
-    func decodeNil() -> Bool { decoder.value.isNull }
-    func decode(_ type: Bool.Type) throws -> Bool { try decoder.decodeBool() }
-    func decode(_ type: String.Type) throws -> String { try decoder.decodeString() }
-    func decode(_ type: Double.Type) throws -> Double { try decoder.decodeDouble() }
-    func decode(_ type: Float.Type) throws -> Float { Float(try decoder.decodeDouble()) }
-    func decode(_ type: Int.Type) throws -> Int { try decoder.decodeInteger(type) }
-    func decode(_ type: Int8.Type) throws -> Int8 { try decoder.decodeInteger(type) }
-    func decode(_ type: Int16.Type) throws -> Int16 { try decoder.decodeInteger(type) }
-    func decode(_ type: Int32.Type) throws -> Int32 { try decoder.decodeInteger(type) }
-    func decode(_ type: Int64.Type) throws -> Int64 { try decoder.decodeInteger(type) }
-    func decode(_ type: UInt.Type) throws -> UInt { try decoder.decodeInteger(type) }
-    func decode(_ type: UInt8.Type) throws -> UInt8 { try decoder.decodeInteger(type) }
-    func decode(_ type: UInt16.Type) throws -> UInt16 { try decoder.decodeInteger(type) }
-    func decode(_ type: UInt32.Type) throws -> UInt32 { try decoder.decodeInteger(type) }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try decoder.decodeInteger(type) }
+    private var value: JSONValue { decoder.value }
+    func decodeNil() -> Bool { value.isNull }
+    func decode(_ type: Bool.Type) throws -> Bool { try Scalar.bool(value, codingPath) }
+    func decode(_ type: String.Type) throws -> String { try Scalar.string(value, codingPath) }
+    func decode(_ type: Double.Type) throws -> Double { try Scalar.double(value, codingPath) }
+    func decode(_ type: Float.Type) throws -> Float { Float(try Scalar.double(value, codingPath)) }
+    func decode(_ type: Int.Type) throws -> Int { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: Int8.Type) throws -> Int8 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: Int16.Type) throws -> Int16 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: Int32.Type) throws -> Int32 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: Int64.Type) throws -> Int64 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: UInt.Type) throws -> UInt { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try Scalar.integer(type, value, codingPath) }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(type, value, codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decode(type) }
 }
 
-extension JSONValue: Codable {
-    public init(from decoder: any Decoder) throws {
-        if let d = decoder as? _JSONDecoder {
-            self = d.value
-            return
-        }
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            self = .null
-        } else if let b = try? c.decode(Bool.self) {
-            self = .bool(b)
-        } else if let i = try? c.decode(Int64.self) {
-            self = .number(.int(i))
-        } else if let d = try? c.decode(Double.self) {
-            self = .number(JSONNumber(d))
-        } else if let s = try? c.decode(String.self) {
-            self = .string(s)
-        } else if let a = try? c.decode([JSONValue].self) {
-            self = .array(a)
-        } else {
-            let o = try c.decode([String: JSONValue].self)
-            var obj = JSONObject()
-            for k in o.keys.sorted() { obj[k] = o[k] }
-            self = .object(obj)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        if let e = encoder as? _JSONEncoder {
-            e.node.set(self)
-            return
-        }
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .number(let n):
-            if let i = n.int64Value { try c.encode(i) } else { try c.encode(n.doubleValue) }
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .object(let o):
-            var d: [String: JSONValue] = [:]
-            for (k, v) in o { d[k] = v }
-            try c.encode(d)
-        }
-    }
-}
-
-/// A number keeps its exact digits through Codable (generated record types use it for `"type": "number"`).
-extension JSONNumber: Codable {
-    public init(from decoder: any Decoder) throws {
-        guard case .number(let n) = try JSONValue(from: decoder) else {
-            throw DecodingError.typeMismatch(
-                JSONNumber.self, .init(codingPath: decoder.codingPath, debugDescription: "expected a number"))
-        }
-        self = n
-    }
-
-    public func encode(to encoder: any Encoder) throws { try JSONValue.number(self).encode(to: encoder) }
-}
-
-/// An object keeps its members (and their order) through Codable: a method's merge `patch` stays JSON.
-extension JSONObject: Codable {
-    public init(from decoder: any Decoder) throws {
-        guard case .object(let o) = try JSONValue(from: decoder) else {
-            throw DecodingError.typeMismatch(
-                JSONObject.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an object"))
-        }
-        self = o
-    }
-
-    public func encode(to encoder: any Encoder) throws { try JSONValue.object(self).encode(to: encoder) }
-}

@@ -22,14 +22,13 @@ public enum EventRepository {
     ]
 
     /// endsOn ≥ startsOn and deadline ≤ startsOn: -32602 like schema violations (SPEC §11).
-    static func checkDates(_ r: JSONObject, path: String) throws {
-        var issues = [periodIssue(r, from: "startsOn", to: "endsOn", path: path)].compactMap { $0 }
-        let starts = r["startsOn"]?.stringValue ?? ""
-        if let deadline = r["applicationDeadline"]?.stringValue, deadline > starts {
+    static func checkDates(_ r: Records.Event, path: String) throws {
+        var issues = [periodIssue(r.startsOn, r.endsOn, path: path)].compactMap { $0 }
+        if let deadline = r.applicationDeadline, deadline > r.startsOn {
             issues.append(
                 .init(
                     instancePath: path + "/applicationDeadline", keyword: "consistency",
-                    message: "must not be after startsOn (\(starts))"))
+                    message: "must not be after startsOn (\(r.startsOn))"))
         }
         if !issues.isEmpty { throw RPCError.invalidParams(issues) }
     }
@@ -38,9 +37,8 @@ public enum EventRepository {
         var record = JSONObject()
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         if record["autoPromoteWaitlist"] == nil { record["autoPromoteWaitlist"] = true }
-        try checkDates(record, path: "")
-        record["status"] = "draft"
-        return .object(try records.insert(ctx, record))
+        record["status"] = .string(Records.Event.Status.draft.rawValue)
+        return .object(try records.insert(ctx, record) { try checkDates($0, path: "") })
     }
 
     public static func update(
@@ -52,9 +50,9 @@ public enum EventRepository {
                 before: { current in
                     _ = try Lifecycle.event.apply("update", to: current.status.rawValue)
                 },
-                validate: { patched in
-                    try checkDates(patched, path: "/patch")
-                    if let capacity = patched["capacity"]?.int64Value {
+                validate: { event in
+                    try checkDates(event, path: "/patch")
+                    if let capacity = event.capacity {
                         let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
                         if capacity < taken {
                             throw RPCError.ruleViolation(

@@ -21,6 +21,10 @@ public enum AgreementRepository {
         ], typedView: { withStatus($0, today: WallClock.today) })
     static let mutableFields: Set<String> = ["number", "signedOn", "validFrom", "validTo", "quota", "externalRef"]
 
+    static func checkPeriod(_ r: Records.Agreement, path: String) throws {
+        try ExportDeskCore.checkPeriod(r.validFrom, r.validTo, from: "validFrom", to: "validTo", path: path)
+    }
+
     /// The last day the agreement applies: validTo, or the day before a termination's effectiveOn.
     static func effectiveEnd(_ r: JSONObject) -> String {
         effectiveEnd(
@@ -58,8 +62,8 @@ public enum AgreementRepository {
         _ = try InstitutionRepository.records.record(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
         var record: JSONObject = ["institutionId": fields["institutionId"] ?? .null]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try checkPeriod(record, from: "validFrom", to: "validTo", path: "")
-        return .object(withStatus(try records.insert(ctx, record), today: ctx.today))
+        let stored = try records.insert(ctx, record) { try checkPeriod($0, path: "") }
+        return .object(withStatus(stored, today: ctx.today))
     }
 
     public static func update(
@@ -71,7 +75,7 @@ public enum AgreementRepository {
                 if current.termination != nil {
                     throw invalidTransition(entity: "agreement", from: "terminated", action: "update", allowed: [])
                 }
-            }, validate: { patched in try checkPeriod(patched, from: "validFrom", to: "validTo", path: "/patch") })
+            }, validate: { try checkPeriod($0, path: "/patch") })
         return .object(withStatus(record, today: ctx.today))
     }
 

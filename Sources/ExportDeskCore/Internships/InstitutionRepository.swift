@@ -20,8 +20,8 @@ public enum InstitutionRepository {
             "archive": ["active": "archived"], "restore": ["archived": "active"],
         ])
 
-    static func checkINN(_ r: JSONObject, path: String) throws {
-        if let inn = r["inn"]?.stringValue, !TaxIDs.isValidINN(inn) {
+    static func checkINN(_ r: Records.Institution, path: String) throws {
+        if let inn = r.inn, !TaxIDs.isValidINN(inn) {
             throw RPCError.invalidParams(
                 path: path + "/inn", keyword: "checksum", "is not a valid INN: its check digit does not match")
         }
@@ -30,9 +30,8 @@ public enum InstitutionRepository {
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         var record = JSONObject()
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try checkINN(record, path: "")
-        record["status"] = "active"
-        return .object(try records.insert(ctx, record))
+        record["status"] = .string(Records.Institution.Status.active.rawValue)
+        return .object(try records.insert(ctx, record) { try checkINN($0, path: "") })
     }
 
     public static func update(

@@ -38,17 +38,19 @@ public enum OfferRepository {
                 path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
         }
         try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
-        if try CompanyRepository.get(ctx.db, id: companyID)["status"] == "archived" {
+        if try CompanyRepository.records.record(ctx.db, id: companyID).status == .archived {
             throw RPCError.ruleViolation(
                 "COMPANY_ARCHIVED", "company \(companyID) is archived and offers no internships",
                 ["companyId": .string(companyID)])
         }
         var record: JSONObject = ["companyId": .string(companyID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try checkPeriod(record, path: "")
-        try records.checkExternalRef(ctx.db, record)
-        record["status"] = "draft"
-        return .object(try records.insert(ctx, record))
+        record["status"] = .string(Records.Offer.Status.draft.rawValue)
+        return .object(
+            try records.insert(ctx, record) { offer in
+                try checkPeriod(offer.startsOn, offer.endsOn, path: "")
+                try records.checkExternalRef(ctx.db, offer.externalRef, id: offer.id)
+            })
     }
 
     /// Slots cannot drop below the confirmed and active placements, and the period must still hold every
@@ -62,12 +64,10 @@ public enum OfferRepository {
                 before: { current in
                     try ctx.requireScope(companyID: current.companyId, entity: "offer", id: id)
                 },
-                validate: { patched in
-                    try checkPeriod(patched, path: "/patch")
-                    var withID = patched
-                    withID["id"] = .string(id)
-                    try records.checkExternalRef(ctx.db, withID)
-                    let slots = patched["slots"]?.int64Value ?? 0
+                validate: { offer in
+                    try checkPeriod(offer.startsOn, offer.endsOn, path: "/patch")
+                    try records.checkExternalRef(ctx.db, offer.externalRef, id: id)
+                    let slots = offer.slots
                     let taken = try PlacementRepository.taken(ctx.db, offerID: id)
                     if slots < taken {
                         throw RPCError.ruleViolation(
@@ -75,8 +75,7 @@ public enum OfferRepository {
                             "slots \(slots) is below the \(taken) confirmed and active placements",
                             ["capacity": .number(.int(slots)), "taken": .number(.int(taken))])
                     }
-                    let start = patched["startsOn"]?.stringValue ?? ""
-                    let end = patched["endsOn"]?.stringValue ?? ""
+                    let (start, end) = (offer.startsOn, offer.endsOn)
                     try ctx.db.query(
                         "SELECT id, starts_on, ends_on FROM placements WHERE offer_id = ? AND status IN ('proposed', 'confirmed', 'active') AND (starts_on < ? OR ends_on > ?) LIMIT 1",
                         [.text(id), .text(start), .text(end)]

@@ -54,11 +54,7 @@ public enum PlacementRepository {
         guard let ref else {
             throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
         }
-        guard
-            let (_, student) = try StudentRepository.records.load(
-                ctx.db, externalRef: .object(try TypedRecords.encode(ref))),
-            let found = student["id"]?.stringValue
-        else {
+        guard let found = try StudentRepository.records.id(ctx.db, externalRef: ref) else {
             throw RPCError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
         }
         return found
@@ -109,11 +105,12 @@ public enum PlacementRepository {
             "endsOn": .string(span.endsOn),
         ]
         if let ref = p.externalRef { record["externalRef"] = .object(try TypedRecords.encode(ref)) }
-        try checkPeriod(record, path: "")
-        try checkRules(ctx, span, offer: offer)
-        try records.checkExternalRef(ctx.db, record)
         record["status"] = .string(Records.Placement.Status.proposed.rawValue)
-        return try records.insert(ctx, record)
+        return try records.insert(ctx, record) { placement in
+            try checkPeriod(placement.startsOn, placement.endsOn, path: "")
+            try checkRules(ctx, span, offer: offer)
+            try records.checkExternalRef(ctx.db, placement.externalRef, id: placement.id)
+        }
     }
 
     /// The period rules of SPEC §6, each with what a partner needs to fix it.
@@ -167,25 +164,18 @@ public enum PlacementRepository {
     public static func update(
         _ ctx: WriteContext, id: String, patch: JSONObject, expectedVersion: Int64?
     ) throws -> JSONObject {
-        var current: Records.Placement?
-        return try records.update(
+        try records.update(
             ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion,
             before: { placement in
                 try ctx.requireScope(
                     institutionID: placement.institutionId, companyID: placement.companyId, entity: "placement", id: id)
                 _ = try lifecycle.apply("update", to: placement.status.rawValue)
-                current = placement
             },
-            validate: { patched in
-                guard let current else { return }
-                var next = try TypedRecords.encode(current)
-                for (k, v) in patched { next[k] = v }
-                for key in mutableFields where patched[key] == nil { next[key] = nil }
-                try checkPeriod(next, path: "/patch")
-                let placement = try TypedRecords.decode(Records.Placement.self, next)
+            validate: { placement in
+                try checkPeriod(placement.startsOn, placement.endsOn, path: "/patch")
                 try checkRules(
-                    ctx, Span(placement), offer: try OfferRepository.records.record(ctx.db, id: current.offerId))
-                try records.checkExternalRef(ctx.db, next)
+                    ctx, Span(placement), offer: try OfferRepository.records.record(ctx.db, id: placement.offerId))
+                try records.checkExternalRef(ctx.db, placement.externalRef, id: placement.id)
             })
     }
 

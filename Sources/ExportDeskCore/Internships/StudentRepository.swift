@@ -40,8 +40,9 @@ public enum StudentRepository {
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try records.checkExternalRef(ctx.db, record)
-        return try records.insert(ctx, record)
+        return try records.insert(ctx, record) { student in
+            try records.checkExternalRef(ctx.db, student.externalRef, id: student.id)
+        }
     }
 
     public static func update(
@@ -52,11 +53,7 @@ public enum StudentRepository {
             before: { current in
                 try ctx.requireScope(institutionID: current.institutionId, entity: "student", id: id)
             },
-            validate: { patched in
-                var withID = patched
-                withID["id"] = .string(id)
-                try records.checkExternalRef(ctx.db, withID)
-            })
+            validate: { student in try records.checkExternalRef(ctx.db, student.externalRef, id: id) })
     }
 
     public static let upsert = Upsert(

@@ -103,7 +103,7 @@ public enum DatabaseCopy {
         }
         for (rowid, data) in companies {
             guard let record = (try? JSONParser.parse(data))?.objectValue else { continue }
-            try CompanyRepository.indexText(db, rowid: rowid, record: record)
+            try CompanyIndex.indexText(db, rowid: rowid, try CompanyRepository.records.typed(record))
         }
         guard db.dialect == .postgresql else { return }
         for table in tables {

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -5,25 +6,32 @@ import Storage
 /// Partner sync by `externalRef` (SPEC §4, §7), for tables that carry `ext_system`/`ext_id` columns.
 extension RecordTable {
     /// The record with this externalRef, if any.
-    public func load(_ db: any SQLDatabase, externalRef ref: JSONValue) throws -> (rowid: Int64, record: JSONObject)? {
-        guard let system = ref["system"]?.stringValue, let ext = ref["id"]?.stringValue else { return nil }
+    public func load(
+        _ db: any SQLDatabase, externalRef ref: Records.ExternalRef
+    ) throws -> (rowid: Int64, record: JSONObject)? {
         var found: (Int64, JSONObject)?
         try db.query(
-            "SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(system), .text(ext)]
+            "SELECT rowid, data FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(ref.system), .text(ref.id)]
         ) { s in
             found = (s.int64(0), try s.withBytes(1) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
         }
         return found
     }
 
-    /// DUPLICATE when another record of this table has the same externalRef.
-    public func checkExternalRef(_ db: any SQLDatabase, _ record: JSONObject) throws {
-        guard let ref = record["externalRef"], let (_, other) = try load(db, externalRef: ref),
-            other["id"] != record["id"], let otherID = other["id"]?.stringValue
-        else { return }
+    /// The id of the record with this externalRef, if any.
+    func id(_ db: any SQLDatabase, externalRef ref: Records.ExternalRef) throws -> String? {
+        var found: String?
+        try db.query(
+            "SELECT id FROM \(table) WHERE ext_system = ? AND ext_id = ?", [.text(ref.system), .text(ref.id)]
+        ) { found = $0.text(0) }
+        return found
+    }
+
+    /// DUPLICATE when another record of this table than `id` has the same externalRef.
+    public func checkExternalRef(_ db: any SQLDatabase, _ ref: Records.ExternalRef?, id: String) throws {
+        guard let ref, let otherID = try self.id(db, externalRef: ref), otherID != id else { return }
         throw RPCError.duplicate(
-            field: "externalRef", existingId: otherID,
-            "externalRef \(ref["system"]?.stringValue ?? "")/\(ref["id"]?.stringValue ?? "") belongs to \(otherID)")
+            field: "externalRef", existingId: otherID, "externalRef \(ref.system)/\(ref.id) belongs to \(otherID)")
     }
 }
 
@@ -57,7 +65,8 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
     public func run(
         _ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?
     ) throws -> (UpsertOutcome, JSONObject) {
-        guard let ref = fields["externalRef"], let (_, current) = try table.load(ctx.db, externalRef: ref) else {
+        let ref = try fields["externalRef"].map { try TypedRecords.decodeWritten(Records.ExternalRef.self, $0, path: "/externalRef") }
+        guard let ref, let (_, current) = try table.load(ctx.db, externalRef: ref) else {
             if let expectedVersion {
                 throw RPCError.versionConflict(
                     current: 0, "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet"

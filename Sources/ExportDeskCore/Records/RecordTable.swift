@@ -15,28 +15,32 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     public let columns: [(name: String, value: @Sendable (Record) -> SQLValue)]
     /// The record as its type reads it, from the stored JSON (an agreement adds the status its dates give).
     let typedView: @Sendable (JSONObject) -> JSONObject
+    /// Checks and side tables of an entity that keeps more than its row (companies); nil for most.
+    let hooks: RecordHooks<Record>?
 
     public init(
         table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
-        typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }
+        typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }, hooks: RecordHooks<Record>? = nil
     ) {
         self.table = table
         self.entity = entity
         self.prefix = prefix
         self.columns = columns
         self.typedView = typedView
+        self.hooks = hooks
     }
 
     /// A synced table also carries `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
     public init(
         table: String, entity: String, prefix: String,
-        synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)]
+        synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)], hooks: RecordHooks<Record>? = nil
     )
     where Record: SyncedRecord {
         let system: @Sendable (Record) -> SQLValue = { ($0.externalRef?.system).sqlValue }
         let ext: @Sendable (Record) -> SQLValue = { ($0.externalRef?.id).sqlValue }
         self.init(
-            table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)])
+            table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)],
+            hooks: hooks)
     }
 
     /// The stored record as its type.
@@ -45,12 +49,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     /// The record as its type, or NOT_FOUND.
     public func record(_ db: any SQLDatabase, id: String) throws -> Record { try typed(get(db, id: id)) }
 
-    /// The indexed columns' values, from the record decoded once.
-    private func columnValues(_ record: JSONObject) throws -> [SQLValue] {
-        guard !columns.isEmpty else { return [] }
-        let r = try typed(record)
-        return columns.map { $0.value(r) }
-    }
+    private func columnValues(_ r: Record) -> [SQLValue] { columns.map { $0.value(r) } }
 
     public func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)? {
         guard RecordID.prefix(of: id) == prefix else { return nil }
@@ -75,8 +74,11 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         return record
     }
 
-    /// Stores a new record: id, version 1 and timestamps are added here; the change log gets `created`.
-    public func insert(_ ctx: WriteContext, _ fields: JSONObject) throws -> JSONObject {
+    /// Stores a new record: id, version 1 and timestamps are added here; `validate` checks the record as its
+    /// type (the rules JSON Schema cannot express); the change log gets `created`.
+    public func insert(
+        _ ctx: WriteContext, _ fields: JSONObject, validate: (Record) throws -> Void = { _ in }
+    ) throws -> JSONObject {
         let id = RecordID.make(prefix, millis: ctx.nowMillis)
         var record: JSONObject = ["id": .string(id)]
         for (k, v) in fields { record[k] = v }
@@ -84,54 +86,72 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         record["createdAt"] = .string(ctx.now)
         record["updatedAt"] = .string(ctx.now)
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
+        let typedRecord = try TypedRecords.decodeWritten(Record.self, typedView(record), path: "")
+        try validate(typedRecord)
+        try hooks?.check(ctx.db, typedRecord)
         let values: [SQLValue] =
             [
                 .text(id), .integer(1), .text(ctx.now), .text(ctx.now),
                 .text(JSONValue.object(record).serializedString()),
-            ]
-            + (try columnValues(record))
-        try ctx.db.run(
-            "INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))",
-            values)
+            ] + columnValues(typedRecord)
+        let sql =
+            "INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        if let hooks {
+            try hooks.index(ctx.db, try ctx.db.insertReturningRowid(sql, values), typedRecord, nil)
+        } else {
+            try ctx.db.run(sql, values)
+        }
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
     }
 
-    /// Stores a changed record: version + 1, updatedAt, and a change-log entry.
+    /// Stores a changed record: version + 1, updatedAt, and a change-log entry. `previous` is the record as
+    /// stored before, for the hooks' side tables; when not given and the table has hooks, it is read again.
     public func save(
-        _ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated
+        _ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated,
+        previous: Record? = nil
     ) throws {
+        var previous = previous
+        if hooks != nil, previous == nil, let stored = try load(ctx.db, id: record["id"]?.stringValue ?? "") {
+            previous = try typed(stored.record)
+        }
         let version = (record["version"]?.int64Value ?? 0) + 1
         record["version"] = .number(.int(version))
         record["updatedAt"] = .string(ctx.now)
+        let typedRecord = try typed(record)
+        try hooks?.check(ctx.db, typedRecord)
         let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
         let values: [SQLValue] =
             [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
-            + (try columnValues(record)) + [.integer(rowid)]
+            + columnValues(typedRecord) + [.integer(rowid)]
         try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
+        try hooks?.index(ctx.db, rowid, typedRecord, previous)
         try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
     }
 
     /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state,
     /// its scope), then `expectedVersion`, an RFC 7386 merge patch of `mutableFields` applied to the record's
-    /// JSON (WriteContext.merge), `validate` on the patched fields, and save. `validate` has no default so
-    /// that a trailing closure can never bind to `before` and run a uniqueness check against the unpatched
-    /// record.
+    /// JSON (WriteContext.merge), `derive` on the patched fields (what the server fills in), the patched record
+    /// decoded into its type and `validate`d, and save. `validate` has no default so that a trailing closure
+    /// can never bind to `before` and run a uniqueness check against the unpatched record.
     public func update(
         _ ctx: WriteContext, id: String, patch: JSONObject, mutableFields: Set<String>, expectedVersion: Int64?,
-        before: (Record) throws -> Void = { _ in }, validate: (JSONObject) throws -> Void
+        before: (Record) throws -> Void = { _ in }, derive: (inout JSONObject) -> Void = { _ in },
+        validate: (Record) throws -> Void
     ) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else {
             throw RPCError.notFound(entity: entity, id: id)
         }
-        try before(try typed(record))
+        let current = try typed(record)
+        try before(current)
         try Versions.check(record, expectedVersion: expectedVersion)
         var fields = JSONObject()
         for (k, v) in record where mutableFields.contains(k) { fields[k] = v }
-        let patched = try ctx.merge(patch, into: fields)
-        try validate(patched)
+        var patched = try ctx.merge(patch, into: fields)
+        derive(&patched)
         for key in mutableFields { record[key] = patched[key] }
-        try save(ctx, rowid: rowid, &record)
+        try validate(try TypedRecords.decodeWritten(Record.self, typedView(record), path: "/patch"))
+        try save(ctx, rowid: rowid, &record, previous: current)
         return record
     }
 
@@ -160,7 +180,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
             for key in derived { record[key] = nil }
         }
         record["status"] = .string(next)
-        try save(ctx, rowid: rowid, &record, op: op)
+        try save(ctx, rowid: rowid, &record, op: op, previous: current)
         return record
     }
 

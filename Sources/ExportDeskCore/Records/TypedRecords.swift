@@ -17,6 +17,21 @@ public enum TypedRecords {
         }
     }
 
+    /// A record about to be written (created, or merge-patched) as its type. The params passed their schema,
+    /// so a record that does not decode is named as the params' fault, at `path`, with the decoder's reason.
+    public static func decodeWritten<R: Decodable>(_ type: R.Type, _ object: JSONObject, path: String) throws -> R {
+        try decodeWritten(R.self, .object(object), path: path)
+    }
+
+    /// A value about to be written, as its type (`decodeWritten` for a value that is not an object).
+    public static func decodeWritten<R: Decodable>(_ type: R.Type, _ value: JSONValue, path: String) throws -> R {
+        do {
+            return try JSONValueDecoder().decode(R.self, from: value)
+        } catch {
+            throw RPCError.invalidParams(path: path, keyword: "type", "the record would not match its schema: \(error)")
+        }
+    }
+
     public static func encode<R: Encodable>(_ value: R) throws -> JSONObject {
         try JSONValueEncoder().encode(value).objectValue ?? JSONObject()
     }
@@ -41,6 +56,7 @@ public enum TypedRecords {
 }
 
 // The synced records (their tables carry ext_system/ext_id).
+extension Records.Company: SyncedRecord {}
 extension Records.Offer: SyncedRecord {}
 extension Records.Student: SyncedRecord {}
 extension Records.Placement: SyncedRecord {}

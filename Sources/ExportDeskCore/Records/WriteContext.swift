@@ -55,11 +55,11 @@ extension WriteContext {
     }
 }
 
-/// The issue (SPEC §11: -32602 like a schema violation) when a record's `end` date field is before its
-/// `start` field; nil when the period is in order.
-public func periodIssue(_ r: JSONObject, from start: String, to end: String, path: String) -> RPCError.ParamIssue? {
-    let first = r[start]?.stringValue ?? ""
-    let last = r[end]?.stringValue ?? ""
+/// The issue (SPEC §11: -32602 like a schema violation) when a period's last day (field `end`) is before its
+/// first (field `start`); nil when the period is in order.
+public func periodIssue(
+    _ first: String, _ last: String, from start: String = "startsOn", to end: String = "endsOn", path: String
+) -> RPCError.ParamIssue? {
     guard last < first else { return nil }
     return RPCError.ParamIssue(
         instancePath: path + "/" + end, keyword: "consistency", message: "must not be before \(start) (\(first))")
@@ -67,7 +67,7 @@ public func periodIssue(_ r: JSONObject, from start: String, to end: String, pat
 
 /// Throws the period's issue, if any.
 public func checkPeriod(
-    _ r: JSONObject, from start: String = "startsOn", to end: String = "endsOn", path: String
+    _ first: String, _ last: String, from start: String = "startsOn", to end: String = "endsOn", path: String
 ) throws {
-    if let issue = periodIssue(r, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
+    if let issue = periodIssue(first, last, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
 }

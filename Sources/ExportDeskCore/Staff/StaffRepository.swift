@@ -21,8 +21,8 @@ public enum StaffRepository {
         var record = JSONObject()
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         record["active"] = true
-        try checkUniqueEmail(ctx.db, record["email"]?.stringValue, except: nil)
-        return .object(try records.insert(ctx, record))
+        return .object(
+            try records.insert(ctx, record) { staff in try checkUniqueEmail(ctx.db, staff.email, except: staff.id) })
     }
 
     public static func update(
@@ -31,9 +31,7 @@ public enum StaffRepository {
         .object(
             try records.update(
                 ctx, id: id, patch: patch, mutableFields: mutableFields, expectedVersion: expectedVersion
-            ) { patched in
-                try checkUniqueEmail(ctx.db, patched["email"]?.stringValue, except: id)
-            })
+            ) { staff in try checkUniqueEmail(ctx.db, staff.email, except: id) })
     }
 
     /// A deactivated staff member keeps their history but can no longer be given requests.
@@ -60,11 +58,10 @@ public enum StaffRepository {
         return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
     }
 
-    private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String?, except id: String?) throws {
-        guard let email else { return }
+    private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String, except id: String) throws {
         var other: String?
         try db.query(
-            "SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id ?? "")]
+            "SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id)]
         ) { other = $0.text(0) }
         if let other {
             throw RPCError.duplicate(

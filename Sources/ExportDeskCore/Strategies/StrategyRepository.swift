@@ -27,25 +27,23 @@ public enum StrategyRepository {
         "title", "periodStart", "periodEnd", "summary", "curatorId", "markets", "goals", "actions", "externalRef",
     ]
 
-    static func check(_ r: JSONObject, path: String) throws {
+    static func check(_ r: Records.Strategy, path: String) throws {
         var issues: [RPCError.ParamIssue] = []
-        let start = r["periodStart"]?.int64Value ?? 0
-        let end = r["periodEnd"]?.int64Value ?? 0
+        let (start, end) = (r.periodStart, r.periodEnd)
         if end < start {
             issues.append(
                 .init(
                     instancePath: path + "/periodEnd", keyword: "consistency",
                     message: "must not be before periodStart (\(start))"))
         }
-        for (i, goal) in (r["goals"]?.arrayValue ?? []).enumerated() {
-            let year = goal["year"]?.int64Value ?? 0
-            if year < start || year > end {
+        for (i, goal) in (r.goals ?? []).enumerated() {
+            if goal.year < start || goal.year > end {
                 issues.append(
                     .init(
                         instancePath: path + "/goals/\(i)/year", keyword: "consistency",
                         message: "must lie in the strategy's period \(start)–\(end)"))
             }
-            if goal["metric"] == "export_revenue" && goal["currency"] == nil {
+            if goal.metric == .exportRevenue && goal.currency == nil {
                 issues.append(
                     .init(
                         instancePath: path + "/goals/\(i)/currency", keyword: "required",
@@ -56,15 +54,15 @@ public enum StrategyRepository {
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        _ = try CompanyRepository.get(ctx.db, id: fields["companyId"]?.stringValue ?? "")
-        if let curator = fields["curatorId"]?.stringValue { _ = try StaffRepository.records.get(ctx.db, id: curator) }
-        var record: JSONObject = ["companyId": fields["companyId"] ?? .null]
+        let p = try TypedRecords.params(Params.StrategiesCreate.self, fields)
+        _ = try CompanyRepository.records.record(ctx.db, id: p.companyId)
+        if let curator = p.curatorId { _ = try StaffRepository.records.get(ctx.db, id: curator) }
+        var record: JSONObject = ["companyId": .string(p.companyId)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        try check(record, path: "")
-        record["status"] = "draft"
+        record["status"] = .string(Records.Strategy.Status.draft.rawValue)
         record["revision"] = 1
         record["actuals"] = []
-        return .object(try records.insert(ctx, record))
+        return .object(try records.insert(ctx, record) { try check($0, path: "") })
     }
 
     public static func update(
@@ -76,9 +74,9 @@ public enum StrategyRepository {
                 before: { current in
                     _ = try lifecycle.apply("update", to: current.status.rawValue)
                 },
-                validate: { patched in
-                    try check(patched, path: "/patch")
-                    if let curator = patched["curatorId"]?.stringValue {
+                validate: { strategy in
+                    try check(strategy, path: "/patch")
+                    if let curator = strategy.curatorId {
                         _ = try StaffRepository.records.get(ctx.db, id: curator)
                     }
                 }))
@@ -95,9 +93,9 @@ public enum StrategyRepository {
         let next = try lifecycle.apply(verb, to: strategy.status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "approve" {
-            let company = try CompanyRepository.get(ctx.db, id: strategy.companyId)
+            let company = try CompanyRepository.records.record(ctx.db, id: strategy.companyId)
             record["approvedAt"] = .string(ctx.now)
-            record["marketsAtApproval"] = company["currentMarkets"] ?? []
+            record["marketsAtApproval"] = .array((company.currentMarkets ?? []).map(JSONValue.string))
         }
         record["status"] = .string(next)
         try records.save(ctx, rowid: rowid, &record, op: verb == "archive" ? .deleted : .updated)

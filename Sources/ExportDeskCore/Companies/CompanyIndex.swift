@@ -1,0 +1,99 @@
+import ExportDeskSchemas
+import JSON
+import JSONRPC
+import Storage
+
+/// What a company keeps beside its row, as `RecordTable` hooks: the uniqueness of its INN and externalRef, the
+/// facet rows of its multi-valued filters, the count per status, and its full-text entry.
+enum CompanyIndex {
+    /// INN is unique among active companies; externalRef is unique per system.
+    @Sendable static func checkUnique(_ db: any SQLDatabase, _ company: Records.Company) throws {
+        if company.status == .active, let inn = company.inn,
+            let other = try firstID(
+                db, "SELECT id FROM companies WHERE inn = ? AND status = 'active' AND id <> ?",
+                [.text(inn), .text(company.id)])
+        {
+            throw RPCError.duplicate(
+                field: "inn", existingId: other, "an active company with INN \(inn) exists: \(other)")
+        }
+        try CompanyRepository.records.checkExternalRef(db, company.externalRef, id: company.id)
+    }
+
+    private static func firstID(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> String? {
+        var found: String?
+        try db.query(sql, args) { if found == nil { found = $0.text(0) } }
+        return found
+    }
+
+    /// Rewrites the facet rows and the full-text entry of one company. The contentless FTS5 table needs the
+    /// old values to remove the old entry; facet rows are deleted by primary key from the old values too.
+    /// The company count per status (`company_counts`) moves with creates and status changes.
+    @Sendable static func index(
+        _ db: any SQLDatabase, rowid: Int64, _ company: Records.Company, previous: Records.Company?
+    ) throws {
+        let status = company.status.rawValue
+        let previousStatus = previous?.status.rawValue
+        if previousStatus != status {
+            if let previousStatus {
+                try db.run("UPDATE company_counts SET n = n - 1 WHERE status = ?", [.text(previousStatus)])
+            }
+            try db.run(
+                "INSERT INTO company_counts(status, n) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET n = company_counts.n + 1",
+                [.text(status)])
+        }
+        if let previous {
+            for (kind, value) in facets(previous) {
+                try db.run(
+                    "DELETE FROM company_facets WHERE kind = ? AND value = ? AND status = ? AND company_id = ?",
+                    [.text(kind), .text(value), .text(previous.status.rawValue), .text(company.id)])
+            }
+            if db.dialect == .sqlite {
+                try db.run(
+                    "INSERT INTO companies_fts(companies_fts, rowid, name, short_name, name_en, notes, tags) VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                    [.integer(rowid)] + ftsColumns(previous))
+            } else {
+                try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
+            }
+        }
+        for (kind, value) in facets(company) {
+            try db.run(
+                "INSERT INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [.text(company.id), .text(kind), .text(value), .text(status)])
+        }
+        try indexText(db, rowid: rowid, company)
+    }
+
+    /// Adds a company to the full-text index (also used to rebuild it after a copy between engines).
+    static func indexText(_ db: any SQLDatabase, rowid: Int64, _ company: Records.Company) throws {
+        if db.dialect == .sqlite {
+            try db.run(
+                "INSERT INTO companies_fts(rowid, name, short_name, name_en, notes, tags) VALUES (?, ?, ?, ?, ?, ?)",
+                [.integer(rowid)] + ftsColumns(company))
+        } else {
+            // The words FTS5's unicode61 tokenizer would index, folded the same way, as one tsvector.
+            let text = [company.name, company.shortName, company.nameEn, company.notes, tags(company)]
+                .compactMap { $0 }.joined(separator: " ")
+            try db.run(
+                "INSERT INTO companies_fts(rowid, doc) VALUES (?, to_tsvector('simple', ?))",
+                [.integer(rowid), .text(TextFold.fold(text))])
+        }
+    }
+
+    /// The multi-valued filter fields as (kind, value) pairs, without repeats.
+    private static func facets(_ c: Records.Company) -> [(String, String)] {
+        var out: [(String, String)] = []
+        for (kind, values) in [
+            ("targetMarket", c.targetMarkets), ("okved", c.okved), ("hsCode", c.hsCodes), ("tag", c.tags),
+        ] {
+            var seen = Set<String>()
+            for value in values ?? [] where seen.insert(value).inserted { out.append((kind, value)) }
+        }
+        return out
+    }
+
+    private static func tags(_ c: Records.Company) -> String { (c.tags ?? []).joined(separator: " ") }
+
+    private static func ftsColumns(_ c: Records.Company) -> [SQLValue] {
+        [.text(c.name), c.shortName.sqlValue, c.nameEn.sqlValue, c.notes.sqlValue, .text(tags(c))]
+    }
+}
