@@ -30,26 +30,21 @@ struct AccessMethods {
                 handler: .async { _, _ in
                     try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
                 }), access: .adminOnly)
-        methods.register(
-            RPCMethod(
-                name: "tokens.revoke",
-                handler: .async { ctx, params in
-                    let id = params["id"]?.stringValue ?? ""
-                    let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: id) }
-                    access.remember(token)
-                    return token.record
-                }), access: .adminOnly, effect: .destructiveWrite)
-        methods.register(
-            RPCMethod(
-                name: "session.authenticate",
-                handler: .sync { ctx, params in
-                    guard let token = access.token(forSecret: params["token"]?.stringValue ?? "") else {
-                        access.bind(ctx.session, nil)
-                        throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
-                    }
-                    access.bind(ctx.session, token.principal)
-                    return whoami(token.principal)
-                }), access: .anyone, effect: .session)
+        methods.register("tokens.revoke", Params.TokensRevoke.self, access: .adminOnly, effect: .destructiveWrite) {
+            ctx, p in
+            let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: p.id) }
+            access.remember(token)
+            return token.record
+        }
+        methods.registerInline("session.authenticate", Params.SessionAuthenticate.self, access: .anyone, effect: .session)
+        { ctx, p in
+            guard let token = access.token(forSecret: p.token) else {
+                access.bind(ctx.session, nil)
+                throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
+            }
+            access.bind(ctx.session, token.principal)
+            return whoami(token.principal)
+        }
         methods.register(
             RPCMethod(
                 name: "session.whoami",

@@ -77,6 +77,32 @@ public struct MethodSet: Sendable {
                 }), access: access)
     }
 
+    /// A method whose handler takes its generated params type (`Params.*`), decoded once after validation, and
+    /// runs as a task (reads on the reader pool, waits).
+    mutating func register<P: MethodParams>(
+        _ name: String, _ type: P.Type, access: AccessRule, effect: MethodEffect = .read,
+        _ body: @escaping @Sendable (RPCContext, P) async throws -> JSONValue
+    ) {
+        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
+        register(
+            RPCMethod(
+                name: name,
+                handler: .async { ctx, p in try await body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }),
+            access: access, effect: effect)
+    }
+
+    /// The same for a handler that answers inline on the I/O thread (microseconds of work, no waiting).
+    mutating func registerInline<P: MethodParams>(
+        _ name: String, _ type: P.Type, access: AccessRule, effect: MethodEffect = .read,
+        _ body: @escaping @Sendable (RPCContext, P) throws -> JSONValue
+    ) {
+        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
+        register(
+            RPCMethod(
+                name: name, handler: .sync { ctx, p in try body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
+            ), access: access, effect: effect)
+    }
+
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
     /// also offered to rpc.atomic.
     mutating func registerWrite(
@@ -154,8 +180,6 @@ extension String {
 }
 
 extension JSONObject {
-    /// The `id` param of a method on one record.
-    var recordID: String { self["id"]?.stringValue ?? "" }
     /// The `patch` param of an `X.update` (a JSON Merge Patch object).
     var patch: JSONObject { self["patch"]?.objectValue ?? JSONObject() }
 }

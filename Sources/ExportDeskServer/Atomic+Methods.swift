@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -18,10 +19,10 @@ struct AtomicMethods {
             RPCMethod(
                 name: "rpc.atomic",
                 handler: .async { ctx, params in
-                    let calls = params["calls"]?.arrayValue ?? []
+                    let calls = try TypedRecords.params(Params.RpcAtomic.self, params.objectValue ?? [:]).calls
                     var steps: [(String, @Sendable (WriteContext, JSONObject) throws -> JSONValue, JSONObject)] = []
                     for (i, call) in calls.enumerated() {
-                        let method = call["method"]?.stringValue ?? ""
+                        let method = call.method
                         guard let body = db.state.writeOperations[method] else {
                             throw RPCError.invalidParams(
                                 path: "/calls/\(i)/method", keyword: "enum",
@@ -32,7 +33,7 @@ struct AtomicMethods {
                             throw RPCError.forbidden("the \(role.rawValue) role may not call \(method)").adding(
                                 index: i)
                         }
-                        var inner = call["params"]?.objectValue ?? JSONObject()
+                        var inner = call.params
                         let issues = catalog.checkParams(method, .object(inner))
                         if !issues.isEmpty {
                             throw RPCError.invalidParams(

@@ -1,3 +1,5 @@
+import ExportDeskCore
+import ExportDeskSchemas
 import Foundation
 import JSON
 import JSONRPC
@@ -15,14 +17,15 @@ struct BackupMethods {
             RPCMethod(
                 name: "system.backup",
                 handler: .async { ctx, params in
+                    let p = try TypedRecords.params(Params.SystemBackup.self, params.objectValue ?? [:])
                     guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
-                    let path = params["path"]?.stringValue ?? ""
+                    let path = p.path
                     guard !FileManager.default.fileExists(atPath: path) else {
                         throw RPCError.invalidParams(
                             path: "/path", keyword: "exists",
                             "already exists; choose a new file (a backup never overwrites)")
                     }
-                    let token = params["progressToken"]
+                    let token = try p.progressToken.map(TypedRecords.json)
                     // Cancelling ($/cancelRequest) stops the copy between steps and leaves no file.
                     let cancelled = CancellationFlag()
                     // The copy blocks, so it runs on its own thread, not the cooperative pool.

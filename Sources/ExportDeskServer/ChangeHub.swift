@@ -1,5 +1,6 @@
 import Dispatch
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -101,7 +102,7 @@ final class ChangeHub: @unchecked Sendable {
             guard let from = subs.map(\.cursor).min() else { return }
             do {
                 let more = try store.readNow { db -> Bool in
-                    let rows = try ChangeLog.list(db, since: from, entities: nil, limit: 1000) { _, _ in true }.items
+                    let rows = try ChangeLog.entries(db, since: from, entities: nil, limit: 1000) { _, _ in true }.items
                     for subscriber in subs { try deliver(rows, to: subscriber, db) }
                     return rows.count == 1000
                 }
@@ -113,7 +114,7 @@ final class ChangeHub: @unchecked Sendable {
         }
     }
 
-    private func deliver(_ rows: [JSONValue], to subscriber: Subscriber, _ db: any SQLDatabase) throws {
+    private func deliver(_ rows: [Records.ChangeEntry], to subscriber: Subscriber, _ db: any SQLDatabase) throws {
         // The session's current identity: a revoked or expired token ends its subscriptions.
         guard let principal = subscriber.session.identity as? Principal,
             principal.tokenID.map({ state.access.isValid(tokenID: $0) }) ?? true
@@ -123,15 +124,11 @@ final class ChangeHub: @unchecked Sendable {
             return
         }
         for row in rows {
-            let seq = row["seq"]?.int64Value ?? 0
-            guard seq > subscriber.cursor else { continue }
-            subscriber.cursor = seq
-            let entity = row["entity"]?.stringValue ?? ""
-            if let only = subscriber.entities, !only.contains(entity) { continue }
-            guard try ChangeMethods.visible(entity: entity, id: row["id"]?.stringValue ?? "", to: principal, db) else {
-                continue
-            }
-            let change = AccessPolicy(principal).present(change: row.objectValue ?? JSONObject())
+            guard row.seq > subscriber.cursor else { continue }
+            subscriber.cursor = row.seq
+            if let only = subscriber.entities, !only.contains(row.entity) { continue }
+            guard try ChangeMethods.visible(entity: row.entity, id: row.id, to: principal, db) else { continue }
+            let change = AccessPolicy(principal).present(change: row).json
             if !subscriber.enqueue(["subscriptionId": .string(subscriber.id), "change": .object(change)]) {
                 Log.warn(
                     "change feed: \(subscriber.id) on \(subscriber.session.label) cut off: \(maxWaiting) notifications waiting unread; closing the connection"

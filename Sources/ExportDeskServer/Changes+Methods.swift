@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -10,61 +11,46 @@ struct ChangeMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.register(
-            RPCMethod(
-                name: "changes.list",
-                handler: .async { ctx, p in
-                    let principal = ctx.principal
-                    let policy = ctx.policy
-                    let since = Int64(p["since"]?.stringValue ?? "0") ?? 0
-                    let entities = p["entities"]?.arrayValue?.compactMap(\.stringValue)
-                    let limit = Int(p["limit"]?.int64Value ?? 100)
-                    let includeRecords = p["includeRecords"]?.boolValue ?? false
-                    return try await db.read { conn in
-                        let (items, next) = try ChangeLog.list(conn, since: since, entities: entities, limit: limit) {
-                            entity, id in
-                            try Self.visible(entity: entity, id: id, to: principal, conn)
-                        }
-                        let shown = try items.map { item -> JSONValue in
-                            guard case .object(let entry) = item else { return item }
-                            var o = policy.present(change: entry)
-                            if includeRecords,
-                                let record = try Self.record(
-                                    entity: o["entity"]?.stringValue ?? "", id: o["id"]?.stringValue ?? "", conn)
-                            {
-                                o["record"] =
-                                    o["entity"] == "student"
-                                    ? .object(policy.present(student: record.objectValue ?? [:])) : record
-                            }
-                            return .object(o)
-                        }
-                        return ["items": .array(shown), "nextCursor": .string(String(next))]
+        registry.register("changes.list", Params.ChangesList.self, access: .anyRole) { ctx, p in
+            let principal = ctx.principal
+            let policy = ctx.policy
+            let since = Int64(p.since ?? "0") ?? 0
+            let entities = p.entities?.map(\.rawValue)
+            let limit = Int(p.limit ?? 100)
+            let includeRecords = p.includeRecords ?? false
+            return try await db.read { conn in
+                let (entries, next) = try ChangeLog.entries(conn, since: since, entities: entities, limit: limit) {
+                    entity, id in
+                    try Self.visible(entity: entity, id: id, to: principal, conn)
+                }
+                let shown = try entries.map { entry -> JSONValue in
+                    let o = policy.present(change: entry).json
+                    guard includeRecords, let record = try Self.record(entity: entry.entity, id: entry.id, conn) else {
+                        return .object(o)
                     }
-                }), access: .anyRole)
-
-        registry.register(
-            RPCMethod(
-                name: "changes.subscribe",
-                handler: .sync { ctx, p in
-                    guard let store = db.state.store else { throw RPCError.storageUnavailable("no database is open") }
-                    let entities = p["entities"]?.arrayValue.map { Set($0.compactMap(\.stringValue)) }
-                    let from = p["since"]?.stringValue.flatMap { Int64($0) }
-                    let subscriber = try db.state.changeHub.subscribe(
-                        session: ctx.session, entities: entities, from: from, store: store)
-                    // Notifications start only once this answer is out, so a client always learns the id first.
-                    ctx.session.afterAnswersSent { subscriber.release() }
-                    return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
-                }), access: .anyRole, effect: .session)
-        registry.register(
-            RPCMethod(
-                name: "changes.unsubscribe",
-                handler: .sync { ctx, p in
-                    let id = p["subscriptionId"]?.stringValue ?? ""
-                    return [
-                        "subscriptionId": .string(id),
-                        "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: id, session: ctx.session)),
-                    ]
-                }), access: .anyRole, effect: .session)
+                    let shownRecord = entry.entity == "student" ? policy.present(student: record) : record
+                    return .object(JSONObject(Array(o) + [("record", .object(shownRecord))]))
+                }
+                return ["items": .array(shown), "nextCursor": .string(String(next))]
+            }
+        }
+        registry.registerInline("changes.subscribe", Params.ChangesSubscribe.self, access: .anyRole, effect: .session) {
+            ctx, p in
+            guard let store = db.state.store else { throw RPCError.storageUnavailable("no database is open") }
+            let subscriber = try db.state.changeHub.subscribe(
+                session: ctx.session, entities: p.entities.map { Set($0.map(\.rawValue)) },
+                from: p.since.flatMap { Int64($0) }, store: store)
+            // Notifications start only once this answer is out, so a client always learns the id first.
+            ctx.session.afterAnswersSent { subscriber.release() }
+            return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
+        }
+        registry.registerInline("changes.unsubscribe", Params.ChangesUnsubscribe.self, access: .anyRole, effect: .session)
+        { ctx, p in
+            [
+                "subscriptionId": .string(p.subscriptionId),
+                "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: p.subscriptionId, session: ctx.session)),
+            ]
+        }
     }
 
     /// The entities stored in a RecordTable, by their change-log name.
@@ -88,14 +74,14 @@ struct ChangeMethods {
     }
 
     /// The record as it is now, for includeRecords.
-    static func record(entity: String, id: String, _ db: any SQLDatabase) throws -> JSONValue? {
+    static func record(entity: String, id: String, _ db: any SQLDatabase) throws -> JSONObject? {
         switch entity {
-        case "company": return try? CompanyRepository.get(db, id: id)
+        case "company": return try CompanyRepository.records.load(db, id: id)?.record
         case "agreement":
             return try AgreementRepository.records.load(db, id: id).map {
-                .object(AgreementRepository.withStatus($0.record, today: WallClock.today))
+                AgreementRepository.withStatus($0.record, today: WallClock.today)
             }
-        default: return try tables[entity]?.load(db, id: id).map { .object($0.record) }
+        default: return try tables[entity]?.load(db, id: id)?.record
         }
     }
 }

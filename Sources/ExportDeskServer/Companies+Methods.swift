@@ -49,14 +49,10 @@ struct CompanyMethods {
                 handler: .async { ctx, p in
                     let id = p.recordID
                     try ctx.requireVisible(companyID: id, entity: "company", id: id)
-                    let showActors = ctx.principal?.seesEverything ?? false
+                    let policy = ctx.policy
                     return try await db.read { conn in
                         _ = try CompanyRepository.get(conn, id: id)  // NOT_FOUND for unknown ids and other kinds
-                        let items = try ChangeLog.history(conn, id: id).map { entry -> JSONValue in
-                            guard !showActors, case .object(var o) = entry else { return entry }
-                            o["actor"] = nil
-                            return .object(o)
-                        }
+                        let items = try ChangeLog.history(conn, id: id).map { JSONValue.object(policy.present(change: $0).json) }
                         return ["items": .array(items)]
                     }
                 }), access: Self.readers)

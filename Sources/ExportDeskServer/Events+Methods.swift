@@ -81,12 +81,11 @@ struct EventMethods {
             RPCMethod(
                 name: "participations.get",
                 handler: .sync { ctx, p in
-                    let record = try db.readNow { conn in
-                        .object(try ParticipationRepository.records.get(conn, id: p.recordID))
-                    }
-                    try ctx.requireVisible(
-                        companyID: record["companyId"]?.stringValue, entity: "participation", id: p.recordID)
-                    return record
+                    let policy = ctx.policy
+                    return .object(
+                        try db.readNow { conn in
+                            try ParticipationRepository.records.visible(conn, id: p.recordID, to: policy).json
+                        })
                 }), access: Self.participationReaders)
         registry.register(
             RPCMethod(

@@ -59,12 +59,9 @@ struct InternshipMethods {
                 name: "agreements.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
-                    let record = try db.readNow { conn in
-                        .object(try AgreementRepository.get(conn, id: id, today: WallClock.today))
-                    }
-                    try ctx.requireVisible(
-                        institutionID: record["institutionId"]?.stringValue, entity: "agreement", id: id)
-                    return record
+                    let policy = ctx.policy
+                    let json = try db.readNow { conn in try AgreementRepository.records.visible(conn, id: id, to: policy).json }
+                    return .object(AgreementRepository.withStatus(json, today: WallClock.today))
                 }), access: Self.readers)
         registry.register(
             RPCMethod(

@@ -25,12 +25,12 @@ extension PlacementMethods {
                 name: "offers.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
-                    let record = try db.readNow { conn in .object(try OfferRepository.records.get(conn, id: id)) }
-                    try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "offer", id: id)
-                    if !ctx.policy.mayRead(offerStatus: record["status"]?.stringValue ?? "", inFeed: false) {
+                    let policy = ctx.policy
+                    let (json, offer) = try db.readNow { conn in try OfferRepository.records.visible(conn, id: id, to: policy) }
+                    if !policy.mayRead(offerStatus: offer.status.rawValue, inFeed: false) {
                         throw RPCError.notFound(entity: "offer", id: id)
                     }
-                    return record
+                    return .object(json)
                 }), access: Self.everyone)
         registry.register(
             RPCMethod(

@@ -25,7 +25,7 @@ struct Persistence: Sendable {
     }
 
     /// A bounded-time read (a lookup by key) on the calling I/O thread.
-    func readNow(_ body: (any SQLDatabase) throws -> JSONValue) throws -> JSONValue {
+    func readNow<T>(_ body: (any SQLDatabase) throws -> T) throws -> T {
         do {
             return try store.readNow(body)
         } catch {

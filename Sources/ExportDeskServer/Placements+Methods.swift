@@ -68,11 +68,9 @@ struct PlacementMethods {
                 name: "placements.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
-                    let record = try db.readNow { conn in .object(try PlacementRepository.records.get(conn, id: id)) }
-                    try ctx.requireVisible(
-                        companyID: record["companyId"]?.stringValue,
-                        institutionID: record["institutionId"]?.stringValue, entity: "placement", id: id)
-                    return record
+                    let policy = ctx.policy
+                    return .object(
+                        try db.readNow { conn in try PlacementRepository.records.visible(conn, id: id, to: policy).json })
                 }), access: Self.everyone)
         registry.register(
             RPCMethod(

@@ -45,12 +45,9 @@ struct RequestMethods {
             RPCMethod(
                 name: "requests.get",
                 handler: .sync { ctx, p in
-                    let record =
-                        try db.readNow { conn in .object(try RequestRepository.records.get(conn, id: p.recordID)) }
-                        .objectValue ?? JSONObject()
-                    try ctx.requireVisible(
-                        companyID: record["companyId"]?.stringValue, entity: "request", id: p.recordID)
-                    return .object(record)
+                    let policy = ctx.policy
+                    return .object(
+                        try db.readNow { conn in try RequestRepository.records.visible(conn, id: p.recordID, to: policy).json })
                 }), access: Self.readers)
         registry.register(
             RPCMethod(

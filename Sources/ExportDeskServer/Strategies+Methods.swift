@@ -36,18 +36,18 @@ struct StrategyMethods {
                 name: "strategies.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
-                    let record = try db.readNow { conn in .object(try StrategyRepository.records.get(conn, id: id)) }
-                    try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
-                    return record
+                    let policy = ctx.policy
+                    return .object(
+                        try db.readNow { conn in try StrategyRepository.records.visible(conn, id: id, to: policy).json })
                 }), access: Self.readers)
         registry.register(
             RPCMethod(
                 name: "strategies.progress",
                 handler: .async { ctx, p in
                     let id = p.recordID
+                    let policy = ctx.policy
                     return try await db.read { conn in
-                        let record = try StrategyRepository.records.get(conn, id: id)
-                        try ctx.requireVisible(companyID: record["companyId"]?.stringValue, entity: "strategy", id: id)
+                        _ = try StrategyRepository.records.visible(conn, id: id, to: policy)
                         return try StrategyRepository.progress(conn, id: id)
                     }
                 }), access: Self.readers)

@@ -32,9 +32,7 @@ extension PlacementMethods {
                             }
                             return .object(ctx.policy.present(student: record))
                         }
-                        try ctx.requireVisible(
-                            institutionID: record["institutionId"]?.stringValue, entity: "student", id: id)
-                        return .object(record)
+                        return .object(try StudentRepository.records.visible(conn, id: id, to: ctx.policy).json)
                     }
                 }), access: Self.everyone)
         registry.register(

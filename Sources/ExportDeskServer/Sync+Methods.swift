@@ -1,5 +1,6 @@
 import Dispatch
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -13,18 +14,19 @@ extension PlacementMethods {
             RPCMethod(
                 name: "sync.push",
                 handler: .async { ctx, params in
-                    let items = params["items"]?.arrayValue ?? []
-                    let atomic = params["atomic"]?.boolValue ?? false
-                    let progressToken = params["progressToken"]
+                    let push = try TypedRecords.params(Params.SyncPush.self, params.objectValue ?? [:])
+                    let atomic = push.atomic ?? false
+                    let progressToken = try push.progressToken.map(TypedRecords.json)
                     // Check every item's data before the transaction: schema problems need no database.
                     var prepared: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?] = []
                     var early: [Int: JSONValue] = [:]
-                    for (i, item) in items.enumerated() {
-                        let entity = item["entity"]?.stringValue ?? ""
-                        var fields = item["data"]?.objectValue ?? JSONObject()
-                        fields["externalRef"] = item["externalRef"]
+                    for (i, item) in push.items.enumerated() {
+                        let entity = item.entity.rawValue
+                        // The upsert's params are the item's data with its externalRef.
+                        let fields = JSONObject(
+                            Array(item.data) + [("externalRef", .object(try TypedRecords.encode(item.externalRef)))])
                         let issues = catalog.checkParams(
-                            entity == "student" ? "students.upsert" : "placements.upsert", .object(fields))
+                            item.entity == .student ? "students.upsert" : "placements.upsert", .object(fields))
                         if !issues.isEmpty {
                             let error = RPCError.invalidParams(
                                 issues.map {
@@ -37,7 +39,7 @@ extension PlacementMethods {
                             prepared.append(nil)
                             continue
                         }
-                        prepared.append((entity, fields, item["expectedVersion"]?.int64Value))
+                        prepared.append((entity, fields, item.expectedVersion))
                     }
                     let work = prepared
                     let rejected = early
@@ -93,7 +95,7 @@ extension PlacementMethods {
                 if !atomic { try outer.db.run("RELEASE sync_item") }
                 results.append([
                     "index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
-                    "id": record["id"] ?? .null, "version": record["version"] ?? .null,
+                    "id": .string(record.recordID), "version": .number(.int(record.recordVersion)),
                 ])
             } catch let error as RPCError {
                 if atomic { throw error.adding(index: i) }

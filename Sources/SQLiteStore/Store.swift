@@ -21,10 +21,26 @@ public final class Store: DataStore, @unchecked Sendable {
 
     public typealias Options = StoreOptions
 
+    /// Switches a database to WAL. On a new file that several servers open at once, SQLite answers BUSY
+    /// at once instead of waiting (the busy handler is not used where waiting could deadlock), so the
+    /// switch is retried for up to 5 s.
+    private static func enableWAL(_ connection: Connection) throws {
+        var attempt = 0
+        while true {
+            do {
+                try connection.execute("PRAGMA journal_mode=WAL")
+                return
+            } catch let e where e.code == SQLITE_BUSY && attempt < 500 {
+                attempt += 1
+                usleep(10_000)
+            }
+        }
+    }
+
     public init(path: String, migrations: [Migration], options: Options = Options()) throws {
         self.path = path
         let writeConnection = try Connection(path: path)
-        try writeConnection.execute("PRAGMA journal_mode=WAL")
+        try Self.enableWAL(writeConnection)
         try writeConnection.execute("PRAGMA synchronous=\(options.durability == .full ? "FULL" : "NORMAL")")
         try writeConnection.execute("PRAGMA foreign_keys=ON")
         // A 64 MiB page cache keeps hot index pages in memory; checkpointing every 10,000 WAL pages (~40 MiB)

@@ -222,7 +222,9 @@ struct RecordTypes {
         case "boolean": return "Bool"
         case "array":
             guard let items = schema["items"] else { throw unsupported(file, pointer, "an array without items") }
-            let element = hint.hasSuffix("s") ? String(hint.dropLast()) : hint + "Item"
+            let element =
+                hint.hasSuffix("ies")
+                ? String(hint.dropLast(3)) + "y" : hint.hasSuffix("s") ? String(hint.dropLast()) : hint + "Item"
             return "[" + (try swiftType(items, hint: element, file: file, pointer: pointer + "/items", nested: &nested))
                 + "]"
         case "object":

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -30,9 +31,12 @@ struct AccessPolicyTests {
     }
 
     @Test func partnersSeeNoActorsAndAHostSeesTheReducedStudent() {
-        let change: JSONObject = ["seq": 1, "entity": "student", "id": "su_1", "actor": "tk_4"]
-        #expect(AccessPolicy(viewer).present(change: change)["actor"] == nil)
-        #expect(AccessPolicy(staff).present(change: change)["actor"] == "tk_4")
+        let change = Records.ChangeEntry(
+            seq: 1, entity: "student", id: "su_1", op: .created, action: "students.create", version: 1,
+            at: "2026-01-01T00:00:00Z", actor: "tk_4")
+        #expect(AccessPolicy(viewer).present(change: change).actor == nil)
+        #expect(AccessPolicy(viewer).present(change: change).json["actor"] == nil)
+        #expect(AccessPolicy(staff).present(change: change).actor == "tk_4")
         let student: JSONObject = [
             "id": "su_1", "fullName": "Иван", "specialty": "x", "institutionId": "in_A", "email": "i@x.ru",
             "phone": "+7",

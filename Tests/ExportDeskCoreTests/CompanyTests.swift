@@ -62,8 +62,8 @@ struct CompanyTests {
         let history = try await f.store.read { db in try ChangeLog.history(db, id: c["id"]!.stringValue!) }
         #expect(history.count == 1)
         #expect(
-            history[0]["op"] == "created" && history[0]["action"] == "companies.create"
-                && history[0]["actor"] == "tester")
+            history[0].op == .created && history[0].action == "companies.create"
+                && history[0].actor == "tester")
     }
 
     @Test func checksumsAndKindAgreementAreInvalidParamsNamingTheField() async throws {
@@ -117,8 +117,8 @@ struct CompanyTests {
         #expect(conflict?.reason == "VERSION_CONFLICT")
         #expect(conflict?.data["currentVersion"] == 2)
         let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
-        #expect(history.map { $0["version"] } == [1, 2])
-        #expect(history.map { $0["action"] } == ["companies.create", "companies.update"])
+        #expect(history.map(\.version) == [1, 2])
+        #expect(history.map(\.action) == ["companies.create", "companies.update"])
     }
 
     @Test func archiveAndRestoreAreVerbsWithTransitions() async throws {
@@ -134,7 +134,7 @@ struct CompanyTests {
         #expect(again?.reason == "INVALID_TRANSITION")
         #expect(again?.data["from"] == "archived" && again?.data["allowed"] == ["restore"])
         let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
-        #expect(history.last?["op"] == "deleted", "archival is a tombstone in the change log")
+        #expect(history.last?.op == .deleted, "archival is a tombstone in the change log")
         let restored = try await f.write("companies.restore") {
             try CompanyRepository.restore($0, id: id, expectedVersion: 2)
         }

@@ -137,7 +137,7 @@ struct EventTests {
         #expect(try await status(f, d) == "waitlisted")
         let history = try await f.store.read { db in try ChangeLog.history(db, id: c) }
         #expect(
-            history.last?["action"] == "participations.withdraw",
+            history.last?.action == "participations.withdraw",
             "the promotion is in the change log, caused by the withdrawal")
     }
 

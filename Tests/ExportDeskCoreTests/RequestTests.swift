@@ -119,7 +119,7 @@ struct RequestTests {
         }
         #expect(stale?.reason == "VERSION_CONFLICT" || stale?.reason == "INVALID_TRANSITION")
         let history = try await f.store.read { db in try ChangeLog.history(db, id: s.request) }
-        #expect(history.map { $0["action"] } == ["requests.submit", "requests.comment"])
+        #expect(history.map(\.action) == ["requests.submit", "requests.comment"])
     }
 
     @Test func listFiltersAndWordPrefixSearch() async throws {

@@ -32,7 +32,7 @@ struct StaffTests {
         }
         #expect(again?.reason == "INVALID_TRANSITION" && again?.data["from"] == "inactive")
         let history = try await f.store.read { db in try ChangeLog.history(db, id: id) }
-        #expect(history.map { $0["action"] } == ["staff.create", "staff.update", "staff.deactivate"])
+        #expect(history.map(\.action) == ["staff.create", "staff.update", "staff.deactivate"])
         let conflict = await rpcError {
             try await write(f, "staff.update") {
                 try StaffRepository.update($0, id: id, patch: ["name": "X"], expectedVersion: 1)

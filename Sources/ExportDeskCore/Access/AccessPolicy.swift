@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -38,9 +39,9 @@ public struct AccessPolicy: Sendable {
     }
 
     /// A change-log entry as the caller may see it: without its actor for partners and viewers.
-    public func present(change: JSONObject) -> JSONObject {
+    public func present(change: Records.ChangeEntry) -> Records.ChangeEntry {
         var shown = change
-        if !showsActors { shown["actor"] = nil }
+        if !showsActors { shown.actor = nil }
         return shown
     }
 

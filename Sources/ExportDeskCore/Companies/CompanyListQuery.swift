@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import Foundation
 import JSON
 import JSONRPC
@@ -29,29 +30,33 @@ public struct CompanyListQuery: Sendable {
 
     /// Reads validated params (the schema has checked types and enums).
     public init(params: JSONValue) throws {
-        let f = params["filter"]?.objectValue ?? JSONObject()
-        status = f["status"]?.stringValue ?? "active"
-        size = f["size"]?.stringValue
-        exportStatus = f["exportStatus"]?.stringValue
-        targetMarket = f["targetMarket"]?.stringValue
-        okvedPrefix = f["okvedPrefix"]?.stringValue
-        hsPrefix = f["hsPrefix"]?.stringValue
-        tag = f["tag"]?.stringValue
-        q = f["q"]?.stringValue
-        if let since = f["updatedSince"]?.stringValue {
+        try self.init(TypedRecords.params(Params.CompaniesList.self, params.objectValue ?? JSONObject()))
+    }
+
+    public init(_ p: Params.CompaniesList) throws {
+        let f = p.filter
+        status = f?.status?.rawValue ?? Records.Company.Status.active.rawValue
+        size = f?.size?.rawValue
+        exportStatus = f?.exportStatus?.rawValue
+        targetMarket = f?.targetMarket
+        okvedPrefix = f?.okvedPrefix
+        hsPrefix = f?.hsPrefix
+        tag = f?.tag
+        q = f?.q
+        if let since = f?.updatedSince {
             guard let millis = Timestamps.millis(fromRFC3339: since) else {
                 throw RPCError.invalidParams(
                     path: "/filter/updatedSince", keyword: "format", "must be an RFC 3339 date-time")
             }
             updatedSince = WallClock.rfc3339(millis)
         }
-        if let sort = params["sort"]?.stringValue {
+        if let sort = p.sortKey {
             descending = sort.hasPrefix("-")
             sortField = descending ? String(sort.dropFirst()) : sort
         }
-        limit = Int(params["limit"]?.int64Value ?? 50)
-        includeTotal = params["includeTotal"]?.boolValue ?? false
-        if let text = params["cursor"]?.stringValue {
+        limit = Int(p.limit ?? 50)
+        includeTotal = p.includeTotal ?? false
+        if let text = p.cursor {
             guard let c = ListCursor.decode(text) else {
                 throw RPCError.invalidParams(
                     path: "/cursor", keyword: "format", "is not a cursor returned by companies.list")

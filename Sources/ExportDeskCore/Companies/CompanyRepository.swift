@@ -72,7 +72,7 @@ public enum CompanyRepository {
         var record = JSONObject()
         for (key, value) in fields where CompanyRules.mutableFields.contains(key) { record[key] = value }
         CompanyRules.deriveKind(&record)
-        record["status"] = .string(Records.Company.Status.active.rawValue)
+        record.recordStatus = Records.Company.Status.active.rawValue
         return .object(try records.insert(ctx, record) { try CompanyRules.check($0, path: "") })
     }
 

@@ -37,7 +37,7 @@ public enum EventRepository {
         var record = JSONObject()
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         if record["autoPromoteWaitlist"] == nil { record["autoPromoteWaitlist"] = true }
-        record["status"] = .string(Records.Event.Status.draft.rawValue)
+        record.recordStatus = Records.Event.Status.draft.rawValue
         return .object(try records.insert(ctx, record) { try checkDates($0, path: "") })
     }
 

@@ -21,10 +21,10 @@ public enum ParticipationRepository {
     }
 
     public static func apply(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let eventID = fields["eventId"]?.stringValue ?? ""
-        let companyID = fields["companyId"]?.stringValue ?? ""
+        let p = try TypedRecords.params(Params.ParticipationsApply.self, fields)
+        let (eventID, companyID) = (p.eventId, p.companyId)
         let event = try EventRepository.records.record(ctx.db, id: eventID)
-        _ = try CompanyRepository.get(ctx.db, id: companyID)
+        _ = try CompanyRepository.records.record(ctx.db, id: companyID)
         guard event.status == .open else {
             let status = event.status.rawValue
             throw invalidTransition(
@@ -45,7 +45,7 @@ public enum ParticipationRepository {
         }
         var record = JSONObject()
         for key in ["eventId", "companyId", "products", "notes", "externalRef"] { record[key] = fields[key] }
-        record["status"] = "applied"
+        record.recordStatus = Records.Participation.Status.applied.rawValue
         return .object(try records.insert(ctx, record))
     }
 
@@ -69,10 +69,10 @@ public enum ParticipationRepository {
                 throw RPCError.capacityExceeded(
                     capacity: capacity, taken: taken, "all \(capacity) places of the event are taken")
             }
-            record["status"] = .string(try Lifecycle.participation.apply("waitlist", to: state))
-            record["waitlistedAt"] = .string(ctx.now)
+            record.recordStatus = try Lifecycle.participation.apply("waitlist", to: state)
+            try TypedRecords.edit(&record, as: Records.Participation.self) { $0.waitlistedAt = ctx.now }
         } else {
-            record["status"] = .string(try Lifecycle.participation.apply("approve", to: state))
+            record.recordStatus = try Lifecycle.participation.apply("approve", to: state)
         }
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
@@ -98,10 +98,12 @@ public enum ParticipationRepository {
                     entity: "participation of a \(eventState) event", from: state, action: verb, allowed: [])
             }
         }
-        if verb == "waitlist" { record["waitlistedAt"] = .string(ctx.now) }
-        try TypedRecords.edit(&record, as: Records.Participation.self, change)
+        try TypedRecords.edit(&record, as: Records.Participation.self) { participation in
+            if verb == "waitlist" { participation.waitlistedAt = ctx.now }
+            try change(&participation)
+        }
         if verb == "markAttendance" && !attended { next = try Lifecycle.participation.apply("markNoShow", to: state) }
-        record["status"] = .string(next)
+        record.recordStatus = next
         try records.save(ctx, rowid: rowid, &record)
         if verb == "withdraw" && state == "approved" { try promoteWaitlisted(ctx, eventID: participation.eventId) }
         return .object(record)
@@ -119,8 +121,7 @@ public enum ParticipationRepository {
             [.text(eventID)]
         ) { next = $0.text(0) }
         guard let next, case (let rowid, var record)? = try records.load(ctx.db, id: next) else { return }
-        record["status"] = .string(
-            try Lifecycle.participation.apply("promote", to: try records.typed(record).status.rawValue))
+        record.recordStatus = try Lifecycle.participation.apply("promote", to: try records.typed(record).status.rawValue)
         try records.save(ctx, rowid: rowid, &record)
     }
 
@@ -133,8 +134,8 @@ public enum ParticipationRepository {
         ) { if let id = $0.text(0) { ids.append(id) } }
         for id in ids {
             guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else { continue }
-            record["status"] = .string(
-                try Lifecycle.participation.apply("cancelWithEvent", to: try records.typed(record).status.rawValue))
+            record.recordStatus = try Lifecycle.participation.apply(
+                "cancelWithEvent", to: try records.typed(record).status.rawValue)
             try records.save(ctx, rowid: rowid, &record, op: .deleted)
         }
     }

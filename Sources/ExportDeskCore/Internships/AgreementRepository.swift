@@ -53,14 +53,15 @@ public enum AgreementRepository {
         } else {
             status = "active"
         }
-        record["status"] = .string(status)
+        record.recordStatus = status
         return record
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         // NOT_FOUND for an unknown institution.
-        _ = try InstitutionRepository.records.record(ctx.db, id: fields["institutionId"]?.stringValue ?? "")
-        var record: JSONObject = ["institutionId": fields["institutionId"] ?? .null]
+        let institutionID = try TypedRecords.params(Params.AgreementsCreate.self, fields).institutionId
+        _ = try InstitutionRepository.records.record(ctx.db, id: institutionID)
+        var record: JSONObject = ["institutionId": .string(institutionID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
         let stored = try records.insert(ctx, record) { try checkPeriod($0, path: "") }
         return .object(withStatus(stored, today: ctx.today))

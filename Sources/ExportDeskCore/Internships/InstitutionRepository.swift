@@ -30,7 +30,7 @@ public enum InstitutionRepository {
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         var record = JSONObject()
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        record["status"] = .string(Records.Institution.Status.active.rawValue)
+        record.recordStatus = Records.Institution.Status.active.rawValue
         return .object(try records.insert(ctx, record) { try checkINN($0, path: "") })
     }
 

@@ -33,7 +33,8 @@ public enum OfferRepository {
     ]
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        guard let companyID = fields["companyId"]?.stringValue ?? ctx.principal?.companyID else {
+        let p = try TypedRecords.params(Params.OffersCreate.self, fields)
+        guard let companyID = p.companyId ?? ctx.principal?.companyID else {
             throw RPCError.invalidParams(
                 path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
         }
@@ -45,7 +46,7 @@ public enum OfferRepository {
         }
         var record: JSONObject = ["companyId": .string(companyID)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        record["status"] = .string(Records.Offer.Status.draft.rawValue)
+        record.recordStatus = Records.Offer.Status.draft.rawValue
         return .object(
             try records.insert(ctx, record) { offer in
                 try checkPeriod(offer.startsOn, offer.endsOn, path: "")

@@ -105,7 +105,7 @@ public enum PlacementRepository {
             "endsOn": .string(span.endsOn),
         ]
         if let ref = p.externalRef { record["externalRef"] = .object(try TypedRecords.encode(ref)) }
-        record["status"] = .string(Records.Placement.Status.proposed.rawValue)
+        record.recordStatus = Records.Placement.Status.proposed.rawValue
         return try records.insert(ctx, record) { placement in
             try checkPeriod(placement.startsOn, placement.endsOn, path: "")
             try checkRules(ctx, span, offer: offer)

@@ -28,7 +28,8 @@ public enum StudentRepository {
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
-        guard let institutionID = fields["institutionId"]?.stringValue ?? ctx.principal?.institutionID else {
+        let p = try TypedRecords.params(Params.StudentsCreate.self, fields)
+        guard let institutionID = p.institutionId ?? ctx.principal?.institutionID else {
             throw RPCError.invalidParams(
                 path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
         }

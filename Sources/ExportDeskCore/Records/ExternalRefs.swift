@@ -74,7 +74,7 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
             }
             return (.created, try create(ctx, fields))
         }
-        let id = current["id"]?.stringValue ?? ""
+        let id = current.recordID
         for key in immutable where fields[key] != nil && fields[key] != current[key] {
             throw RPCError.invalidParams(
                 path: "/\(key)", keyword: "const",

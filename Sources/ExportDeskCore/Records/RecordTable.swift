@@ -82,9 +82,8 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         let id = RecordID.make(prefix, millis: ctx.nowMillis)
         var record: JSONObject = ["id": .string(id)]
         for (k, v) in fields { record[k] = v }
-        record["version"] = 1
-        record["createdAt"] = .string(ctx.now)
-        record["updatedAt"] = .string(ctx.now)
+        record.recordVersion = 1
+        record.stampCreated(ctx.now)
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         let typedRecord = try TypedRecords.decodeWritten(Record.self, typedView(record), path: "")
         try validate(typedRecord)
@@ -112,12 +111,12 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         previous: Record? = nil
     ) throws {
         var previous = previous
-        if hooks != nil, previous == nil, let stored = try load(ctx.db, id: record["id"]?.stringValue ?? "") {
+        if hooks != nil, previous == nil, let stored = try load(ctx.db, id: record.recordID) {
             previous = try typed(stored.record)
         }
-        let version = (record["version"]?.int64Value ?? 0) + 1
-        record["version"] = .number(.int(version))
-        record["updatedAt"] = .string(ctx.now)
+        let version = record.recordVersion + 1
+        record.recordVersion = version
+        record.stampUpdated(ctx.now)
         let typedRecord = try typed(record)
         try hooks?.check(ctx.db, typedRecord)
         let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
@@ -126,7 +125,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
             + columnValues(typedRecord) + [.integer(rowid)]
         try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
         try hooks?.index(ctx.db, rowid, typedRecord, previous)
-        try ChangeLog.append(ctx, entity: entity, id: record["id"]?.stringValue ?? "", op: op, version: version)
+        try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: version)
     }
 
     /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state,
@@ -169,7 +168,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         }
         let current = try typed(record)
         try before(current)
-        let next = try lifecycle.apply(verb, to: record["status"]?.stringValue ?? "")
+        let next = try lifecycle.apply(verb, to: record.recordStatus)
         try Versions.check(record, expectedVersion: expectedVersion)
         if let change {
             var edited = current
@@ -179,7 +178,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
             record = try TypedRecords.encode(edited)
             for key in derived { record[key] = nil }
         }
-        record["status"] = .string(next)
+        record.recordStatus = next
         try save(ctx, rowid: rowid, &record, op: op, previous: current)
         return record
     }
@@ -249,7 +248,7 @@ public protocol SyncedRecord {
 public enum Versions {
     /// VERSION_CONFLICT when `expected` is given and differs.
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
-        let current = record["version"]?.int64Value ?? 0
+        let current = record.recordVersion
         if let expected, expected != current {
             throw RPCError.versionConflict(
                 current: current, "expectedVersion is \(expected), but the record is at version \(current)")
@@ -257,10 +256,6 @@ public enum Versions {
     }
 }
 
-extension JSONObject {
-    /// The optional `expectedVersion` param of an update or a verb.
-    public var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
-}
 
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
 public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {

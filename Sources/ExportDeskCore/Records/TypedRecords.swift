@@ -12,7 +12,7 @@ public enum TypedRecords {
         do {
             return try JSONValueDecoder().decode(R.self, from: .object(object))
         } catch {
-            Log.error("a stored record does not decode as \(R.self): \(error) — \(object["id"]?.stringValue ?? "?")")
+            Log.error("a stored record does not decode as \(R.self): \(error) — \(object.recordID)")
             throw RPCError.internalError
         }
     }
@@ -31,6 +31,9 @@ public enum TypedRecords {
             throw RPCError.invalidParams(path: path, keyword: "type", "the record would not match its schema: \(error)")
         }
     }
+
+    /// A value as JSON (a token, a reference: what is not an object).
+    public static func json<R: Encodable>(_ value: R) throws -> JSONValue { try JSONValueEncoder().encode(value) }
 
     public static func encode<R: Encodable>(_ value: R) throws -> JSONObject {
         try JSONValueEncoder().encode(value).objectValue ?? JSONObject()

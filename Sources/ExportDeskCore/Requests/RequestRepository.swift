@@ -19,13 +19,13 @@ public enum RequestRepository {
     /// matches whole words and word prefixes and folds Cyrillic case as well as Latin.
 
     public static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let companyID = fields["companyId"]?.stringValue ?? ""
-        _ = try CompanyRepository.get(ctx.db, id: companyID)
+        _ = try CompanyRepository.records.record(
+            ctx.db, id: try TypedRecords.params(Params.RequestsSubmit.self, fields).companyId)
         var record = JSONObject()
         for key in ["companyId", "service", "channel", "subject", "description", "externalRef"] {
             record[key] = fields[key]
         }
-        record["status"] = "new"
+        record.recordStatus = Records.SupportRequest.Status.new.rawValue
         record["comments"] = []
         return .object(try records.insert(ctx, record))
     }
@@ -64,9 +64,9 @@ public enum RequestRepository {
             throw RPCError.notFound(entity: "request", id: id)
         }
         try Versions.check(record, expectedVersion: expectedVersion)
-        var request = try records.typed(record)
-        request.comments.append(.init(at: ctx.now, authorId: authorID, text: text))
-        record["comments"] = .array(try request.comments.map { .object(try TypedRecords.encode($0)) })
+        try TypedRecords.edit(&record, as: Records.SupportRequest.self) {
+            $0.comments.append(.init(at: ctx.now, authorId: authorID, text: text))
+        }
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
     }

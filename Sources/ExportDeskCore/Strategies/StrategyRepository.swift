@@ -59,7 +59,7 @@ public enum StrategyRepository {
         if let curator = p.curatorId { _ = try StaffRepository.records.get(ctx.db, id: curator) }
         var record: JSONObject = ["companyId": .string(p.companyId)]
         for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
-        record["status"] = .string(Records.Strategy.Status.draft.rawValue)
+        record.recordStatus = Records.Strategy.Status.draft.rawValue
         record["revision"] = 1
         record["actuals"] = []
         return .object(try records.insert(ctx, record) { try check($0, path: "") })
@@ -94,10 +94,12 @@ public enum StrategyRepository {
         try Versions.check(record, expectedVersion: expectedVersion)
         if verb == "approve" {
             let company = try CompanyRepository.records.record(ctx.db, id: strategy.companyId)
-            record["approvedAt"] = .string(ctx.now)
-            record["marketsAtApproval"] = .array((company.currentMarkets ?? []).map(JSONValue.string))
+            try TypedRecords.edit(&record, as: Records.Strategy.self) {
+                $0.approvedAt = ctx.now
+                $0.marketsAtApproval = company.currentMarkets ?? []
+            }
         }
-        record["status"] = .string(next)
+        record.recordStatus = next
         try records.save(ctx, rowid: rowid, &record, op: verb == "archive" ? .deleted : .updated)
         return .object(record)
     }
@@ -109,7 +111,7 @@ public enum StrategyRepository {
         _ = try lifecycle.apply("revise", to: original.status.rawValue)
         var draft: JSONObject = ["companyId": .string(original.companyId)]
         for key in mutableFields { draft[key] = stored[key] }
-        draft["status"] = .string(Records.Strategy.Status.draft.rawValue)
+        draft.recordStatus = Records.Strategy.Status.draft.rawValue
         draft["revision"] = .number(.int(original.revision + 1))
         draft["revisionOf"] = .string(id)
         draft["actuals"] = .array(try original.actuals.map { .object(try TypedRecords.encode($0)) })
@@ -123,15 +125,15 @@ public enum StrategyRepository {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
             throw RPCError.notFound(entity: "strategy", id: id)
         }
-        var strategy = try records.typed(record)
-        _ = try lifecycle.apply("recordActual", to: strategy.status.rawValue)
+        _ = try lifecycle.apply("recordActual", to: try records.typed(record).status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
         guard let metric = Records.Strategy.Actual.Metric(rawValue: metric), case .number(let number) = value else {
             throw RPCError.invalidParams(path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
         }
-        strategy.actuals.removeAll { $0.metric == metric && $0.year == year }
-        strategy.actuals.append(.init(metric: metric, year: year, value: number))
-        record["actuals"] = .array(try strategy.actuals.map { .object(try TypedRecords.encode($0)) })
+        try TypedRecords.edit(&record, as: Records.Strategy.self) {
+            $0.actuals.removeAll { $0.metric == metric && $0.year == year }
+            $0.actuals.append(.init(metric: metric, year: year, value: number))
+        }
         try records.save(ctx, rowid: rowid, &record)
         return .object(record)
     }
