@@ -184,7 +184,3 @@ extension JSONObject {
     var patch: JSONObject { self["patch"]?.objectValue ?? JSONObject() }
 }
 
-extension JSONValue {
-    /// The `id` param, for handlers that receive the params as a value.
-    var recordID: String { objectValue?.recordID ?? "" }
-}

@@ -6,14 +6,14 @@ struct DemoDataTests {
     @Test func generatedIdentifiersAreChecksumValid() {
         let companies = DemoData.companies(count: 300, seed: 7)
         for c in companies {
-            let inn = c["inn"]?.stringValue ?? ""
-            let ogrn = c["ogrn"]?.stringValue ?? ""
+            let inn = c.inn ?? ""
+            let ogrn = c.ogrn ?? ""
             #expect(TaxIDs.isValidINN(inn), "INN \(inn)")
             #expect(TaxIDs.isValidOGRN(ogrn), "OGRN \(ogrn)")
             #expect((inn.count == 12) == (ogrn.count == 15), "INN \(inn) and OGRN \(ogrn) are of one kind")
         }
         #expect(
-            companies.map { $0["name"] } == DemoData.companies(count: 300, seed: 7).map { $0["name"] }, "deterministic")
+            companies == DemoData.companies(count: 300, seed: 7), "deterministic")
     }
 }
 

@@ -99,8 +99,7 @@ extension DemoData {
             func ctx(_ action: String) -> WriteContext { WriteContext(db: db, actor: "local:demo", action: action) }
             var institutionIDs: [String] = []
             for (fields, agreements) in allInstitutions {
-                let id = try InstitutionRepository.create(ctx("institutions.create"), fields: fields)["id"]!
-                    .stringValue!
+                let id = try InstitutionRepository.create(ctx("institutions.create"), fields: fields).recordID
                 institutionIDs.append(id)
                 for (n, (from, to, terminatedOn)) in agreements.enumerated() {
                     let ag = try AgreementRepository.create(
@@ -111,7 +110,7 @@ extension DemoData {
                         ])
                     if let terminatedOn {
                         _ = try AgreementRepository.terminate(
-                            ctx("agreements.terminate"), id: ag["id"]!.stringValue!, reason: "Реорганизация колледжа",
+                            ctx("agreements.terminate"), id: ag.recordID, reason: "Реорганизация колледжа",
                             effectiveOn: terminatedOn, expectedVersion: nil)
                     }
                     counts.agreements += 1
@@ -120,7 +119,7 @@ extension DemoData {
             counts.institutions = institutionIDs.count
             var offerIDs: [String] = []
             for (i, fields) in allOffers.enumerated() {
-                let id = try OfferRepository.create(ctx("offers.create"), fields: fields)["id"]!.stringValue!
+                let id = try OfferRepository.create(ctx("offers.create"), fields: fields).recordID
                 if i % 10 != 9 {
                     _ = try OfferRepository.transition(ctx("offers.open"), verb: "open", id: id, expectedVersion: nil)
                 }
@@ -130,7 +129,7 @@ extension DemoData {
             for (i, (institution, fields)) in allStudents.enumerated() {
                 var f = fields
                 f["institutionId"] = .string(institutionIDs[institution])
-                let student = try StudentRepository.create(ctx("students.create"), fields: f)["id"]!.stringValue!
+                let student = try StudentRepository.create(ctx("students.create"), fields: f).recordID
                 counts.students += 1
                 guard !offerIDs.isEmpty, i % 8 != 7 else { continue }  // some students are not placed yet
                 let offer = offerIDs[offerPicks[i]]

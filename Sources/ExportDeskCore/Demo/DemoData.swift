@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -47,49 +48,46 @@ public struct DemoData {
     static let tags = ["приборы", "медицина", "агро", "станки", "электроника", "фарма", "логистика", "композиты", "IT"]
     static let regions = ["77", "78", "50", "16", "66", "54", "52", "63", "02", "24"]
 
-    /// The company records (create params) of a programme of `count` companies.
-    public static func companies(count: Int, seed: UInt64) -> [JSONObject] {
+    /// The `companies.create` params of a programme of `count` companies, typed so that the compiler checks
+    /// every value against the schema's enums.
+    public static func companies(count: Int, seed: UInt64) -> [Params.CompaniesCreate] {
+        typealias Company = Params.CompaniesCreate
         var g = Generator(state: seed)
-        var out: [JSONObject] = []
+        var out: [Company] = []
         for i in 0..<count {
             let individual = g.chance(0.15)
             let a = g.int(0...adjectives.count - 1)
             let n = g.pick(nouns)
-            var c: JSONObject = [:]
+            var c = Company(name: "")
             if individual {
-                let person = "\(g.pick(last)) \(g.pick(first))"
-                c["name"] = .string("ИП \(person)")
-                c["size"] = "micro"
+                c.name = "ИП \(g.pick(last)) \(g.pick(first))"
+                c.size = .micro
             } else {
                 let form = g.pick(["ООО", "АО", "ООО", "ПАО"])
-                c["name"] = .string("\(form) «\(adjectives[a]) \(n) \(i + 1)»")
-                c["shortName"] = .string("\(adjectives[a]) \(n)")
-                c["nameEn"] = .string("\(latin[a]) \(i + 1) LLC")
-                c["size"] = .string(g.pick(["micro", "small", "small", "medium", "medium", "large"]))
+                c.name = "\(form) «\(adjectives[a]) \(n) \(i + 1)»"
+                c.shortName = "\(adjectives[a]) \(n)"
+                c.nameEn = "\(latin[a]) \(i + 1) LLC"
+                c.size = g.pick([.micro, .small, .small, .medium, .medium, .large])
             }
-            c["inn"] = .string(inn(&g, individual: individual, number: i))
-            c["ogrn"] = .string(ogrn(&g, individual: individual))
-            c["exportStatus"] = .string(g.pick(["non_exporter", "beginner", "beginner", "active"]))
-            c["okved"] = .array((0..<g.int(1...3)).map { _ in .string(g.pick(okved)) }.uniqued())
-            c["hsCodes"] = .array((0..<g.int(1...3)).map { _ in .string(g.pick(hs)) }.uniqued())
-            c["targetMarkets"] = .array((0..<g.int(1...3)).map { _ in .string(g.pick(markets)) }.uniqued())
-            if c["exportStatus"] == "active" {
-                c["currentMarkets"] = .array((0..<g.int(1...2)).map { _ in .string(g.pick(markets)) }.uniqued())
-                c["annualExportVolume"] = [
-                    "amount": .string("\(g.int(1...900) * 100_000).00"),
-                    "currency": .string(g.pick(["RUB", "USD", "CNY"])),
-                ]
+            c.inn = inn(&g, individual: individual, number: i)
+            c.ogrn = ogrn(&g, individual: individual)
+            c.exportStatus = g.pick([.nonExporter, .beginner, .beginner, .active])
+            c.okved = (0..<g.int(1...3)).map { _ in g.pick(okved) }.uniqued()
+            c.hsCodes = (0..<g.int(1...3)).map { _ in g.pick(hs) }.uniqued()
+            c.targetMarkets = (0..<g.int(1...3)).map { _ in g.pick(markets) }.uniqued()
+            if c.exportStatus == .active {
+                c.currentMarkets = (0..<g.int(1...2)).map { _ in g.pick(markets) }.uniqued()
+                c.annualExportVolume = Records.Money(
+                    amount: "\(g.int(1...900) * 100_000).00", currency: g.pick(["RUB", "USD", "CNY"]))
             }
-            c["tags"] = .array((0..<g.int(0...2)).map { _ in .string(g.pick(tags)) }.uniqued())
+            c.tags = (0..<g.int(0...2)).map { _ in g.pick(tags) }.uniqued()
             let contactName = "\(g.pick(first)) \(g.pick(last))"
-            c["contacts"] = [
-                [
-                    "name": .string(contactName), "position": .string(g.pick(positions)),
-                    "email": .string("export\(i + 1)@company\(i + 1).example.ru"),
-                    "phone": .string("+7495\(String(g.int(1_000_000...9_999_999)))"),
-                ]
+            c.contacts = [
+                Records.CompanyContact(
+                    name: contactName, position: g.pick(positions), email: "export\(i + 1)@company\(i + 1).example.ru",
+                    phone: "+7495\(String(g.int(1_000_000...9_999_999)))")
             ]
-            c["website"] = .string("https://company\(i + 1).example.ru")
+            c.website = "https://company\(i + 1).example.ru"
             out.append(c)
         }
         return out
@@ -143,7 +141,8 @@ public struct DemoData {
         staffIDs = try await store.write { db in
             try staffRecords.map {
                 try StaffRepository.create(
-                    WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0)["id"]!.stringValue!
+                    WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0
+                ).recordID
             }
         }
         counts.staff = staffIDs.count
@@ -173,53 +172,47 @@ public struct DemoData {
         return counts
     }
 
-    static let goalMetrics = ["export_revenue", "contracts", "new_markets", "exhibitions", "business_missions"]
+    static let goalMetrics: [Params.StrategiesCreate.Goal.Metric] = [
+        .exportRevenue, .contracts, .newMarkets, .exhibitions, .businessMissions,
+    ]
 
     /// Export strategies in every state: drafts, approved (some with recorded revenue), completed, archived.
     static func loadStrategies(
         _ store: any DataStore, companies: [String], staff: [String], count: Int, g: inout Generator
     ) async throws -> Int {
-        var plans: [(JSONObject, [String])] = []
+        var plans: [(Params.StrategiesCreate, [String])] = []
         for _ in 0..<count {
             let start = g.int(2024...2026)
             let country = g.pick(markets)
-            let goals: [JSONValue] = (0..<g.int(1...3)).map { _ in
+            let goals: [Params.StrategiesCreate.Goal] = (0..<g.int(1...3)).map { _ in
                 let metric = g.pick(goalMetrics)
-                var goal: JSONObject = [
-                    "metric": .string(metric), "year": .number(.int(Int64(g.int(start...start + 2)))),
-                ]
-                goal["target"] = .number(
-                    .int(Int64(metric == "export_revenue" ? g.int(5...200) * 100_000 : g.int(1...5))))
-                if metric == "export_revenue" { goal["currency"] = .string(g.pick(["USD", "RUB", "CNY"])) }
-                return .object(goal)
+                let year = Int64(g.int(start...start + 2))
+                let target = Int64(metric == .exportRevenue ? g.int(5...200) * 100_000 : g.int(1...5))
+                return .init(
+                    metric: metric, year: year, target: .int(target),
+                    currency: metric == .exportRevenue ? g.pick(["USD", "RUB", "CNY"]) : nil)
             }
-            let fields: JSONObject = [
-                "companyId": .string(g.pick(companies)), "curatorId": .string(g.pick(staff)),
-                "title": .string("Выход на рынок: \(cities[country]!)"), "periodStart": .number(.int(Int64(start))),
-                "periodEnd": .number(.int(Int64(start + 2))),
-                "markets": [
-                    [
-                        "country": .string(country), "priority": 1,
-                        "entryMode": .string(g.pick(["distributor", "direct_export", "marketplace"])),
-                    ]
-                ],
-                "goals": .array(goals),
-                "actions": [
-                    [
-                        "key": "A1", "title": .string("Участие в \(g.pick(fairs))"),
-                        "status": .string(g.pick(["planned", "done"])),
-                    ]
-                ],
-            ]
+            // Drawn in this order so that a seed gives the same programme as before.
+            let company = g.pick(companies)
+            let curator = g.pick(staff)
+            let entryMode: Params.StrategiesCreate.Market.EntryMode = g.pick([.distributor, .directExport, .marketplace])
+            let fair = g.pick(fairs)
+            let actionStatus: Params.StrategiesCreate.Action.Status = g.pick([.planned, .done])
+            let strategy = Params.StrategiesCreate(
+                title: "Выход на рынок: \(cities[country]!)", periodStart: Int64(start), periodEnd: Int64(start + 2),
+                curatorId: curator, markets: [.init(country: country, priority: 1, entryMode: entryMode)],
+                goals: goals, actions: [.init(key: "A1", title: "Участие в \(fair)", status: actionStatus)],
+                companyId: company)
             let path = g.pick([[], ["approve"], ["approve"], ["approve", "complete"], ["archive"]])
-            plans.append((fields, path))
+            plans.append((strategy, path))
         }
         let all = plans
         return try await store.write { db -> Int in
             for (fields, path) in all {
                 let id = try StrategyRepository.create(
-                    WriteContext(db: db, actor: "local:demo", action: "strategies.create"), fields: fields)["id"]!
-                    .stringValue!
+                    WriteContext(db: db, actor: "local:demo", action: "strategies.create"),
+                    fields: try TypedRecords.encode(fields)
+                ).recordID
                 for verb in path {
                     _ = try StrategyRepository.transition(
                         WriteContext(db: db, actor: "local:demo", action: "strategies.\(verb)"), verb: verb, id: id,
@@ -241,9 +234,10 @@ public struct DemoData {
             ids += try await store.write { db -> [String] in
                 var made: [String] = []
                 for (record, archived) in zip(batch, archive) {
-                    let created = try CompanyRepository.create(
-                        WriteContext(db: db, actor: "local:demo", action: "companies.create"), fields: record)
-                    guard let id = created["id"]?.stringValue else { continue }
+                    let id = try CompanyRepository.create(
+                        WriteContext(db: db, actor: "local:demo", action: "companies.create"),
+                        fields: try TypedRecords.encode(record)
+                    ).recordID
                     if archived {
                         _ = try CompanyRepository.archive(
                             WriteContext(db: db, actor: "local:demo", action: "companies.archive"), id: id,
@@ -268,9 +262,9 @@ public struct DemoData {
     }
 }
 
-extension Array where Element == JSONValue {
-    fileprivate func uniqued() -> [JSONValue] {
-        var seen = Set<JSONValue>()
+extension Array where Element: Hashable {
+    fileprivate func uniqued() -> [Element] {
+        var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }
 }

@@ -22,7 +22,7 @@ struct DemoClock {
 
 /// One demo event and what happened to it, played through the event and participation operations.
 struct EventPlan {
-    var fields: JSONObject
+    var event: Params.EventsCreate
     var final: String
     /// Companies that apply, with the fate of each application and its results.
     var applications: [(company: String, fate: String, results: JSONObject?)] = []
@@ -34,17 +34,14 @@ struct EventPlan {
         let day = g.int(1...25)
         let starts = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
         let ends = "\(year)-\(month < 10 ? "0" : "")\(month)-\(day + 3 < 10 ? "0" : "")\(day + 3)"
-        let kind = g.chance(0.6) ? "exhibition" : "business_mission"
+        let kind: Params.EventsCreate.Kind = g.chance(0.6) ? .exhibition : .businessMission
         let capacity = g.int(5...20)
         let title =
-            kind == "exhibition"
+            kind == .exhibition
             ? "\(g.pick(DemoData.fairs)) \(year)" : "Бизнес-миссия в \(DemoData.cities[country]!) \(year)"
-        fields = [
-            "kind": .string(kind), "title": .string(title), "country": .string(country),
-            "city": .string(DemoData.cities[country]!),
-            "startsOn": .string(starts), "endsOn": .string(ends), "applicationDeadline": .string(starts),
-            "capacity": .number(.int(Int64(capacity))), "sectors": [.string(g.pick(DemoData.tags))],
-        ]
+        event = Params.EventsCreate(
+            kind: kind, title: title, country: country, city: DemoData.cities[country]!, startsOn: starts,
+            endsOn: ends, applicationDeadline: starts, sectors: [g.pick(DemoData.tags)], capacity: Int64(capacity))
         final = year >= 2027 ? (g.chance(0.5) ? "open" : "draft") : (g.chance(0.04) ? "cancelled" : "completed")
         guard final != "draft" else { return }
         var seen = Set<String>()
@@ -75,11 +72,11 @@ struct EventPlan {
 
     /// Creates the event and takes it and its applications to their final states; returns the applications.
     func play(_ db: any SQLDatabase) throws -> Int {
-        let starts = fields["startsOn"]?.stringValue ?? ""
+        let starts = event.startsOn
         func ctx(_ action: String, _ offset: Int) -> WriteContext {
             DemoClock.context(db, action, day: starts, offset: offset)
         }
-        let id = try EventRepository.create(ctx("events.create", -90), fields: fields)["id"]?.stringValue ?? ""
+        let id = try EventRepository.create(ctx("events.create", -90), fields: try TypedRecords.encode(event)).recordID
         guard final != "draft" else { return 0 }
         _ = try EventRepository.transition(ctx("events.open", -60), verb: "open", id: id, expectedVersion: nil)
         var made: [(String, String, JSONObject?)] = []
@@ -90,7 +87,7 @@ struct EventPlan {
                     "eventId": .string(id), "companyId": .string(company),
                     "products": [.string("8471")],
                 ])
-            let pid = p["id"]?.stringValue ?? ""
+            let pid = p.recordID
             made.append((pid, fate, results))
             switch fate {
             case "applied": break
@@ -164,7 +161,7 @@ struct RequestPlan {
         func ctx(_ action: String, _ offset: Int) -> WriteContext {
             DemoClock.context(db, action, day: day, offset: offset)
         }
-        let id = try RequestRepository.submit(ctx("requests.submit", 0), fields: fields)["id"]?.stringValue ?? ""
+        let id = try RequestRepository.submit(ctx("requests.submit", 0), fields: fields).recordID
         guard final != "new" else { return }
         _ = try RequestRepository.assign(ctx("requests.assign", 1), id: id, curatorID: curator, expectedVersion: nil)
         guard final != "assigned" else { return }

@@ -33,3 +33,8 @@ extension JSONObject {
     /// The optional `expectedVersion` param of an update or a verb.
     public var expectedVersion: Int64? { self["expectedVersion"]?.int64Value }
 }
+
+extension JSONValue {
+    /// The `id` of a record (or of a method's params) held as a value; empty when absent.
+    public var recordID: String { objectValue?.recordID ?? "" }
+}

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -13,10 +14,16 @@ public enum Reports {
         let from: String
         let to: String
         let asked: (from: String?, to: String?)
-        init(_ params: JSONValue) {
-            asked = (params["from"]?.stringValue, params["to"]?.stringValue)
-            from = asked.from ?? "0000-01-01"
-            to = asked.to ?? "9999-12-31"
+        /// From any report's params: they all have `from` and `to`.
+        init(_ params: JSONValue) throws {
+            let p = try TypedRecords.params(Params.ReportsSummary.self, params.objectValue ?? [:])
+            self.init(from: p.from, to: p.to)
+        }
+
+        init(from: String?, to: String?) {
+            asked = (from, to)
+            self.from = from ?? "0000-01-01"
+            self.to = to ?? "9999-12-31"
         }
 
         /// The period as answered: a bound that was asked for, else the first or last date the report's data
@@ -77,7 +84,7 @@ public enum Reports {
     public static func summary(
         _ db: any SQLDatabase, params: JSONValue, today: String = WallClock.today
     ) throws -> JSONValue {
-        let p = Period(params)
+        let p = try Period(params)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
         let requestPeriod: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
@@ -118,8 +125,8 @@ public enum Reports {
             "requests": .object(requestFigures),
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
-            "internships": try internshipHeadlines(db, params: params, scope: InternshipScope(today: today)),
-            "byYear": try years(db, answered, spanned: try Period(.object([:])).answered(db, datesSQL: summaryDates)),
+            "internships": try internshipHeadlines(db, p, scope: InternshipScope(today: today)),
+            "byYear": try years(db, answered, spanned: try Period(from: nil, to: nil).answered(db, datesSQL: summaryDates)),
         ]
     }
 
@@ -155,16 +162,13 @@ public enum Reports {
     /// The internship figures of the summary. Placements belong to the period they start in. Agreements are
     /// counted when in force on at least one day of the period; an open end of the period is today for them,
     /// so without a period it is the agreements active today.
-    static func internshipHeadlines(
-        _ db: any SQLDatabase, params: JSONValue, scope: InternshipScope
-    ) throws -> JSONValue {
-        let p = Period(params)
+    static func internshipHeadlines(_ db: any SQLDatabase, _ p: Period, scope: InternshipScope) throws -> JSONValue {
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
         let inPeriod = "FROM placements p WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
         let placed = inPeriod + " AND p.status IN \(placedStatuses)"
         var agreementArgs: [SQLValue] = [
-            .text(params["to"]?.stringValue ?? scope.today), .text(params["from"]?.stringValue ?? scope.today),
+            .text(p.asked.to ?? scope.today), .text(p.asked.from ?? scope.today),
         ]
         var agreementScope = ""
         if let institution = scope.institutionID {
@@ -191,17 +195,18 @@ public enum Reports {
 
     /// Per event of the period: its participations by status and the contracts its attendees signed.
     public static func events(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
-        let p = Period(params)
+        let p = try Period(params)
         var items: [JSONValue] = []
-        var rows: [JSONObject] = []
+        var rows: [Records.Event] = []
         try db.query(
             "SELECT data FROM events WHERE starts_on BETWEEN ? AND ? ORDER BY starts_on, id",
             [.text(p.from), .text(p.to)]
         ) { s in
-            rows.append(try s.withBytes(0) { try JSONParser.parse($0) }.objectValue ?? JSONObject())
+            let stored = try s.withBytes(0) { try JSONParser.parse($0) }.objectValue ?? JSONObject()
+            rows.append(try EventRepository.records.typed(stored))
         }
         for event in rows {
-            let id = event["id"]?.stringValue ?? ""
+            let id = event.id
             var contracts: Int64 = 0
             var value = MoneyTotals()
             try db.query(
@@ -213,15 +218,20 @@ public enum Reports {
                 contracts += s.int64(0)
                 if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
             }
-            var item: JSONObject = [:]
-            for key in ["id", "kind", "title", "country", "city", "startsOn", "endsOn", "status", "capacity"] {
-                item[key] = event[key]
-            }
-            item["participations"] = try counts(
-                db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status", [.text(id)])
-            item["contractsSigned"] = .number(.int(contracts))
-            item["contractsValue"] = value.json
-            items.append(.object(item))
+            let members: [(String, JSONValue?)] = [
+                ("id", .string(id)), ("kind", .string(event.kind.rawValue)), ("title", .string(event.title)),
+                ("country", .string(event.country)), ("city", event.city.map(JSONValue.string)),
+                ("startsOn", .string(event.startsOn)), ("endsOn", .string(event.endsOn)),
+                ("status", .string(event.status.rawValue)), ("capacity", event.capacity.map { .number(.int($0)) }),
+                (
+                    "participations",
+                    try counts(
+                        db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status",
+                        [.text(id)])
+                ),
+                ("contractsSigned", .number(.int(contracts))), ("contractsValue", value.json),
+            ]
+            items.append(.object(JSONObject(members.compactMap { k, v in v.map { (k, $0) } })))
         }
         return ["period": try p.answered(db, datesSQL: "SELECT starts_on AS d FROM events"), "items": .array(items)]
     }
@@ -230,45 +240,45 @@ public enum Reports {
     /// placements by status and students placed, and what completed placements produced.
     public static func internships(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue
     {
-        let p = Period(params)
+        let p = try Period(params)
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
         let inPeriod = "WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
         /// Per institution or company: placements by status and students placed, counted from the placements
         /// index alone, then named with one lookup per institution or company (not per placement).
         func grouped(_ idKey: String, _ keyColumn: String, _ table: String, kind: Bool) throws -> JSONValue {
-            var rows: [String: JSONObject] = [:]
+            struct Row {
+                var name = "", kind: String?, byStatus: [(String, Int64)] = [], studentsPlaced: Int64 = 0
+            }
+            var rows: [String: Row] = [:]
             try db.query("SELECT \(keyColumn), p.status, count(*) FROM placements p \(inPeriod) GROUP BY 1, 2", args) {
                 s in
-                let key = s.text(0) ?? ""
-                var row =
-                    rows[key] ?? [idKey: .string(key), "name": "", "placementsByStatus": [:], "studentsPlaced": 0]
-                var byStatus = row["placementsByStatus"]?.objectValue ?? [:]
-                byStatus[s.text(1) ?? ""] = .number(.int(s.int64(2)))
-                row["placementsByStatus"] = .object(byStatus)
-                rows[key] = row
+                rows[s.text(0) ?? "", default: Row()].byStatus.append((s.text(1) ?? "", s.int64(2)))
             }
             try db.query(
                 "SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1",
                 args
             ) { s in
-                rows[s.text(0) ?? ""]?["studentsPlaced"] = .number(.int(s.int64(1)))
+                rows[s.text(0) ?? ""]?.studentsPlaced = s.int64(1)
             }
             try db.query(
                 "SELECT t.id, \(db.dialect.json("t.data", "name"))\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))",
                 args
             ) { s in
                 let key = s.text(0) ?? ""
-                rows[key]?["name"] = .string(s.text(1) ?? "")
-                if kind { rows[key]?["kind"] = .string(s.text(2) ?? "") }
+                rows[key]?.name = s.text(1) ?? ""
+                if kind { rows[key]?.kind = s.text(2) ?? "" }
             }
             return .array(
-                rows.values.sorted {
-                    ($0["name"]?.stringValue ?? "", $0[idKey]?.stringValue ?? "") < (
-                        $1["name"]?.stringValue ?? "", $1[idKey]?.stringValue ?? ""
-                    )
-                }
-                .map { .object($0) })
+                rows.sorted { ($0.value.name, $0.key) < ($1.value.name, $1.key) }.map { key, row in
+                    var members: [(String, JSONValue)] = [(idKey, .string(key)), ("name", .string(row.name))]
+                    if let kind = row.kind { members.append(("kind", .string(kind))) }
+                    members += [
+                        ("placementsByStatus", .object(JSONObject(row.byStatus.map { ($0, .number(.int($1))) }))),
+                        ("studentsPlaced", .number(.int(row.studentsPlaced))),
+                    ]
+                    return .object(JSONObject(members))
+                })
         }
         let byInstitution = try grouped("institutionId", "p.institution_id", "institutions", kind: true)
         let byCompany = try grouped("companyId", "p.company_id", "companies", kind: false)
@@ -283,18 +293,18 @@ public enum Reports {
             hours += s.int64(0)
             grades += s.int64(1)
         }
-        var completion: JSONObject = ["placements": .number(.int(completed)), "hours": .number(.int(hours))]
+        var completion: [(String, JSONValue)] = [("placements", .number(.int(completed))), ("hours", .number(.int(hours)))]
         if completed > 0 {
-            completion["averageGrade"] = .number(JSONNumber((Double(grades * 100 / completed)) / 100))
+            completion.append(("averageGrade", .number(JSONNumber((Double(grades * 100 / completed)) / 100))))
         }
         return [
             "period": try p.answered(
                 db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE TRUE" + scopeSQL,
                 Array(args.dropFirst(2))),
-            "summary": try internshipHeadlines(db, params: params, scope: scope),
+            "summary": try internshipHeadlines(db, p, scope: scope),
             "byInstitution": byInstitution,
             "byCompany": byCompany,
-            "completion": .object(completion),
+            "completion": .object(JSONObject(completion)),
         ]
     }
 }
