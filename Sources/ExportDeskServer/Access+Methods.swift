@@ -54,10 +54,11 @@ struct AccessMethods {
     }
 
     func whoami(_ p: Principal) -> JSONValue {
-        var o: JSONObject = ["role": .string(p.role.rawValue), "actor": .string(p.actor)]
-        if let t = p.tokenID { o["tokenId"] = .string(t) }
-        if let i = p.institutionID { o["institutionId"] = .string(i) }
-        if let c = p.companyID { o["companyId"] = .string(c) }
-        return .object(o)
+        .object(
+            JSONObject(optional: [
+                ("role", .string(p.role.rawValue)), ("actor", .string(p.actor)),
+                ("tokenId", p.tokenID.map(JSONValue.string)), ("institutionId", p.institutionID.map(JSONValue.string)),
+                ("companyId", p.companyID.map(JSONValue.string)),
+            ]))
     }
 }

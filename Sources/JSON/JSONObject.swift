@@ -16,6 +16,11 @@ public struct JSONObject: Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// An object of the members that have a value: how an answer with optional members is written.
+    public init(optional members: [(String, JSONValue?)]) {
+        self.init(members.compactMap { key, value in value.map { (key, $0) } })
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 

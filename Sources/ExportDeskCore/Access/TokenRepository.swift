@@ -32,15 +32,13 @@ public enum TokenRepository {
         }
 
         public var record: JSONValue {
-            var o: JSONObject = [
-                "id": .string(id), "role": .string(role.rawValue), "label": .string(label),
-                "createdAt": .string(createdAt),
-            ]
-            if let institutionID { o["institutionId"] = .string(institutionID) }
-            if let companyID { o["companyId"] = .string(companyID) }
-            if let expiresAt { o["expiresAt"] = .string(expiresAt) }
-            if let revokedAt { o["revokedAt"] = .string(revokedAt) }
-            return .object(o)
+            .object(
+                JSONObject(optional: [
+                    ("id", .string(id)), ("role", .string(role.rawValue)), ("label", .string(label)),
+                    ("createdAt", .string(createdAt)), ("institutionId", institutionID.map(JSONValue.string)),
+                    ("companyId", companyID.map(JSONValue.string)), ("expiresAt", expiresAt.map(JSONValue.string)),
+                    ("revokedAt", revokedAt.map(JSONValue.string)),
+                ]))
         }
 
         /// Usable now: not revoked and not expired.

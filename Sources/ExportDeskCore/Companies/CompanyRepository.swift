@@ -52,18 +52,14 @@ public enum CompanyRepository {
             items.append(try s.withBytes(0) { try JSONParser.parse($0) })
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
-        var result: JSONObject = ["items": .array(items)]
-        if more, let last {
-            let sortName = (query.descending ? "-" : "") + query.sortField
-            result["nextCursor"] = .string(ListCursor(sort: sortName, value: last.0, id: last.1).encoded)
-        } else {
-            result["nextCursor"] = .null
-        }
+        var total: Int64?
         if query.includeTotal {
             let (countSQL, countArgs) = query.countSQL()
-            result["total"] = .number(.int(try db.scalar(countSQL, countArgs) ?? 0))
+            total = try db.scalar(countSQL, countArgs) ?? 0
         }
-        return .object(result)
+        let sortName = (query.descending ? "-" : "") + query.sortField
+        let next = more ? last.map { ListCursor(sort: sortName, value: $0.0, id: $0.1).encoded } : nil
+        return ListPage(items: items, nextCursor: next, total: total).json
     }
 
     // MARK: writes

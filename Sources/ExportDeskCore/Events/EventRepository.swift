@@ -84,6 +84,6 @@ public enum EventRepository {
         if let to = p.filter?.to { f.add("starts_on <= ?", [.text(to)]) }
         if let sector = p.filter?.sector { f.add(db.dialect.contains("sectors_key", "?"), [.text("|" + sector + "|")]) }
         f.words(p.filter?.q)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
     }
 }

@@ -148,6 +148,6 @@ public enum ParticipationRepository {
         f.equal("company_id", p.filter?.companyId)
         f.equal("status", p.filter?.status)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p)
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p).json
     }
 }

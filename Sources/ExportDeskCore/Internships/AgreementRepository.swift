@@ -115,9 +115,6 @@ public enum AgreementRepository {
         case nil: break
         }
         let page = try records.page(db, f, sortColumn: "valid_from", sortName: "validFrom", list: p)
-        guard case .object(var o) = page else { return page }
-        o["items"] = .array(
-            (o["items"]?.arrayValue ?? []).map { .object(withStatus($0.objectValue ?? [:], today: today)) })
-        return .object(o)
+        return page.mapItems { withStatus($0, today: today) }.json
     }
 }

@@ -60,6 +60,6 @@ public enum InstitutionRepository {
         f.equal("kind", p.filter?.kind)
         f.words(p.filter?.q)
         f.equal("id", only)
-        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p).json
     }
 }

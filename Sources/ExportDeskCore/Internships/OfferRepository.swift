@@ -117,6 +117,6 @@ public enum OfferRepository {
             f.add(db.dialect.contains("specialties_key", "?"), [.text("|" + specialty + "|")])
         }
         f.words(p.filter?.q)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
     }
 }

@@ -265,6 +265,6 @@ public enum PlacementRepository {
         f.equal("status", p.filter?.status)
         f.equal("institution_id", onlyInstitution)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
     }
 }

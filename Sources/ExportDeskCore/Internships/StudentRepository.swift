@@ -77,9 +77,7 @@ public enum StudentRepository {
         f.equal("course", p.filter?.course)
         f.words(p.filter?.q)
         let page = try records.page(db, f, sortColumn: "name_key", sortName: "fullName", list: p)
-        guard onlyCompany != nil, case .object(var o) = page else { return page }
-        o["items"] = .array((o["items"]?.arrayValue ?? []).map { .object(reducedForCompany($0.objectValue ?? [:])) })
-        return .object(o)
+        return (onlyCompany == nil ? page : page.mapItems(reducedForCompany)).json
     }
 
     /// True when the company has a placement (any status) of this student at one of its offers.

@@ -3,10 +3,14 @@ import JSON
 
 /// The position after the last row of a list page: the sort value and id of that row (keyset pagination,
 /// SPEC §4), opaque to clients.
-public struct ListCursor: Sendable {
+public struct ListCursor: Sendable, Codable {
     public var sort: String
     public var value: String
     public var id: String
+
+    enum CodingKeys: String, CodingKey {
+        case sort = "s", value = "v", id
+    }
 
     public init(sort: String, value: String, id: String) {
         self.sort = sort
@@ -15,7 +19,7 @@ public struct ListCursor: Sendable {
     }
 
     public var encoded: String {
-        let json: JSONValue = ["s": .string(sort), "v": .string(value), "id": .string(id)]
+        let json = (try? JSONValueEncoder().encode(self)) ?? .null
         return Data(json.serializedString().utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
                 of: "=", with: "")
@@ -24,9 +28,35 @@ public struct ListCursor: Sendable {
     public static func decode(_ text: String) -> ListCursor? {
         var b64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while b64.count % 4 != 0 { b64 += "=" }
-        guard let data = Data(base64Encoded: b64), let json = try? JSONParser.parse([UInt8](data)),
-            let s = json["s"]?.stringValue, let v = json["v"]?.stringValue, let id = json["id"]?.stringValue
-        else { return nil }
-        return ListCursor(sort: s, value: v, id: id)
+        guard let data = Data(base64Encoded: b64), let json = try? JSONParser.parse([UInt8](data)) else { return nil }
+        return try? JSONValueDecoder().decode(ListCursor.self, from: json)
+    }
+}
+
+/// One page of a list (SPEC §4): its items, the cursor of the next page (nil on the last) and the total when
+/// it was asked for.
+public struct ListPage: Sendable {
+    public var items: [JSONValue]
+    public var nextCursor: String?
+    public var total: Int64?
+
+    public init(items: [JSONValue], nextCursor: String?, total: Int64?) {
+        self.items = items
+        self.nextCursor = nextCursor
+        self.total = total
+    }
+
+    /// The page with each item shown differently (a reduced student, an agreement with its status today).
+    public func mapItems(_ transform: (JSONObject) -> JSONObject) -> ListPage {
+        ListPage(items: items.map { .object(transform($0.objectValue ?? [:])) }, nextCursor: nextCursor, total: total)
+    }
+
+    /// The page as the list methods answer it: `nextCursor` is null on the last page.
+    public var json: JSONValue {
+        .object(
+            JSONObject(optional: [
+                ("items", .array(items)), ("nextCursor", .some(nextCursor.map(JSONValue.string) ?? .null)),
+                ("total", total.map { .number(.int($0)) }),
+            ]))
     }
 }

@@ -189,7 +189,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     public func page(
         _ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
         list: some ListParams, defaultDescending: Bool = false
-    ) throws -> JSONValue {
+    ) throws -> ListPage {
         let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
         let cmp = descending ? "<" : ">"
         let dir = descending ? "DESC" : "ASC"
@@ -219,14 +219,10 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
             items.append(try s.withBytes(0) { try JSONParser.parse($0) })
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
-        var result: JSONObject = ["items": .array(items), "nextCursor": .null]
-        if more, let last {
-            result["nextCursor"] = .string(ListCursor(sort: cursorName, value: last.0, id: last.1).encoded)
-        }
-        if list.includeTotal == true {
-            result["total"] = .number(.int(try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0))
-        }
-        return .object(result)
+        let next = more ? last.map { ListCursor(sort: cursorName, value: $0.0, id: $0.1).encoded } : nil
+        var total: Int64?
+        if list.includeTotal == true { total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0 }
+        return ListPage(items: items, nextCursor: next, total: total)
     }
 
 }

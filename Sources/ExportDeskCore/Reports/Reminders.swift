@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -22,9 +23,9 @@ public enum Reminders {
     public static func list(
         _ db: any SQLDatabase, params: JSONValue, scope: Scope, today: String = WallClock.today
     ) throws -> JSONValue {
-        let within = params["withinDays"]?.int64Value ?? 14
+        let within = try TypedRecords.params(Params.RemindersList.self, params.objectValue ?? [:]).withinDays ?? 14
         let until = WallClock.date(Timestamps.millis(fromRFC3339: today + "T12:00:00.000Z")! + within * 86_400_000)
-        var items: [JSONObject] = []
+        var items: [(due: String, id: String, item: JSONObject)] = []
         func item(
             _ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]
         ) {
@@ -35,7 +36,7 @@ public enum Reminders {
                 "title": .string(title ?? id),
             ]
             for (k, v) in extra { o[k] = v }
-            items.append(o)
+            items.append((String(due.prefix(10)), id, o))
         }
         // Application deadlines of open events within the window.
         try db.query(
@@ -109,11 +110,7 @@ public enum Reminders {
                     ["actionKey": s.text(3).map { .string($0) } ?? .null])
             }
         }
-        items.sort {
-            (($0["due"]?.stringValue ?? ""), ($0["id"]?.stringValue ?? "")) < (
-                ($1["due"]?.stringValue ?? ""), ($1["id"]?.stringValue ?? "")
-            )
-        }
-        return ["today": .string(today), "until": .string(until), "items": .array(items.map { .object($0) })]
+        items.sort { ($0.due, $0.id) < ($1.due, $1.id) }
+        return ["today": .string(today), "until": .string(until), "items": .array(items.map { .object($0.item) })]
     }
 }

@@ -63,9 +63,10 @@ extension Reports {
     /// requests received and resolved, placements starting, and students placed.
     /// Years outside `spanned` (the range the data spans) are left out, so that a period of 0001..9999 is
     /// not ten thousand rows of zeros.
-    static func years(_ db: any SQLDatabase, _ period: JSONValue, spanned: JSONValue) throws -> JSONValue {
-        guard let from = period["from"]?.stringValue, let to = period["to"]?.stringValue,
-            let dataFrom = spanned["from"]?.stringValue, let dataTo = spanned["to"]?.stringValue,
+    static func years(
+        _ db: any SQLDatabase, _ period: (String?, String?), spanned: (String?, String?)
+    ) throws -> JSONValue {
+        guard let from = period.0, let to = period.1, let dataFrom = spanned.0, let dataTo = spanned.1,
             let first = Int(max(from, dataFrom).prefix(4)), let last = Int(min(to, dataTo).prefix(4)), first <= last
         else { return [] }
         var rows: [JSONValue] = []

@@ -29,6 +29,12 @@ public enum Reports {
         /// The period as answered: a bound that was asked for, else the first or last date the report's data
         /// has (`datesSQL` selects one date column), else null when there is no data.
         func answered(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
+            let (from, to) = try bounds(db, datesSQL: datesSQL, args)
+            return ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]
+        }
+
+        /// The answered period's bounds, nil where there is no data.
+        func bounds(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> (String?, String?) {
             var first: String?
             var last: String?
             if asked.from == nil || asked.to == nil {
@@ -37,8 +43,8 @@ public enum Reports {
                     last = s.text(1)
                 }
             }
-            func bound(_ v: String?) -> JSONValue { v.map { .string(String($0.prefix(10))) } ?? .null }
-            return ["from": bound(asked.from ?? first), "to": bound(asked.to ?? last)]
+            func bound(_ v: String?) -> String? { v.map { String($0.prefix(10)) } }
+            return (bound(asked.from ?? first), bound(asked.to ?? last))
         }
     }
 
@@ -98,7 +104,7 @@ public enum Reports {
         let requests = try counts(
             db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
-        let answered = try p.answered(db, datesSQL: summaryDates)
+        let answered = try p.bounds(db, datesSQL: summaryDates)
         var requestFigures: JSONObject = [
             "total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
             "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
@@ -106,7 +112,7 @@ public enum Reports {
         ]
         for (k, v) in try requestDetails(db, p) { requestFigures[k] = v }
         return [
-            "period": answered,
+            "period": ["from": answered.0.map(JSONValue.string) ?? .null, "to": answered.1.map(JSONValue.string) ?? .null],
             "companiesServed": .number(.int(served)),
             "events": [
                 "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0)),
@@ -126,7 +132,7 @@ public enum Reports {
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
             "internships": try internshipHeadlines(db, p, scope: InternshipScope(today: today)),
-            "byYear": try years(db, answered, spanned: try Period(from: nil, to: nil).answered(db, datesSQL: summaryDates)),
+            "byYear": try years(db, answered, spanned: try Period(from: nil, to: nil).bounds(db, datesSQL: summaryDates)),
         ]
     }
 

@@ -77,11 +77,13 @@ public enum RequestReport {
             names[s.text(0) ?? ""] = s.text(1)
         }
         let curators: [JSONValue] = rows.keys.sorted().map { key in
-            var row = rows[key]!
-            row["name"] = names[key].map { .string($0) } ?? .null
-            row["medianDaysToFirstAction"] = median(toFirst[key])
-            row["medianDaysToResolution"] = median(toResolution[key])
-            return .object(row)
+            .object(
+                JSONObject(
+                    Array(rows[key]!) + [
+                        ("name", names[key].map { .string($0) } ?? .null),
+                        ("medianDaysToFirstAction", median(toFirst[key])),
+                        ("medianDaysToResolution", median(toResolution[key])),
+                    ]))
         }
         let waiting: [JSONValue] = courses.values
             .filter { $0.status == "new" || $0.status == "assigned" }

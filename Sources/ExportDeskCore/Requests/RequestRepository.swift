@@ -83,6 +83,6 @@ public enum RequestRepository {
         f.equal("company_id", onlyCompany)
         f.words(p.filter?.q)
         return try records.page(
-            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true)
+            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true).json
     }
 }

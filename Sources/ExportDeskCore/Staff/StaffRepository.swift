@@ -55,7 +55,7 @@ public enum StaffRepository {
             let pattern = "%" + q.lowercased() + "%"
             f.add("(name_key LIKE ? OR email_key LIKE ?)", [.text(pattern), .text(pattern)])
         }
-        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p).json
     }
 
     private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String, except id: String) throws {

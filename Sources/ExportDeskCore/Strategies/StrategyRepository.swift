@@ -212,6 +212,6 @@ public enum StrategyRepository {
         f.equal("status", p.filter?.status)
         f.equal("curator_id", p.filter?.curatorId)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p)
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p).json
     }
 }
