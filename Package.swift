@@ -25,7 +25,7 @@ let package = Package(
         .target(
             name: "ExportDeskCore",
             dependencies: [
-                "JSON", "JSONRPC", "ExportDeskSchemas", "Storage", "SQLiteStore", "PostgresStore", "Support",
+                "JSON", "ExportDeskSchemas", "Storage", "SQLiteStore", "PostgresStore", "Support",
             ]),
         .executableTarget(name: "SchemaEmbedder", dependencies: ["JSON"]),
         .plugin(

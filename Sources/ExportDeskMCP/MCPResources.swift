@@ -88,8 +88,7 @@ struct MCPResources {
             uri.hasPrefix("exportdesk://")
             ? uri.dropFirst("exportdesk://".count).split(separator: "/", omittingEmptySubsequences: false) : []
         guard parts.count == 2, readable.contains(where: { $0.name == parts[0] }), !parts[1].isEmpty else {
-            throw RPCError(
-                code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
+            throw RPCError.resourceNotFound(uri)
         }
         do {
             let record = try await server.upstream.call("\(parts[0]).get", ["id": .string(String(parts[1]))])
@@ -100,8 +99,7 @@ struct MCPResources {
             ]
         } catch let e as RPCError where e.reason == "NOT_FOUND" {
             // MCP's code for an unknown resource.
-            throw RPCError(
-                code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
+            throw RPCError.resourceNotFound(uri)
         }
     }
 

@@ -193,7 +193,9 @@ public final class MCPServer: @unchecked Sendable {
                 "content": [["type": "text", "text": .string(result.serializedString())]],
                 "structuredContent": structured, "isError": false,
             ]
-        } catch let error as RPCError where error.code != -32603 && error.code != -32800 {
+        } catch let error as RPCError
+            where error.code != RPCError.internalError.code && error.code != RPCError.requestCancelled.code
+        {
             // A domain error is a result the model can act on: the reason, the message and every field error.
             log(ctx, "warning", ["tool": .string(name), "error": .string(error.reason)])
             var text = "\(error.reason): \(error.message)"

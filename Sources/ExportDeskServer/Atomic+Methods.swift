@@ -54,8 +54,9 @@ struct AtomicMethods {
                             let stepContext = outer.acting(as: method)
                             do {
                                 results.append(try body(stepContext, inner))
-                            } catch let error as RPCError {
-                                throw error.adding(index: i)
+                            } catch {
+                                guard let sent = RPCError(sendable: error) else { throw error }
+                                throw sent.adding(index: i)
                             }
                         }
                         return ["results": .array(results)]

@@ -28,7 +28,7 @@ extension PlacementMethods {
                     let policy = ctx.policy
                     let (json, offer) = try db.readNow { conn in try OfferRepository.records.visible(conn, id: id, to: policy) }
                     if !policy.mayRead(offerStatus: offer.status.rawValue, inFeed: false) {
-                        throw RPCError.notFound(entity: "offer", id: id)
+                        throw DomainError.notFound(entity: "offer", id: id)
                     }
                     return .object(json)
                 }), access: Self.everyone)

@@ -1,5 +1,6 @@
 import ExportDeskSchemas
 import JSON
+import JSONRPC
 
 /// Builds the OpenRPC 1.3.2 document of `rpc.discover` from the same Schemas/ files the server validates with.
 enum OpenRPCDocument {
@@ -63,7 +64,7 @@ enum OpenRPCDocument {
         ]
         m["errors"] = [
             [
-                "code": -32602,
+                "code": .number(.int(Int64(RPCError.invalidParams([]).code))),
                 "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)",
             ]
         ]

@@ -86,8 +86,13 @@ struct Persistence: Sendable {
         if let reason = e.unstorableValue { return RPCError.invalidParams(path: "", keyword: "pattern", reason) }
         Log.error("database error: \(e)")
         if let field = e.uniqueField {
-            return RPCError.duplicate(field: field, existingId: nil, "another record already has this \(field)")
+            return DomainError.duplicate(field: field, existingId: nil, "another record already has this \(field)")
         }
         return RPCError.internalError
     }
+}
+
+/// The domain's errors go out as they are: the catalogue already holds their codes and data.
+extension DomainError: RPCErrorConvertible {
+    public var rpcError: RPCError { RPCError(code: code, reason: reason, message: message, data: data) }
 }

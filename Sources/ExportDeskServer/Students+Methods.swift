@@ -28,7 +28,7 @@ extension PlacementMethods {
                         let record = try StudentRepository.records.get(conn, id: id)
                         if let company = ctx.companyScope {
                             guard try StudentRepository.isPlaced(conn, studentID: id, atCompany: company) else {
-                                throw RPCError.notFound(entity: "student", id: id)
+                                throw DomainError.notFound(entity: "student", id: id)
                             }
                             return .object(ctx.policy.present(student: record))
                         }

@@ -97,7 +97,8 @@ extension PlacementMethods {
                     "index": .number(.int(Int64(i))), "outcome": .string(outcome.rawValue),
                     "id": .string(record.recordID), "version": .number(.int(record.recordVersion)),
                 ])
-            } catch let error as RPCError {
+            } catch {
+                guard let error = RPCError(sendable: error) else { throw error }
                 if atomic { throw error.adding(index: i) }
                 try outer.db.run("ROLLBACK TO sync_item")
                 try outer.db.run("RELEASE sync_item")

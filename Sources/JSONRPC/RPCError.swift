@@ -1,4 +1,5 @@
 import JSON
+import Support
 
 /// A JSON-RPC error as sent on the wire: code, message and a `data` object that always carries `reason`.
 public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -35,7 +36,23 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The error codes of SPEC §2.
+/// An error of a layer above JSON-RPC (the domain's catalogue) that knows its wire form.
+public protocol RPCErrorConvertible: Error {
+    var rpcError: RPCError { get }
+}
+
+extension RPCError {
+    /// The wire form of anything a layer knows how to send; nil for other errors (bugs, to be logged).
+    public init?(sendable error: any Error) {
+        switch error {
+        case let e as RPCError: self = e
+        case let e as any RPCErrorConvertible: self = e.rpcError
+        default: return nil
+        }
+    }
+}
+
+/// The error codes of the JSON-RPC layer and the server (SPEC §2); the domain's are `DomainError`'s.
 extension RPCError {
     public static func parseError(_ detail: String) -> RPCError {
         RPCError(code: -32700, reason: "PARSE_ERROR", message: "Parse error: \(detail)")
@@ -48,25 +65,12 @@ extension RPCError {
             code: -32601, reason: "METHOD_NOT_FOUND", message: "Method not found: \(method)",
             data: ["method": .string(method)])
     }
-    /// One params problem, in the form of SPEC §2: JSON Pointer into params, the failing keyword, a sentence.
-    public struct ParamIssue: Sendable, Equatable {
-        public var instancePath: String
-        public var keyword: String
-        public var message: String
-        public init(instancePath: String, keyword: String, message: String) {
-            self.instancePath = instancePath
-            self.keyword = keyword
-            self.message = message
-        }
-        public var json: JSONValue {
-            ["instancePath": .string(instancePath), "keyword": .string(keyword), "message": .string(message)]
-        }
-    }
+    /// One params problem (shared with the domain's checks).
+    public typealias ParamIssue = Support.ParamIssue
+
     public static func invalidParams(_ issues: [ParamIssue]) -> RPCError {
-        let summary = issues.prefix(3).map { ($0.instancePath.isEmpty ? "params" : $0.instancePath) + " " + $0.message }
-            .joined(separator: "; ")
-        return RPCError(
-            code: -32602, reason: "INVALID_PARAMS", message: "Invalid params: \(summary)",
+        RPCError(
+            code: -32602, reason: "INVALID_PARAMS", message: ParamIssue.summary(issues),
             data: ["errors": .array(issues.map(\.json))])
     }
     public static func invalidParams(path: String, keyword: String, _ message: String) -> RPCError {
@@ -87,42 +91,11 @@ extension RPCError {
     }
     public static let shuttingDown = RPCError(
         code: -32003, reason: "SHUTTING_DOWN", message: "The server is shutting down")
+    /// MCP's code for an unknown resource (`resources/read`).
+    public static func resourceNotFound(_ uri: String) -> RPCError {
+        RPCError(code: -32002, reason: "NOT_FOUND", message: "Resource not found: \(uri)", data: ["uri": .string(uri)])
+    }
     public static func storageUnavailable(_ detail: String) -> RPCError {
         RPCError(code: -32004, reason: "STORAGE_UNAVAILABLE", message: detail)
-    }
-    public static func notFound(entity: String, id: String) -> RPCError {
-        RPCError(
-            code: 1001, reason: "NOT_FOUND", message: "No \(entity) with id \(id)",
-            data: ["entity": .string(entity), "id": .string(id)])
-    }
-    /// `expectedVersion` differs from the record's version (which `data.currentVersion` names).
-    public static func versionConflict(current: Int64, _ message: String) -> RPCError {
-        RPCError(
-            code: 1002, reason: "VERSION_CONFLICT", message: message, data: ["currentVersion": .number(.int(current))])
-    }
-    /// A unique key is taken: the field, and the record that holds it when known.
-    public static func duplicate(field: String, existingId: String?, _ message: String) -> RPCError {
-        var data: JSONObject = ["field": .string(field)]
-        if let existingId { data["existingId"] = .string(existingId) }
-        return RPCError(code: 1003, reason: "DUPLICATE", message: message, data: data)
-    }
-    /// A verb the record's state does not allow: the state, the verb, and the verbs allowed now.
-    public static func invalidTransition(from: String, action: String, allowed: [String], _ message: String) -> RPCError
-    {
-        RPCError(
-            code: 1004, reason: "INVALID_TRANSITION", message: message,
-            data: ["from": .string(from), "action": .string(action), "allowed": .array(allowed.map { .string($0) })])
-    }
-    /// An event or offer is full.
-    public static func capacityExceeded(capacity: Int64, taken: Int64, _ message: String) -> RPCError {
-        RPCError(
-            code: 1005, reason: "CAPACITY_EXCEEDED", message: message,
-            data: ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
-    }
-    /// A business rule (`data.rule`) with what a client needs to fix it.
-    public static func ruleViolation(_ rule: String, _ message: String, _ data: JSONObject = [:]) -> RPCError {
-        var all = data
-        all["rule"] = .string(rule)
-        return RPCError(code: 1006, reason: "RULE_VIOLATION", message: message, data: all)
     }
 }

@@ -208,6 +208,7 @@ extension RPCSession {
     static func rpcError(from error: any Error, method: String, label: String) -> RPCError {
         switch error {
         case let e as RPCError: return e
+        case let e as any RPCErrorConvertible: return e.rpcError
         case is CancellationError: return .requestCancelled
         case let e as DecodingError: return e.asInvalidParams
         default:

@@ -25,13 +25,12 @@ public final class Store: DataStore, @unchecked Sendable {
     /// at once instead of waiting (the busy handler is not used where waiting could deadlock), so the
     /// switch is retried for up to 5 s.
     private static func enableWAL(_ connection: Connection) throws {
-        var attempt = 0
-        while true {
+        for attempt in 0... {
             do {
                 try connection.execute("PRAGMA journal_mode=WAL")
                 return
-            } catch let e where e.code == SQLITE_BUSY && attempt < 500 {
-                attempt += 1
+            } catch {
+                guard error.code == SQLITE_BUSY, attempt < 500 else { throw error }
                 usleep(10_000)
             }
         }

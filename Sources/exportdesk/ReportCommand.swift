@@ -43,7 +43,8 @@ enum ReportCommand {
                 }
                 answer = try connection.call(method, .object(params), timeout: 300)
             }
-        } catch let error as RPCError {
+        } catch {
+            guard let error = RPCError(sendable: error) else { throw error }
             printError(error.json.serializedString(pretty: true))
             return 1
         }

@@ -18,11 +18,11 @@ struct AccessPolicyTests {
         #expect(throws: Never.self) {
             try AccessPolicy(college).require(institutionID: "in_A", entity: "student", id: "su_1")
         }
-        let hidden = #expect(throws: RPCError.self) {
+        let hidden = #expect(throws: DomainError.self) {
             try AccessPolicy(college).require(institutionID: "in_B", entity: "student", id: "su_1")
         }
         #expect(hidden?.reason == "NOT_FOUND")
-        #expect(throws: RPCError.self) {
+        #expect(throws: DomainError.self) {
             try AccessPolicy(host).require(companyID: "co_B", entity: "offer", id: "of_1")
         }
         #expect(throws: Never.self) {

@@ -28,8 +28,8 @@ final class CompanyFixture: @unchecked Sendable {
     }
 }
 
-func rpcError(_ body: () async throws -> Any) async -> RPCError? {
-    do { _ = try await body() } catch { return error as? RPCError }
+func rpcError(_ body: () async throws -> Any) async -> DomainError? {
+    do { _ = try await body() } catch { return error as? DomainError }
     return nil
 }
 

@@ -66,7 +66,7 @@ struct RequestTests {
                             : try RequestRepository.transition(ctx, verb: verb, id: s.request, expectedVersion: nil)
                     }
                     #expect(r["status"] == allowed[verb].map { .string($0) }, "\(verb) in \(state)")
-                } catch let e as RPCError {
+                } catch let e as DomainError {
                     #expect(allowed[verb] == nil, "\(verb) in \(state) should be allowed: \(e)")
                     #expect(
                         e.reason == "INVALID_TRANSITION" && e.data["from"] == .string(state)

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// SPEC §8 in one place: what a caller may see or touch, and which fields of it. Gets, lists, writes,
@@ -22,8 +21,8 @@ public struct AccessPolicy: Sendable {
     /// NOT_FOUND unless a record bound to `companyID` / `institutionID` is within the caller's scope.
     /// Only the bindings a record has are given (an offer has a company, a student an institution).
     public func require(companyID: String? = nil, institutionID: String? = nil, entity: String, id: String) throws {
-        if let scope = companyScope, scope != companyID { throw RPCError.notFound(entity: entity, id: id) }
-        if let scope = institutionScope, scope != institutionID { throw RPCError.notFound(entity: entity, id: id) }
+        if let scope = companyScope, scope != companyID { throw DomainError.notFound(entity: entity, id: id) }
+        if let scope = institutionScope, scope != institutionID { throw DomainError.notFound(entity: entity, id: id) }
     }
 
     /// An offer an institution token may see: published ones (open, and closed so that a partner learns that

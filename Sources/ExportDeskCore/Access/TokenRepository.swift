@@ -1,5 +1,4 @@
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -68,15 +67,15 @@ public enum TokenRepository {
     ) throws -> (Token, String) {
         if let expiresAt {
             guard let t = Timestamps.millis(fromRFC3339: expiresAt), t > ctx.nowMillis else {
-                throw RPCError.invalidParams(path: "/expiresAt", keyword: "format", "must be a future date-time")
+                throw DomainError.invalidParams(path: "/expiresAt", keyword: "format", "must be a future date-time")
             }
         }
         if role == .institution && institutionID == nil {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: "/institutionId", keyword: "required", "is required for the institution role")
         }
         if role == .company && companyID == nil {
-            throw RPCError.invalidParams(path: "/companyId", keyword: "required", "is required for the company role")
+            throw DomainError.invalidParams(path: "/companyId", keyword: "required", "is required for the company role")
         }
         if let companyID {
             _ = try CompanyRepository.get(ctx.db, id: companyID)  // NOT_FOUND for an unknown company
@@ -101,7 +100,7 @@ public enum TokenRepository {
 
     public static func revoke(_ ctx: WriteContext, id: String) throws -> Token {
         guard var token = try all(ctx.db).first(where: { $0.id == id }) else {
-            throw RPCError.notFound(entity: "token", id: id)
+            throw DomainError.notFound(entity: "token", id: id)
         }
         if token.revokedAt == nil {
             token.revokedAt = ctx.now

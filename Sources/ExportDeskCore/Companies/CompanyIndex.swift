@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// What a company keeps beside its row, as `RecordTable` hooks: the uniqueness of its INN and externalRef, the
@@ -13,7 +12,7 @@ enum CompanyIndex {
                 db, "SELECT id FROM companies WHERE inn = ? AND status = 'active' AND id <> ?",
                 [.text(inn), .text(company.id)])
         {
-            throw RPCError.duplicate(
+            throw DomainError.duplicate(
                 field: "inn", existingId: other, "an active company with INN \(inn) exists: \(other)")
         }
         try CompanyRepository.records.checkExternalRef(db, company.externalRef, id: company.id)

@@ -1,7 +1,6 @@
 import ExportDeskSchemas
 import Foundation
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -45,7 +44,7 @@ public struct CompanyListQuery: Sendable {
         q = f?.q
         if let since = f?.updatedSince {
             guard let millis = Timestamps.millis(fromRFC3339: since) else {
-                throw RPCError.invalidParams(
+                throw DomainError.invalidParams(
                     path: "/filter/updatedSince", keyword: "format", "must be an RFC 3339 date-time")
             }
             updatedSince = WallClock.rfc3339(millis)
@@ -58,11 +57,11 @@ public struct CompanyListQuery: Sendable {
         includeTotal = p.includeTotal ?? false
         if let text = p.cursor {
             guard let c = ListCursor.decode(text) else {
-                throw RPCError.invalidParams(
+                throw DomainError.invalidParams(
                     path: "/cursor", keyword: "format", "is not a cursor returned by companies.list")
             }
             guard c.sort == (descending ? "-" : "") + sortField else {
-                throw RPCError.invalidParams(
+                throw DomainError.invalidParams(
                     path: "/cursor", keyword: "format",
                     "belongs to sort \(c.sort), not \((descending ? "-" : "") + sortField)")
             }

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Companies (exporter profiles) in SQLite: the record as JSON plus indexed columns, facets for

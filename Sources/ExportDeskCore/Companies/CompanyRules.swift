@@ -1,6 +1,6 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
+import Support
 
 /// The checks on a company record that JSON Schema cannot express (SPEC §5, §11).
 public enum CompanyRules {
@@ -28,7 +28,7 @@ public enum CompanyRules {
     /// Checks checksums and agreement between INN, OGRN and kind. `path` prefixes the JSON Pointers (`/patch`
     /// for updates). Throws -32602 with every problem.
     public static func check(_ company: Records.Company, path: String) throws {
-        var issues: [RPCError.ParamIssue] = []
+        var issues: [ParamIssue] = []
         if let inn = company.inn, !TaxIDs.isValidINN(inn) {
             issues.append(
                 .init(
@@ -57,6 +57,6 @@ public enum CompanyRules {
                             "a \(ogrn.utf8.count)-digit OGRN belongs to a \(expected.rawValue), but kind is \(kind.rawValue)"))
             }
         }
-        if !issues.isEmpty { throw RPCError.invalidParams(issues) }
+        if !issues.isEmpty { throw DomainError.invalidParams(issues) }
     }
 }

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// The demo's internship programme (Техностажировка), written through the repositories.
@@ -162,7 +161,7 @@ extension DemoData {
                             _ = try PlacementRepository.terminate(c, .init(id: placement, reason: "Нарушение графика"))
                         }
                     }
-                } catch let error as RPCError where ["RULE_VIOLATION", "CAPACITY_EXCEEDED"].contains(error.reason) {
+                } catch let error as DomainError where [.ruleViolation, .capacityExceeded].contains(error.kind) {
                     continue  // the offer is full or outside the agreement: a real programme would pick another
                 }
             }

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// A realistic, generated (never copied) programme for `exportdesk demo`: companies with Cyrillic names,

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Exhibitions and business missions (SPEC §5).
@@ -30,7 +29,7 @@ public enum EventRepository {
                     instancePath: path + "/applicationDeadline", keyword: "consistency",
                     message: "must not be after startsOn (\(r.startsOn))"))
         }
-        if !issues.isEmpty { throw RPCError.invalidParams(issues) }
+        if !issues.isEmpty { throw DomainError.invalidParams(issues) }
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
@@ -55,8 +54,8 @@ public enum EventRepository {
                     if let capacity = event.capacity {
                         let taken = try ParticipationRepository.approvedCount(ctx.db, eventID: id)
                         if capacity < taken {
-                            throw RPCError.ruleViolation(
-                                "CAPACITY_BELOW_TAKEN",
+                            throw DomainError.ruleViolation(
+                                .capacityBelowTaken,
                                 "capacity \(capacity) is below the \(taken) approved participations",
                                 ["capacity": .number(.int(capacity)), "taken": .number(.int(taken))])
                         }

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// A company's application to an event (SPEC §5). Capacity is checked inside the write transaction, so two
@@ -32,15 +31,15 @@ public enum ParticipationRepository {
         }
         let today = ctx.today
         if let deadline = event.applicationDeadline, today > deadline {
-            throw RPCError.ruleViolation(
-                "DEADLINE_PASSED", "the application deadline \(deadline) has passed", ["deadline": .string(deadline)])
+            throw DomainError.ruleViolation(
+                .deadlinePassed, "the application deadline \(deadline) has passed", ["deadline": .string(deadline)])
         }
         var existing: String?
         try ctx.db.query(
             "SELECT id FROM participations WHERE event_id = ? AND company_id = ?", [.text(eventID), .text(companyID)]
         ) { existing = $0.text(0) }
         if let existing {
-            throw RPCError.duplicate(
+            throw DomainError.duplicate(
                 field: "companyId", existingId: existing, "the company has already applied to this event")
         }
         var record = JSONObject()
@@ -54,7 +53,7 @@ public enum ParticipationRepository {
         _ ctx: WriteContext, id: String, orWaitlist: Bool, expectedVersion: Int64?
     ) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "participation", id: id)
+            throw DomainError.notFound(entity: "participation", id: id)
         }
         let participation = try records.typed(record)
         let state = participation.status.rawValue
@@ -66,7 +65,7 @@ public enum ParticipationRepository {
         let taken = try approvedCount(ctx.db, eventID: eventID)
         if taken >= capacity {
             guard orWaitlist, state == "applied" else {
-                throw RPCError.capacityExceeded(
+                throw DomainError.capacityExceeded(
                     capacity: capacity, taken: taken, "all \(capacity) places of the event are taken")
             }
             record.recordStatus = try Lifecycle.participation.apply("waitlist", to: state)
@@ -84,7 +83,7 @@ public enum ParticipationRepository {
         change: (inout Records.Participation) throws -> Void = { _ in }
     ) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "participation", id: id)
+            throw DomainError.notFound(entity: "participation", id: id)
         }
         let participation = try records.typed(record)
         let state = participation.status.rawValue

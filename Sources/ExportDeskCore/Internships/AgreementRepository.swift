@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -85,7 +84,7 @@ public enum AgreementRepository {
         _ ctx: WriteContext, id: String, reason: String, effectiveOn: String, expectedVersion: Int64?
     ) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "agreement", id: id)
+            throw DomainError.notFound(entity: "agreement", id: id)
         }
         if try records.typed(record).termination != nil {
             throw invalidTransition(entity: "agreement", from: "terminated", action: "terminate", allowed: [])

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Colleges and universities of the internship programme (SPEC §6).
@@ -22,7 +21,7 @@ public enum InstitutionRepository {
 
     static func checkINN(_ r: Records.Institution, path: String) throws {
         if let inn = r.inn, !TaxIDs.isValidINN(inn) {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: path + "/inn", keyword: "checksum", "is not a valid INN: its check digit does not match")
         }
     }

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// A host company's internship places (SPEC §6): draft → open ⇄ closed. Slots are taken by confirmed and
@@ -35,13 +34,13 @@ public enum OfferRepository {
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
         let p = try TypedRecords.params(Params.OffersCreate.self, fields)
         guard let companyID = p.companyId ?? ctx.principal?.companyID else {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
         }
         try ctx.requireScope(companyID: companyID, entity: "company", id: companyID)
         if try CompanyRepository.records.record(ctx.db, id: companyID).status == .archived {
-            throw RPCError.ruleViolation(
-                "COMPANY_ARCHIVED", "company \(companyID) is archived and offers no internships",
+            throw DomainError.ruleViolation(
+                .companyArchived, "company \(companyID) is archived and offers no internships",
                 ["companyId": .string(companyID)])
         }
         var record: JSONObject = ["companyId": .string(companyID)]
@@ -71,8 +70,8 @@ public enum OfferRepository {
                     let slots = offer.slots
                     let taken = try PlacementRepository.taken(ctx.db, offerID: id)
                     if slots < taken {
-                        throw RPCError.ruleViolation(
-                            "CAPACITY_BELOW_TAKEN",
+                        throw DomainError.ruleViolation(
+                            .capacityBelowTaken,
                             "slots \(slots) is below the \(taken) confirmed and active placements",
                             ["capacity": .number(.int(slots)), "taken": .number(.int(taken))])
                     }
@@ -81,8 +80,8 @@ public enum OfferRepository {
                         "SELECT id, starts_on, ends_on FROM placements WHERE offer_id = ? AND status IN ('proposed', 'confirmed', 'active') AND (starts_on < ? OR ends_on > ?) LIMIT 1",
                         [.text(id), .text(start), .text(end)]
                     ) { s in
-                        throw RPCError.ruleViolation(
-                            "PERIOD_OUTSIDE_OFFER",
+                        throw DomainError.ruleViolation(
+                            .periodOutsideOffer,
                             "placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) would lie outside the offer's period \(start)..\(end)",
                             [
                                 "placementId": .string(s.text(0) ?? ""), "offerStartsOn": .string(start),

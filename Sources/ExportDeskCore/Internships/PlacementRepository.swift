@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// A student's internship at an offer (SPEC §6): proposed → confirmed → active → completed;
@@ -47,15 +46,15 @@ public enum PlacementRepository {
     /// and its placement in one `sync.push`.
     static func studentID(_ ctx: WriteContext, id: Records.RecordID?, ref: Records.ExternalRef?) throws -> String {
         if id != nil && ref != nil {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: "/studentRef", keyword: "oneOf", "give studentId or studentRef, not both")
         }
         if let id { return id }
         guard let ref else {
-            throw RPCError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
+            throw DomainError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
         }
         guard let found = try StudentRepository.records.id(ctx.db, externalRef: ref) else {
-            throw RPCError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
+            throw DomainError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
         }
         return found
     }
@@ -91,9 +90,9 @@ public enum PlacementRepository {
         try ctx.requireScope(institutionID: student.institutionId, entity: "student", id: studentID)
         let offer = try OfferRepository.records.record(ctx.db, id: p.offerId)
         if offer.status != .open {
-            if ctx.principal?.role == .institution { throw RPCError.notFound(entity: "offer", id: p.offerId) }
-            throw RPCError.ruleViolation(
-                "OFFER_NOT_OPEN", "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
+            if ctx.principal?.role == .institution { throw DomainError.notFound(entity: "offer", id: p.offerId) }
+            throw DomainError.ruleViolation(
+                .offerNotOpen, "offer \(p.offerId) is \(offer.status.rawValue) and takes no proposals",
                 ["offerId": .string(p.offerId), "offerStatus": .string(offer.status.rawValue)])
         }
         let span = Span(
@@ -116,8 +115,8 @@ public enum PlacementRepository {
     /// The period rules of SPEC §6, each with what a partner needs to fix it.
     static func checkRules(_ ctx: WriteContext, _ r: Span, offer: Records.Offer) throws {
         if r.startsOn < offer.startsOn || r.endsOn > offer.endsOn {
-            throw RPCError.ruleViolation(
-                "PERIOD_OUTSIDE_OFFER",
+            throw DomainError.ruleViolation(
+                .periodOutsideOffer,
                 "the period \(r.startsOn)..\(r.endsOn) lies outside the offer's \(offer.startsOn)..\(offer.endsOn)",
                 [
                     "offerId": .string(offer.id), "offerStartsOn": .string(offer.startsOn),
@@ -131,8 +130,8 @@ public enum PlacementRepository {
             AND starts_on <= ? AND ends_on >= ? AND id <> ? LIMIT 1
             """, [.text(r.studentID), .text(r.endsOn), .text(r.startsOn), .text(r.placementID)]
         ) { s in
-            throw RPCError.ruleViolation(
-                "PERIOD_OVERLAP",
+            throw DomainError.ruleViolation(
+                .periodOverlap,
                 "the student's placement \(s.text(0) ?? "") (\(s.text(1) ?? "")..\(s.text(2) ?? "")) overlaps \(r.startsOn)..\(r.endsOn)",
                 [
                     "placementId": .string(s.text(0) ?? ""), "startsOn": .string(s.text(1) ?? ""),
@@ -149,8 +148,8 @@ public enum PlacementRepository {
                 "SELECT count(*) FROM agreements WHERE institution_id = ? AND valid_from <= ? AND ends_on >= ?",
                 [.text(r.institutionID), .text(r.startsOn), .text(r.endsOn)]) ?? 0
         if covering == 0 {
-            throw RPCError.ruleViolation(
-                "NO_ACTIVE_AGREEMENT",
+            throw DomainError.ruleViolation(
+                .noActiveAgreement,
                 "institution \(r.institutionID) has no agreement covering \(r.startsOn)..\(r.endsOn)",
                 [
                     "institutionId": .string(r.institutionID), "startsOn": .string(r.startsOn),
@@ -186,7 +185,7 @@ public enum PlacementRepository {
             let offer = try OfferRepository.records.record(ctx.db, id: placement.offerId)
             let taken = try taken(ctx.db, offerID: offer.id)
             if taken >= offer.slots {
-                var full = RPCError.capacityExceeded(
+                var full = DomainError.capacityExceeded(
                     capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")
                 full.data["offerId"] = .string(offer.id)
                 throw full

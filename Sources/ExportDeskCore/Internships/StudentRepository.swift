@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Students of partner institutions (SPEC §6). birthDate, email and phone are personal data (SPEC §8): they
@@ -30,13 +29,13 @@ public enum StudentRepository {
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
         let p = try TypedRecords.params(Params.StudentsCreate.self, fields)
         guard let institutionID = p.institutionId ?? ctx.principal?.institutionID else {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
         }
         try ctx.requireScope(institutionID: institutionID, entity: "institution", id: institutionID)
         if try InstitutionRepository.records.record(ctx.db, id: institutionID).status != .active {
-            throw RPCError.ruleViolation(
-                "INSTITUTION_ARCHIVED", "institution \(institutionID) is archived and takes no new students",
+            throw DomainError.ruleViolation(
+                .institutionArchived, "institution \(institutionID) is archived and takes no new students",
                 ["institutionId": .string(institutionID)])
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]

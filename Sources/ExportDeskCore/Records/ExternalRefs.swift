@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Partner sync by `externalRef` (SPEC §4, §7), for tables that carry `ext_system`/`ext_id` columns.
@@ -30,7 +29,7 @@ extension RecordTable {
     /// DUPLICATE when another record of this table than `id` has the same externalRef.
     public func checkExternalRef(_ db: any SQLDatabase, _ ref: Records.ExternalRef?, id: String) throws {
         guard let ref, let otherID = try self.id(db, externalRef: ref), otherID != id else { return }
-        throw RPCError.duplicate(
+        throw DomainError.duplicate(
             field: "externalRef", existingId: otherID, "externalRef \(ref.system)/\(ref.id) belongs to \(otherID)")
     }
 }
@@ -68,7 +67,7 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
         let ref = try fields["externalRef"].map { try TypedRecords.decodeWritten(Records.ExternalRef.self, $0, path: "/externalRef") }
         guard let ref, let (_, current) = try table.load(ctx.db, externalRef: ref) else {
             if let expectedVersion {
-                throw RPCError.versionConflict(
+                throw DomainError.versionConflict(
                     current: 0, "expectedVersion is \(expectedVersion), but no \(table.entity) has this externalRef yet"
                 )
             }
@@ -76,7 +75,7 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
         }
         let id = current.recordID
         for key in immutable where fields[key] != nil && fields[key] != current[key] {
-            throw RPCError.invalidParams(
+            throw DomainError.invalidParams(
                 path: "/\(key)", keyword: "const",
                 "cannot change on an existing \(table.entity) (\(id) has \(current[key].map { $0.serializedString() } ?? "none"))"
             )

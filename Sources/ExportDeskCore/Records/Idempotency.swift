@@ -1,5 +1,4 @@
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -18,7 +17,7 @@ public enum Idempotency {
         }
         guard let stored else { return nil }
         guard stored.method == ctx.action, stored.params == params.canonicalString else {
-            throw RPCError.duplicate(
+            throw DomainError.duplicate(
                 field: "idempotencyKey", existingId: nil, "idempotencyKey \(key) was already used with other params")
         }
         return try JSONParser.parse(stored.response)

@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// The storage pattern of a simple entity: the record as JSON, a few indexed columns computed from its
@@ -70,7 +69,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
 
     /// The record, or NOT_FOUND (also for an id of another kind).
     public func get(_ db: any SQLDatabase, id: String) throws -> JSONObject {
-        guard let (_, record) = try load(db, id: id) else { throw RPCError.notFound(entity: entity, id: id) }
+        guard let (_, record) = try load(db, id: id) else { throw DomainError.notFound(entity: entity, id: id) }
         return record
     }
 
@@ -139,7 +138,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         validate: (Record) throws -> Void
     ) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: entity, id: id)
+            throw DomainError.notFound(entity: entity, id: id)
         }
         let current = try typed(record)
         try before(current)
@@ -164,7 +163,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         change: ((inout Record) throws -> Void)? = nil
     ) throws -> JSONObject {
         guard case (let rowid, var record)? = try load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: entity, id: id)
+            throw DomainError.notFound(entity: entity, id: id)
         }
         let current = try typed(record)
         try before(current)
@@ -200,7 +199,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         var pageArgs = args
         if let text = list.cursor {
             guard let c = ListCursor.decode(text), c.sort == cursorName else {
-                throw RPCError.invalidParams(
+                throw DomainError.invalidParams(
                     path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
             }
             sql += " AND (\(sortColumn) \(cmp) ? OR (\(sortColumn) = ? AND id \(cmp) ?))"
@@ -246,7 +245,7 @@ public enum Versions {
     public static func check(_ record: JSONObject, expectedVersion expected: Int64?) throws {
         let current = record.recordVersion
         if let expected, expected != current {
-            throw RPCError.versionConflict(
+            throw DomainError.versionConflict(
                 current: current, "expectedVersion is \(expected), but the record is at version \(current)")
         }
     }
@@ -254,8 +253,8 @@ public enum Versions {
 
 
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
-public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> RPCError {
-    RPCError.invalidTransition(
+public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> DomainError {
+    DomainError.invalidTransition(
         from: from, action: action, allowed: allowed,
         "a \(entity) that is \(from) cannot \(action)"
             + (allowed.isEmpty ? "" : "; allowed: \(allowed.joined(separator: ", "))"))

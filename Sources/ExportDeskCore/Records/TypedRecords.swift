@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -13,7 +12,7 @@ public enum TypedRecords {
             return try JSONValueDecoder().decode(R.self, from: .object(object))
         } catch {
             Log.error("a stored record does not decode as \(R.self): \(error) — \(object.recordID)")
-            throw RPCError.internalError
+            throw DomainError.internalError
         }
     }
 
@@ -28,7 +27,7 @@ public enum TypedRecords {
         do {
             return try JSONValueDecoder().decode(R.self, from: value)
         } catch {
-            throw RPCError.invalidParams(path: path, keyword: "type", "the record would not match its schema: \(error)")
+            throw DomainError.invalidParams(path: path, keyword: "type", "the record would not match its schema: \(error)")
         }
     }
 
@@ -53,7 +52,7 @@ public enum TypedRecords {
         do {
             return try JSONValueDecoder().decode(P.self, from: .object(object))
         } catch {
-            throw RPCError.invalidParams(path: "", keyword: "type", "the params do not match \(P.self): \(error)")
+            throw DomainError.invalidParams(path: "", keyword: "type", "the params do not match \(P.self): \(error)")
         }
     }
 }

@@ -1,5 +1,4 @@
 import JSON
-import JSONRPC
 import Storage
 import Support
 
@@ -59,9 +58,9 @@ extension WriteContext {
 /// first (field `start`); nil when the period is in order.
 public func periodIssue(
     _ first: String, _ last: String, from start: String = "startsOn", to end: String = "endsOn", path: String
-) -> RPCError.ParamIssue? {
+) -> ParamIssue? {
     guard last < first else { return nil }
-    return RPCError.ParamIssue(
+    return ParamIssue(
         instancePath: path + "/" + end, keyword: "consistency", message: "must not be before \(start) (\(first))")
 }
 
@@ -69,5 +68,5 @@ public func periodIssue(
 public func checkPeriod(
     _ first: String, _ last: String, from start: String = "startsOn", to end: String = "endsOn", path: String
 ) throws {
-    if let issue = periodIssue(first, last, from: start, to: end, path: path) { throw RPCError.invalidParams([issue]) }
+    if let issue = periodIssue(first, last, from: start, to: end, path: path) { throw DomainError.invalidParams([issue]) }
 }

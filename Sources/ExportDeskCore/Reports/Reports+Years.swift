@@ -1,5 +1,4 @@
 import JSON
-import JSONRPC
 import Storage
 
 /// The summary's topics, channels, resolution times and by-year series (SPEC §14).

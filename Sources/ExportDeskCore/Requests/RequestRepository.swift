@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Support requests (обращения) of companies, each with a curator from the staff (SPEC §5).
@@ -47,8 +46,8 @@ public enum RequestRepository {
     ) throws -> JSONValue {
         let curator = try StaffRepository.records.record(ctx.db, id: curatorID)
         guard curator.active else {
-            throw RPCError.ruleViolation(
-                "CURATOR_INACTIVE", "staff member \(curatorID) is deactivated and cannot take requests",
+            throw DomainError.ruleViolation(
+                .curatorInactive, "staff member \(curatorID) is deactivated and cannot take requests",
                 ["curatorId": .string(curatorID)])
         }
         return try transition(ctx, verb: "assign", id: id, expectedVersion: expectedVersion) {
@@ -61,7 +60,7 @@ public enum RequestRepository {
     ) throws -> JSONValue {
         _ = try StaffRepository.records.get(ctx.db, id: authorID)
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "request", id: id)
+            throw DomainError.notFound(entity: "request", id: id)
         }
         try Versions.check(record, expectedVersion: expectedVersion)
         try TypedRecords.edit(&record, as: Records.SupportRequest.self) {

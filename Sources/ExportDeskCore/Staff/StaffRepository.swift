@@ -1,6 +1,5 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
 import Storage
 
 /// Staff: the centre's curators and managers (SPEC §5). E-mail is unique among staff.
@@ -37,7 +36,7 @@ public enum StaffRepository {
     /// A deactivated staff member keeps their history but can no longer be given requests.
     public static func deactivate(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "staff", id: id)
+            throw DomainError.notFound(entity: "staff", id: id)
         }
         // The lifecycle's state is the record's `active` flag.
         let next = try lifecycle.apply("deactivate", to: try records.typed(record).active ? "active" : "inactive")
@@ -64,7 +63,7 @@ public enum StaffRepository {
             "SELECT id FROM staff WHERE email_key = ? AND id <> ?", [.text(email.lowercased()), .text(id)]
         ) { other = $0.text(0) }
         if let other {
-            throw RPCError.duplicate(
+            throw DomainError.duplicate(
                 field: "email", existingId: other, "a staff member with e-mail \(email) exists: \(other)")
         }
     }

@@ -1,6 +1,6 @@
 import ExportDeskSchemas
 import JSON
-import JSONRPC
+import Support
 import Storage
 
 /// Personal export strategies (SPEC §5): draft → approved → completed | archived; `revise` copies an approved
@@ -28,7 +28,7 @@ public enum StrategyRepository {
     ]
 
     static func check(_ r: Records.Strategy, path: String) throws {
-        var issues: [RPCError.ParamIssue] = []
+        var issues: [ParamIssue] = []
         let (start, end) = (r.periodStart, r.periodEnd)
         if end < start {
             issues.append(
@@ -50,7 +50,7 @@ public enum StrategyRepository {
                         message: "is required for export_revenue"))
             }
         }
-        if !issues.isEmpty { throw RPCError.invalidParams(issues) }
+        if !issues.isEmpty { throw DomainError.invalidParams(issues) }
     }
 
     public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
@@ -87,7 +87,7 @@ public enum StrategyRepository {
         _ ctx: WriteContext, verb: String, id: String, expectedVersion: Int64?
     ) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "strategy", id: id)
+            throw DomainError.notFound(entity: "strategy", id: id)
         }
         let strategy = try records.typed(record)
         let next = try lifecycle.apply(verb, to: strategy.status.rawValue)
@@ -123,12 +123,12 @@ public enum StrategyRepository {
         _ ctx: WriteContext, id: String, metric: String, year: Int64, value: JSONValue, expectedVersion: Int64?
     ) throws -> JSONValue {
         guard case (let rowid, var record)? = try records.load(ctx.db, id: id) else {
-            throw RPCError.notFound(entity: "strategy", id: id)
+            throw DomainError.notFound(entity: "strategy", id: id)
         }
         _ = try lifecycle.apply("recordActual", to: try records.typed(record).status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
         guard let metric = Records.Strategy.Actual.Metric(rawValue: metric), case .number(let number) = value else {
-            throw RPCError.invalidParams(path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
+            throw DomainError.invalidParams(path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
         }
         try TypedRecords.edit(&record, as: Records.Strategy.self) {
             $0.actuals.removeAll { $0.metric == metric && $0.year == year }
