@@ -12,7 +12,7 @@ struct AccessMethods {
         let db = self.db
         let access = self.access
         methods.register(
-            RPCMethod(
+            ServerMethod(
                 name: "tokens.create",
                 handler: .async { ctx, params in
                     let p = try TypedRecords.params(Params.TokensCreate.self, params.objectValue ?? JSONObject())
@@ -25,7 +25,7 @@ struct AccessMethods {
                     return ["token": token.record, "secret": .string(secret)]
                 }), access: .adminOnly, effect: .write)
         methods.register(
-            RPCMethod(
+            ServerMethod(
                 name: "tokens.list",
                 handler: .async { _, _ in
                     try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
@@ -46,7 +46,7 @@ struct AccessMethods {
             return whoami(token.principal)
         }
         methods.register(
-            RPCMethod(
+            ServerMethod(
                 name: "session.whoami",
                 handler: .sync { ctx, _ in
                     whoami(ctx.principal!)

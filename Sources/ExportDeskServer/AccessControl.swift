@@ -61,8 +61,9 @@ final class AccessControl: Sendable {
     }
 
     /// The check before every call: a session, a still-valid token, and a role the rule allows.
-    func authorize(_ rule: AccessRule, _ context: RPCContext) throws {
+    func authorize(_ rule: AccessRule, _ rpc: RPCContext) throws {
         if rule == .anyone { return }
+        let context = RequestContext(rpc)
         guard let principal = context.principal else {
             throw RPCError.unauthenticated(
                 "\(context.method) needs a session: call session.authenticate with a token first")

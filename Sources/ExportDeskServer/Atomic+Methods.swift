@@ -16,7 +16,7 @@ struct AtomicMethods {
         let catalog = self.catalog
         let rules = self.rules
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "rpc.atomic",
                 handler: .async { ctx, params in
                     let calls = try TypedRecords.params(Params.RpcAtomic.self, params.objectValue ?? [:]).calls

@@ -14,7 +14,7 @@ struct BackupMethods {
     func register(in registry: inout MethodSet) {
         let state = self.state
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "system.backup",
                 handler: .async { ctx, params in
                     let p = try TypedRecords.params(Params.SystemBackup.self, params.objectValue ?? [:])

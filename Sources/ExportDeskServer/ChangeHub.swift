@@ -116,7 +116,7 @@ final class ChangeHub: @unchecked Sendable {
 
     private func deliver(_ rows: [Records.ChangeEntry], to subscriber: Subscriber, _ db: any SQLDatabase) throws {
         // The session's current identity: a revoked or expired token ends its subscriptions.
-        guard let principal = subscriber.session.identity as? Principal,
+        guard let principal = RequestContext.principal(of: subscriber.session),
             principal.tokenID.map({ state.access.isValid(tokenID: $0) }) ?? true
         else {
             Log.info("change feed: \(subscriber.id) on \(subscriber.session.label) ended: its token is no longer valid")

@@ -27,7 +27,7 @@ struct CompanyMethods {
         }
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "companies.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -35,7 +35,7 @@ struct CompanyMethods {
                     return try db.readNow { conn in try CompanyRepository.get(conn, id: id) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "companies.list",
                 handler: .async { ctx, p in
                     var query = try CompanyListQuery(params: p)
@@ -44,7 +44,7 @@ struct CompanyMethods {
                     return try await db.read { conn in try CompanyRepository.list(conn, q) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "companies.history",
                 handler: .async { ctx, p in
                     let id = p.recordID

@@ -7,6 +7,6 @@ struct DiscoveryMethods {
 
     func register(in registry: inout MethodSet) {
         registry.register(
-            RPCMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
+            ServerMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
     }
 }

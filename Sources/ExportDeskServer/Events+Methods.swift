@@ -29,13 +29,13 @@ struct EventMethods {
             try EventRepository.transition(ctx, verb: "cancel", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "events.get",
                 handler: .sync { _, p in
                     try db.readNow { conn in .object(try EventRepository.records.get(conn, id: p.recordID)) }
                 }), access: Self.eventReaders)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "events.list",
                 handler: .async { _, p in
                     try await db.read { conn in
@@ -78,7 +78,7 @@ struct EventMethods {
             ) { $0.results = p.results }
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "participations.get",
                 handler: .sync { ctx, p in
                     let policy = ctx.policy
@@ -88,7 +88,7 @@ struct EventMethods {
                         })
                 }), access: Self.participationReaders)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "participations.list",
                 handler: .async { ctx, p in
                     let only = ctx.companyScope

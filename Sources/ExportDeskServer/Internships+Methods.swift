@@ -27,7 +27,7 @@ struct InternshipMethods {
             try InstitutionRepository.transition(ctx, verb: "restore", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "institutions.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -35,7 +35,7 @@ struct InternshipMethods {
                     return try db.readNow { conn in .object(try InstitutionRepository.records.get(conn, id: id)) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "institutions.list",
                 handler: .async { ctx, p in
                     let only = ctx.institutionScope
@@ -55,7 +55,7 @@ struct InternshipMethods {
                 ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "agreements.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -64,7 +64,7 @@ struct InternshipMethods {
                     return .object(AgreementRepository.withStatus(json, today: WallClock.today))
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "agreements.list",
                 handler: .async { ctx, p in
                     let only = ctx.institutionScope

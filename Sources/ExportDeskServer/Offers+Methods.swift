@@ -21,7 +21,7 @@ extension PlacementMethods {
             try OfferRepository.transition(ctx, verb: "close", id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "offers.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -33,7 +33,7 @@ extension PlacementMethods {
                     return .object(json)
                 }), access: Self.everyone)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "offers.list",
                 handler: .async { ctx, p in
                     let company = ctx.companyScope

@@ -35,7 +35,7 @@ struct Persistence: Sendable {
 
     /// Runs a write; `params` arrive validated, `idempotencyKey` is taken out before `body` sees them.
     func write(
-        _ context: RPCContext, _ params: JSONValue,
+        _ context: RequestContext, _ params: JSONValue,
         _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue
     ) async throws -> JSONValue {
         var fields = params.objectValue ?? JSONObject()
@@ -63,7 +63,7 @@ struct Persistence: Sendable {
 
     /// A write whose result is not JSON (for example a token and its secret); no idempotency key.
     func writeValue<T: Sendable>(
-        _ context: RPCContext, _ body: @escaping @Sendable (WriteContext) throws -> T
+        _ context: RequestContext, _ body: @escaping @Sendable (WriteContext) throws -> T
     ) async throws -> T {
         let actor = context.session.actor
         let action = context.method

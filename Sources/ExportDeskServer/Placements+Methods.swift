@@ -64,7 +64,7 @@ struct PlacementMethods {
             .object(try PlacementRepository.cancel(ctx, p))
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "placements.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -73,7 +73,7 @@ struct PlacementMethods {
                         try db.readNow { conn in try PlacementRepository.records.visible(conn, id: id, to: policy).json })
                 }), access: Self.everyone)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "placements.list",
                 handler: .async { ctx, p in
                     let institution = ctx.institutionScope

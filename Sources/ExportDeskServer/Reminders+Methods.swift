@@ -9,7 +9,7 @@ struct ReminderMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "reminders.list",
                 handler: .async { ctx, p in
                     let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)

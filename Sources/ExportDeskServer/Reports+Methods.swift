@@ -14,13 +14,13 @@ struct ReportMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "reports.summary",
                 handler: .async { _, p in
                     try await db.read { conn in try Reports.summary(conn, params: p) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "reports.internships",
                 handler: .async { ctx, p in
                     let scope = Reports.InternshipScope(
@@ -28,13 +28,13 @@ struct ReportMethods {
                     return try await db.read { conn in try Reports.internships(conn, params: p, scope: scope) }
                 }), access: PlacementMethods.everyone)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "reports.requests",
                 handler: .async { _, p in
                     try await db.read { conn in try RequestReport.build(conn, params: p) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "reports.events",
                 handler: .async { _, p in
                     try await db.read { conn in try Reports.events(conn, params: p) }

@@ -42,7 +42,7 @@ struct RequestMethods {
                 ctx, id: p.id, authorID: p.authorId, text: p.text, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "requests.get",
                 handler: .sync { ctx, p in
                     let policy = ctx.policy
@@ -50,7 +50,7 @@ struct RequestMethods {
                         try db.readNow { conn in try RequestRepository.records.visible(conn, id: p.recordID, to: policy).json })
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "requests.list",
                 handler: .async { ctx, p in
                     let only = ctx.companyScope

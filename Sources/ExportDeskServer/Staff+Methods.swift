@@ -20,13 +20,13 @@ struct StaffMethods {
             try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "staff.get",
                 handler: .sync { _, p in
                     try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "staff.list",
                 handler: .async { _, p in
                     try await db.read { conn in

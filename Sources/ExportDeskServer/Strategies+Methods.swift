@@ -32,7 +32,7 @@ struct StrategyMethods {
                 expectedVersion: p.expectedVersion)
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "strategies.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -41,7 +41,7 @@ struct StrategyMethods {
                         try db.readNow { conn in try StrategyRepository.records.visible(conn, id: id, to: policy).json })
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "strategies.progress",
                 handler: .async { ctx, p in
                     let id = p.recordID
@@ -52,7 +52,7 @@ struct StrategyMethods {
                     }
                 }), access: Self.readers)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "strategies.list",
                 handler: .async { ctx, p in
                     let only = ctx.companyScope

@@ -20,7 +20,7 @@ extension PlacementMethods {
             Self.upserted(try StudentRepository.upsert.run(ctx, fields: p, expectedVersion: p.expectedVersion))
         }
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "students.get",
                 handler: .sync { ctx, p in
                     let id = p.recordID
@@ -36,7 +36,7 @@ extension PlacementMethods {
                     }
                 }), access: Self.everyone)
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "students.list",
                 handler: .async { ctx, p in
                     let institution = ctx.institutionScope

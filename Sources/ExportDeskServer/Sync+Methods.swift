@@ -11,7 +11,7 @@ extension PlacementMethods {
         let db = self.db
         let catalog = self.catalog
         registry.register(
-            RPCMethod(
+            ServerMethod(
                 name: "sync.push",
                 handler: .async { ctx, params in
                     let push = try TypedRecords.params(Params.SyncPush.self, params.objectValue ?? [:])

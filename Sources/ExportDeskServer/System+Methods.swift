@@ -27,7 +27,7 @@ struct SystemMethods {
     func register(in registry: inout MethodSet) {
         // The ping result is constant, so it is built once.
         let pong: JSONValue = ["pong": true]
-        registry.register(RPCMethod(name: "system.ping", handler: .sync { _, _ in pong }), access: .anyone)
+        registry.register(ServerMethod(name: "system.ping", handler: .sync { _, _ in pong }), access: .anyone)
         registry.register("system.info", NoParams.self, access: .anyRole) { [server] _, _ in
             Info(
                 version: ExportDeskVersion.string,
