@@ -36,8 +36,9 @@ struct AccessMethods {
             access.remember(token)
             return token.record
         }
-        methods.registerInline("session.authenticate", Params.SessionAuthenticate.self, access: .anyone, effect: .session)
-        { ctx, p in
+        methods.registerInline(
+            "session.authenticate", Params.SessionAuthenticate.self, access: .anyone, effect: .session
+        ) { ctx, p in
             guard let token = access.token(forSecret: p.token) else {
                 access.bind(ctx.session, nil)
                 throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")

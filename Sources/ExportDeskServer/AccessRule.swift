@@ -59,4 +59,3 @@ extension JSONObject {
     /// The `patch` param of an `X.update` (a JSON Merge Patch object).
     var patch: JSONObject { self["patch"]?.objectValue ?? JSONObject() }
 }
-

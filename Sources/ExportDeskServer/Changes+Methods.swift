@@ -44,8 +44,9 @@ struct ChangeMethods {
             ctx.session.afterAnswersSent { subscriber.release() }
             return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
         }
-        registry.registerInline("changes.unsubscribe", Params.ChangesUnsubscribe.self, access: .anyRole, effect: .session)
-        { ctx, p in
+        registry.registerInline(
+            "changes.unsubscribe", Params.ChangesUnsubscribe.self, access: .anyRole, effect: .session
+        ) { ctx, p in
             [
                 "subscriptionId": .string(p.subscriptionId),
                 "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: p.subscriptionId, session: ctx.session)),

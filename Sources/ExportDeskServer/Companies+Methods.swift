@@ -52,7 +52,9 @@ struct CompanyMethods {
                     let policy = ctx.policy
                     return try await db.read { conn in
                         _ = try CompanyRepository.get(conn, id: id)  // NOT_FOUND for unknown ids and other kinds
-                        let items = try ChangeLog.history(conn, id: id).map { JSONValue.object(policy.present(change: $0).json) }
+                        let items = try ChangeLog.history(conn, id: id).map {
+                            JSONValue.object(policy.present(change: $0).json)
+                        }
                         return ["items": .array(items)]
                     }
                 }), access: Self.readers)

@@ -60,7 +60,9 @@ struct InternshipMethods {
                 handler: .sync { ctx, p in
                     let id = p.recordID
                     let policy = ctx.policy
-                    let json = try db.readNow { conn in try AgreementRepository.records.visible(conn, id: id, to: policy).json }
+                    let json = try db.readNow { conn in
+                        try AgreementRepository.records.visible(conn, id: id, to: policy).json
+                    }
                     return .object(AgreementRepository.withStatus(json, today: WallClock.today))
                 }), access: Self.readers)
         registry.register(

@@ -41,7 +41,8 @@ public struct MethodSet: Sendable {
         register(
             ServerMethod(
                 name: name,
-                handler: .async { ctx, p in try await body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }),
+                handler: .async { ctx, p in try await body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
+            ),
             access: access, effect: effect)
     }
 
@@ -53,7 +54,8 @@ public struct MethodSet: Sendable {
         precondition(name == P.method, "\(name) registered with the params of \(P.method)")
         register(
             ServerMethod(
-                name: name, handler: .sync { ctx, p in try body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
+                name: name,
+                handler: .sync { ctx, p in try body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
             ), access: access, effect: effect)
     }
 

@@ -26,7 +26,9 @@ extension PlacementMethods {
                 handler: .sync { ctx, p in
                     let id = p.recordID
                     let policy = ctx.policy
-                    let (json, offer) = try db.readNow { conn in try OfferRepository.records.visible(conn, id: id, to: policy) }
+                    let (json, offer) = try db.readNow { conn in
+                        try OfferRepository.records.visible(conn, id: id, to: policy)
+                    }
                     if !policy.mayRead(offerStatus: offer.status.rawValue, inFeed: false) {
                         throw DomainError.notFound(entity: "offer", id: id)
                     }

@@ -16,13 +16,13 @@ enum OpenRPCDocument {
             guard let params = catalog.documents["methods/\(name).params.json"],
                 let result = catalog.documents["methods/\(name).result.json"]
             else { continue }
-            var entry = method(name, params: params, result: result, catalog: catalog)
-            if let rule = access(name), case .object(var o) = entry {
-                // Who may call it, so partners can see what they may use.
-                o["x-roles"] = .array(rule.discoveryNames.map { .string($0) })
-                entry = .object(o)
-            }
-            list.append(entry)
+            // Who may call it (x-roles), so partners can see what they may use.
+            let roles = access(name).map { JSONValue.array($0.discoveryNames.map { .string($0) }) }
+            list.append(
+                .object(
+                    JSONObject(
+                        Array(method(name, params: params, result: result, catalog: catalog))
+                            + [("x-roles", roles)].compactMap { k, v in v.map { (k, $0) } })))
         }
         return [
             "openrpc": "1.3.2",
@@ -42,65 +42,76 @@ enum OpenRPCDocument {
     }
 
     private static func method(
-        _ name: String, params: JSONValue, result: JSONValue, catalog: SchemaCatalog
-    ) -> JSONValue {
+        _ name: String, params paramsJSON: JSONValue, result resultJSON: JSONValue, catalog: SchemaCatalog
+    ) -> JSONObject {
+        let (params, result) = (SchemaView(paramsJSON), SchemaView(resultJSON))
         let paramsPath = "methods/\(name).params.json"
         let (properties, required) = objectShape(params, path: paramsPath, catalog: catalog)
-        var descriptors: [JSONValue] = []
-        for (key, schema) in properties {
-            var d: JSONObject = [
-                "name": .string(key), "required": .bool(required.contains(key)),
-                "schema": rewrite(schema, from: paramsPath),
-            ]
-            if let text = schema["description"]?.stringValue { d["description"] = .string(text) }
-            descriptors.append(.object(d))
+        let descriptors: [JSONValue] = properties.map { key, schema in
+            .object(
+                JSONObject(optional: [
+                    ("name", .string(key)), ("required", .bool(required.contains(key))),
+                    ("schema", rewrite(schema.json, from: paramsPath)),
+                    ("description", schema.description.map(JSONValue.string)),
+                ]))
         }
-        var m: JSONObject = ["name": .string(name), "paramStructure": "by-name", "params": .array(descriptors)]
-        if let summary = params["title"]?.stringValue { m["summary"] = .string(summary) }
-        if let description = params["description"]?.stringValue { m["description"] = .string(description) }
-        m["result"] = [
-            "name": .string(result["title"]?.stringValue ?? "result"),
-            "schema": rewrite(result, from: "methods/\(name).result.json"),
-        ]
-        m["errors"] = [
-            [
-                "code": .number(.int(Int64(RPCError.invalidParams([]).code))),
-                "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)",
-            ]
-        ]
-        let paramExamples = params["examples"]?.arrayValue ?? []
-        let resultExamples = result["examples"]?.arrayValue ?? []
-        var pairings: [JSONValue] = []
-        for (i, example) in paramExamples.enumerated() {
-            var values: [JSONValue] = []
-            for (key, value) in example.objectValue ?? JSONObject() {
-                values.append(["name": .string(key), "value": value])
+        let resultExamples = result.examples
+        let pairings: [JSONValue] = params.examples.enumerated().map { i, example in
+            let values: [JSONValue] = (example.objectValue ?? JSONObject()).map {
+                ["name": .string($0.key), "value": $0.value]
             }
-            var pairing: JSONObject = ["name": .string("\(name) example \(i + 1)"), "params": .array(values)]
-            if i < resultExamples.count { pairing["result"] = ["name": "result", "value": resultExamples[i]] }
-            pairings.append(.object(pairing))
+            return .object(
+                JSONObject(optional: [
+                    ("name", .string("\(name) example \(i + 1)")), ("params", .array(values)),
+                    ("result", i < resultExamples.count ? ["name": "result", "value": resultExamples[i]] : nil),
+                ]))
         }
-        if !pairings.isEmpty { m["examples"] = .array(pairings) }
-        return .object(m)
+        return JSONObject(optional: [
+            ("name", .string(name)), ("paramStructure", "by-name"), ("params", .array(descriptors)),
+            ("summary", params.title.map(JSONValue.string)), ("description", params.description.map(JSONValue.string)),
+            (
+                "result",
+                [
+                    "name": .string(result.title ?? "result"),
+                    "schema": rewrite(resultJSON, from: "methods/\(name).result.json"),
+                ]
+            ),
+            (
+                "errors",
+                [
+                    [
+                        "code": .number(.int(Int64(RPCError.invalidParams([]).code))),
+                        "message": "Invalid params: data.errors lists every violation (instancePath, keyword, message)",
+                    ]
+                ]
+            ),
+            ("examples", pairings.isEmpty ? nil : .array(pairings)),
+        ])
     }
 
     /// The top-level properties of a params schema: its own, plus those of a component it `$ref`s, each
     /// already rewritten from the file it comes from (a component's `"Date.json"` means components/Date.json).
     private static func objectShape(
-        _ schema: JSONValue, path: String, catalog: SchemaCatalog
-    ) -> (JSONObject, Set<String>) {
-        var properties = JSONObject()
-        var required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
-        if let ref = schema["$ref"]?.stringValue, ref.hasPrefix("../components/") {
+        _ schema: SchemaView, path: String, catalog: SchemaCatalog
+    ) -> ([(String, SchemaView)], Set<String>) {
+        var properties: [(String, SchemaView)] = []
+        var required = schema.required
+        if let ref = schema.ref, ref.hasPrefix("../components/") {
             let componentPath = "components/" + ref.dropFirst("../components/".count)
             if let target = catalog.documents[componentPath] {
-                let (inherited, inheritedRequired) = objectShape(target, path: componentPath, catalog: catalog)
+                let (inherited, inheritedRequired) = objectShape(
+                    SchemaView(target), path: componentPath, catalog: catalog)
                 properties = inherited
                 required.formUnion(inheritedRequired)
             }
         }
-        for (key, value) in schema["properties"]?.objectValue ?? JSONObject() {
-            properties[key] = rewrite(value, from: path)
+        for (key, value) in schema.properties {
+            let rewritten = SchemaView(rewrite(value.json, from: path))
+            if let i = properties.firstIndex(where: { $0.0 == key }) {
+                properties[i].1 = rewritten
+            } else {
+                properties.append((key, rewritten))
+            }
         }
         return (properties, required)
     }

@@ -16,14 +16,14 @@ struct PatchContract: Sendable {
         self.catalog = catalog
         let paramsPath = "methods/\(method).params.json"
         var patchPath = paramsPath
-        var patch = catalog.documents[paramsPath]?["properties"]?["patch"] ?? .null
-        if let ref = patch["$ref"]?.stringValue, ref.hasPrefix("../components/") {
+        var patch = catalog.documents[paramsPath].flatMap { SchemaView($0).property("patch") } ?? SchemaView(.null)
+        if let ref = patch.ref, ref.hasPrefix("../components/") {
             patchPath = "components/" + ref.dropFirst("../components/".count)
-            patch = catalog.documents[patchPath] ?? .null
+            patch = SchemaView(catalog.documents[patchPath] ?? .null)
         }
         var schemas: [String: String] = [:]
-        for (field, schema) in patch["properties"]?.objectValue ?? JSONObject() {
-            let refs = (schema["anyOf"]?.arrayValue ?? []).compactMap { $0["$ref"]?.stringValue }
+        for (field, schema) in patch.properties {
+            let refs = schema.anyOfRefs
             guard refs.contains(where: { $0.hasSuffix("PartialObject.json") }),
                 let strict = refs.first(where: { !$0.hasSuffix("PartialObject.json") })
             else { continue }

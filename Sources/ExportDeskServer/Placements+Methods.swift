@@ -70,7 +70,8 @@ struct PlacementMethods {
                     let id = p.recordID
                     let policy = ctx.policy
                     return .object(
-                        try db.readNow { conn in try PlacementRepository.records.visible(conn, id: id, to: policy).json })
+                        try db.readNow { conn in try PlacementRepository.records.visible(conn, id: id, to: policy).json
+                        })
                 }), access: Self.everyone)
         registry.register(
             ServerMethod(

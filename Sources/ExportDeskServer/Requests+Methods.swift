@@ -47,7 +47,9 @@ struct RequestMethods {
                 handler: .sync { ctx, p in
                     let policy = ctx.policy
                     return .object(
-                        try db.readNow { conn in try RequestRepository.records.visible(conn, id: p.recordID, to: policy).json })
+                        try db.readNow { conn in
+                            try RequestRepository.records.visible(conn, id: p.recordID, to: policy).json
+                        })
                 }), access: Self.readers)
         registry.register(
             ServerMethod(

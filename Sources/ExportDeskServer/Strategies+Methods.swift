@@ -38,7 +38,8 @@ struct StrategyMethods {
                     let id = p.recordID
                     let policy = ctx.policy
                     return .object(
-                        try db.readNow { conn in try StrategyRepository.records.visible(conn, id: id, to: policy).json })
+                        try db.readNow { conn in try StrategyRepository.records.visible(conn, id: id, to: policy).json }
+                    )
                 }), access: Self.readers)
         registry.register(
             ServerMethod(

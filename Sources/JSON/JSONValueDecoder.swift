@@ -31,7 +31,9 @@ final class _JSONDecoder: Decoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case .object(let o) = value else { throw Scalar.mismatch(JSONObject.self, "an object", value, codingPath) }
+        guard case .object(let o) = value else {
+            throw Scalar.mismatch(JSONObject.self, "an object", value, codingPath)
+        }
         return KeyedDecodingContainer(KeyedContainer<Key>(object: o, decoder: self))
     }
 
@@ -248,4 +250,3 @@ private struct SingleContainer: SingleValueDecodingContainer {
     func decode(_ type: UInt64.Type) throws -> UInt64 { try Scalar.integer(type, value, codingPath) }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decode(type) }
 }
-

@@ -19,7 +19,9 @@ public enum CompanyRepository {
 
     // MARK: reads
 
-    public static func get(_ db: any SQLDatabase, id: String) throws -> JSONValue { .object(try records.get(db, id: id)) }
+    public static func get(_ db: any SQLDatabase, id: String) throws -> JSONValue {
+        .object(try records.get(db, id: id))
+    }
 
     /// `prefixValueLimit`: how many distinct values a prefix filter may resolve to before it is matched as a
     /// range instead (tests set 0 to exercise the range path).
@@ -89,6 +91,7 @@ public enum CompanyRepository {
     }
 
     public static func restore(_ ctx: WriteContext, id: String, expectedVersion: Int64?) throws -> JSONValue {
-        .object(try records.transition(ctx, id: id, verb: "restore", lifecycle: .company, expectedVersion: expectedVersion))
+        .object(
+            try records.transition(ctx, id: id, verb: "restore", lifecycle: .company, expectedVersion: expectedVersion))
     }
 }

@@ -54,7 +54,8 @@ public enum CompanyRules {
                     .init(
                         instancePath: path + "/ogrn", keyword: "consistency",
                         message:
-                            "a \(ogrn.utf8.count)-digit OGRN belongs to a \(expected.rawValue), but kind is \(kind.rawValue)"))
+                            "a \(ogrn.utf8.count)-digit OGRN belongs to a \(expected.rawValue), but kind is \(kind.rawValue)"
+                    ))
             }
         }
         if !issues.isEmpty { throw DomainError.invalidParams(issues) }

@@ -194,7 +194,9 @@ public struct DemoData {
             // Drawn in this order so that a seed gives the same programme as before.
             let company = g.pick(companies)
             let curator = g.pick(staff)
-            let entryMode: Params.StrategiesCreate.Market.EntryMode = g.pick([.distributor, .directExport, .marketplace])
+            let entryMode: Params.StrategiesCreate.Market.EntryMode = g.pick([
+                .distributor, .directExport, .marketplace,
+            ])
             let fair = g.pick(fairs)
             let actionStatus: Params.StrategiesCreate.Action.Status = g.pick([.planned, .done])
             let strategy = Params.StrategiesCreate(

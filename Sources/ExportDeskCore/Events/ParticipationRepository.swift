@@ -120,7 +120,8 @@ public enum ParticipationRepository {
             [.text(eventID)]
         ) { next = $0.text(0) }
         guard let next, case (let rowid, var record)? = try records.load(ctx.db, id: next) else { return }
-        record.recordStatus = try Lifecycle.participation.apply("promote", to: try records.typed(record).status.rawValue)
+        record.recordStatus = try Lifecycle.participation.apply(
+            "promote", to: try records.typed(record).status.rawValue)
         try records.save(ctx, rowid: rowid, &record)
     }
 

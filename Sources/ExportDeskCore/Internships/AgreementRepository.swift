@@ -25,12 +25,6 @@ public enum AgreementRepository {
     }
 
     /// The last day the agreement applies: validTo, or the day before a termination's effectiveOn.
-    static func effectiveEnd(_ r: JSONObject) -> String {
-        effectiveEnd(
-            validTo: r["validTo"]?.stringValue ?? "",
-            terminationEffectiveOn: r["termination"]?["effectiveOn"]?.stringValue)
-    }
-
     static func effectiveEnd(validTo to: String, terminationEffectiveOn: String?) -> String {
         guard let effective = terminationEffectiveOn else { return to }
         let dayBefore =
@@ -39,20 +33,25 @@ public enum AgreementRepository {
         return min(to, dayBefore)
     }
 
-    /// The record with its status as of `today`.
-    public static func withStatus(_ r: JSONObject, today: String) -> JSONObject {
-        var record = r
-        let status: String
-        if r["termination"] != nil && today >= (r["termination"]?["effectiveOn"]?.stringValue ?? "") {
-            status = "terminated"
-        } else if today < (r["validFrom"]?.stringValue ?? "") {
-            status = "pending"
-        } else if today > effectiveEnd(r) {
-            status = r["termination"] != nil ? "terminated" : "expired"
-        } else {
-            status = "active"
+    /// The status as of `today`: from the dates, unless terminated.
+    static func status(_ a: Records.Agreement, today: String) -> Records.Agreement.Status {
+        if let termination = a.termination, today >= termination.effectiveOn { return .terminated }
+        if today < a.validFrom { return .pending }
+        if today > effectiveEnd(validTo: a.validTo, terminationEffectiveOn: a.termination?.effectiveOn) {
+            return a.termination != nil ? .terminated : .expired
         }
-        record.recordStatus = status
+        return .active
+    }
+
+    /// The record with its status as of `today`. The status is derived, never stored, and the record's type
+    /// needs one to decode: the stored record is read with a placeholder, replaced at once.
+    public static func withStatus(_ stored: JSONObject, today: String) -> JSONObject {
+        var record = stored
+        record.recordStatus = Records.Agreement.Status.active.rawValue
+        guard let agreement = try? JSONValueDecoder().decode(Records.Agreement.self, from: .object(record)) else {
+            return stored
+        }
+        record.recordStatus = status(agreement, today: today).rawValue
         return record
     }
 

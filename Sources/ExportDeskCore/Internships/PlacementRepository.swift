@@ -51,7 +51,8 @@ public enum PlacementRepository {
         }
         if let id { return id }
         guard let ref else {
-            throw DomainError.invalidParams(path: "/studentId", keyword: "required", "studentId or studentRef is required")
+            throw DomainError.invalidParams(
+                path: "/studentId", keyword: "required", "studentId or studentRef is required")
         }
         guard let found = try StudentRepository.records.id(ctx.db, externalRef: ref) else {
             throw DomainError.notFound(entity: "student", id: "\(ref.system)/\(ref.id)")
@@ -98,13 +99,12 @@ public enum PlacementRepository {
         let span = Span(
             studentID: studentID, institutionID: student.institutionId, startsOn: p.startsOn ?? offer.startsOn,
             endsOn: p.endsOn ?? offer.endsOn)
-        var record: JSONObject = [
-            "studentId": .string(studentID), "offerId": .string(p.offerId), "companyId": .string(offer.companyId),
-            "institutionId": .string(student.institutionId), "startsOn": .string(span.startsOn),
-            "endsOn": .string(span.endsOn),
-        ]
-        if let ref = p.externalRef { record["externalRef"] = .object(try TypedRecords.encode(ref)) }
-        record.recordStatus = Records.Placement.Status.proposed.rawValue
+        let record = JSONObject(optional: [
+            ("studentId", .string(studentID)), ("offerId", .string(p.offerId)), ("companyId", .string(offer.companyId)),
+            ("institutionId", .string(student.institutionId)), ("startsOn", .string(span.startsOn)),
+            ("endsOn", .string(span.endsOn)), ("externalRef", try p.externalRef.map(TypedRecords.json)),
+            ("status", .string(Records.Placement.Status.proposed.rawValue)),
+        ])
         return try records.insert(ctx, record) { placement in
             try checkPeriod(placement.startsOn, placement.endsOn, path: "")
             try checkRules(ctx, span, offer: offer)
@@ -185,10 +185,9 @@ public enum PlacementRepository {
             let offer = try OfferRepository.records.record(ctx.db, id: placement.offerId)
             let taken = try taken(ctx.db, offerID: offer.id)
             if taken >= offer.slots {
-                var full = DomainError.capacityExceeded(
-                    capacity: offer.slots, taken: taken, "all \(offer.slots) slots of offer \(offer.id) are taken")
-                full.data["offerId"] = .string(offer.id)
-                throw full
+                throw DomainError.capacityExceeded(
+                    capacity: offer.slots, taken: taken, offerId: offer.id,
+                    "all \(offer.slots) slots of offer \(offer.id) are taken")
             }
         }
     }
@@ -245,10 +244,11 @@ public enum PlacementRepository {
     public static func upsert(
         _ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?
     ) throws -> (UpsertOutcome, JSONObject) {
-        var resolved = fields
-        let ref = try fields["studentRef"].map { try JSONValueDecoder().decode(Records.ExternalRef.self, from: $0) }
-        resolved["studentId"] = .string(try studentID(ctx, id: fields["studentId"]?.stringValue, ref: ref))
-        resolved["studentRef"] = nil
+        let p = try TypedRecords.params(Params.PlacementsUpsert.self, fields)
+        // The upsert's fields with the student named by id, whichever way the partner named it.
+        let studentID = try studentID(ctx, id: p.studentId, ref: p.studentRef)
+        let resolved = JSONObject(
+            fields.filter { $0.key != "studentRef" && $0.key != "studentId" } + [("studentId", .string(studentID))])
         return try upsert.run(ctx, fields: resolved, expectedVersion: expectedVersion)
     }
 

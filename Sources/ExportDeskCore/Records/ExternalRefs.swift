@@ -64,7 +64,9 @@ public struct Upsert<Record: Codable & Sendable>: Sendable {
     public func run(
         _ ctx: WriteContext, fields: JSONObject, expectedVersion: Int64?
     ) throws -> (UpsertOutcome, JSONObject) {
-        let ref = try fields["externalRef"].map { try TypedRecords.decodeWritten(Records.ExternalRef.self, $0, path: "/externalRef") }
+        let ref = try fields["externalRef"].map {
+            try TypedRecords.decodeWritten(Records.ExternalRef.self, $0, path: "/externalRef")
+        }
         guard let ref, let (_, current) = try table.load(ctx.db, externalRef: ref) else {
             if let expectedVersion {
                 throw DomainError.versionConflict(

@@ -9,7 +9,9 @@ public struct ListCursor: Sendable, Codable {
     public var id: String
 
     enum CodingKeys: String, CodingKey {
-        case sort = "s", value = "v", id
+        case sort = "s"
+        case value = "v"
+        case id
     }
 
     public init(sort: String, value: String, id: String) {

@@ -6,7 +6,8 @@ public struct RecordHooks<Record>: Sendable {
     /// Runs before every insert and save with the record as it will be stored (a uniqueness check).
     public var check: @Sendable (_ db: any SQLDatabase, _ record: Record) throws -> Void
     /// Runs after the row is written, with its rowid, the new record and the record it replaced (nil on insert).
-    public var index: @Sendable (_ db: any SQLDatabase, _ rowid: Int64, _ record: Record, _ previous: Record?) throws -> Void
+    public var index:
+        @Sendable (_ db: any SQLDatabase, _ rowid: Int64, _ record: Record, _ previous: Record?) throws -> Void
 
     public init(
         check: @escaping @Sendable (any SQLDatabase, Record) throws -> Void = { _, _ in },

@@ -220,7 +220,9 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         }
         let next = more ? last.map { ListCursor(sort: cursorName, value: $0.0, id: $0.1).encoded } : nil
         var total: Int64?
-        if list.includeTotal == true { total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0 }
+        if list.includeTotal == true {
+            total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0
+        }
         return ListPage(items: items, nextCursor: next, total: total)
     }
 
@@ -250,7 +252,6 @@ public enum Versions {
         }
     }
 }
-
 
 /// An INVALID_TRANSITION error (SPEC §2): the current state, the verb, and the verbs allowed now.
 public func invalidTransition(entity: String, from: String, action: String, allowed: [String]) -> DomainError {

@@ -27,7 +27,8 @@ public enum TypedRecords {
         do {
             return try JSONValueDecoder().decode(R.self, from: value)
         } catch {
-            throw DomainError.invalidParams(path: path, keyword: "type", "the record would not match its schema: \(error)")
+            throw DomainError.invalidParams(
+                path: path, keyword: "type", "the record would not match its schema: \(error)")
         }
     }
 

@@ -68,5 +68,7 @@ public func periodIssue(
 public func checkPeriod(
     _ first: String, _ last: String, from start: String = "startsOn", to end: String = "endsOn", path: String
 ) throws {
-    if let issue = periodIssue(first, last, from: start, to: end, path: path) { throw DomainError.invalidParams([issue]) }
+    if let issue = periodIssue(first, last, from: start, to: end, path: path) {
+        throw DomainError.invalidParams([issue])
+    }
 }

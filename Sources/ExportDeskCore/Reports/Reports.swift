@@ -111,7 +111,9 @@ public enum Reports {
         ]
         for (k, v) in try requestDetails(db, p) { requestFigures[k] = v }
         return [
-            "period": ["from": answered.0.map(JSONValue.string) ?? .null, "to": answered.1.map(JSONValue.string) ?? .null],
+            "period": [
+                "from": answered.0.map(JSONValue.string) ?? .null, "to": answered.1.map(JSONValue.string) ?? .null,
+            ],
             "companiesServed": .number(.int(served)),
             "events": [
                 "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0)),
@@ -131,7 +133,8 @@ public enum Reports {
             // Strategies by status as they stand (a strategy has no single date in the period).
             "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
             "internships": try internshipHeadlines(db, p, scope: InternshipScope(today: today)),
-            "byYear": try years(db, answered, spanned: try Period(from: nil, to: nil).bounds(db, datesSQL: summaryDates)),
+            "byYear": try years(
+                db, answered, spanned: try Period(from: nil, to: nil).bounds(db, datesSQL: summaryDates)),
         ]
     }
 
@@ -298,7 +301,9 @@ public enum Reports {
             hours += s.int64(0)
             grades += s.int64(1)
         }
-        var completion: [(String, JSONValue)] = [("placements", .number(.int(completed))), ("hours", .number(.int(hours)))]
+        var completion: [(String, JSONValue)] = [
+            ("placements", .number(.int(completed))), ("hours", .number(.int(hours))),
+        ]
         if completed > 0 {
             completion.append(("averageGrade", .number(JSONNumber((Double(grades * 100 / completed)) / 100))))
         }

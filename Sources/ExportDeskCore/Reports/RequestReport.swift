@@ -20,7 +20,8 @@ public enum RequestReport {
         _ db: any SQLDatabase, params: JSONValue, now: Int64 = WallClock.nowMillis
     ) throws -> JSONValue {
         let p = try Reports.Period(params)
-        let waitingDays = Int(try TypedRecords.params(Params.ReportsRequests.self, params.objectValue ?? [:]).waitingDays ?? 2)
+        let waitingDays = Int(
+            try TypedRecords.params(Params.ReportsRequests.self, params.objectValue ?? [:]).waitingDays ?? 2)
         var courses: [String: Course] = [:]
         try db.query("SELECT id, status, curator_id, company_id, created_at FROM requests") { s in
             let id = s.text(0) ?? ""

@@ -1,4 +1,3 @@
-
 /// The centre's calendar: it works Monday to Friday, 09:00–18:00 Moscow time (UTC+3, no daylight saving).
 /// A request's age in working days is the number of working days after the Moscow day it came in, up to and
 /// including today: one that came in on Friday evening is 1 working day old on Monday. Public holidays are

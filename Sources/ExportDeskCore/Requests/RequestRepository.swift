@@ -82,6 +82,7 @@ public enum RequestRepository {
         f.equal("company_id", onlyCompany)
         f.words(p.filter?.q)
         return try records.page(
-            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true).json
+            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true
+        ).json
     }
 }

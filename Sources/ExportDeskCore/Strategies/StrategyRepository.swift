@@ -1,7 +1,7 @@
 import ExportDeskSchemas
 import JSON
-import Support
 import Storage
+import Support
 
 /// Personal export strategies (SPEC §5): draft → approved → completed | archived; `revise` copies an approved
 /// strategy into a new draft with revision + 1 and leaves the approved one intact.
@@ -128,7 +128,8 @@ public enum StrategyRepository {
         _ = try lifecycle.apply("recordActual", to: try records.typed(record).status.rawValue)
         try Versions.check(record, expectedVersion: expectedVersion)
         guard let metric = Records.Strategy.Actual.Metric(rawValue: metric), case .number(let number) = value else {
-            throw DomainError.invalidParams(path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
+            throw DomainError.invalidParams(
+                path: "/metric", keyword: "enum", "is not a metric an actual is recorded for")
         }
         try TypedRecords.edit(&record, as: Records.Strategy.self) {
             $0.actuals.removeAll { $0.metric == metric && $0.year == year }
@@ -176,17 +177,18 @@ public enum StrategyRepository {
             case .exportRevenue:
                 actual = s.actuals.first { $0.metric.rawValue == goal.metric.rawValue && $0.year == goal.year }?.value
             }
-            var row: JSONObject = [
-                "metric": .string(goal.metric.rawValue), "year": .number(.int(goal.year)),
-                "target": .number(goal.target),
-                "actual": actual.map(JSONValue.number) ?? .null,
-            ]
-            if let currency = goal.currency { row["currency"] = .string(currency) }
-            if let actual, goal.target.doubleValue > 0 {
-                row["percent"] = .number(
-                    JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
+            let percent = actual.flatMap { actual in
+                goal.target.doubleValue > 0
+                    ? JSONValue.number(JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
+                    : nil
             }
-            goals.append(.object(row))
+            goals.append(
+                .object(
+                    JSONObject(optional: [
+                        ("metric", .string(goal.metric.rawValue)), ("year", .number(.int(goal.year))),
+                        ("target", .number(goal.target)), ("actual", actual.map(JSONValue.number) ?? .null),
+                        ("currency", goal.currency.map(JSONValue.string)), ("percent", percent),
+                    ])))
         }
         let actions = s.actions ?? []
         func count(_ status: Records.Strategy.Action.Status) -> Int64 {
