@@ -22,7 +22,7 @@ struct Evaluator {
     let collecting: Bool
     var errors: [SchemaValidationError] = []
     private var path: [String] = []
-    private var scope: [Int] = []
+    var scope: [Int] = []
 
     init(dynamicTargets: [String: [Int: SchemaNode]], collecting: Bool) {
         self.dynamicTargets = dynamicTargets
@@ -31,7 +31,7 @@ struct Evaluator {
 
     private var pointer: String { path.isEmpty ? "" : "/" + path.map(JSONPointer.escape).joined(separator: "/") }
 
-    private mutating func fail(
+    mutating func fail(
         _ keyword: String, _ message: @autoclosure () -> String, report: Bool, child: String? = nil
     ) {
         guard report, errors.count < JSONSchemaValidator.maxErrors else { return }
@@ -72,7 +72,7 @@ struct Evaluator {
     }
 
     /// Evaluates a member or item. The instance path is only kept while errors are being reported.
-    private mutating func child(
+    mutating func child(
         _ node: SchemaNode, _ value: JSONValue, key: @autoclosure () -> String, report: Bool
     ) -> Bool {
         guard report else { return evaluate(node, value, report: false, track: false).valid }
@@ -206,215 +206,11 @@ struct Evaluator {
             }
             return true
 
-        case .maxProperties(let limit):
-            guard case .object(let o) = value, o.count > limit else { return true }
-            fail("maxProperties", "must have at most \(limit) propert\(limit == 1 ? "y" : "ies")", report: report)
-            return false
-        case .minProperties(let limit):
-            guard case .object(let o) = value, o.count < limit else { return true }
-            fail("minProperties", "must have at least \(limit) propert\(limit == 1 ? "y" : "ies")", report: report)
-            return false
-        case .required(let names):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for name in names where o[name] == nil {
-                ok = false
-                if !report { return false }
-                fail("required", "is required", report: report, child: name)
-            }
-            return ok
-        case .dependentRequired(let rules):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for (trigger, needed) in rules where o[trigger] != nil {
-                for name in needed where o[name] == nil {
-                    ok = false
-                    if !report { return false }
-                    fail("dependentRequired", "is required when '\(trigger)' is present", report: report, child: name)
-                }
-            }
-            return ok
-        case .dependentSchemas(let rules):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for (trigger, node) in rules where o[trigger] != nil {
-                let r = evaluate(node, value, report: report, track: track)
-                if track { annotations!.merge(r.annotations) }
-                if !r.valid {
-                    ok = false
-                    if !report { return false }
-                }
-            }
-            return ok
-
-        case .members(let rules):
-            guard case .object(let o) = value else { return true }
-            let table = rules.properties
-            let patterns = rules.patterns
-            let additional = rules.additional
-            var ok = true
-            let keys = o.keys
-            let values = o.values
-            for m in 0..<keys.count {
-                let key = keys[m]
-                let v = values[m]
-                var covered = false
-                if let i = table.find(key) {
-                    covered = true
-                    if !child(table.nodes[i], v, key: key, report: report) {
-                        ok = false
-                        if !report { return false }
-                    }
-                }
-                for (regex, node) in patterns where regex.matches(key) {
-                    covered = true
-                    if !child(node, v, key: key, report: report) {
-                        ok = false
-                        if !report { return false }
-                    }
-                }
-                if !covered, let additional {
-                    covered = true
-                    if additional.boolean == false {
-                        ok = false
-                        if !report { return false }
-                        fail("additionalProperties", "is not an allowed property", report: report, child: key)
-                    } else if !child(additional, v, key: key, report: report) {
-                        ok = false
-                        if !report { return false }
-                    }
-                }
-                if covered && track { annotations!.properties.insert(key) }
-            }
-            return ok
-        case .propertyNames(let node):
-            guard case .object(let o) = value else { return true }
-            var ok = true
-            for key in o.keys {
-                let r = evaluate(node, .string(key), report: false, track: false).valid
-                if !r {
-                    ok = false
-                    if !report { return false }
-                    fail("propertyNames", "is not an allowed property name", report: report, child: key)
-                }
-            }
-            return ok
-
-        case .allOf(let nodes):
-            var ok = true
-            for node in nodes {
-                let r = evaluate(node, value, report: report, track: track)
-                if track { annotations!.merge(r.annotations) }
-                if !r.valid {
-                    ok = false
-                    if !report { return false }
-                }
-            }
-            return ok
-        case .anyOf(let nodes):
-            var ok = false
-            for node in nodes {
-                let r = evaluate(node, value, report: false, track: track)
-                if r.valid {
-                    ok = true
-                    if !track { break }
-                    annotations!.merge(r.annotations)
-                }
-            }
-            if !ok { fail("anyOf", "must match at least one of the allowed schemas", report: report) }
-            return ok
-        case .oneOf(let nodes):
-            var matches = 0
-            var matched: Annotations?
-            for node in nodes {
-                let r = evaluate(node, value, report: false, track: track)
-                if r.valid {
-                    matches += 1
-                    matched = r.annotations
-                    if matches > 1 && !report { return false }
-                }
-            }
-            if matches == 1 {
-                if track { annotations!.merge(matched) }
-                return true
-            }
-            fail(
-                "oneOf",
-                matches == 0
-                    ? "must match exactly one of the allowed schemas (matches none)"
-                    : "must match exactly one of the allowed schemas (matches \(matches))", report: report)
-            return false
-        case .not(let node):
-            if evaluate(node, value, report: false, track: false).valid {
-                fail("not", "must not match the excluded schema", report: report)
-                return false
-            }
-            return true
-        case .conditional(let condition, let then, let otherwise):
-            let c = evaluate(condition, value, report: false, track: track)
-            if c.valid {
-                if track { annotations!.merge(c.annotations) }
-                guard let then else { return true }
-                let r = evaluate(then, value, report: report, track: track)
-                if track { annotations!.merge(r.annotations) }
-                return r.valid
-            }
-            guard let otherwise else { return true }
-            let r = evaluate(otherwise, value, report: report, track: track)
-            if track { annotations!.merge(r.annotations) }
-            return r.valid
-
-        case .ref(let node):
-            let r = evaluate(node, value, report: report, track: track)
-            if track { annotations!.merge(r.annotations) }
-            return r.valid
-        case .dynamicRef(let staticTarget, let anchor):
-            var target = staticTarget
-            if let anchor, let table = dynamicTargets[anchor] {
-                // The outermost schema resource in the dynamic scope that declares this dynamic anchor wins.
-                for resource in scope {
-                    if let n = table[resource] {
-                        target = n
-                        break
-                    }
-                }
-            }
-            let r = evaluate(target, value, report: report, track: track)
-            if track { annotations!.merge(r.annotations) }
-            return r.valid
-
-        case .unevaluatedItems(let node):
-            guard case .array(let a) = value else { return true }
-            let seen = annotations ?? Annotations()
-            var ok = true
-            var i = seen.itemPrefix
-            while i < a.count {
-                if !seen.containsIndexes.contains(i) {
-                    if !child(node, a[i], key: String(i), report: report) {
-                        ok = false
-                        if !report { return false }
-                    }
-                }
-                i += 1
-            }
-            if track { annotations!.itemPrefix = Int.max }
-            return ok
-        case .unevaluatedProperties(let node):
-            guard case .object(let o) = value else { return true }
-            let seen = annotations?.properties ?? []
-            var ok = true
-            for (key, v) in o where !seen.contains(key) {
-                if node.boolean == false {
-                    ok = false
-                    if !report { return false }
-                    fail("unevaluatedProperties", "is not an allowed property", report: report, child: key)
-                } else if !child(node, v, key: key, report: report) {
-                    ok = false
-                    if !report { return false }
-                }
-                if track { annotations!.properties.insert(key) }
-            }
-            return ok
+        case .maxProperties, .minProperties, .required, .dependentRequired, .dependentSchemas, .members,
+            .propertyNames:
+            return runObject(check, value, report: report, annotations: &annotations)
+        case .allOf, .anyOf, .oneOf, .not, .conditional, .ref, .dynamicRef, .unevaluatedItems, .unevaluatedProperties:
+            return runApplicator(check, value, report: report, annotations: &annotations)
         }
     }
 

@@ -1,0 +1,80 @@
+import ExportDeskSchemas
+import JSON
+import Storage
+import Support
+
+extension Reports {
+    /// reports.internships: the summary's internship figures, then per institution and per host company
+    /// placements by status and students placed, and what completed placements produced.
+    public static func internships(_ db: any SQLDatabase, params: JSONValue, scope: InternshipScope) throws -> JSONValue
+    {
+        let p = try Period(params)
+        var args: [SQLValue] = [.text(p.from), .text(p.to)]
+        let scopeSQL = scope.placementClauses(&args)
+        let inPeriod = "WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
+        /// Per institution or company: placements by status and students placed, counted from the placements
+        /// index alone, then named with one lookup per institution or company (not per placement).
+        func grouped(_ idKey: String, _ keyColumn: String, _ table: String, kind: Bool) throws -> JSONValue {
+            struct Row {
+                var name = "", kind: String?, byStatus: [(String, Int64)] = [], studentsPlaced: Int64 = 0
+            }
+            var rows: [String: Row] = [:]
+            try db.query("SELECT \(keyColumn), p.status, count(*) FROM placements p \(inPeriod) GROUP BY 1, 2", args) {
+                s in
+                rows[s.text(0) ?? "", default: Row()].byStatus.append((s.text(1) ?? "", s.int64(2)))
+            }
+            try db.query(
+                "SELECT \(keyColumn), count(DISTINCT p.student_id) FROM placements p \(inPeriod) AND p.status IN \(placedStatuses) GROUP BY 1",
+                args
+            ) { s in
+                rows[s.text(0) ?? ""]?.studentsPlaced = s.int64(1)
+            }
+            try db.query(
+                "SELECT t.id, \(db.dialect.json("t.data", "name"))\(kind ? ", t.kind" : "") FROM \(table) t WHERE t.id IN (SELECT DISTINCT \(keyColumn) FROM placements p \(inPeriod))",
+                args
+            ) { s in
+                let key = s.text(0) ?? ""
+                rows[key]?.name = s.text(1) ?? ""
+                if kind { rows[key]?.kind = s.text(2) ?? "" }
+            }
+            return .array(
+                rows.sorted { ($0.value.name, $0.key) < ($1.value.name, $1.key) }.map { key, row in
+                    var members: [(String, JSONValue)] = [(idKey, .string(key)), ("name", .string(row.name))]
+                    if let kind = row.kind { members.append(("kind", .string(kind))) }
+                    members += [
+                        ("placementsByStatus", .object(JSONObject(row.byStatus.map { ($0, .number(.int($1))) }))),
+                        ("studentsPlaced", .number(.int(row.studentsPlaced))),
+                    ]
+                    return .object(JSONObject(members))
+                })
+        }
+        let byInstitution = try grouped("institutionId", "p.institution_id", "institutions", kind: true)
+        let byCompany = try grouped("companyId", "p.company_id", "companies", kind: false)
+        var completed: Int64 = 0
+        var hours: Int64 = 0
+        var grades: Int64 = 0
+        try db.query(
+            "SELECT \(db.dialect.json("p.data", "completion.hours")), \(db.dialect.json("p.data", "completion.grade")) FROM placements p \(inPeriod) AND p.status = 'completed'",
+            args
+        ) { s in
+            completed += 1
+            hours += s.int64(0)
+            grades += s.int64(1)
+        }
+        var completion: [(String, JSONValue)] = [
+            ("placements", .number(.int(completed))), ("hours", .number(.int(hours))),
+        ]
+        if completed > 0 {
+            completion.append(("averageGrade", .number(JSONNumber((Double(grades * 100 / completed)) / 100))))
+        }
+        return [
+            "period": try p.answered(
+                db, datesSQL: "SELECT p.starts_on AS d FROM placements p WHERE TRUE" + scopeSQL,
+                Array(args.dropFirst(2))),
+            "summary": try internshipHeadlines(db, p, scope: scope),
+            "byInstitution": byInstitution,
+            "byCompany": byCompany,
+            "completion": .object(JSONObject(completion)),
+        ]
+    }
+}
