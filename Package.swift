@@ -51,7 +51,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "exportdesk-bench",
-            dependencies: ["ExportDeskClient", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims", "Support"]),
+            dependencies: [
+                "ExportDeskClient", "ExportDeskServer", "JSON", "JSONRPC", "JSONSchema", "RPCTransport", "CShims",
+                "Support",
+            ]),
         .target(
             name: "TestSupport",
             dependencies: [

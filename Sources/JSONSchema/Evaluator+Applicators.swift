@@ -108,9 +108,9 @@ extension Evaluator {
             return ok
         case .unevaluatedProperties(let node):
             guard case .object(let o) = value else { return true }
-            let seen = annotations?.properties ?? []
+            let seen = annotations?.properties ?? MemberSet()
             var ok = true
-            for (key, v) in o where !seen.contains(key) {
+            for (m, (key, v)) in o.enumerated() where !seen.contains(m) {
                 if node.boolean == false {
                     ok = false
                     if !report { return false }
@@ -119,7 +119,7 @@ extension Evaluator {
                     ok = false
                     if !report { return false }
                 }
-                if track { annotations!.properties.insert(key) }
+                if track { annotations!.properties.insert(m) }
             }
             return ok
         default: preconditionFailure("\(check) is not handled here")

@@ -83,7 +83,7 @@ extension Evaluator {
                         if !report { return false }
                     }
                 }
-                if covered && track { annotations!.properties.insert(key) }
+                if covered && track { annotations!.properties.insert(m) }
             }
             return ok
         case .propertyNames(let node):

@@ -3,7 +3,9 @@ import JSON
 
 /// What a schema evaluated of an instance, for `unevaluatedProperties` and `unevaluatedItems`.
 struct Annotations {
-    var properties: Set<String> = []
+    /// The instance object's members evaluated, by position: annotations are merged only between schemas
+    /// applied to the same instance, so a member's position names it (and needs no hashing).
+    var properties = MemberSet()
     /// Items evaluated from the start by `prefixItems` / `items` (Int.max = all).
     var itemPrefix = 0
     var containsIndexes: Set<Int> = []

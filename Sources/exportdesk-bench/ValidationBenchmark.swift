@@ -1,3 +1,4 @@
+import ExportDeskServer
 import JSON
 import JSONRPC
 import JSONSchema
@@ -7,51 +8,10 @@ import Support
 import Glibc
 #endif
 
-/// `exportdesk-bench validate`: the cost of params validation, in-process, for a companies.create-sized object.
-///
-/// The schema mirrors SPEC §5's company fields (20 properties, nested arrays of objects, patterns, enums,
-/// formats, `$ref`s); the server uses the same code path (`isValid`, then `validate` only on failure).
+/// `exportdesk-bench validate`: the cost of params validation, in-process, of a `companies.create` params
+/// object against the server's own `companies.create` schema (from the embedded catalogue, `$ref`s and
+/// all), on the server's code path: `isValid`, then `validate` only on failure.
 enum ValidationBenchmark {
-    static let schema = #"""
-        {
-          "$schema": "https://json-schema.org/draft/2020-12/schema",
-          "type": "object", "additionalProperties": false, "required": ["name", "kind"],
-          "$defs": {
-            "country": { "type": "string", "pattern": "^[A-Z]{2}$" },
-            "money": { "type": "object", "additionalProperties": false, "required": ["amount", "currency"],
-                       "properties": { "amount": { "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]{1,2})?$" },
-                                       "currency": { "type": "string", "pattern": "^[A-Z]{3}$" } } }
-          },
-          "properties": {
-            "name": { "type": "string", "minLength": 1, "maxLength": 500 },
-            "shortName": { "type": "string", "maxLength": 200 },
-            "nameEn": { "type": "string", "pattern": "^[A-Za-z0-9 .,&'()\"-]+$" },
-            "inn": { "type": "string", "pattern": "^([0-9]{10}|[0-9]{12})$" },
-            "ogrn": { "type": "string", "pattern": "^([0-9]{13}|[0-9]{15})$" },
-            "kind": { "enum": ["legal_entity", "sole_proprietor"] },
-            "size": { "enum": ["micro", "small", "medium", "large"] },
-            "okved": { "type": "array", "uniqueItems": true, "items": { "type": "string", "pattern": "^[0-9]{2}(\\.[0-9]{1,2}){0,2}$" } },
-            "hsCodes": { "type": "array", "items": { "type": "string", "pattern": "^[0-9]{4,10}$" } },
-            "exportStatus": { "enum": ["non_exporter", "beginner", "active"] },
-            "currentMarkets": { "type": "array", "items": { "$ref": "#/$defs/country" } },
-            "targetMarkets": { "type": "array", "items": { "$ref": "#/$defs/country" } },
-            "annualExportVolume": { "$ref": "#/$defs/money" },
-            "website": { "type": "string", "format": "uri" },
-            "address": { "type": "string", "maxLength": 1000 },
-            "contacts": { "type": "array", "maxItems": 50, "items": {
-              "type": "object", "additionalProperties": false, "required": ["name"],
-              "properties": { "name": { "type": "string", "minLength": 1 }, "position": { "type": "string" },
-                              "email": { "type": "string", "format": "email" },
-                              "phone": { "type": "string", "pattern": "^\\+[1-9][0-9]{6,14}$" } } } },
-            "tags": { "type": "array", "items": { "type": "string", "minLength": 1, "maxLength": 64 } },
-            "notes": { "type": "string", "maxLength": 10000 },
-            "externalRef": { "type": "object", "additionalProperties": false, "required": ["system", "id"],
-                             "properties": { "system": { "type": "string" }, "id": { "type": "string" } } },
-            "idempotencyKey": { "type": "string", "minLength": 1, "maxLength": 200 }
-          }
-        }
-        """#
-
     static let valid = #"""
         {"name": "ООО «Технополис Экспорт»", "shortName": "Технополис", "nameEn": "Technopolis Export LLC",
          "inn": "7707083893", "ogrn": "1027700132195", "kind": "legal_entity", "size": "medium",
@@ -73,7 +33,9 @@ enum ValidationBenchmark {
         """#
 
     static func run(iterations: Int) throws -> JSONValue {
-        let validator = try JSONSchemaValidator(schema: try JSONParser.parse(schema), assertFormats: true)
+        guard let validator = SchemaCatalog.embedded.paramsValidator("companies.create") else {
+            throw ValidationBenchmarkError(description: "the catalogue has no companies.create params schema")
+        }
         let good = try JSONParser.parse(valid)
         let bad = try JSONParser.parse(invalid)
         precondition(validator.validate(good).isEmpty, "the valid fixture must validate: \(validator.validate(good))")
@@ -99,7 +61,7 @@ enum ValidationBenchmark {
             .number(JSONNumber(((seconds / Double(iterations)) * 1e7).rounded() / 10))
         }
         return [
-            "benchmark": "params validation (companies.create-sized: 20 properties, nested arrays of objects)",
+            "benchmark": "companies.create params validation against Schemas/methods/companies.create.params.json",
             "iterations": .number(JSONNumber(iterations)),
             "validMicros": micros(t1 - t0),
             "rejectFiveErrorsMicros": micros(t2 - t1),
@@ -107,3 +69,5 @@ enum ValidationBenchmark {
         ]
     }
 }
+
+struct ValidationBenchmarkError: Error, CustomStringConvertible { let description: String }
