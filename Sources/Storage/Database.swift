@@ -39,6 +39,11 @@ public enum SQLDialect: Sendable, Equatable {
     public func indexedBy(_ index: String) -> String { self == .sqlite ? " INDEXED BY \(index)" : "" }
 
     /// A join that SQLite must not reorder (its `CROSS JOIN`); PostgreSQL plans it itself.
+    /// A column in a condition the engine must not drive from an index (SQLite's unary `+`): for a filter
+    /// that matches most rows, walking the sort order and testing it beats reading the filter's index and
+    /// sorting every match. PostgreSQL's planner weighs this from its statistics.
+    public func unindexed(_ column: String) -> String { self == .sqlite ? "+\(column)" : column }
+
     public var fixedOrderJoin: String { self == .sqlite ? "CROSS JOIN" : "JOIN" }
 }
 

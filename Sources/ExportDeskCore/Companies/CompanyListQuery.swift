@@ -20,6 +20,10 @@ public struct CompanyListQuery: Sendable {
     public var limit = 50
     public var cursor: ListCursor?
     public var includeTotal = false
+    /// Set by `resolvePrefixes` when `updatedSince` matches many companies (see `denseLimit`).
+    var updatedSinceIsDense = false
+    /// How many matches make a filter dense: past it, a page walks the sort order and tests the filter.
+    static let denseLimit = 1000
     /// The engine's SQL, learnt from the connection in `resolvePrefixes`.
     var dialect = SQLDialect.sqlite
     /// Restricts the list to one company (what a company's own token may see).
@@ -97,6 +101,14 @@ public struct CompanyListQuery: Sendable {
     /// that matching a company is a few point lookups instead of a scan of the whole range.
     public mutating func resolvePrefixes(_ db: any SQLDatabase, limit: Int = 64) throws {
         dialect = db.dialect
+        if let updatedSince, sortField != "updatedAt" {
+            // Counting at most denseLimit index entries costs microseconds and tells which plan is cheap.
+            let matches =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM companies WHERE status = ? AND updated_at >= ? LIMIT \(Self.denseLimit)) AS m",
+                    [.text(status), .text(updatedSince)]) ?? 0
+            updatedSinceIsDense = matches >= Self.denseLimit
+        }
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
             var values: [String] = []
@@ -153,7 +165,8 @@ public struct CompanyListQuery: Sendable {
             args.append(.text(exportStatus))
         }
         if let updatedSince {
-            clauses.append("c.updated_at >= ?")
+            clauses.append(
+                "\(updatedSinceIsDense ? dialect.unindexed("c.updated_at") : "c.updated_at") >= ?")
             args.append(.text(updatedSince))
         }
         for (i, facet) in facetFilters.enumerated() where i != skipped {
@@ -185,6 +198,9 @@ public struct CompanyListQuery: Sendable {
     /// status when only the status filters; a range of the facet index when one facet filters; otherwise a
     /// join driven from the first facet's rows, or a scan of the status's companies.
     func countSQL() -> (String, [SQLValue]) {
+        // A count reads every match anyway: it drives from updatedSince's index, however many match.
+        var counting = self
+        counting.updatedSinceIsDense = false
         let facets = facetFilters
         let onlyFacets =
             onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil
@@ -193,7 +209,7 @@ public struct CompanyListQuery: Sendable {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
         }
         guard let first = facets.first else {
-            let (filter, args) = filterSQL()
+            let (filter, args) = counting.filterSQL()
             return ("SELECT count(*) FROM companies c WHERE \(filter)", args)
         }
         let (condition, conditionArgs) = Self.facetCondition(first.kind, first.match, alias: "d")
@@ -206,7 +222,7 @@ public struct CompanyListQuery: Sendable {
                 conditionArgs + [.text(status)]
             )
         }
-        let (filter, args) = filterSQL(skipping: 0)
+        let (filter, args) = counting.filterSQL(skipping: 0)
         return (
             "SELECT \(single ? "count(*)" : "count(DISTINCT c.id)") FROM company_facets d \(dialect.fixedOrderJoin) companies c ON c.id = d.company_id WHERE \(condition) AND d.status = ? AND \(filter)",
             conditionArgs + [.text(status)] + args

@@ -95,3 +95,6 @@ public enum CompanyRepository {
             try records.transition(ctx, id: id, verb: "restore", lifecycle: .company, expectedVersion: expectedVersion))
     }
 }
+
+/// Synced by partners (SPEC §7): its table carries ext_system/ext_id.
+extension Records.Company: SyncedRecord {}

@@ -119,3 +119,6 @@ public enum OfferRepository {
         return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
     }
 }
+
+/// Synced by partners (SPEC §7): its table carries ext_system/ext_id.
+extension Records.Offer: SyncedRecord {}

@@ -86,3 +86,6 @@ public enum StudentRepository {
             [.text(studentID), .text(companyID)]) ?? 0 > 0
     }
 }
+
+/// Synced by partners (SPEC §7): its table carries ext_system/ext_id.
+extension Records.Student: SyncedRecord {}

@@ -14,7 +14,7 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     public let columns: [(name: String, value: @Sendable (Record) -> SQLValue)]
     /// The record as its type reads it, from the stored JSON (an agreement adds the status its dates give).
     let typedView: @Sendable (JSONObject) -> JSONObject
-    /// Checks and side tables of an entity that keeps more than its row (companies); nil for most.
+    /// Checks and side tables of an entity that keeps more than its row; nil for most.
     let hooks: RecordHooks<Record>?
 
     public init(

@@ -57,9 +57,3 @@ public enum TypedRecords {
         }
     }
 }
-
-// The synced records (their tables carry ext_system/ext_id).
-extension Records.Company: SyncedRecord {}
-extension Records.Offer: SyncedRecord {}
-extension Records.Student: SyncedRecord {}
-extension Records.Placement: SyncedRecord {}
