@@ -52,7 +52,8 @@ struct RecordTypes {
         for name in output.keys.sorted() { out += indent(output[name]!) + "\n" }
         out += "}\n\n/// Each method's params, generated from Schemas/methods/*.params.json (SchemaEmbedder).\n"
         out += "public enum Params {}\n\n/// A method's params type, which knows its method's name.\n"
-        out += "public protocol MethodParams: Codable, Sendable {\n    static var method: String { get }\n}\n\n"
+        out +=
+            "public protocol MethodParams: Codable, Sendable, JSONReadable {\n    static var method: String { get }\n}\n\n"
         out += "/// A list method's params: one page request (SPEC §4).\npublic protocol ListParams: MethodParams {\n"
         out +=
             "    /// The sort as written (`startsOn`, `-startsOn`), or nil for the list's default.\n    var sortKey: String? { get }\n"
@@ -60,7 +61,7 @@ struct RecordTypes {
             "    var limit: Int64? { get }\n    var cursor: String? { get }\n    var includeTotal: Bool? { get }\n}\n\nextension Params {\n"
         for name in params.keys.sorted() { out += indent(params[name]!) + "\n" }
         out += "    /// Each method's params type, by method name.\n"
-        out += "    public static let byMethod: [String: any (Codable & Sendable).Type] = [\n"
+        out += "    public static let byMethod: [String: any MethodParams.Type] = [\n"
         for (method, name) in byMethod { out += "        \"\(method)\": \(name).self,\n" }
         out += "    ]\n"
         return out + "}\n"
@@ -92,7 +93,7 @@ struct RecordTypes {
         let body = try structBody(schema, name: name, file: file, pointer: "", nested: &nested)
         inProgress.remove(name)
         output[name] =
-            "/// \(oneLine(doc))\npublic struct \(name): Codable, Sendable, Equatable {\n" + body
+            "/// \(oneLine(doc))\npublic struct \(name): Codable, Sendable, Equatable, JSONReadable {\n" + body
             + nested.keys.sorted().map { indent(nested[$0]!) }.joined() + "}\n"
         return "Records." + name
     }
@@ -176,6 +177,13 @@ struct RecordTypes {
         lines +=
             "\n    public init(\(arguments)) {\n"
             + members.map { "        self.\($0.0) = \(identifier($0.0))\n" }.joined() + "    }\n"
+        // Read straight from JSON (JSONReadable): one lookup per member, no Codable machinery.
+        lines +=
+            "\n    public init(json: JSONValue) throws(JSONReadError) {\n"
+            + "        guard case .object\(members.isEmpty ? "" : "(let o)") = json else { throw JSONReadError(expected: \"an object\") }\n"
+            + members.map {
+                "        self.\(identifier($0.0)) = try o.\($0.1.hasSuffix("?") ? "optional" : "required")(\"\($0.0)\")\n"
+            }.joined() + "    }\n"
         return lines
     }
 
@@ -211,7 +219,8 @@ struct RecordTypes {
             let doc =
                 schema["description"]?.stringValue.map { "/// \(oneLine($0))\n" }
                 ?? "/// The values of `\(file)#\(pointer)`.\n"
-            let declaration = doc + "public enum \(hint): String, Codable, Sendable, CaseIterable {\n" + cases + "}\n"
+            let declaration =
+                doc + "public enum \(hint): String, Codable, Sendable, CaseIterable, JSONReadable {\n" + cases + "}\n"
             nested[hint] = declaration
             return hint
         }
@@ -240,7 +249,7 @@ struct RecordTypes {
                 ($0, ["string": "String", "integer": "Int64", "boolean": "Bool"][$0]!)
             }
             var d =
-                "/// One of: \(cases.map(\.0).joined(separator: ", ")).\npublic enum \(hint): Codable, Sendable, Equatable {\n"
+                "/// One of: \(cases.map(\.0).joined(separator: ", ")).\npublic enum \(hint): Codable, Sendable, Equatable, JSONReadable {\n"
             for (c, t) in cases { d += "    case \(c)(\(t))\n" }
             d +=
                 "    public init(from decoder: any Decoder) throws {\n        let c = try decoder.singleValueContainer()\n"
@@ -250,7 +259,10 @@ struct RecordTypes {
             d +=
                 "    public func encode(to encoder: any Encoder) throws {\n        var c = encoder.singleValueContainer()\n        switch self {\n"
             for (c, _) in cases { d += "        case .\(c)(let v): try c.encode(v)\n" }
-            d += "        }\n    }\n}\n"
+            d += "        }\n    }\n"
+            d += "    public init(json: JSONValue) throws(JSONReadError) {\n"
+            for (c, t) in cases { d += "        if let v = try? \(t)(json: json) { self = .\(c)(v); return }\n" }
+            d += "        throw JSONReadError(expected: \"\(cases.map(\.0).joined(separator: " or "))\")\n    }\n}\n"
             nested[hint] = d
             return hint
         case .array(let types)? where types.count == 2 && types.contains("null"):
@@ -272,7 +284,7 @@ struct RecordTypes {
         let body = try structBody(schema, name: hint, file: file, pointer: pointer, nested: &inner)
         let doc = schema["description"]?.stringValue.map { "/// \(oneLine($0))\n" } ?? "/// `\(file)#\(pointer)`.\n"
         nested[hint] =
-            doc + "public struct \(hint): Codable, Sendable, Equatable {\n" + body
+            doc + "public struct \(hint): Codable, Sendable, Equatable, JSONReadable {\n" + body
             + inner.keys.sorted().map { indent(inner[$0]!) }.joined() + "}\n"
         return hint
     }

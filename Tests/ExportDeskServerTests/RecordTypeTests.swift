@@ -10,9 +10,20 @@ import Testing
 /// The record types generated from Schemas/components (SchemaEmbedder) hold every record the system writes:
 /// each demo record and each schema example decodes into its type and encodes back to the same JSON.
 struct RecordTypeTests {
-    /// Decodes into the generated type and encodes back.
-    static func roundTrip<T: Codable>(_ type: T.Type, _ value: JSONValue) throws -> JSONValue {
-        try JSONValueEncoder().encode(try JSONValueDecoder().decode(T.self, from: value))
+    struct ReadersDisagree: Error, CustomStringConvertible { let description: String }
+
+    /// Decodes into the generated type and encodes back, both ways the server reads JSON (Codable, and the
+    /// generated JSONReadable reader every write uses), which must agree.
+    static func roundTrip<T: Codable & JSONReadable>(_ type: T.Type, _ value: JSONValue) throws -> JSONValue {
+        let viaCodable = try JSONValueEncoder().encode(try JSONValueDecoder().decode(T.self, from: value))
+        let viaReader = try JSONValueEncoder().encode(try T(json: value))
+        guard viaCodable == viaReader else {
+            throw ReadersDisagree(
+                description:
+                    "\(T.self): Codable read \(viaCodable.serializedString()), JSONReadable \(viaReader.serializedString())"
+            )
+        }
+        return viaReader
     }
 
     static let types: [(table: String, schema: String, roundTrip: @Sendable (JSONValue) throws -> JSONValue)] = [
@@ -101,6 +112,17 @@ struct RecordTypeTests {
             var bad = try JSONValueEncoder().encode(placement).objectValue!
             bad["status"] = "paused"
             _ = try JSONValueDecoder().decode(Records.Placement.self, from: .object(bad))
+        }
+        var bad = try JSONValueEncoder().encode(placement).objectValue!
+        bad["status"] = "paused"
+        let error = #expect(throws: JSONReadError.self, "the generated reader refuses it too, naming the member") {
+            _ = try Records.Placement(json: .object(bad))
+        }
+        #expect(error?.pointer == "/status")
+        bad["status"] = "confirmed"
+        bad["startsOn"] = nil
+        #expect(throws: JSONReadError(path: ["startsOn"], expected: "present")) {
+            _ = try Records.Placement(json: .object(bad))
         }
     }
 }

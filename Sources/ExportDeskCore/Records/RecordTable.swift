@@ -5,7 +5,7 @@ import Storage
 /// The storage pattern of a simple entity: the record as JSON, a few indexed columns computed from its
 /// generated type (`Records.*`), versions, timestamps and the change log — written once here for every
 /// entity that needs nothing more.
-public struct RecordTable<Record: Codable & Sendable>: Sendable {
+public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
     public let table: String
     /// Singular, as in the change log ("staff", "request").
     public let entity: String
@@ -16,6 +16,8 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
     let typedView: @Sendable (JSONObject) -> JSONObject
     /// Checks and side tables of an entity that keeps more than its row; nil for most.
     let hooks: RecordHooks<Record>?
+    private let insertSQL: String
+    private let updateSQL: String
 
     public init(
         table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
@@ -27,6 +29,12 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         self.columns = columns
         self.typedView = typedView
         self.hooks = hooks
+        // Written once: every insert and save runs the same statement (the connection caches it prepared).
+        let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
+        insertSQL =
+            "INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
+        let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
+        updateSQL = "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?"
     }
 
     /// A synced table also carries `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
@@ -83,7 +91,6 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         for (k, v) in fields { record[k] = v }
         record.recordVersion = 1
         record.stampCreated(ctx.now)
-        let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         let typedRecord = try TypedRecords.decodeWritten(Record.self, typedView(record), path: "")
         try validate(typedRecord)
         try hooks?.check(ctx.db, typedRecord)
@@ -92,12 +99,10 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
                 .text(id), .integer(1), .text(ctx.now), .text(ctx.now),
                 .text(JSONValue.object(record).serializedString()),
             ] + columnValues(typedRecord)
-        let sql =
-            "INSERT INTO \(table)(\(names.joined(separator: ", "))) VALUES (\(names.map { _ in "?" }.joined(separator: ", ")))"
         if let hooks {
-            try hooks.index(ctx.db, try ctx.db.insertReturningRowid(sql, values), typedRecord, nil)
+            try hooks.index(ctx.db, try ctx.db.insertReturningRowid(insertSQL, values), typedRecord, nil)
         } else {
-            try ctx.db.run(sql, values)
+            try ctx.db.run(insertSQL, values)
         }
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
@@ -118,11 +123,10 @@ public struct RecordTable<Record: Codable & Sendable>: Sendable {
         record.stampUpdated(ctx.now)
         let typedRecord = try typed(record)
         try hooks?.check(ctx.db, typedRecord)
-        let sets = ["version = ?", "updated_at = ?", "data = ?"] + columns.map { "\($0.name) = ?" }
         let values: [SQLValue] =
             [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + columnValues(typedRecord) + [.integer(rowid)]
-        try ctx.db.run("UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE rowid = ?", values)
+        try ctx.db.run(updateSQL, values)
         try hooks?.index(ctx.db, rowid, typedRecord, previous)
         try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: version)
     }
