@@ -99,7 +99,8 @@ extension CoreMigrations {
                 CREATE INDEX placements_by_start ON placements(starts_on, id);
                 CREATE UNIQUE INDEX placements_external_ref ON placements(ext_system, ext_id) WHERE ext_system IS NOT NULL;
                 CREATE INDEX placements_report ON placements(starts_on, status, company_id, institution_id, student_id);
-                """))
+                """)),
+        Migration(version: 12, sql: CoreMigrations.listIndexes),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;
