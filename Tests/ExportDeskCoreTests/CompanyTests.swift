@@ -4,6 +4,7 @@ import JSON
 import JSONRPC
 import SQLiteStore
 import Storage
+import Support
 import TestSupport
 import Testing
 
@@ -380,5 +381,39 @@ struct CompanyMigrationTests {
         }
         #expect(facets == ["co_0:active", "co_1:active", "co_2:archived"])
         #expect(counts == ["active=2", "archived=1"])
+    }
+}
+
+/// `updatedSince` answers the same whether it matches few companies (read through its index) or most of
+/// them (the page walks the sort order and tests it): the plan changes, the answer must not.
+struct UpdatedSinceTests {
+    @Test func aDenseAndASelectiveUpdatedSinceListTheSameCompaniesInOrder() async throws {
+        let f = try CompanyFixture()
+        let count = CompanyListQuery.denseLimit + 150
+        let ids = try await f.store.write { db -> [String] in
+            try (0..<count).map { i in
+                let ctx = WriteContext(
+                    db: db, actor: "tester", action: "companies.create", nowMillis: 1_700_000_000_000 + Int64(i) * 1000)
+                return try CompanyRepository.create(ctx, fields: ["name": .string("Компания \(i)")]).recordID
+            }
+        }
+        // Every company but the first 10 was updated after `since`: dense. The last 20 only: selective.
+        for (skipped, label) in [(10, "dense"), (count - 20, "selective")] {
+            let since = WallClock.rfc3339(1_700_000_000_000 + Int64(skipped) * 1000)
+            var seen: [String] = []
+            var cursor: JSONValue = .null
+            repeat {
+                var params: JSONObject = [
+                    "filter": ["updatedSince": .string(since)], "limit": 200, "includeTotal": true,
+                ]
+                if !cursor.isNull { params["cursor"] = cursor }
+                let page = try await f.list(.object(params))
+                let expected = JSONValue.number(.int(Int64(count - skipped)))
+                #expect(page["total"] == expected, "\(label) total")
+                seen += (page["items"]?.arrayValue ?? []).map(\.recordID)
+                cursor = page["nextCursor"] ?? .null
+            } while !cursor.isNull
+            #expect(seen == Array(ids.dropFirst(skipped)), "\(label): every company updated since, in creation order")
+        }
     }
 }

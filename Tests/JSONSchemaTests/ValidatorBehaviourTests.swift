@@ -129,3 +129,27 @@ extension ValidatorBehaviourTests {
         #expect(v.isValid(["name": "x", "other": 1]) == false)
     }
 }
+
+/// `unevaluatedProperties` sees what `$ref`s and `allOf` evaluated, member by member, however many members an
+/// object has (evaluated members are kept by position, a word of bits for the first 64 and more beyond).
+struct UnevaluatedPropertiesTests {
+    @Test func membersEvaluatedElsewhereAreSeenPastTheSixtyFourth() throws {
+        var first = JSONObject()
+        var second = JSONObject()
+        for i in 0..<70 { first["p\(i)"] = ["type": "integer"] }
+        for i in 70..<140 { second["p\(i)"] = ["type": "integer"] }
+        let schema: JSONValue = [
+            "allOf": [["properties": .object(first)], ["properties": .object(second)]],
+            "unevaluatedProperties": false,
+        ]
+        let validator = try JSONSchemaValidator(schema: schema)
+        var instance = JSONObject()
+        for i in 0..<140 { instance["p\(i)"] = .number(.int(Int64(i))) }
+        #expect(validator.validate(.object(instance)).isEmpty, "140 members, each evaluated by one branch")
+        #expect(validator.isValid(.object(instance)))
+        instance["extra"] = true
+        let errors = validator.validate(.object(instance))
+        #expect(errors.map(\.instancePath) == ["/extra"], "\(errors)")
+        #expect(!validator.isValid(.object(instance)))
+    }
+}

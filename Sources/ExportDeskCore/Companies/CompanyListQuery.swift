@@ -23,7 +23,7 @@ public struct CompanyListQuery: Sendable {
     /// Set by `resolvePrefixes` when `updatedSince` matches many companies (see `denseLimit`).
     var updatedSinceIsDense = false
     /// How many matches make a filter dense: past it, a page walks the sort order and tests the filter.
-    static let denseLimit = 1000
+    public static let denseLimit = 1000
     /// The engine's SQL, learnt from the connection in `resolvePrefixes`.
     var dialect = SQLDialect.sqlite
     /// Restricts the list to one company (what a company's own token may see).
