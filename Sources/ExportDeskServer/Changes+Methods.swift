@@ -56,6 +56,7 @@ struct ChangeMethods {
 
     /// The entities stored in a RecordTable, by their change-log name.
     static let tables: [String: any AnyRecordTable] = [
+        "company": CompanyRepository.records,
         "staff": StaffRepository.records, "request": RequestRepository.records, "event": EventRepository.records,
         "participation": ParticipationRepository.records, "strategy": StrategyRepository.records,
         "institution": InstitutionRepository.records, "agreement": AgreementRepository.records,
@@ -76,13 +77,6 @@ struct ChangeMethods {
 
     /// The record as it is now, for includeRecords.
     static func record(entity: String, id: String, _ db: any SQLDatabase) throws -> JSONObject? {
-        switch entity {
-        case "company": return try CompanyRepository.records.load(db, id: id)?.record
-        case "agreement":
-            return try AgreementRepository.records.load(db, id: id).map {
-                AgreementRepository.withStatus($0.record, today: WallClock.today)
-            }
-        default: return try tables[entity]?.load(db, id: id)?.record
-        }
+        try tables[entity]?.current(db, id: id)
     }
 }

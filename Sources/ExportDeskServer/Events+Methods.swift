@@ -77,16 +77,8 @@ struct EventMethods {
                 ctx, verb: "recordResults", id: p.id, expectedVersion: p.expectedVersion
             ) { $0.results = p.results }
         }
-        registry.register(
-            ServerMethod(
-                name: "participations.get",
-                handler: .sync { ctx, p in
-                    let policy = ctx.policy
-                    return .object(
-                        try db.readNow { conn in
-                            try ParticipationRepository.records.visible(conn, id: p.recordID, to: policy).json
-                        })
-                }), access: Self.participationReaders)
+        registry.registerGet(
+            "participations.get", ParticipationRepository.records, db: db, access: Self.participationReaders)
         registry.register(
             ServerMethod(
                 name: "participations.list",

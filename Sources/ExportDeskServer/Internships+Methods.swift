@@ -54,17 +54,7 @@ struct InternshipMethods {
             try AgreementRepository.terminate(
                 ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
         }
-        registry.register(
-            ServerMethod(
-                name: "agreements.get",
-                handler: .sync { ctx, p in
-                    let id = p.recordID
-                    let policy = ctx.policy
-                    let json = try db.readNow { conn in
-                        try AgreementRepository.records.visible(conn, id: id, to: policy).json
-                    }
-                    return .object(AgreementRepository.withStatus(json, today: WallClock.today))
-                }), access: Self.readers)
+        registry.registerGet("agreements.get", AgreementRepository.records, db: db, access: Self.readers)
         registry.register(
             ServerMethod(
                 name: "agreements.list",

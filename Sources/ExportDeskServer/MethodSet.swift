@@ -59,6 +59,23 @@ public struct MethodSet: Sendable {
             ), access: access, effect: effect)
     }
 
+    /// `X.get {id}` of a scoped record, inline (a lookup by key): the record as it reads, or NOT_FOUND when it
+    /// lies outside the caller's scope (SPEC §8); `check` adds what else hides a record from a caller.
+    mutating func registerGet<Record: ScopedRecord>(
+        _ name: String, _ table: RecordTable<Record>, db: Persistence, access: AccessRule,
+        check: @escaping @Sendable (Record, AccessPolicy) throws -> Void = { _, _ in }
+    ) {
+        register(
+            ServerMethod(
+                name: name,
+                handler: .sync { ctx, p in
+                    let (id, policy) = (p.recordID, ctx.policy)
+                    let (json, record) = try db.readNow { conn in try table.visible(conn, id: id, to: policy) }
+                    try check(record, policy)
+                    return .object(json)
+                }), access: access)
+    }
+
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
     /// also offered to rpc.atomic.
     mutating func registerWrite(

@@ -20,20 +20,12 @@ extension PlacementMethods {
             ctx, p in
             try OfferRepository.transition(ctx, verb: "close", id: p.id, expectedVersion: p.expectedVersion)
         }
-        registry.register(
-            ServerMethod(
-                name: "offers.get",
-                handler: .sync { ctx, p in
-                    let id = p.recordID
-                    let policy = ctx.policy
-                    let (json, offer) = try db.readNow { conn in
-                        try OfferRepository.records.visible(conn, id: id, to: policy)
-                    }
-                    if !policy.mayRead(offerStatus: offer.status.rawValue, inFeed: false) {
-                        throw DomainError.notFound(entity: "offer", id: id)
-                    }
-                    return .object(json)
-                }), access: Self.everyone)
+        // An institution sees open offers only.
+        registry.registerGet("offers.get", OfferRepository.records, db: db, access: Self.everyone) { offer, policy in
+            if !policy.mayRead(offerStatus: offer.status.rawValue, inFeed: false) {
+                throw DomainError.notFound(entity: "offer", id: offer.id)
+            }
+        }
         registry.register(
             ServerMethod(
                 name: "offers.list",

@@ -18,11 +18,8 @@ enum OpenRPCDocument {
             else { continue }
             // Who may call it (x-roles), so partners can see what they may use.
             let roles = access(name).map { JSONValue.array($0.discoveryNames.map { .string($0) }) }
-            list.append(
-                .object(
-                    JSONObject(
-                        Array(method(name, params: params, result: result, catalog: catalog))
-                            + [("x-roles", roles)].compactMap { k, v in v.map { (k, $0) } })))
+            let entry = method(name, params: params, result: result, catalog: catalog)
+            list.append(.object(JSONObject(optional: entry.map { ($0.key, .some($0.value)) } + [("x-roles", roles)])))
         }
         return [
             "openrpc": "1.3.2",

@@ -63,16 +63,7 @@ struct PlacementMethods {
         ) { ctx, p in
             .object(try PlacementRepository.cancel(ctx, p))
         }
-        registry.register(
-            ServerMethod(
-                name: "placements.get",
-                handler: .sync { ctx, p in
-                    let id = p.recordID
-                    let policy = ctx.policy
-                    return .object(
-                        try db.readNow { conn in try PlacementRepository.records.visible(conn, id: id, to: policy).json
-                        })
-                }), access: Self.everyone)
+        registry.registerGet("placements.get", PlacementRepository.records, db: db, access: Self.everyone)
         registry.register(
             ServerMethod(
                 name: "placements.list",

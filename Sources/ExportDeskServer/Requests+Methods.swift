@@ -41,16 +41,7 @@ struct RequestMethods {
             try RequestRepository.comment(
                 ctx, id: p.id, authorID: p.authorId, text: p.text, expectedVersion: p.expectedVersion)
         }
-        registry.register(
-            ServerMethod(
-                name: "requests.get",
-                handler: .sync { ctx, p in
-                    let policy = ctx.policy
-                    return .object(
-                        try db.readNow { conn in
-                            try RequestRepository.records.visible(conn, id: p.recordID, to: policy).json
-                        })
-                }), access: Self.readers)
+        registry.registerGet("requests.get", RequestRepository.records, db: db, access: Self.readers)
         registry.register(
             ServerMethod(
                 name: "requests.list",

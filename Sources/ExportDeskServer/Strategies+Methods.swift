@@ -31,16 +31,7 @@ struct StrategyMethods {
                 ctx, id: p.id, metric: p.metric.rawValue, year: p.year, value: .number(p.value),
                 expectedVersion: p.expectedVersion)
         }
-        registry.register(
-            ServerMethod(
-                name: "strategies.get",
-                handler: .sync { ctx, p in
-                    let id = p.recordID
-                    let policy = ctx.policy
-                    return .object(
-                        try db.readNow { conn in try StrategyRepository.records.visible(conn, id: id, to: policy).json }
-                    )
-                }), access: Self.readers)
+        registry.registerGet("strategies.get", StrategyRepository.records, db: db, access: Self.readers)
         registry.register(
             ServerMethod(
                 name: "strategies.progress",

@@ -44,13 +44,14 @@ extension Records.Strategy: ScopedRecord {
 }
 
 extension RecordTable where Record: ScopedRecord {
-    /// The record as stored and as its type, or NOT_FOUND: also when it belongs to another company or
-    /// institution than the caller's token (SPEC §8), so that a partner cannot learn that it exists.
+    /// The record as it reads (with what its type derives, an agreement's status) and as its type, or
+    /// NOT_FOUND: also when it belongs to another company or institution than the caller's token (SPEC §8),
+    /// so that a partner cannot learn that it exists.
     public func visible(
         _ db: any SQLDatabase, id: String, to policy: AccessPolicy
     ) throws -> (json: JSONObject, record: Record) {
-        let json = try get(db, id: id)
-        let record = try typed(json)
+        let json = typedView(try get(db, id: id))
+        let record = try TypedRecords.decode(Record.self, json)
         try policy.require(
             companyID: record.scopeCompanyID, institutionID: record.scopeInstitutionID, entity: entity, id: id)
         return (json, record)

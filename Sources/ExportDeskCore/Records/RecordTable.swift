@@ -114,21 +114,32 @@ public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
         _ ctx: WriteContext, rowid: Int64, _ record: inout JSONObject, op: ChangeLog.Operation = .updated,
         previous: Record? = nil
     ) throws {
+        stamp(ctx, &record)
+        try write(ctx, rowid: rowid, record, as: try typed(record), op: op, previous: previous)
+    }
+
+    /// The next version and updatedAt of a changed record.
+    private func stamp(_ ctx: WriteContext, _ record: inout JSONObject) {
+        record.recordVersion += 1
+        record.stampUpdated(ctx.now)
+    }
+
+    /// Writes a stamped record already decoded as `typed`: its row, the hooks' side tables, the change log.
+    private func write(
+        _ ctx: WriteContext, rowid: Int64, _ record: JSONObject, as typedRecord: Record, op: ChangeLog.Operation,
+        previous: Record?
+    ) throws {
         var previous = previous
         if hooks != nil, previous == nil, let stored = try load(ctx.db, id: record.recordID) {
             previous = try typed(stored.record)
         }
-        let version = record.recordVersion + 1
-        record.recordVersion = version
-        record.stampUpdated(ctx.now)
-        let typedRecord = try typed(record)
         try hooks?.check(ctx.db, typedRecord)
         let values: [SQLValue] =
-            [.integer(version), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
+            [.integer(record.recordVersion), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + columnValues(typedRecord) + [.integer(rowid)]
         try ctx.db.run(updateSQL, values)
         try hooks?.index(ctx.db, rowid, typedRecord, previous)
-        try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: version)
+        try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: record.recordVersion)
     }
 
     /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state,
@@ -152,8 +163,11 @@ public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
         var patched = try ctx.merge(patch, into: fields)
         derive(&patched)
         for key in mutableFields { record[key] = patched[key] }
-        try validate(try TypedRecords.decodeWritten(Record.self, typedView(record), path: "/patch"))
-        try save(ctx, rowid: rowid, &record, previous: current)
+        stamp(ctx, &record)
+        // Decoded once: what `validate` checks is what the columns and hooks are computed from.
+        let next = try TypedRecords.decodeWritten(Record.self, typedView(record), path: "/patch")
+        try validate(next)
+        try write(ctx, rowid: rowid, record, as: next, op: .updated, previous: current)
         return record
     }
 
@@ -236,9 +250,15 @@ public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
 public protocol AnyRecordTable: Sendable {
     func load(_ db: any SQLDatabase, id: String) throws -> (rowid: Int64, record: JSONObject)?
     func value(_ db: any SQLDatabase, id: String, column: String) throws -> String?
+    /// The record as it reads now (with what its type derives), or nil when it is gone.
+    func current(_ db: any SQLDatabase, id: String) throws -> JSONObject?
 }
 
-extension RecordTable: AnyRecordTable {}
+extension RecordTable: AnyRecordTable {
+    public func current(_ db: any SQLDatabase, id: String) throws -> JSONObject? {
+        try load(db, id: id).map { typedView($0.record) }
+    }
+}
 
 /// A record that partners sync by `externalRef` (SPEC §7).
 public protocol SyncedRecord {

@@ -239,7 +239,7 @@ public enum Reports {
                 ),
                 ("contractsSigned", .number(.int(contracts))), ("contractsValue", value.json),
             ]
-            items.append(.object(JSONObject(members.compactMap { k, v in v.map { (k, $0) } })))
+            items.append(.object(JSONObject(optional: members)))
         }
         return ["period": try p.answered(db, datesSQL: "SELECT starts_on AS d FROM events"), "items": .array(items)]
     }
