@@ -31,10 +31,18 @@ struct SocketActivationTests {
             if p.isRunning { kill(p.processIdentifier, SIGKILL) }
             p.waitUntilExit()
         }
+        // The activator holds the socket; ExportDesk is started by this very connection. The path exists
+        // from the activator's bind(), a moment before its listen(): until then a connect is refused.
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: path) && Date() < deadline { usleep(5_000) }
-        // The activator holds the socket; ExportDesk is started by this very connection.
-        let c = try RPCConnection(socketPath: path)
+        var connection: RPCConnection?
+        while connection == nil {
+            do {
+                connection = try RPCConnection(socketPath: path)
+            } catch  where Date() < deadline {
+                usleep(5_000)
+            }
+        }
+        let c = connection!
         let info = try c.call("system.info")
         #expect(info["transports"] == ["socket"])
         #expect(
