@@ -11,30 +11,23 @@ struct AccessMethods {
     func register(in methods: inout MethodSet) {
         let db = self.db
         let access = self.access
-        methods.register(
-            ServerMethod(
-                name: "tokens.create",
-                handler: .async { ctx, params in
-                    let p = try TypedRecords.params(Params.TokensCreate.self, params.objectValue ?? JSONObject())
-                    let (token, secret) = try await db.writeValue(ctx) { w in
-                        try TokenRepository.create(
-                            w, role: Role(rawValue: p.role.rawValue) ?? .viewer, institutionID: p.institutionId,
-                            companyID: p.companyId, label: p.label, expiresAt: p.expiresAt)
-                    }
-                    access.remember(token)
-                    return ["token": token.record, "secret": .string(secret)]
-                }), access: .adminOnly, effect: .write)
-        methods.register(
-            ServerMethod(
-                name: "tokens.list",
-                handler: .async { _, _ in
-                    try await db.read { conn in ["items": .array(try TokenRepository.all(conn).map(\.record))] }
-                }), access: .adminOnly)
+        methods.register("tokens.create", Params.TokensCreate.self, access: .adminOnly, effect: .write) { ctx, p in
+            let (token, secret) = try await db.writeValue(ctx) { w in
+                try TokenRepository.create(
+                    w, role: Role(rawValue: p.role.rawValue) ?? .viewer, institutionID: p.institutionId,
+                    companyID: p.companyId, label: p.label, expiresAt: p.expiresAt)
+            }
+            access.remember(token)
+            return Results.TokensCreate(token: token.typed, secret: secret)
+        }
+        methods.register("tokens.list", Params.TokensList.self, access: .adminOnly) { _, _ in
+            try await db.read { conn in Results.TokensList(items: try TokenRepository.all(conn).map(\.typed)) }
+        }
         methods.register("tokens.revoke", Params.TokensRevoke.self, access: .adminOnly, effect: .destructiveWrite) {
             ctx, p in
             let token = try await db.writeValue(ctx) { w in try TokenRepository.revoke(w, id: p.id) }
             access.remember(token)
-            return token.record
+            return Stored(token.typed.json)
         }
         methods.registerInline(
             "session.authenticate", Params.SessionAuthenticate.self, access: .anyone, effect: .session
@@ -44,22 +37,20 @@ struct AccessMethods {
                 throw RPCError.unauthenticated("the token is not valid (unknown, revoked or expired)")
             }
             access.bind(ctx.session, token.principal)
-            return whoami(token.principal)
+            let who = Self.whoami(token.principal)
+            return Results.SessionAuthenticate(
+                role: who.role, actor: who.actor, tokenId: who.tokenId, institutionId: who.institutionId,
+                companyId: who.companyId)
         }
-        methods.register(
-            ServerMethod(
-                name: "session.whoami",
-                handler: .sync { ctx, _ in
-                    whoami(ctx.principal!)
-                }), access: .anyRole, effect: .session)
+        methods.registerInline("session.whoami", Params.SessionWhoami.self, access: .anyRole, effect: .session) {
+            ctx, _ in
+            Self.whoami(ctx.principal!)
+        }
     }
 
-    func whoami(_ p: Principal) -> JSONValue {
-        .object(
-            JSONObject(optional: [
-                ("role", .string(p.role.rawValue)), ("actor", .string(p.actor)),
-                ("tokenId", p.tokenID.map(JSONValue.string)), ("institutionId", p.institutionID.map(JSONValue.string)),
-                ("companyId", p.companyID.map(JSONValue.string)),
-            ]))
+    static func whoami(_ p: Principal) -> Results.SessionWhoami {
+        Results.SessionWhoami(
+            role: Records.Role(rawValue: p.role.rawValue)!, actor: p.actor, tokenId: p.tokenID,
+            institutionId: p.institutionID, companyId: p.companyID)
     }
 }

@@ -13,49 +13,45 @@ struct BackupMethods {
 
     func register(in registry: inout MethodSet) {
         let state = self.state
-        registry.register(
-            ServerMethod(
-                name: "system.backup",
-                handler: .async { ctx, params in
-                    let p = try TypedRecords.params(Params.SystemBackup.self, params.objectValue ?? [:])
-                    guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
-                    let path = p.path
-                    guard !FileManager.default.fileExists(atPath: path) else {
-                        throw RPCError.invalidParams(
-                            path: "/path", keyword: "exists",
-                            "already exists; choose a new file (a backup never overwrites)")
-                    }
-                    let token = try p.progressToken.map(TypedRecords.json)
-                    // Cancelling ($/cancelRequest) stops the copy between steps and leaves no file.
-                    let cancelled = CancellationFlag()
-                    // The copy blocks, so it runs on its own thread, not the cooperative pool.
-                    let bytes: Int64 = try await withTaskCancellationHandler {
-                        try await withCheckedThrowingContinuation { continuation in
-                            Thread {
-                                do {
-                                    try store.backup(
-                                        to: path,
-                                        progress: { done, total in
-                                            ctx.progress(
-                                                token: token, done: done, total: total, message: "pages copied")
-                                        },
-                                        isCancelled: { cancelled.isSet })
-                                    let size =
-                                        ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?
-                                        .int64Value ?? 0
-                                    continuation.resume(returning: size)
-                                } catch let error as BackupError {
-                                    continuation.resume(throwing: RPCError.storageUnavailable(error.description))
-                                } catch {
-                                    continuation.resume(throwing: Persistence.map(error))
-                                }
-                            }.start()
+        registry.register("system.backup", Params.SystemBackup.self, access: .adminOnly, effect: .write) { ctx, p in
+            guard let store = state.store else { throw RPCError.storageUnavailable("no database is open") }
+            let path = p.path
+            guard !FileManager.default.fileExists(atPath: path) else {
+                throw RPCError.invalidParams(
+                    path: "/path", keyword: "exists",
+                    "already exists; choose a new file (a backup never overwrites)")
+            }
+            let token = try p.progressToken.map(TypedRecords.json)
+            // Cancelling ($/cancelRequest) stops the copy between steps and leaves no file.
+            let cancelled = CancellationFlag()
+            // The copy blocks, so it runs on its own thread, not the cooperative pool.
+            let bytes: Int64 = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    Thread {
+                        do {
+                            try store.backup(
+                                to: path,
+                                progress: { done, total in
+                                    ctx.progress(
+                                        token: token, done: done, total: total, message: "pages copied")
+                                },
+                                isCancelled: { cancelled.isSet })
+                            let size =
+                                ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? NSNumber)?
+                                .int64Value ?? 0
+                            continuation.resume(returning: size)
+                        } catch let error as BackupError {
+                            continuation.resume(throwing: RPCError.storageUnavailable(error.description))
+                        } catch {
+                            continuation.resume(throwing: Persistence.map(error))
                         }
-                    } onCancel: {
-                        cancelled.set()
-                    }
-                    return ["path": .string(path), "bytes": .number(.int(bytes))]
-                }), access: .adminOnly, effect: .write)
+                    }.start()
+                }
+            } onCancel: {
+                cancelled.set()
+            }
+            return Results.SystemBackup(path: path, bytes: bytes)
+        }
     }
 }
 

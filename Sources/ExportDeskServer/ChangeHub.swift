@@ -129,7 +129,7 @@ final class ChangeHub: @unchecked Sendable {
             if let only = subscriber.entities, !only.contains(row.entity) { continue }
             guard try ChangeMethods.visible(entity: row.entity, id: row.id, to: principal, db) else { continue }
             let change = AccessPolicy(principal).present(change: row).json
-            if !subscriber.enqueue(["subscriptionId": .string(subscriber.id), "change": .object(change)]) {
+            if !subscriber.enqueue(["subscriptionId": .string(subscriber.id), "change": change]) {
                 Log.warn(
                     "change feed: \(subscriber.id) on \(subscriber.session.label) cut off: \(maxWaiting) notifications waiting unread; closing the connection"
                 )

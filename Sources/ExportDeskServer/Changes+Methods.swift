@@ -23,15 +23,13 @@ struct ChangeMethods {
                     entity, id in
                     try Self.visible(entity: entity, id: id, to: principal, conn)
                 }
-                let shown = try entries.map { entry -> JSONValue in
-                    let o = policy.present(change: entry).json
-                    guard includeRecords, let record = try Self.record(entity: entry.entity, id: entry.id, conn) else {
-                        return .object(o)
-                    }
-                    let shownRecord = entry.entity == "student" ? policy.present(student: record) : record
-                    return .object(JSONObject(Array(o) + [("record", .object(shownRecord))]))
+                let shown = try entries.map { entry in
+                    let record = includeRecords ? try Self.record(entity: entry.entity, id: entry.id, conn) : nil
+                    return Results.ChangesList.Item(
+                        policy.present(change: entry),
+                        record: record.map { entry.entity == "student" ? policy.present(student: $0) : $0 })
                 }
-                return ["items": .array(shown), "nextCursor": .string(String(next))]
+                return Results.ChangesList(items: shown, nextCursor: String(next))
             }
         }
         registry.registerInline("changes.subscribe", Params.ChangesSubscribe.self, access: .anyRole, effect: .session) {
@@ -42,15 +40,14 @@ struct ChangeMethods {
                 from: p.since.flatMap { Int64($0) }, store: store)
             // Notifications start only once this answer is out, so a client always learns the id first.
             ctx.session.afterAnswersSent { subscriber.release() }
-            return ["subscriptionId": .string(subscriber.id), "since": .string(String(subscriber.since))]
+            return Results.ChangesSubscribe(subscriptionId: subscriber.id, since: String(subscriber.since))
         }
         registry.registerInline(
             "changes.unsubscribe", Params.ChangesUnsubscribe.self, access: .anyRole, effect: .session
         ) { ctx, p in
-            [
-                "subscriptionId": .string(p.subscriptionId),
-                "unsubscribed": .bool(db.state.changeHub.unsubscribe(id: p.subscriptionId, session: ctx.session)),
-            ]
+            Results.ChangesUnsubscribe(
+                subscriptionId: p.subscriptionId,
+                unsubscribed: db.state.changeHub.unsubscribe(id: p.subscriptionId, session: ctx.session))
         }
     }
 
@@ -78,5 +75,14 @@ struct ChangeMethods {
     /// The record as it is now, for includeRecords.
     static func record(entity: String, id: String, _ db: any SQLDatabase) throws -> JSONObject? {
         try tables[entity]?.current(db, id: id)
+    }
+}
+
+extension Results.ChangesList.Item {
+    /// A change-log entry as the feed shows it, with the record beside it when includeRecords asked for it.
+    init(_ entry: Records.ChangeEntry, record: JSONObject?) {
+        self.init(
+            seq: entry.seq, entity: entry.entity, id: entry.id, op: Op(rawValue: entry.op.rawValue)!,
+            action: entry.action, version: entry.version, at: entry.at, actor: entry.actor, record: record)
     }
 }

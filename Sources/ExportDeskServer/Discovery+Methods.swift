@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -6,7 +7,8 @@ struct DiscoveryMethods {
     let state: ServerState
 
     func register(in registry: inout MethodSet) {
-        registry.register(
-            ServerMethod(name: "rpc.discover", handler: .sync { [state] _, _ in state.discovery }), access: .anyone)
+        registry.registerInline("rpc.discover", Params.RpcDiscover.self, access: .anyone) { [state] _, _ in
+            state.discovery
+        }
     }
 }

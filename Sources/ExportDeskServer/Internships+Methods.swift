@@ -14,58 +14,55 @@ struct InternshipMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
 
-        registry.registerWrite("institutions.create", db: db) { ctx, p in
-            try InstitutionRepository.create(ctx, fields: p)
+        registry.registerWrite("institutions.create", Params.InstitutionsCreate.self, db: db) { ctx, p in
+            Stored(try InstitutionRepository.create(ctx, p))
         }
-        registry.registerUpdate("institutions.update", db: db, InstitutionRepository.update)
+        registry.registerUpdate("institutions.update", Params.InstitutionsUpdate.self, db: db) {
+            ctx, id, patch, version in
+            Stored(try InstitutionRepository.update(ctx, id: id, patch: patch, expectedVersion: version))
+        }
         registry.registerWrite(
             "institutions.archive", Params.InstitutionsArchive.self, db: db, effect: .destructiveWrite
         ) { ctx, p in
-            try InstitutionRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
+            Stored(
+                try InstitutionRepository.transition(ctx, verb: "archive", id: p.id, expectedVersion: p.expectedVersion)
+            )
         }
         registry.registerWrite("institutions.restore", Params.InstitutionsRestore.self, db: db) { ctx, p in
-            try InstitutionRepository.transition(ctx, verb: "restore", id: p.id, expectedVersion: p.expectedVersion)
+            Stored(
+                try InstitutionRepository.transition(ctx, verb: "restore", id: p.id, expectedVersion: p.expectedVersion)
+            )
         }
-        registry.register(
-            ServerMethod(
-                name: "institutions.get",
-                handler: .sync { ctx, p in
-                    let id = p.recordID
-                    try ctx.requireVisible(institutionID: id, entity: "institution", id: id)
-                    return try db.readNow { conn in .object(try InstitutionRepository.records.get(conn, id: id)) }
-                }), access: Self.readers)
-        registry.register(
-            ServerMethod(
-                name: "institutions.list",
-                handler: .async { ctx, p in
-                    let only = ctx.institutionScope
-                    return try await db.read { conn in
-                        try InstitutionRepository.list(
-                            conn, try TypedRecords.params(Params.InstitutionsList.self, p.objectValue ?? [:]),
-                            only: only)
-                    }
-                }), access: Self.readers)
+        registry.registerInline("institutions.get", Params.InstitutionsGet.self, access: Self.readers) { ctx, p in
+            try ctx.requireVisible(institutionID: p.id, entity: "institution", id: p.id)
+            return Stored(try db.readNow { conn in try InstitutionRepository.records.get(conn, id: p.id) })
+        }
+        registry.register("institutions.list", Params.InstitutionsList.self, access: Self.readers) { ctx, p in
+            let only = ctx.institutionScope
+            return try await db.read { conn in try InstitutionRepository.list(conn, p, only: only) }
+        }
 
-        registry.registerWrite("agreements.create", db: db) { ctx, p in try AgreementRepository.create(ctx, fields: p) }
-        registry.registerUpdate("agreements.update", db: db, AgreementRepository.update)
+        registry.registerWrite("agreements.create", Params.AgreementsCreate.self, db: db) { ctx, p in
+            Stored(try AgreementRepository.create(ctx, p))
+        }
+        registry.registerUpdate("agreements.update", Params.AgreementsUpdate.self, db: db) { ctx, id, patch, version in
+            Stored(try AgreementRepository.update(ctx, id: id, patch: patch, expectedVersion: version))
+        }
         registry.registerWrite(
             "agreements.terminate", Params.AgreementsTerminate.self, db: db, effect: .destructiveWrite
         ) { ctx, p in
-            try AgreementRepository.terminate(
-                ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion)
+            Stored(
+                try AgreementRepository.terminate(
+                    ctx, id: p.id, reason: p.reason, effectiveOn: p.effectiveOn, expectedVersion: p.expectedVersion))
         }
-        registry.registerGet("agreements.get", AgreementRepository.records, db: db, access: Self.readers)
-        registry.register(
-            ServerMethod(
-                name: "agreements.list",
-                handler: .async { ctx, p in
-                    let only = ctx.institutionScope
-                    let day = WallClock.today
-                    return try await db.read { conn in
-                        try AgreementRepository.list(
-                            conn, try TypedRecords.params(Params.AgreementsList.self, p.objectValue ?? [:]), today: day,
-                            onlyInstitution: only)
-                    }
-                }), access: Self.readers)
+        registry.registerGet(
+            "agreements.get", Params.AgreementsGet.self, AgreementRepository.records, db: db, access: Self.readers)
+        registry.register("agreements.list", Params.AgreementsList.self, access: Self.readers) { ctx, p in
+            let only = ctx.institutionScope
+            let day = WallClock.today
+            return try await db.read { conn in
+                try AgreementRepository.list(conn, p, today: day, onlyInstitution: only)
+            }
+        }
     }
 }

@@ -4,6 +4,10 @@ import JSON
 import JSONRPC
 
 /// The product methods, each with its access rule and effect; `MethodTable` turns them into the served registry.
+///
+/// Every registration names its method's generated params type (`Params.*`): the params are decoded into it
+/// once, right after they passed their schema, and the handler returns that type's `Result` (a stored record,
+/// a list page or a `Results.*` struct), so the compiler checks what each method takes and answers.
 public struct MethodSet: Sendable {
     struct Entry: Sendable {
         let handler: RPCHandler
@@ -12,117 +16,96 @@ public struct MethodSet: Sendable {
     }
     private(set) var entries: [String: Entry] = [:]
 
-    mutating func register(_ method: ServerMethod, access: AccessRule, effect: MethodEffect = .read) {
-        precondition(entries[method.name] == nil, "method \(method.name) registered twice")
-        entries[method.name] = Entry(handler: method.handler.rpcHandler, access: access, effect: effect)
-    }
-
-    /// Codable params and result, decoded from and encoded to `JSONValue` without re-parsing.
-    mutating func register<Params: Decodable & SendableMetatype, Result: Encodable & SendableMetatype>(
-        _ name: String, _ paramsType: Params.Type = Params.self, access: AccessRule,
-        handler: @escaping @Sendable (RequestContext, Params) throws -> Result
+    private mutating func add<P: MethodParams>(
+        _ name: String, _ type: P.Type, _ handler: ServerHandler, access: AccessRule, effect: MethodEffect
     ) {
-        register(
-            ServerMethod(
-                name: name,
-                handler: .sync { context, params in
-                    let decoded = try JSONValueDecoder().decode(Params.self, from: params)
-                    return try JSONValueEncoder().encode(handler(context, decoded))
-                }), access: access)
+        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
+        precondition(entries[name] == nil, "method \(name) registered twice")
+        entries[name] = Entry(handler: handler.rpcHandler, access: access, effect: effect)
     }
 
-    /// A method whose handler takes its generated params type (`Params.*`), decoded once after validation, and
-    /// runs as a task (reads on the reader pool, waits).
+    /// A method that runs as a task (reads on the reader pool, waits).
     mutating func register<P: MethodParams>(
         _ name: String, _ type: P.Type, access: AccessRule, effect: MethodEffect = .read,
-        _ body: @escaping @Sendable (RequestContext, P) async throws -> JSONValue
+        _ body: @escaping @Sendable (RequestContext, P) async throws -> P.Result
     ) {
-        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
-        register(
-            ServerMethod(
-                name: name,
-                handler: .async { ctx, p in try await body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
-            ),
-            access: access, effect: effect)
+        add(
+            name, P.self, .async { ctx, p in try await body(ctx, try Self.decode(P.self, p)).json }, access: access,
+            effect: effect)
     }
 
-    /// The same for a handler that answers inline on the I/O thread (microseconds of work, no waiting).
+    /// A method that answers inline on the I/O thread (microseconds of work, no waiting).
     mutating func registerInline<P: MethodParams>(
         _ name: String, _ type: P.Type, access: AccessRule, effect: MethodEffect = .read,
-        _ body: @escaping @Sendable (RequestContext, P) throws -> JSONValue
+        _ body: @escaping @Sendable (RequestContext, P) throws -> P.Result
     ) {
-        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
-        register(
-            ServerMethod(
-                name: name,
-                handler: .sync { ctx, p in try body(ctx, try TypedRecords.params(P.self, p.objectValue ?? [:])) }
-            ), access: access, effect: effect)
+        add(
+            name, P.self, .sync { ctx, p in try body(ctx, try Self.decode(P.self, p)).json }, access: access,
+            effect: effect)
     }
 
     /// `X.get {id}` of a scoped record, inline (a lookup by key): the record as it reads, or NOT_FOUND when it
     /// lies outside the caller's scope (SPEC §8); `check` adds what else hides a record from a caller.
-    mutating func registerGet<Record: ScopedRecord>(
-        _ name: String, _ table: RecordTable<Record>, db: Persistence, access: AccessRule,
+    mutating func registerGet<P: MethodParams & RecordRequest, Record: ScopedRecord>(
+        _ name: String, _ type: P.Type, _ table: RecordTable<Record>, db: Persistence, access: AccessRule,
         check: @escaping @Sendable (Record, AccessPolicy) throws -> Void = { _, _ in }
-    ) {
-        register(
-            ServerMethod(
-                name: name,
-                handler: .sync { ctx, p in
-                    let (id, policy) = (p.recordID, ctx.policy)
-                    let (json, record) = try db.readNow { conn in try table.visible(conn, id: id, to: policy) }
-                    try check(record, policy)
-                    return .object(json)
-                }), access: access)
+    ) where P.Result == Stored<Record> {
+        registerInline(name, P.self, access: access) { ctx, p in
+            let policy = ctx.policy
+            let (json, record) = try db.readNow { conn in try table.visible(conn, id: p.id, to: policy) }
+            try check(record, policy)
+            return Stored(json)
+        }
     }
 
     /// A write method: its body runs in the writer's transaction (with idempotencyKey handling), and it is
-    /// also offered to rpc.atomic.
-    mutating func registerWrite(
-        _ name: String, db: Persistence, access: AccessRule = .staffOnly, effect: MethodEffect = .write,
-        _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue
-    ) {
-        db.state.writeOperations[name] = body
-        register(
-            ServerMethod(name: name, handler: .async { ctx, params in try await db.write(ctx, params, body) }),
-            access: access, effect: effect)
-    }
-
-    /// A write method whose body takes its generated params type (`Params.*`), decoded once, right after the
-    /// params passed their schema. The name is written whole here too, so that grep finds the registration.
+    /// also offered to rpc.atomic. The params are decoded before the writer is entered, so the one writer
+    /// spends its time on what must be serialised.
     mutating func registerWrite<P: MethodParams>(
         _ name: String, _ type: P.Type, db: Persistence, access: AccessRule = .staffOnly,
-        effect: MethodEffect = .write, _ body: @escaping @Sendable (WriteContext, P) throws -> JSONValue
+        effect: MethodEffect = .write, _ body: @escaping @Sendable (WriteContext, P) throws -> P.Result
     ) {
-        precondition(name == P.method, "\(name) registered with the params of \(P.method)")
-        registerWrite(name, db: db, access: access, effect: effect) { ctx, fields in
-            try body(ctx, try TypedRecords.params(P.self, fields))
+        db.state.writeOperations[name] = { ctx, fields in
+            try body(ctx, try TypedRecords.params(P.self, fields)).json
         }
+        let handler = ServerHandler.async { ctx, params in
+            let p = try Self.decode(P.self, params)
+            return try await db.write(ctx, params) { w in try body(w, p) }.json
+        }
+        add(name, P.self, handler, access: access, effect: effect)
     }
 
-    /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write.
-    mutating func registerUpdate(
-        _ name: String, db: Persistence, access: AccessRule = .staffOnly,
-        _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONValue
+    /// `X.update {id, patch, expectedVersion?}`: a JSON Merge Patch of one record, as a write, checked
+    /// against the method's patch contract (which members a patch may set or remove).
+    mutating func registerUpdate<P: MethodParams & PatchRequest>(
+        _ name: String, _ type: P.Type, db: Persistence, access: AccessRule = .staffOnly,
+        _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> P.Result
     ) {
         let contract = PatchContract(method: name, catalog: .embedded)
-        registerWrite(name, db: db, access: access) { ctx, p in
+        registerWrite(name, P.self, db: db, access: access) { ctx, p in
             var ctx = ctx
             ctx.checkPatch = contract.check
-            return try update(ctx, p.recordID, p.patch, p.expectedVersion)
+            return try update(ctx, p.id, p.patch, p.expectedVersion)
         }
     }
 
-    mutating func registerUpdate(
-        _ name: String, db: Persistence, access: AccessRule = .staffOnly,
-        _ update: @escaping @Sendable (WriteContext, String, JSONObject, Int64?) throws -> JSONObject
-    ) {
-        registerUpdate(name, db: db, access: access) { ctx, id, patch, version in
-            .object(try update(ctx, id, patch, version))
-        }
+    private static func decode<P: MethodParams>(_ type: P.Type, _ params: JSONValue) throws -> P {
+        try TypedRecords.params(P.self, params.objectValue ?? JSONObject())
     }
 
     public var names: [String] { entries.keys.sorted() }
     public func access(of name: String) -> AccessRule? { entries[name]?.access }
     public func effect(of name: String) -> MethodEffect? { entries[name]?.effect }
+}
+
+/// The params of a method about one record by id (`X.get`).
+protocol RecordRequest {
+    var id: Records.RecordID { get }
+}
+
+/// The params of `X.update`: the record, its merge patch and the version the caller saw.
+protocol PatchRequest {
+    var id: Records.RecordID { get }
+    var patch: JSONObject { get }
+    var expectedVersion: Records.Version? { get }
 }

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import JSONSchema
@@ -66,8 +67,13 @@ public enum MethodTable {
                     authorize: { try access.authorize(rule, $0) }))
         }
         if options.specExamples { SpecExampleMethods.register(in: &registry) }
-        state.discovery = OpenRPCDocument.build(
+        let document = OpenRPCDocument.build(
             catalog: catalog, methods: product.names, access: { product.access(of: $0) })
+        do {
+            state.discovery = try Results.RpcDiscover(json: document)
+        } catch {
+            fatalError("the OpenRPC document does not match rpc.discover.result.json: \(error)")
+        }
         return registry
     }
 

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -16,7 +17,7 @@ struct Persistence: Sendable {
         }
     }
 
-    func read(_ body: @escaping @Sendable (any SQLDatabase) throws -> JSONValue) async throws -> JSONValue {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) throws -> T) async throws -> T {
         do {
             return try await store.read(body)
         } catch {
@@ -33,11 +34,12 @@ struct Persistence: Sendable {
         }
     }
 
-    /// Runs a write; `params` arrive validated, `idempotencyKey` is taken out before `body` sees them.
-    func write(
+    /// Runs a write; `params` arrive validated and are what `idempotencyKey` (taken out first) is checked
+    /// against. A repeated key answers the stored result, read back as the method's result type.
+    func write<Result: MethodResult>(
         _ context: RequestContext, _ params: JSONValue,
-        _ body: @escaping @Sendable (WriteContext, JSONObject) throws -> JSONValue
-    ) async throws -> JSONValue {
+        _ body: @escaping @Sendable (WriteContext) throws -> Result
+    ) async throws -> Result {
         var fields = params.objectValue ?? JSONObject()
         let key = fields["idempotencyKey"]?.stringValue
         fields["idempotencyKey"] = nil
@@ -45,13 +47,14 @@ struct Persistence: Sendable {
         let action = context.method
         let principal = context.principal.flatMap { $0.seesEverything ? nil : $0 }
         let cleaned = JSONValue.object(fields)
-        let input = fields
         do {
             let result = try await store.write { db in
                 let ctx = WriteContext(db: db, actor: actor, action: action, principal: principal)
-                if let key, let earlier = try Idempotency.lookup(ctx, key: key, params: cleaned) { return earlier }
-                let result = try body(ctx, input)
-                if let key { try Idempotency.remember(ctx, key: key, params: cleaned, response: result) }
+                if let key, let earlier = try Idempotency.lookup(ctx, key: key, params: cleaned) {
+                    return try TypedRecords.decode(Result.self, earlier)
+                }
+                let result = try body(ctx)
+                if let key { try Idempotency.remember(ctx, key: key, params: cleaned, response: result.json) }
                 return result
             }
             state.changeHub.poke()

@@ -29,57 +29,57 @@ struct PlacementMethods {
         registry.registerWrite(
             "placements.propose", Params.PlacementsPropose.self, db: db, access: Self.programmeAndInstitution
         ) { ctx, p in
-            .object(try PlacementRepository.propose(ctx, p))
+            Stored(try PlacementRepository.propose(ctx, p))
         }
         registry.registerUpdate(
-            "placements.update", db: db, access: Self.programmeAndInstitution, PlacementRepository.update)
+            "placements.update", Params.PlacementsUpdate.self, db: db, access: Self.programmeAndInstitution
+        ) { ctx, id, patch, version in
+            Stored(try PlacementRepository.update(ctx, id: id, patch: patch, expectedVersion: version))
+        }
         registry.registerWrite(
-            "placements.upsert", db: db, access: Self.programmeAndInstitution, effect: .idempotentWrite
+            "placements.upsert", Params.PlacementsUpsert.self, db: db, access: Self.programmeAndInstitution,
+            effect: .idempotentWrite
         ) { ctx, p in
-            Self.upserted(try PlacementRepository.upsert(ctx, fields: p, expectedVersion: p.expectedVersion))
+            let (outcome, record) = try PlacementRepository.upsert(
+                ctx, fields: p.json.objectValue ?? [:], expectedVersion: p.expectedVersion)
+            return Results.PlacementsUpsert(
+                outcome: try TypedRecords.decode(Results.PlacementsUpsert.Outcome.self, .string(outcome.rawValue)),
+                record: try PlacementRepository.records.typed(record))
         }
         registry.registerWrite(
             "placements.confirm", Params.PlacementsConfirm.self, db: db, access: Self.programmeAndHost
         ) { ctx, p in
-            .object(try PlacementRepository.confirm(ctx, p))
+            Stored(try PlacementRepository.confirm(ctx, p))
         }
         registry.registerWrite("placements.start", Params.PlacementsStart.self, db: db, access: Self.programmeAndHost) {
             ctx, p in
-            .object(try PlacementRepository.start(ctx, p))
+            Stored(try PlacementRepository.start(ctx, p))
         }
         registry.registerWrite(
             "placements.complete", Params.PlacementsComplete.self, db: db, access: Self.programmeAndHost
         ) { ctx, p in
-            .object(try PlacementRepository.complete(ctx, p))
+            Stored(try PlacementRepository.complete(ctx, p))
         }
         registry.registerWrite(
             "placements.terminate", Params.PlacementsTerminate.self, db: db, access: Self.programmeAndHost,
             effect: .destructiveWrite
         ) { ctx, p in
-            .object(try PlacementRepository.terminate(ctx, p))
+            Stored(try PlacementRepository.terminate(ctx, p))
         }
         registry.registerWrite(
             "placements.cancel", Params.PlacementsCancel.self, db: db, access: Self.bothSides, effect: .destructiveWrite
         ) { ctx, p in
-            .object(try PlacementRepository.cancel(ctx, p))
+            Stored(try PlacementRepository.cancel(ctx, p))
         }
-        registry.registerGet("placements.get", PlacementRepository.records, db: db, access: Self.everyone)
-        registry.register(
-            ServerMethod(
-                name: "placements.list",
-                handler: .async { ctx, p in
-                    let institution = ctx.institutionScope
-                    let company = ctx.companyScope
-                    return try await db.read { conn in
-                        try PlacementRepository.list(
-                            conn, try TypedRecords.params(Params.PlacementsList.self, p.objectValue ?? [:]),
-                            onlyInstitution: institution, onlyCompany: company)
-                    }
-                }), access: Self.everyone)
-    }
-
-    static func upserted(_ result: (UpsertOutcome, JSONObject)) -> JSONValue {
-        ["outcome": .string(result.0.rawValue), "record": .object(result.1)]
+        registry.registerGet(
+            "placements.get", Params.PlacementsGet.self, PlacementRepository.records, db: db, access: Self.everyone)
+        registry.register("placements.list", Params.PlacementsList.self, access: Self.everyone) { ctx, p in
+            let institution = ctx.institutionScope
+            let company = ctx.companyScope
+            return try await db.read { conn in
+                try PlacementRepository.list(conn, p, onlyInstitution: institution, onlyCompany: company)
+            }
+        }
     }
 
     /// sync.push: up to 1,000 upserts in one transaction. Each item's `data` is checked against its upsert's

@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 
@@ -8,12 +9,12 @@ struct ReminderMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.register(
-            ServerMethod(
-                name: "reminders.list",
-                handler: .async { ctx, p in
-                    let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)
-                    return try await db.read { conn in try Reminders.list(conn, params: p, scope: scope) }
-                }), access: .anyRole)
+        registry.register("reminders.list", Params.RemindersList.self, access: .anyRole) { ctx, p in
+            let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)
+            return try await db.read { conn in
+                try TypedRecords.decode(
+                    Results.RemindersList.self, try Reminders.list(conn, params: p.json, scope: scope))
+            }
+        }
     }
 }

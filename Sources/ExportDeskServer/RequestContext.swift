@@ -55,9 +55,3 @@ enum ServerHandler: Sendable {
         }
     }
 }
-
-/// A product method as a namespace registers it: its name and handler.
-struct ServerMethod: Sendable {
-    let name: String
-    let handler: ServerHandler
-}

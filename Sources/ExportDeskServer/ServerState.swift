@@ -1,4 +1,5 @@
 import ExportDeskCore
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Storage
@@ -23,7 +24,7 @@ final class ServerState: @unchecked Sendable {
     /// Write methods that `rpc.atomic` may combine, by name: the body that runs inside the transaction.
     var writeOperations: [String: @Sendable (WriteContext, JSONObject) throws -> JSONValue] = [:]
     /// The OpenRPC document of `rpc.discover`.
-    var discovery: JSONValue = .null
+    var discovery = Results.RpcDiscover(openrpc: "1.3.2", info: .init(title: "ExportDesk", version: ""), methods: [])
     /// Live change-feed subscriptions, told after every committed write.
     private(set) var changeHub: ChangeHub!
 

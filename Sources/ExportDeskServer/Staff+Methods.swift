@@ -12,27 +12,21 @@ struct StaffMethods {
 
     func register(in registry: inout MethodSet) {
         let db = self.db
-        registry.registerWrite("staff.create", db: db) { ctx, fields in try StaffRepository.create(ctx, fields: fields)
+        registry.registerWrite("staff.create", Params.StaffCreate.self, db: db) { ctx, p in
+            Stored(try StaffRepository.create(ctx, p))
         }
-        registry.registerUpdate("staff.update", db: db, StaffRepository.update)
+        registry.registerUpdate("staff.update", Params.StaffUpdate.self, db: db) { ctx, id, patch, version in
+            Stored(try StaffRepository.update(ctx, id: id, patch: patch, expectedVersion: version))
+        }
         registry.registerWrite("staff.deactivate", Params.StaffDeactivate.self, db: db, effect: .destructiveWrite) {
             ctx, p in
-            try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion)
+            Stored(try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion))
         }
-        registry.register(
-            ServerMethod(
-                name: "staff.get",
-                handler: .sync { _, p in
-                    try db.readNow { conn in .object(try StaffRepository.records.get(conn, id: p.recordID)) }
-                }), access: Self.readers)
-        registry.register(
-            ServerMethod(
-                name: "staff.list",
-                handler: .async { _, p in
-                    try await db.read { conn in
-                        try StaffRepository.list(
-                            conn, try TypedRecords.params(Params.StaffList.self, p.objectValue ?? [:]))
-                    }
-                }), access: Self.readers)
+        registry.registerInline("staff.get", Params.StaffGet.self, access: Self.readers) { _, p in
+            Stored(try db.readNow { conn in try StaffRepository.records.get(conn, id: p.id) })
+        }
+        registry.register("staff.list", Params.StaffList.self, access: Self.readers) { _, p in
+            try await db.read { conn in try StaffRepository.list(conn, p) }
+        }
     }
 }

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import JSONRPC
 import Support
@@ -6,43 +7,25 @@ import Support
 struct SystemMethods {
     let server: ServerState
 
-    struct Ping: Encodable { let pong = true }
-
-    struct Info: Encodable {
-        let version: String
-        let startedAt: String
-        let uptimeSeconds: Double
-        let connections: Int
-        let requestsServed: Int
-        let requestsRunning: Int
-        let transports: [String]
-        let pid: Int32
-        let databasePath: String?
-        let databaseEngine: String?
-        let databaseSizeBytes: Int64?
-        let schemaVersion: Int?
-        let writeTransactions: Int?
-    }
-
     func register(in registry: inout MethodSet) {
-        // The ping result is constant, so it is built once.
-        let pong: JSONValue = ["pong": true]
-        registry.register(ServerMethod(name: "system.ping", handler: .sync { _, _ in pong }), access: .anyone)
-        registry.register("system.info", NoParams.self, access: .anyRole) { [server] _, _ in
-            Info(
+        registry.registerInline("system.ping", Params.SystemPing.self, access: .anyone) { _, _ in
+            Results.SystemPing(pong: true)
+        }
+        registry.registerInline("system.info", Params.SystemInfo.self, access: .anyRole) { [server] _, _ in
+            Results.SystemInfo(
                 version: ExportDeskVersion.string,
                 startedAt: WallClock.rfc3339(server.startedAtWall),
-                uptimeSeconds: (MonotonicClock.now - server.startedAt).rounded(toPlaces: 3),
-                connections: server.core?.connectionCount ?? 0,
-                requestsServed: server.core?.requestsServed ?? 0,
-                requestsRunning: server.core?.inFlight ?? 0,
-                transports: server.transports,
-                pid: server.pid,
+                uptimeSeconds: JSONNumber((MonotonicClock.now - server.startedAt).rounded(toPlaces: 3)),
+                connections: Int64(server.core?.connectionCount ?? 0),
+                requestsServed: Int64(server.core?.requestsServed ?? 0),
+                requestsRunning: Int64(server.core?.inFlight ?? 0),
+                transports: server.transports.compactMap(Results.SystemInfo.Transport.init(rawValue:)),
+                pid: Int64(server.pid),
                 databasePath: server.store?.location,
                 databaseEngine: server.store?.engine,
                 databaseSizeBytes: server.store?.size,
-                schemaVersion: server.store?.schemaVersion,
-                writeTransactions: server.store?.commitCount)
+                schemaVersion: (server.store?.schemaVersion).map(Int64.init),
+                writeTransactions: (server.store?.commitCount).map(Int64.init))
         }
     }
 }

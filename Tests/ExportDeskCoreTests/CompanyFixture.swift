@@ -25,7 +25,7 @@ final class CompanyFixture: @unchecked Sendable {
         try await write("companies.create") { try CompanyRepository.create($0, fields: fields) }
     }
     func list(_ params: JSONValue) async throws -> JSONValue {
-        try await store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params)) }
+        try await store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params)).json }
     }
 }
 

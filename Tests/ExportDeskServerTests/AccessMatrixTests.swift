@@ -83,7 +83,7 @@ struct AccessMatrixTests {
     @Test func discoveryShowsTheRoles() {
         let state = ServerState()
         _ = MethodTable.build(options: ServeOptions(), state: state)
-        let methods = state.discovery["methods"]?.arrayValue ?? []
+        let methods = state.discovery.json["methods"]?.arrayValue ?? []
         #expect(methods.first { $0["name"] == "tokens.create" }?["x-roles"] == ["admin"])
         #expect(methods.first { $0["name"] == "system.ping" }?["x-roles"] == ["anyone"])
         #expect(methods.allSatisfy { $0["x-roles"] != nil })

@@ -12,18 +12,22 @@ import Testing
 struct RecordTypeTests {
     struct ReadersDisagree: Error, CustomStringConvertible { let description: String }
 
-    /// Decodes into the generated type and encodes back, both ways the server reads JSON (Codable, and the
-    /// generated JSONReadable reader every write uses), which must agree.
-    static func roundTrip<T: Codable & JSONReadable>(_ type: T.Type, _ value: JSONValue) throws -> JSONValue {
+    /// Decodes into the generated type and encodes back, both ways the server reads and writes JSON (Codable,
+    /// and the generated JSONReadable reader and JSONWritable writer every write and answer uses), which must
+    /// agree.
+    static func roundTrip<T: Codable & JSONReadable & JSONWritable>(
+        _ type: T.Type, _ value: JSONValue
+    ) throws -> JSONValue {
         let viaCodable = try JSONValueEncoder().encode(try JSONValueDecoder().decode(T.self, from: value))
         let viaReader = try JSONValueEncoder().encode(try T(json: value))
-        guard viaCodable == viaReader else {
+        let viaWriter = try T(json: value).json
+        guard viaCodable == viaReader, viaWriter == viaReader else {
             throw ReadersDisagree(
                 description:
-                    "\(T.self): Codable read \(viaCodable.serializedString()), JSONReadable \(viaReader.serializedString())"
+                    "\(T.self): Codable read \(viaCodable.serializedString()), JSONReadable \(viaReader.serializedString()), the writer wrote \(viaWriter.serializedString())"
             )
         }
-        return viaReader
+        return viaWriter
     }
 
     static let types: [(table: String, schema: String, roundTrip: @Sendable (JSONValue) throws -> JSONValue)] = [
@@ -181,5 +185,52 @@ extension RecordTypeTests {
         #expect(methods == Params.byMethod.count && methods > 80)
         #expect(examples >= methods, "every method has at least one example (\(examples) for \(methods))")
         #expect(Params.PlacementsComplete.method == "placements.complete")
+    }
+}
+
+extension RecordTypeTests {
+    /// A method's result read into the type its params name (`P.Result`) and written back by its writer.
+    static func resultRoundTrip<P: MethodParams>(_ type: P.Type, _ value: JSONValue) throws -> JSONValue {
+        try P.Result(json: value).json
+    }
+
+    static func resultTypeName<P: MethodParams>(_ type: P.Type) -> String {
+        String(reflecting: P.Result.self).replacingOccurrences(of: "ExportDeskSchemas.", with: "")
+    }
+
+    @Test func everyMethodsResultExamplesReadIntoItsResultTypeAndWriteBackTheSame() throws {
+        var examples = 0
+        var structs = 0
+        for (method, type) in Params.byMethod {
+            let text = try #require(EmbeddedSchemas.files["methods/\(method).result.json"], "\(method) has a result")
+            for example in try JSONParser.parse(text)["examples"]?.arrayValue ?? [] {
+                #expect(
+                    try Self.resultRoundTrip(type, example) == example,
+                    "\(method) result example \(example.serializedString().prefix(120))")
+                examples += 1
+            }
+            if Self.resultTypeName(type).hasPrefix("Results.") { structs += 1 }
+        }
+        #expect(examples >= Params.byMethod.count, "every method has a result example (\(examples))")
+        #expect(structs >= 20, "the results that are not records are generated structs (\(structs))")
+        #expect(Self.resultTypeName(Params.CompaniesGet.self) == "Stored<Records.Company>")
+        #expect(Self.resultTypeName(Params.PlacementsList.self) == "ListPage<Records.Placement>")
+        #expect(Self.resultTypeName(Params.ReportsSummary.self) == "Results.ReportsSummary")
+    }
+
+    /// An object its schema leaves open keeps what it does not declare: a sync item's error data names the
+    /// duplicate's field and id beside its reason, and nothing of it is lost on the way out.
+    @Test func anOpenObjectKeepsTheMembersItsSchemaDoesNotDeclare() throws {
+        let data: JSONObject = [
+            "reason": "DUPLICATE", "field": "externalRef", "existingId": "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A",
+        ]
+        let error: JSONObject = ["code": .number(.int(-32009)), "message": "duplicate", "data": .object(data)]
+        let item: JSONValue = ["index": 3, "error": .object(error)]
+        let read = try Results.SyncPush.Result(json: item)
+        #expect(read.error?.data.reason == "DUPLICATE")
+        #expect(read.error?.data.additionalMembers["existingId"] == "su_01JD5X8Q3W4E5R6T7Y8V9K0P1A")
+        #expect(read.json == item)
+        let closed: JSONValue = ["subscriptionId": "s1", "unsubscribed": true, "extra": 1]
+        #expect(try Results.ChangesUnsubscribe(json: closed).json == ["subscriptionId": "s1", "unsubscribed": true])
     }
 }

@@ -116,13 +116,20 @@ struct SchemaContractTests {
     func discoveryDocumentIsValidOpenRPC() throws {
         let state = ServerState()
         _ = MethodTable.build(options: ServeOptions(), state: state)
-        let document = state.discovery
+        let document = state.discovery.json
         let validator = try OpenRPCMetaSchema.validator()
         let problems = validator.validate(document)
         #expect(problems.isEmpty, "\(problems.prefix(10))")
         #expect(document["openrpc"] == "1.3.2")
         let names = (document["methods"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
         #expect(names == MethodTable.productMethodNames.sorted())
+        // Read into Results.RpcDiscover at start-up, the document loses nothing its open objects carry.
+        let built = OpenRPCDocument.build(
+            catalog: .embedded, methods: MethodTable.productMethodNames,
+            access: { MethodTable.productAccessRules[$0] })
+        #expect(document == built)
+        let first = document["methods"]?.arrayValue?.first
+        #expect(first?["errors"] != nil || first?["summary"] != nil, "members rpc.discover.result.json leaves open")
         // A broken document is caught, so the check above can fail.
         var broken = document.objectValue!
         broken["methods"] = [["name": "x"]]
@@ -132,10 +139,10 @@ struct SchemaContractTests {
     @Test func discoveryListsParamsResultsAndExamples() {
         let state = ServerState()
         _ = MethodTable.build(options: ServeOptions(), state: state)
-        let info = state.discovery["methods"]?.arrayValue?.first { $0["name"] == "system.info" }
+        let info = state.discovery.json["methods"]?.arrayValue?.first { $0["name"] == "system.info" }
         #expect(info?["paramStructure"] == "by-name")
         #expect(info?["result"]?["schema"]?["properties"]?["startedAt"]?["$ref"] == "#/components/schemas/Timestamp")
-        #expect(state.discovery["components"]?["schemas"]?["Timestamp"]?["format"] == "date-time")
+        #expect(state.discovery.json["components"]?["schemas"]?["Timestamp"]?["format"] == "date-time")
         #expect(info?["examples"]?.arrayValue?.first?["result"]?["value"]?["version"] == "0.1.0")
     }
 

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import Storage
 import Support
@@ -30,14 +31,11 @@ public enum TokenRepository {
             self.revokedAt = revokedAt
         }
 
-        public var record: JSONValue {
-            .object(
-                JSONObject(optional: [
-                    ("id", .string(id)), ("role", .string(role.rawValue)), ("label", .string(label)),
-                    ("createdAt", .string(createdAt)), ("institutionId", institutionID.map(JSONValue.string)),
-                    ("companyId", companyID.map(JSONValue.string)), ("expiresAt", expiresAt.map(JSONValue.string)),
-                    ("revokedAt", revokedAt.map(JSONValue.string)),
-                ]))
+        /// The token as `tokens.*` show it (never its hash).
+        public var typed: Records.Token {
+            Records.Token(
+                id: id, role: Records.Role(rawValue: role.rawValue)!, institutionId: institutionID,
+                companyId: companyID, label: label, createdAt: createdAt, expiresAt: expiresAt, revokedAt: revokedAt)
         }
 
         /// Usable now: not revoked and not expired.

@@ -27,7 +27,7 @@ public enum CompanyRepository {
     /// range instead (tests set 0 to exercise the range path).
     public static func list(
         _ db: any SQLDatabase, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Company> {
         var query = listQuery
         try query.resolvePrefixes(db, limit: prefixValueLimit)
         let (filter, filterArgs) = query.filterSQL()
@@ -60,14 +60,13 @@ public enum CompanyRepository {
         }
         let sortName = (query.descending ? "-" : "") + query.sortField
         let next = more ? last.map { ListCursor(sort: sortName, value: $0.0, id: $0.1).encoded } : nil
-        return ListPage(items: items, nextCursor: next, total: total).json
+        return ListPage(rows: items, nextCursor: next, total: total)
     }
 
     // MARK: writes
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        var record = JSONObject()
-        for (key, value) in fields where CompanyRules.mutableFields.contains(key) { record[key] = value }
+    public static func create(_ ctx: WriteContext, _ p: Params.CompaniesCreate) throws -> JSONValue {
+        var record = TypedRecords.fields(of: p, CompanyRules.mutableFields)
         CompanyRules.deriveKind(&record)
         record.recordStatus = Records.Company.Status.active.rawValue
         return .object(try records.insert(ctx, record) { try CompanyRules.check($0, path: "") })

@@ -98,15 +98,16 @@ extension DemoData {
             func ctx(_ action: String) -> WriteContext { WriteContext(db: db, actor: "local:demo", action: action) }
             var institutionIDs: [String] = []
             for (fields, agreements) in allInstitutions {
-                let id = try InstitutionRepository.create(ctx("institutions.create"), fields: fields).recordID
+                let id = try InstitutionRepository.create(
+                    ctx("institutions.create"), try TypedRecords.params(Params.InstitutionsCreate.self, fields)
+                ).recordID
                 institutionIDs.append(id)
                 for (n, (from, to, terminatedOn)) in agreements.enumerated() {
                     let ag = try AgreementRepository.create(
                         ctx("agreements.create"),
-                        fields: [
-                            "institutionId": .string(id), "number": .string("\(n + 1)/\(from.prefix(4))-ТС"),
-                            "signedOn": .string(from), "validFrom": .string(from), "validTo": .string(to), "quota": 40,
-                        ])
+                        Params.AgreementsCreate(
+                            number: "\(n + 1)/\(from.prefix(4))-ТС", signedOn: from, validFrom: from, validTo: to,
+                            quota: 40, institutionId: id))
                     if let terminatedOn {
                         _ = try AgreementRepository.terminate(
                             ctx("agreements.terminate"), id: ag.recordID, reason: "Реорганизация колледжа",
@@ -118,7 +119,9 @@ extension DemoData {
             counts.institutions = institutionIDs.count
             var offerIDs: [String] = []
             for (i, fields) in allOffers.enumerated() {
-                let id = try OfferRepository.create(ctx("offers.create"), fields: fields).recordID
+                let id = try OfferRepository.create(
+                    ctx("offers.create"), try TypedRecords.params(Params.OffersCreate.self, fields)
+                ).recordID
                 if i % 10 != 9 {
                     _ = try OfferRepository.transition(ctx("offers.open"), verb: "open", id: id, expectedVersion: nil)
                 }
@@ -128,7 +131,9 @@ extension DemoData {
             for (i, (institution, fields)) in allStudents.enumerated() {
                 var f = fields
                 f["institutionId"] = .string(institutionIDs[institution])
-                let student = try StudentRepository.create(ctx("students.create"), fields: f).recordID
+                let student = try StudentRepository.create(
+                    ctx("students.create"), try TypedRecords.params(Params.StudentsCreate.self, f)
+                ).recordID
                 counts.students += 1
                 guard !offerIDs.isEmpty, i % 8 != 7 else { continue }  // some students are not placed yet
                 let offer = offerIDs[offerPicks[i]]

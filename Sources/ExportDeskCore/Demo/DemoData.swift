@@ -140,7 +140,8 @@ public struct DemoData {
         staffIDs = try await store.write { db in
             try staffRecords.map {
                 try StaffRepository.create(
-                    WriteContext(db: db, actor: "local:demo", action: "staff.create"), fields: $0
+                    WriteContext(db: db, actor: "local:demo", action: "staff.create"),
+                    try TypedRecords.params(Params.StaffCreate.self, $0)
                 ).recordID
             }
         }
@@ -211,8 +212,7 @@ public struct DemoData {
         return try await store.write { db -> Int in
             for (fields, path) in all {
                 let id = try StrategyRepository.create(
-                    WriteContext(db: db, actor: "local:demo", action: "strategies.create"),
-                    fields: try TypedRecords.encode(fields)
+                    WriteContext(db: db, actor: "local:demo", action: "strategies.create"), fields
                 ).recordID
                 for verb in path {
                     _ = try StrategyRepository.transition(
@@ -236,8 +236,7 @@ public struct DemoData {
                 var made: [String] = []
                 for (record, archived) in zip(batch, archive) {
                     let id = try CompanyRepository.create(
-                        WriteContext(db: db, actor: "local:demo", action: "companies.create"),
-                        fields: try TypedRecords.encode(record)
+                        WriteContext(db: db, actor: "local:demo", action: "companies.create"), record
                     ).recordID
                     if archived {
                         _ = try CompanyRepository.archive(

@@ -75,17 +75,14 @@ struct EventPlan {
         func ctx(_ action: String, _ offset: Int) -> WriteContext {
             DemoClock.context(db, action, day: starts, offset: offset)
         }
-        let id = try EventRepository.create(ctx("events.create", -90), fields: try TypedRecords.encode(event)).recordID
+        let id = try EventRepository.create(ctx("events.create", -90), event).recordID
         guard final != "draft" else { return 0 }
         _ = try EventRepository.transition(ctx("events.open", -60), verb: "open", id: id, expectedVersion: nil)
         var made: [(String, String, JSONObject?)] = []
         for (company, fate, results) in applications {
             let p = try ParticipationRepository.apply(
                 ctx("participations.apply", -30),
-                fields: [
-                    "eventId": .string(id), "companyId": .string(company),
-                    "products": [.string("8471")],
-                ])
+                Params.ParticipationsApply(eventId: id, companyId: company, products: ["8471"]))
             let pid = p.recordID
             made.append((pid, fate, results))
             switch fate {
@@ -160,7 +157,9 @@ struct RequestPlan {
         func ctx(_ action: String, _ offset: Int) -> WriteContext {
             DemoClock.context(db, action, day: day, offset: offset)
         }
-        let id = try RequestRepository.submit(ctx("requests.submit", 0), fields: fields).recordID
+        let id = try RequestRepository.submit(
+            ctx("requests.submit", 0), try TypedRecords.params(Params.RequestsSubmit.self, fields)
+        ).recordID
         guard final != "new" else { return }
         _ = try RequestRepository.assign(ctx("requests.assign", 1), id: id, curatorID: curator, expectedVersion: nil)
         guard final != "assigned" else { return }

@@ -32,9 +32,8 @@ public enum EventRepository {
         if !issues.isEmpty { throw DomainError.invalidParams(issues) }
     }
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        var record = JSONObject()
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+    public static func create(_ ctx: WriteContext, _ p: Params.EventsCreate) throws -> JSONValue {
+        var record = TypedRecords.fields(of: p, mutableFields)
         if record["autoPromoteWaitlist"] == nil { record["autoPromoteWaitlist"] = true }
         record.recordStatus = Records.Event.Status.draft.rawValue
         return .object(try records.insert(ctx, record) { try checkDates($0, path: "") })
@@ -74,7 +73,7 @@ public enum EventRepository {
         return .object(record)
     }
 
-    public static func list(_ db: any SQLDatabase, _ p: Params.EventsList) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, _ p: Params.EventsList) throws -> ListPage<Records.Event> {
         var f = ListFilter()
         f.equal("kind", p.filter?.kind)
         f.equal("status", p.filter?.status)
@@ -83,6 +82,6 @@ public enum EventRepository {
         if let to = p.filter?.to { f.add("starts_on <= ?", [.text(to)]) }
         if let sector = p.filter?.sector { f.add(db.dialect.contains("sectors_key", "?"), [.text("|" + sector + "|")]) }
         f.words(p.filter?.q)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }

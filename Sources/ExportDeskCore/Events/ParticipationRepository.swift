@@ -19,8 +19,7 @@ public enum ParticipationRepository {
             "SELECT count(*) FROM participations WHERE event_id = ? AND status = 'approved'", [.text(eventID)]) ?? 0
     }
 
-    public static func apply(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let p = try TypedRecords.params(Params.ParticipationsApply.self, fields)
+    public static func apply(_ ctx: WriteContext, _ p: Params.ParticipationsApply) throws -> JSONValue {
         let (eventID, companyID) = (p.eventId, p.companyId)
         let event = try EventRepository.records.record(ctx.db, id: eventID)
         _ = try CompanyRepository.records.record(ctx.db, id: companyID)
@@ -42,8 +41,7 @@ public enum ParticipationRepository {
             throw DomainError.duplicate(
                 field: "companyId", existingId: existing, "the company has already applied to this event")
         }
-        var record = JSONObject()
-        for key in ["eventId", "companyId", "products", "notes", "externalRef"] { record[key] = fields[key] }
+        var record = TypedRecords.fields(of: p, ["eventId", "companyId", "products", "notes", "externalRef"])
         record.recordStatus = Records.Participation.Status.applied.rawValue
         return .object(try records.insert(ctx, record))
     }
@@ -142,12 +140,12 @@ public enum ParticipationRepository {
 
     public static func list(
         _ db: any SQLDatabase, _ p: Params.ParticipationsList, onlyCompany: String?
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Participation> {
         var f = ListFilter()
         f.equal("event_id", p.filter?.eventId)
         f.equal("company_id", p.filter?.companyId)
         f.equal("status", p.filter?.status)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p).json
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p)
     }
 }

@@ -55,12 +55,11 @@ public enum AgreementRepository {
         return record
     }
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+    public static func create(_ ctx: WriteContext, _ p: Params.AgreementsCreate) throws -> JSONValue {
         // NOT_FOUND for an unknown institution.
-        let institutionID = try TypedRecords.params(Params.AgreementsCreate.self, fields).institutionId
-        _ = try InstitutionRepository.records.record(ctx.db, id: institutionID)
-        var record: JSONObject = ["institutionId": .string(institutionID)]
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        _ = try InstitutionRepository.records.record(ctx.db, id: p.institutionId)
+        var record: JSONObject = ["institutionId": .string(p.institutionId)]
+        for (k, v) in TypedRecords.fields(of: p, mutableFields) { record[k] = v }
         let stored = try records.insert(ctx, record) { try checkPeriod($0, path: "") }
         return .object(withStatus(stored, today: ctx.today))
     }
@@ -101,7 +100,7 @@ public enum AgreementRepository {
     /// Filters institutionId and status (as of today, computed in SQL from the same dates).
     public static func list(
         _ db: any SQLDatabase, _ p: Params.AgreementsList, today: String, onlyInstitution: String?
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Agreement> {
         var f = ListFilter()
         f.equal("institution_id", p.filter?.institutionId)
         f.equal("institution_id", onlyInstitution)
@@ -113,6 +112,6 @@ public enum AgreementRepository {
         case nil: break
         }
         let page = try records.page(db, f, sortColumn: "valid_from", sortName: "validFrom", list: p)
-        return page.mapItems { withStatus($0, today: today) }.json
+        return page.mapItems { withStatus($0, today: today) }
     }
 }

@@ -26,9 +26,8 @@ public enum InstitutionRepository {
         }
     }
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        var record = JSONObject()
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+    public static func create(_ ctx: WriteContext, _ p: Params.InstitutionsCreate) throws -> JSONValue {
+        var record = TypedRecords.fields(of: p, mutableFields)
         record.recordStatus = Records.Institution.Status.active.rawValue
         return .object(try records.insert(ctx, record) { try checkINN($0, path: "") })
     }
@@ -53,12 +52,14 @@ public enum InstitutionRepository {
                 op: verb == "archive" ? .deleted : .updated))
     }
 
-    public static func list(_ db: any SQLDatabase, _ p: Params.InstitutionsList, only: String?) throws -> JSONValue {
+    public static func list(
+        _ db: any SQLDatabase, _ p: Params.InstitutionsList, only: String?
+    ) throws -> ListPage<Records.Institution> {
         var f = ListFilter()
         f.equal("status", (p.filter?.status ?? .active).rawValue)
         f.equal("kind", p.filter?.kind)
         f.words(p.filter?.q)
         f.equal("id", only)
-        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p).json
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
     }
 }

@@ -31,8 +31,7 @@ public enum OfferRepository {
         "title", "specialties", "description", "location", "startsOn", "endsOn", "slots", "mentor", "externalRef",
     ]
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let p = try TypedRecords.params(Params.OffersCreate.self, fields)
+    public static func create(_ ctx: WriteContext, _ p: Params.OffersCreate) throws -> JSONValue {
         guard let companyID = p.companyId ?? ctx.principal?.companyID else {
             throw DomainError.invalidParams(
                 path: "/companyId", keyword: "required", "is required (only a company token may leave it out)")
@@ -44,7 +43,7 @@ public enum OfferRepository {
                 ["companyId": .string(companyID)])
         }
         var record: JSONObject = ["companyId": .string(companyID)]
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        for (k, v) in TypedRecords.fields(of: p, mutableFields) { record[k] = v }
         record.recordStatus = Records.Offer.Status.draft.rawValue
         return .object(
             try records.insert(ctx, record) { offer in
@@ -106,7 +105,7 @@ public enum OfferRepository {
     /// institution token (which sees open offers only).
     public static func list(
         _ db: any SQLDatabase, _ p: Params.OffersList, onlyCompany: String?, onlyOpen: Bool
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Offer> {
         var f = ListFilter()
         f.equal("company_id", p.filter?.companyId)
         f.equal("company_id", onlyCompany)
@@ -116,7 +115,7 @@ public enum OfferRepository {
             f.add(db.dialect.contains("specialties_key", "?"), [.text("|" + specialty + "|")])
         }
         f.words(p.filter?.q)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }
 

@@ -255,7 +255,7 @@ public enum PlacementRepository {
     /// Filters studentId, offerId, companyId, institutionId, status; scoped for institution and company tokens.
     public static func list(
         _ db: any SQLDatabase, _ p: Params.PlacementsList, onlyInstitution: String?, onlyCompany: String?
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Placement> {
         var f = ListFilter()
         f.equal("student_id", p.filter?.studentId)
         f.equal("offer_id", p.filter?.offerId)
@@ -264,7 +264,7 @@ public enum PlacementRepository {
         f.equal("status", p.filter?.status)
         f.equal("institution_id", onlyInstitution)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p).json
+        return try records.page(db, f, sortColumn: "starts_on", sortName: "startsOn", list: p)
     }
 }
 

@@ -26,8 +26,7 @@ public enum StudentRepository {
         return reduced
     }
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
-        let p = try TypedRecords.params(Params.StudentsCreate.self, fields)
+    public static func create(_ ctx: WriteContext, _ p: Params.StudentsCreate) throws -> JSONObject {
         guard let institutionID = p.institutionId ?? ctx.principal?.institutionID else {
             throw DomainError.invalidParams(
                 path: "/institutionId", keyword: "required", "is required (only an institution token may leave it out)")
@@ -39,7 +38,7 @@ public enum StudentRepository {
                 ["institutionId": .string(institutionID)])
         }
         var record: JSONObject = ["institutionId": .string(institutionID)]
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        for (k, v) in TypedRecords.fields(of: p, mutableFields) { record[k] = v }
         return try records.insert(ctx, record) { student in
             try records.checkExternalRef(ctx.db, student.externalRef, id: student.id)
         }
@@ -58,14 +57,14 @@ public enum StudentRepository {
 
     public static let upsert = Upsert(
         table: records, mutableFields: mutableFields, immutable: ["institutionId"],
-        create: { ctx, fields in try create(ctx, fields: fields) },
+        create: { ctx, fields in try create(ctx, TypedRecords.params(Params.StudentsCreate.self, fields)) },
         update: { ctx, id, patch, version in try update(ctx, id: id, patch: patch, expectedVersion: version) })
 
     /// Filters institutionId, specialty, course, q. `onlyInstitution` for an institution token; `onlyCompany`
     /// for a company token, which lists only students placed or proposed at its offers.
     public static func list(
         _ db: any SQLDatabase, _ p: Params.StudentsList, onlyInstitution: String?, onlyCompany: String?
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.Student> {
         var f = ListFilter()
         f.equal("institution_id", p.filter?.institutionId)
         f.equal("institution_id", onlyInstitution)
@@ -76,7 +75,7 @@ public enum StudentRepository {
         f.equal("course", p.filter?.course)
         f.words(p.filter?.q)
         let page = try records.page(db, f, sortColumn: "name_key", sortName: "fullName", list: p)
-        return (onlyCompany == nil ? page : page.mapItems(reducedForCompany)).json
+        return (onlyCompany == nil ? page : page.mapItems(reducedForCompany))
     }
 
     /// True when the company has a placement (any status) of this student at one of its offers.

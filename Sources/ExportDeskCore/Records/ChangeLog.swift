@@ -68,16 +68,3 @@ public enum ChangeLog {
         return items
     }
 }
-
-extension Records.ChangeEntry {
-    /// The entry as the feed sends it, written out by hand: the feed sends hundreds of thousands a second,
-    /// and a literal is several times cheaper than going through Codable.
-    public var json: JSONObject {
-        var members: [(String, JSONValue)] = [
-            ("seq", .number(.int(seq))), ("entity", .string(entity)), ("id", .string(id)), ("op", .string(op.rawValue)),
-            ("action", .string(action)), ("version", .number(.int(version))), ("at", .string(at)),
-        ]
-        if let actor { members.append(("actor", .string(actor))) }
-        return JSONObject(members)
-    }
-}

@@ -41,7 +41,7 @@ public enum UpsertOutcome: String, Sendable { case created, updated, unchanged }
 /// is created when absent; otherwise the mutable fields the upsert carries that differ are applied as one
 /// update (fields it leaves out are kept), or nothing happens and the outcome is `unchanged`. Fields that
 /// cannot change (`immutable`, e.g. a student's institution) must match.
-public struct Upsert<Record: Codable & Sendable & JSONReadable>: Sendable {
+public struct Upsert<Record: Sendable & JSONReadable & JSONWritable>: Sendable {
     public let table: RecordTable<Record>
     public let mutableFields: Set<String>
     public let immutable: [String]

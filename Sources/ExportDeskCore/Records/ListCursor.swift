@@ -34,31 +34,3 @@ public struct ListCursor: Sendable, Codable {
         return try? JSONValueDecoder().decode(ListCursor.self, from: json)
     }
 }
-
-/// One page of a list (SPEC §4): its items, the cursor of the next page (nil on the last) and the total when
-/// it was asked for.
-public struct ListPage: Sendable {
-    public var items: [JSONValue]
-    public var nextCursor: String?
-    public var total: Int64?
-
-    public init(items: [JSONValue], nextCursor: String?, total: Int64?) {
-        self.items = items
-        self.nextCursor = nextCursor
-        self.total = total
-    }
-
-    /// The page with each item shown differently (a reduced student, an agreement with its status today).
-    public func mapItems(_ transform: (JSONObject) -> JSONObject) -> ListPage {
-        ListPage(items: items.map { .object(transform($0.objectValue ?? [:])) }, nextCursor: nextCursor, total: total)
-    }
-
-    /// The page as the list methods answer it: `nextCursor` is null on the last page.
-    public var json: JSONValue {
-        .object(
-            JSONObject(optional: [
-                ("items", .array(items)), ("nextCursor", .some(nextCursor.map(JSONValue.string) ?? .null)),
-                ("total", total.map { .number(.int($0)) }),
-            ]))
-    }
-}

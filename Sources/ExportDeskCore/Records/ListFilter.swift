@@ -38,7 +38,7 @@ extension RecordTable {
     public func page(
         _ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
         list: some ListParams, defaultDescending: Bool = false
-    ) throws -> ListPage {
+    ) throws -> ListPage<Record> {
         try page(
             db, where: filter.clauses, filter.args, sortColumn: sortColumn, sortName: sortName, list: list,
             defaultDescending: defaultDescending)

@@ -5,7 +5,7 @@ import Storage
 /// The storage pattern of a simple entity: the record as JSON, a few indexed columns computed from its
 /// generated type (`Records.*`), versions, timestamps and the change log — written once here for every
 /// entity that needs nothing more.
-public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
+public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Sendable {
     public let table: String
     /// Singular, as in the change log ("staff", "request").
     public let entity: String
@@ -206,7 +206,7 @@ public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
     public func page(
         _ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
         list: some ListParams, defaultDescending: Bool = false
-    ) throws -> ListPage {
+    ) throws -> ListPage<Record> {
         let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
         let cmp = descending ? "<" : ">"
         let dir = descending ? "DESC" : "ASC"
@@ -241,7 +241,7 @@ public struct RecordTable<Record: Codable & Sendable & JSONReadable>: Sendable {
         if list.includeTotal == true {
             total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0
         }
-        return ListPage(items: items, nextCursor: next, total: total)
+        return ListPage(rows: items, nextCursor: next, total: total)
     }
 
 }

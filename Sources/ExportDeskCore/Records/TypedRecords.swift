@@ -16,6 +16,16 @@ public enum TypedRecords {
         }
     }
 
+    /// A stored value (an answer kept for an idempotency key) as its type.
+    public static func decode<R: JSONReadable>(_ type: R.Type, _ value: JSONValue) throws -> R {
+        do {
+            return try R(json: value)
+        } catch {
+            Log.error("a stored value does not decode as \(R.self): \(error)")
+            throw DomainError.internalError
+        }
+    }
+
     /// A record about to be written (created, or merge-patched) as its type. The params passed their schema,
     /// so a record that does not decode is named as the params' fault, at `path`, with the decoder's reason.
     public static func decodeWritten<R: JSONReadable>(_ type: R.Type, _ object: JSONObject, path: String) throws -> R {
@@ -32,20 +42,29 @@ public enum TypedRecords {
         }
     }
 
-    /// A value as JSON (a token, a reference: what is not an object).
-    public static func json<R: Encodable>(_ value: R) throws -> JSONValue { try JSONValueEncoder().encode(value) }
+    /// A value as JSON (a token, a reference: what is not an object), through its generated writer.
+    public static func json<R: JSONWritable>(_ value: R) throws -> JSONValue { value.json }
 
-    public static func encode<R: Encodable>(_ value: R) throws -> JSONObject {
-        try JSONValueEncoder().encode(value).objectValue ?? JSONObject()
+    /// A typed record (or one of its parts) back to its JSON object, through its generated writer.
+    public static func encode<R: JSONWritable>(_ value: R) throws -> JSONObject {
+        value.json.objectValue ?? JSONObject()
     }
 
     /// Edits a record's JSON through its type: decoded, changed by `body`, encoded back in place.
-    public static func edit<R: Codable & JSONReadable>(
+    public static func edit<R: JSONReadable & JSONWritable>(
         _ object: inout JSONObject, as type: R.Type, _ body: (inout R) throws -> Void
     ) throws {
         var typed = try decode(R.self, object)
         try body(&typed)
         object = try encode(typed)
+    }
+
+    /// The members of a create's typed params that a record stores (`fields`), as JSON: what the server adds
+    /// (id, version, status, timestamps) comes after.
+    public static func fields(of params: some JSONWritable, _ fields: Set<String>) -> JSONObject {
+        var record = JSONObject()
+        for (key, value) in params.json.objectValue ?? JSONObject() where fields.contains(key) { record[key] = value }
+        return record
     }
 
     /// Params as their method's type; the server has validated them against the same schema already.

@@ -17,13 +17,10 @@ public enum RequestRepository {
     /// Lower-cased words of the subject and description, each preceded by a space, so `LIKE '% term%'`
     /// matches whole words and word prefixes and folds Cyrillic case as well as Latin.
 
-    public static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        _ = try CompanyRepository.records.record(
-            ctx.db, id: try TypedRecords.params(Params.RequestsSubmit.self, fields).companyId)
-        var record = JSONObject()
-        for key in ["companyId", "service", "channel", "subject", "description", "externalRef"] {
-            record[key] = fields[key]
-        }
+    public static func submit(_ ctx: WriteContext, _ p: Params.RequestsSubmit) throws -> JSONValue {
+        _ = try CompanyRepository.records.record(ctx.db, id: p.companyId)
+        var record = TypedRecords.fields(
+            of: p, ["companyId", "service", "channel", "subject", "description", "externalRef"])
         record.recordStatus = Records.SupportRequest.Status.new.rawValue
         record["comments"] = []
         return .object(try records.insert(ctx, record))
@@ -73,7 +70,7 @@ public enum RequestRepository {
     /// Newest first by default; filters status, service, curatorId, companyId, q; keyset pagination.
     public static func list(
         _ db: any SQLDatabase, _ p: Params.RequestsList, onlyCompany: String? = nil
-    ) throws -> JSONValue {
+    ) throws -> ListPage<Records.SupportRequest> {
         var f = ListFilter()
         f.equal("status", p.filter?.status)
         f.equal("service", p.filter?.service)
@@ -82,7 +79,6 @@ public enum RequestRepository {
         f.equal("company_id", onlyCompany)
         f.words(p.filter?.q)
         return try records.page(
-            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true
-        ).json
+            db, f, sortColumn: "created_at", sortName: "createdAt", list: p, defaultDescending: true)
     }
 }

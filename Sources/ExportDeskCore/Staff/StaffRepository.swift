@@ -16,9 +16,8 @@ public enum StaffRepository {
     static let lifecycle = Lifecycle(
         entity: "staff member", verbs: ["deactivate"], transitions: ["deactivate": ["active": "inactive"]])
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        var record = JSONObject()
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+    public static func create(_ ctx: WriteContext, _ p: Params.StaffCreate) throws -> JSONValue {
+        var record = TypedRecords.fields(of: p, mutableFields)
         record["active"] = true
         return .object(
             try records.insert(ctx, record) { staff in try checkUniqueEmail(ctx.db, staff.email, except: staff.id) })
@@ -47,14 +46,14 @@ public enum StaffRepository {
     }
 
     /// Ordered by name, with the keyset pagination and envelope every list has (SPEC §4).
-    public static func list(_ db: any SQLDatabase, _ p: Params.StaffList) throws -> JSONValue {
+    public static func list(_ db: any SQLDatabase, _ p: Params.StaffList) throws -> ListPage<Records.Staff> {
         var f = ListFilter()
         if let active = p.filter?.active { f.equal("active", active ? 1 : 0) }
         if let q = p.filter?.q {
             let pattern = "%" + q.lowercased() + "%"
             f.add("(name_key LIKE ? OR email_key LIKE ?)", [.text(pattern), .text(pattern)])
         }
-        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p).json
+        return try records.page(db, f, sortColumn: "name_key", sortName: "name", list: p)
     }
 
     private static func checkUniqueEmail(_ db: any SQLDatabase, _ email: String, except id: String) throws {

@@ -53,12 +53,11 @@ public enum StrategyRepository {
         if !issues.isEmpty { throw DomainError.invalidParams(issues) }
     }
 
-    public static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
-        let p = try TypedRecords.params(Params.StrategiesCreate.self, fields)
+    public static func create(_ ctx: WriteContext, _ p: Params.StrategiesCreate) throws -> JSONValue {
         _ = try CompanyRepository.records.record(ctx.db, id: p.companyId)
         if let curator = p.curatorId { _ = try StaffRepository.records.get(ctx.db, id: curator) }
         var record: JSONObject = ["companyId": .string(p.companyId)]
-        for (k, v) in fields where mutableFields.contains(k) { record[k] = v }
+        for (k, v) in TypedRecords.fields(of: p, mutableFields) { record[k] = v }
         record.recordStatus = Records.Strategy.Status.draft.rawValue
         record["revision"] = 1
         record["actuals"] = []
@@ -140,7 +139,7 @@ public enum StrategyRepository {
     }
 
     /// Target against actual per goal and year, and action completion (SPEC §5, §11).
-    public static func progress(_ db: any SQLDatabase, id: String) throws -> JSONValue {
+    public static func progress(_ db: any SQLDatabase, id: String) throws -> Results.StrategiesProgress {
         let s = try records.record(db, id: id)
         let known = Set(s.marketsAtApproval ?? [])
         // The company's attended participations in the period, placed in the year their event starts.
@@ -163,7 +162,7 @@ public enum StrategyRepository {
                     year: Int64(r.text(0) ?? "") ?? 0, kind: r.text(1) ?? "", country: r.text(2) ?? "",
                     contracts: r.int64(3)))
         }
-        var goals: [JSONValue] = []
+        var goals: [Results.StrategiesProgress.Goal] = []
         for goal in s.goals ?? [] {
             let inYear = attended.filter { $0.year == goal.year }
             let actual: JSONNumber?
@@ -179,41 +178,36 @@ public enum StrategyRepository {
             }
             let percent = actual.flatMap { actual in
                 goal.target.doubleValue > 0
-                    ? JSONValue.number(JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10))
-                    : nil
+                    ? JSONNumber((actual.doubleValue / goal.target.doubleValue * 1000).rounded() / 10) : nil
             }
             goals.append(
-                .object(
-                    JSONObject(optional: [
-                        ("metric", .string(goal.metric.rawValue)), ("year", .number(.int(goal.year))),
-                        ("target", .number(goal.target)), ("actual", actual.map(JSONValue.number) ?? .null),
-                        ("currency", goal.currency.map(JSONValue.string)), ("percent", percent),
-                    ])))
+                Results.StrategiesProgress.Goal(
+                    metric: try TypedRecords.decode(
+                        Results.StrategiesProgress.Goal.Metric.self, .string(goal.metric.rawValue)),
+                    year: goal.year, target: goal.target, actual: actual, currency: goal.currency, percent: percent))
         }
         let actions = s.actions ?? []
         func count(_ status: Records.Strategy.Action.Status) -> Int64 {
             Int64(actions.filter { $0.status == status }.count)
         }
         let counted = Int64(actions.count) - count(.dropped)
-        return [
-            "strategyId": .string(id), "status": .string(s.status.rawValue), "goals": .array(goals),
-            "actions": [
-                "total": .number(.int(Int64(actions.count))), "done": .number(.int(count(.done))),
-                "inProgress": .number(.int(count(.inProgress))),
-                "planned": .number(.int(count(.planned))), "dropped": .number(.int(count(.dropped))),
-                "percentDone": .number(
-                    JSONNumber(counted > 0 ? (Double(count(.done)) / Double(counted) * 1000).rounded() / 10 : 0)),
-            ],
-        ]
+        return Results.StrategiesProgress(
+            strategyId: id, status: s.status.rawValue, goals: goals,
+            actions: Results.StrategiesProgress.Actions(
+                total: Int64(actions.count), done: count(.done), inProgress: count(.inProgress),
+                planned: count(.planned), dropped: count(.dropped),
+                percentDone: JSONNumber(
+                    counted > 0 ? (Double(count(.done)) / Double(counted) * 1000).rounded() / 10 : 0)))
     }
 
-    public static func list(_ db: any SQLDatabase, _ p: Params.StrategiesList, onlyCompany: String?) throws -> JSONValue
-    {
+    public static func list(
+        _ db: any SQLDatabase, _ p: Params.StrategiesList, onlyCompany: String?
+    ) throws -> ListPage<Records.Strategy> {
         var f = ListFilter()
         f.equal("company_id", p.filter?.companyId)
         f.equal("status", p.filter?.status)
         f.equal("curator_id", p.filter?.curatorId)
         f.equal("company_id", onlyCompany)
-        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p).json
+        return try records.page(db, f, sortColumn: "created_at", sortName: "createdAt", list: p)
     }
 }

@@ -1,0 +1,75 @@
+import ExportDeskCore
+import ExportDeskSchemas
+import JSON
+
+// The domain takes each create's typed params; these tests write params as JSON, the way a client sends them,
+// and read them into the method's type exactly as the server does after validation.
+
+extension AgreementRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.AgreementsCreate.self, fields))
+    }
+}
+
+extension CompanyRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.CompaniesCreate.self, fields))
+    }
+}
+
+extension EventRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.EventsCreate.self, fields))
+    }
+}
+
+extension InstitutionRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.InstitutionsCreate.self, fields))
+    }
+}
+
+extension OfferRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.OffersCreate.self, fields))
+    }
+}
+
+extension ParticipationRepository {
+    static func apply(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try apply(ctx, TypedRecords.params(Params.ParticipationsApply.self, fields))
+    }
+}
+
+extension RequestRepository {
+    static func submit(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try submit(ctx, TypedRecords.params(Params.RequestsSubmit.self, fields))
+    }
+}
+
+extension StaffRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.StaffCreate.self, fields))
+    }
+}
+
+extension StrategyRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONValue {
+        try create(ctx, TypedRecords.params(Params.StrategiesCreate.self, fields))
+    }
+}
+
+extension StudentRepository {
+    static func create(_ ctx: WriteContext, fields: JSONObject) throws -> JSONObject {
+        try create(ctx, TypedRecords.params(Params.StudentsCreate.self, fields))
+    }
+}
+
+extension ListPage {
+    /// A page as the list method answers it, for tests that read it as a client does.
+    subscript(key: String) -> JSONValue? { json[key] }
+}
+
+extension Results.StrategiesProgress {
+    subscript(key: String) -> JSONValue? { json[key] }
+}
