@@ -64,7 +64,7 @@ public struct ListPage<Record: JSONReadable & Sendable>: MethodResult {
     public var json: JSONValue {
         .object(
             JSONObject(distinct: [
-                ("items", .array(items.map(\.json))), ("nextCursor", nextCursor.map(JSONValue.string) ?? .null),
+                ("items", .array(items.map { $0.json })), ("nextCursor", nextCursor.map(JSONValue.string) ?? .null),
                 ("total", total.map { .number(.int($0)) }),
             ]))
     }

@@ -37,6 +37,23 @@ public struct JSONObject: Sendable, Sequence {
         }
     }
 
+    /// An empty object with room for `capacity` members (a generated writer knows how many it may write).
+    public init(reservingCapacity capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
+    /// Appends a member whose key the caller knows is not in the object yet (generated writers): no lookup.
+    public mutating func appendNew(_ key: String, _ value: JSONValue) {
+        keys.append(key)
+        values.append(value)
+        if index != nil {
+            index![key] = keys.count - 1
+        } else if keys.count > Self.indexThreshold {
+            index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
+        }
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
 

@@ -6,34 +6,40 @@ public protocol JSONWritable {
 }
 
 extension JSONValue: JSONWritable {
-    public var json: JSONValue { self }
+    @inlinable public var json: JSONValue { self }
 }
 
 extension String: JSONWritable {
-    public var json: JSONValue { .string(self) }
+    @inlinable public var json: JSONValue { .string(self) }
 }
 
 extension Bool: JSONWritable {
-    public var json: JSONValue { .bool(self) }
+    @inlinable public var json: JSONValue { .bool(self) }
 }
 
 extension Int64: JSONWritable {
-    public var json: JSONValue { .number(.int(self)) }
+    @inlinable public var json: JSONValue { .number(.int(self)) }
 }
 
 extension JSONNumber: JSONWritable {
-    public var json: JSONValue { .number(self) }
+    @inlinable public var json: JSONValue { .number(self) }
 }
 
 extension JSONObject: JSONWritable {
-    public var json: JSONValue { .object(self) }
+    @inlinable public var json: JSONValue { .object(self) }
 }
 
 extension Array: JSONWritable where Element: JSONWritable {
-    public var json: JSONValue { .array(map(\.json)) }
+    // A closure, not `map(\.json)`: a key path is instantiated at run time on every call.
+    @inlinable public var json: JSONValue {
+        var items: [JSONValue] = []
+        items.reserveCapacity(count)
+        for element in self { items.append(element.json) }
+        return .array(items)
+    }
 }
 
 extension JSONWritable where Self: RawRepresentable, RawValue == String {
     /// A generated enum: its value as written in the schema.
-    public var json: JSONValue { .string(rawValue) }
+    @inlinable public var json: JSONValue { .string(rawValue) }
 }

@@ -4,21 +4,24 @@ import JSON
 /// method's result schema becomes the `Result` its params type names, so that the compiler checks what a
 /// handler answers.
 extension RecordTypes {
-    /// `public var json`: the members in schema order; an absent optional is omitted, a required member that
-    /// may be null is written as null.
+    /// `public var json`: the members in schema order, appended one after another; an absent optional is
+    /// omitted, a required member that may be null is written as null.
     func writer(_ members: [(String, String)], nullable: Set<String>, open: Bool) -> String {
-        let written = members.map { key, type -> String in
+        if members.isEmpty && !open { return "\n    public var json: JSONValue { .object(JSONObject()) }\n" }
+        var lines = "\n    public var json: JSONValue {\n"
+        lines += "        var o = JSONObject(reservingCapacity: \(min(members.count, 16)))\n"
+        for (key, type) in members {
             let value = identifier(key)
-            if !type.hasSuffix("?") { return "(\"\(key)\", \(value).json)" }
-            return nullable.contains(key) ? "(\"\(key)\", \(value)?.json ?? .null)" : "(\"\(key)\", \(value)?.json)"
+            if !type.hasSuffix("?") {
+                lines += "        o.appendNew(\"\(key)\", \(value).json)\n"
+            } else if nullable.contains(key) {
+                lines += "        o.appendNew(\"\(key)\", \(value)?.json ?? .null)\n"
+            } else {
+                lines += "        if let v = \(value) { o.appendNew(\"\(key)\", v.json) }\n"
+            }
         }
-        let object =
-            "JSONObject(distinct: ["
-            + (written.isEmpty ? "" : "\n" + written.map { "            \($0),\n" }.joined() + "        ") + "])"
-        guard open else { return "\n    public var json: JSONValue {\n        .object(\(object))\n    }\n" }
-        return "\n    public var json: JSONValue {\n        var o = \(object)\n"
-            + "        for (key, value) in additionalMembers where o[key] == nil { o[key] = value }\n"
-            + "        return .object(o)\n    }\n"
+        if open { lines += "        for (key, value) in additionalMembers where o[key] == nil { o[key] = value }\n" }
+        return lines + "        return .object(o)\n    }\n"
     }
 
     /// A struct's initializers: memberwise (public; Swift's own is internal) and from JSON (`JSONReadable`: one
