@@ -30,7 +30,7 @@ struct CompanyMethods {
         // A lookup by primary key takes microseconds: it runs inline on the I/O thread.
         registry.registerInline("companies.get", Params.CompaniesGet.self, access: Self.readers) { ctx, p in
             try ctx.requireVisible(companyID: p.id, entity: "company", id: p.id)
-            return Stored(try db.readNow { conn in try CompanyRepository.records.get(conn, id: p.id) })
+            return try db.readNow { conn in try CompanyRepository.records.stored(conn, id: p.id) }
         }
         registry.register("companies.list", Params.CompaniesList.self, access: Self.readers) { ctx, p in
             var query = try CompanyListQuery(p)

@@ -33,7 +33,7 @@ struct EventMethods {
             Stored(try EventRepository.transition(ctx, verb: "cancel", id: p.id, expectedVersion: p.expectedVersion))
         }
         registry.registerInline("events.get", Params.EventsGet.self, access: Self.eventReaders) { _, p in
-            Stored(try db.readNow { conn in try EventRepository.records.get(conn, id: p.id) })
+            try db.readNow { conn in try EventRepository.records.stored(conn, id: p.id) }
         }
         registry.register("events.list", Params.EventsList.self, access: Self.eventReaders) { _, p in
             try await db.read { conn in try EventRepository.list(conn, p) }

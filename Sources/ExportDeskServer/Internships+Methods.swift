@@ -35,7 +35,7 @@ struct InternshipMethods {
         }
         registry.registerInline("institutions.get", Params.InstitutionsGet.self, access: Self.readers) { ctx, p in
             try ctx.requireVisible(institutionID: p.id, entity: "institution", id: p.id)
-            return Stored(try db.readNow { conn in try InstitutionRepository.records.get(conn, id: p.id) })
+            return try db.readNow { conn in try InstitutionRepository.records.stored(conn, id: p.id) }
         }
         registry.register("institutions.list", Params.InstitutionsList.self, access: Self.readers) { ctx, p in
             let only = ctx.institutionScope

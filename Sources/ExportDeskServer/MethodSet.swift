@@ -30,7 +30,8 @@ public struct MethodSet: Sendable {
         _ body: @escaping @Sendable (RequestContext, P) async throws -> P.Result
     ) {
         add(
-            name, P.self, .async { ctx, p in try await body(ctx, try Self.decode(P.self, p)).json }, access: access,
+            name, P.self, .async { ctx, p in Self.answer(try await body(ctx, try Self.decode(P.self, p))) },
+            access: access,
             effect: effect)
     }
 
@@ -40,7 +41,7 @@ public struct MethodSet: Sendable {
         _ body: @escaping @Sendable (RequestContext, P) throws -> P.Result
     ) {
         add(
-            name, P.self, .sync { ctx, p in try body(ctx, try Self.decode(P.self, p)).json }, access: access,
+            name, P.self, .sync { ctx, p in Self.answer(try body(ctx, try Self.decode(P.self, p))) }, access: access,
             effect: effect)
     }
 
@@ -70,7 +71,7 @@ public struct MethodSet: Sendable {
         }
         let handler = ServerHandler.async { ctx, params in
             let p = try Self.decode(P.self, params)
-            return try await db.write(ctx, params) { w in try body(w, p) }.json
+            return Self.answer(try await db.write(ctx, params) { w in try body(w, p) })
         }
         add(name, P.self, handler, access: access, effect: effect)
     }
@@ -87,6 +88,12 @@ public struct MethodSet: Sendable {
             ctx.checkPatch = contract.check
             return try update(ctx, p.id, p.patch, p.expectedVersion)
         }
+    }
+
+    /// A result as the JSON-RPC layer sends it: its stored text as it is when it has one.
+    private static func answer(_ result: some MethodResult) -> RPCAnswer {
+        if let text = result.serializedJSON { return .serialized(text) }
+        return .value(result.json)
     }
 
     private static func decode<P: MethodParams>(_ type: P.Type, _ params: JSONValue) throws -> P {

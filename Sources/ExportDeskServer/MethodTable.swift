@@ -90,6 +90,8 @@ public enum MethodTable {
         switch handler {
         case .sync(let f): return .sync { ctx, params in try check(try f(ctx, params)) }
         case .async(let f): return .async { ctx, params in try check(try await f(ctx, params)) }
+        case .syncAnswer(let f): return .sync { ctx, params in try check(try f(ctx, params).parsed()) }
+        case .asyncAnswer(let f): return .async { ctx, params in try check(try await f(ctx, params).parsed()) }
         }
     }
 }

@@ -43,15 +43,15 @@ struct RequestContext: Sendable {
 
 /// How a product method runs (inline on the I/O thread, or as a task), with the typed request context.
 enum ServerHandler: Sendable {
-    case sync(@Sendable (RequestContext, JSONValue) throws -> JSONValue)
-    case async(@Sendable (RequestContext, JSONValue) async throws -> JSONValue)
+    case sync(@Sendable (RequestContext, JSONValue) throws -> RPCAnswer)
+    case async(@Sendable (RequestContext, JSONValue) async throws -> RPCAnswer)
 
     /// The handler the JSON-RPC layer runs: the request context is built as the call starts (so a handler
     /// sees the caller as it is at that moment), then the product handler runs with it.
     var rpcHandler: RPCHandler {
         switch self {
-        case .sync(let body): return .sync { ctx, params in try body(RequestContext(ctx), params) }
-        case .async(let body): return .async { ctx, params in try await body(RequestContext(ctx), params) }
+        case .sync(let body): return .syncAnswer { ctx, params in try body(RequestContext(ctx), params) }
+        case .async(let body): return .asyncAnswer { ctx, params in try await body(RequestContext(ctx), params) }
         }
     }
 }

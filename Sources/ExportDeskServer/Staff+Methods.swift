@@ -23,7 +23,7 @@ struct StaffMethods {
             Stored(try StaffRepository.deactivate(ctx, id: p.id, expectedVersion: p.expectedVersion))
         }
         registry.registerInline("staff.get", Params.StaffGet.self, access: Self.readers) { _, p in
-            Stored(try db.readNow { conn in try StaffRepository.records.get(conn, id: p.id) })
+            try db.readNow { conn in try StaffRepository.records.stored(conn, id: p.id) }
         }
         registry.register("staff.list", Params.StaffList.self, access: Self.readers) { _, p in
             try await db.read { conn in try StaffRepository.list(conn, p) }

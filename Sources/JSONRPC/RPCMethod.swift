@@ -22,16 +22,50 @@ public struct RPCContext: Sendable {
     }
 }
 
-/// How a method runs: inline on the connection's I/O thread (fast, never blocking) or as a task.
+/// How a method runs: inline on the connection's I/O thread (fast, never blocking) or as a task; answering a
+/// value, or an `RPCAnswer` that may be JSON already serialized.
 public enum RPCHandler: Sendable {
     case sync(@Sendable (RPCContext, JSONValue) throws -> JSONValue)
     case async(@Sendable (RPCContext, JSONValue) async throws -> JSONValue)
+    case syncAnswer(@Sendable (RPCContext, JSONValue) throws -> RPCAnswer)
+    case asyncAnswer(@Sendable (RPCContext, JSONValue) async throws -> RPCAnswer)
+
+    /// The two ways dispatch runs a handler, each answering an `RPCAnswer`.
+    enum Run: Sendable {
+        case inline(@Sendable (RPCContext, JSONValue) throws -> RPCAnswer)
+        case task(@Sendable (RPCContext, JSONValue) async throws -> RPCAnswer)
+    }
+
+    var run: Run {
+        switch self {
+        case .sync(let f): return .inline { .value(try f($0, $1)) }
+        case .async(let f): return .task { .value(try await f($0, $1)) }
+        case .syncAnswer(let f): return .inline(f)
+        case .asyncAnswer(let f): return .task(f)
+        }
+    }
+}
+
+/// A handler's answer: a value, or JSON text already serialized (a record as it is stored), which goes into
+/// the response as it is, without being parsed and written again.
+public enum RPCAnswer: Sendable {
+    case value(JSONValue)
+    case serialized([UInt8])
+
+    /// The answer as a value (parsing serialized text; it came from the server's own storage).
+    public func parsed() throws -> JSONValue {
+        switch self {
+        case .value(let v): return v
+        case .serialized(let bytes): return try JSONParser.parse(bytes)
+        }
+    }
 }
 
 /// One registered method: its name, handler, and the checks that run before the handler.
 public struct RPCMethod: Sendable {
     public let name: String
     public let handler: RPCHandler
+    let run: RPCHandler.Run
     /// Only the JSON-RPC specification's example methods take positional params; ExportDesk's take names.
     public let acceptsPositionalParams: Bool
     /// Validates params before the handler runs; returns the problems found (empty when valid).
@@ -46,6 +80,7 @@ public struct RPCMethod: Sendable {
     ) {
         self.name = name
         self.handler = handler
+        self.run = handler.run
         self.acceptsPositionalParams = acceptsPositionalParams
         self.validateParams = validateParams
         self.authorize = authorize

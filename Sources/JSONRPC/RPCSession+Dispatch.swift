@@ -117,8 +117,8 @@ extension RPCSession {
         let context = RPCContext(session: self, requestID: id, method: method)
         let started = Log.enabled(.debug) ? MonotonicClock.now : 0
 
-        switch entry.handler {
-        case .sync(let handler):
+        switch entry.run {
+        case .inline(let handler):
             core.requestStarted()
             defer { core.requestFinished() }
             let body: [UInt8]
@@ -132,7 +132,7 @@ extension RPCSession {
             if started > 0 { Self.logAnswered(method, label, started, failure) }
             return isNotification ? .none : .done(body)
 
-        case .async(let handler):
+        case .task(let handler):
             let admitted = running.withLock { state -> Bool in
                 guard !state.closed, state.count < core.limits.maxInFlightPerConnection else { return false }
                 if isNotification { state.anonymous += 1 }

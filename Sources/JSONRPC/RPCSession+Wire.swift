@@ -14,11 +14,18 @@ extension RPCSession {
     static let paramsMember = Array(#","params":"#.utf8)
 
     public static func resultBody(id: JSONValue, _ result: JSONValue) -> [UInt8] {
+        resultBody(id: id, .value(result))
+    }
+
+    public static func resultBody(id: JSONValue, _ answer: RPCAnswer) -> [UInt8] {
         var w = JSONWriter(capacity: 64)
         w.writeRaw(resultPrefix)
         w.write(id)
         w.writeRaw(resultMember)
-        w.write(result)
+        switch answer {
+        case .value(let result): w.write(result)
+        case .serialized(let bytes): w.writeRaw(bytes)
+        }
         w.writeRaw([UInt8(ascii: "}")])
         return w.bytes
     }

@@ -234,3 +234,31 @@ extension RecordTypeTests {
         #expect(try Results.ChangesUnsubscribe(json: closed).json == ["subscriptionId": "s1", "unsubscribed": true])
     }
 }
+
+extension RecordTypeTests {
+    /// A page of stored rows is sent as their text, written around them; it reads as the same page parsed, with
+    /// and without a total, and a page whose items were changed (a reduced student) is written from its values.
+    @Test func aPageOfStoredRowsIsTheSamePageAsItsParsedForm() throws {
+        let rows = [
+            #"{"id":"co_01JD5X8Q3W4E5R6T7Y8V9K0P1A","name":"ООО «Альфа»","version":1}"#,
+            #"{"id":"co_01JD5X8Q3W4E5R6T7Y8V9K0P1B","name":"Beta \"B\"","tags":["x"],"version":2}"#,
+        ].map { Array($0.utf8) }
+        for total: Int64? in [nil, 2] {
+            for cursor: String? in [nil, "abc"] {
+                let page = ListPage<Records.Company>(rows: rows, nextCursor: cursor, total: total)
+                let text = try #require(page.serializedJSON)
+                #expect(try JSONParser.parse(text) == page.json)
+                #expect(page.json["items"]?.arrayValue?.count == 2)
+                #expect(page.json["nextCursor"] == (cursor.map(JSONValue.string) ?? .null))
+            }
+        }
+        let reduced = ListPage<Records.Company>(rows: rows, nextCursor: nil, total: nil).mapItems {
+            ["id": $0["id"] ?? .null]
+        }
+        #expect(reduced.serializedJSON == nil)
+        #expect(reduced.json["items"]?.arrayValue?.first == ["id": "co_01JD5X8Q3W4E5R6T7Y8V9K0P1A"])
+        let stored = Stored<Records.Company>(serialized: rows[1])
+        #expect(stored.serializedJSON == rows[1])
+        #expect(stored.object["tags"] == ["x"])
+    }
+}

@@ -165,3 +165,27 @@ struct RPCSessionTests {
         #expect(text == "Content-Length: \(expectedBody.utf8.count)\r\n\r\n\(expectedBody)")
     }
 }
+
+extension RPCSessionTests {
+    /// A handler may answer JSON text it already has (a record as stored): it goes into the response as it
+    /// is, inline and as a task, in a batch too, and the answer reads back as that JSON.
+    @Test func aSerializedAnswerIsSentAsItIs() async {
+        let stored = Array(#"{"id":"co_1","name":"ООО \"Ромашка\"","tags":["a"],"n":1.50}"#.utf8)
+        let h = Harness { registry in
+            registry.register(RPCMethod(name: "inline", handler: .syncAnswer { _, _ in .serialized(stored) }))
+            registry.register(RPCMethod(name: "task", handler: .asyncAnswer { _, _ in .serialized(stored) }))
+        }
+        h.send(#"{"jsonrpc":"2.0","id":1,"method":"inline"}"# + "\n")
+        h.send(#"{"jsonrpc":"2.0","id":2,"method":"task"}"# + "\n")
+        h.send(#"[{"jsonrpc":"2.0","id":3,"method":"inline"},{"jsonrpc":"2.0","id":4,"method":"task"}]"# + "\n")
+        let messages = await h.output.waitForMessages(3)
+        let expected = try? JSONParser.parse(stored)
+        #expect(messages.count == 3)
+        #expect(messages.first { $0["id"] == 1 }?["result"] == expected)
+        #expect(messages.first { $0["id"] == 2 }?["result"] == expected)
+        let batch = messages.first { $0.arrayValue != nil }?.arrayValue ?? []
+        #expect(batch.map { $0["result"] } == [expected, expected])
+        #expect(messages.first { $0["id"] == 1 }?["result"]?["n"]?.serializedString() == "1.50", "digits kept")
+        #expect((try? RPCAnswer.serialized(stored).parsed()) == expected)
+    }
+}

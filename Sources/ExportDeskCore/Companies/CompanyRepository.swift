@@ -42,7 +42,7 @@ public enum CompanyRepository {
         let direction = query.descending ? "DESC" : "ASC"
         sql += " ORDER BY c.status, c.\(column) \(direction), c.id \(direction) LIMIT ?"
         args.append(.integer(Int64(query.limit + 1)))
-        var items: [JSONValue] = []
+        var items: [[UInt8]] = []
         var last: (String, String)?
         var more = false
         try db.query(sql, args) { s in
@@ -50,7 +50,7 @@ public enum CompanyRepository {
                 more = true
                 return
             }
-            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
+            items.append(s.withBytes(0) { Array($0) })
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         var total: Int64?

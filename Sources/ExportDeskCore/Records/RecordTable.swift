@@ -75,6 +75,18 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         return found
     }
 
+    /// The record as its row stores it (its JSON text, not parsed), or NOT_FOUND: what a get sends as it is.
+    public func stored(_ db: any SQLDatabase, id: String) throws -> Stored<Record> {
+        var found: [UInt8]?
+        if RecordID.prefix(of: id) == prefix {
+            try db.query("SELECT data FROM \(table) WHERE id = ?", [.text(id)]) { s in
+                found = s.withBytes(0) { Array($0) }
+            }
+        }
+        guard let found else { throw DomainError.notFound(entity: entity, id: id) }
+        return Stored(serialized: found)
+    }
+
     /// The record, or NOT_FOUND (also for an id of another kind).
     public func get(_ db: any SQLDatabase, id: String) throws -> JSONObject {
         guard let (_, record) = try load(db, id: id) else { throw DomainError.notFound(entity: entity, id: id) }
@@ -225,7 +237,7 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         }
         sql += " ORDER BY \(sortColumn) \(dir), id \(dir) LIMIT ?"
         pageArgs.append(.integer(Int64(limit + 1)))
-        var items: [JSONValue] = []
+        var items: [[UInt8]] = []
         var last: (String, String)?
         var more = false
         try db.query(sql, pageArgs) { s in
@@ -233,7 +245,7 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
                 more = true
                 return
             }
-            items.append(try s.withBytes(0) { try JSONParser.parse($0) })
+            items.append(s.withBytes(0) { Array($0) })
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         let next = more ? last.map { ListCursor(sort: cursorName, value: $0.0, id: $0.1).encoded } : nil
