@@ -22,6 +22,9 @@ public struct CompanyListQuery: Sendable {
     public var includeTotal = false
     /// Set by `resolvePrefixes` when `updatedSince` matches many companies (see `denseLimit`).
     var updatedSinceIsDense = false
+    /// Set by `resolvePrefixes` when `q` matches many companies: the page walks the sort order and tests each
+    /// company against the matches, instead of sorting them all (whatever the planner's statistics suggest).
+    var searchIsDense = false
     /// How many matches make a filter dense: past it, a page walks the sort order and tests the filter.
     public static let denseLimit = 1000
     /// The engine's SQL, learnt from the connection in `resolvePrefixes`.
@@ -109,6 +112,13 @@ public struct CompanyListQuery: Sendable {
                     [.text(status), .text(updatedSince)]) ?? 0
             updatedSinceIsDense = matches >= Self.denseLimit
         }
+        if dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) {
+            let matches =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ? LIMIT \(Self.denseLimit)) AS m",
+                    [.text(match)]) ?? 0
+            searchIsDense = matches >= Self.denseLimit
+        }
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
             var values: [String] = []
@@ -187,7 +197,7 @@ public struct CompanyListQuery: Sendable {
         if let q, let match = Self.ftsQuery(q, dialect) {
             clauses.append(
                 dialect == .sqlite
-                    ? "c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
+                    ? "\(searchIsDense ? "+c.rowid" : "c.rowid") IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
                     : "c.rowid IN (SELECT rowid FROM companies_fts WHERE doc @@ to_tsquery('simple', ?))")
             args.append(.text(match))
         }
@@ -201,12 +211,30 @@ public struct CompanyListQuery: Sendable {
         // A count reads every match anyway: it drives from updatedSince's index, however many match.
         var counting = self
         counting.updatedSinceIsDense = false
+        counting.searchIsDense = false
         let facets = facetFilters
         let onlyFacets =
             onlyID == nil && size == nil && exportStatus == nil && updatedSince == nil
             && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
         if onlyFacets && facets.isEmpty {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
+        }
+        // One single-valued facet, perhaps with size and export status: a sum over its kept counts.
+        if facets.count == 1, case .value(let value) = facets[0].match, onlyID == nil, updatedSince == nil,
+            q.flatMap({ Self.ftsQuery($0, dialect) }) == nil
+        {
+            var sql =
+                "SELECT coalesce(sum(n), 0) FROM company_facet_counts WHERE status = ? AND kind = ? AND value = ?"
+            var args: [SQLValue] = [.text(status), .text(facets[0].kind), .text(value)]
+            if let size {
+                sql += " AND size = ?"
+                args.append(.text(size))
+            }
+            if let exportStatus {
+                sql += " AND export_status = ?"
+                args.append(.text(exportStatus))
+            }
+            return (sql, args)
         }
         guard let first = facets.first else {
             let (filter, args) = counting.filterSQL()
