@@ -60,8 +60,14 @@ public final class Store: DataStore, @unchecked Sendable {
             try c.execute("PRAGMA cache_size=-32768")
             readConnections.append(c)
         }
-        // Planner statistics for the query optimizer (cheap; SQLite only re-analyzes what changed a lot).
-        try writeConnection.execute("PRAGMA optimize=0x10002")
+        // Planner statistics for the query optimizer (cheap; SQLite only re-analyzes what changed a lot). They
+        // are advice: when another server holds the file's write lock (several started together on a new
+        // file, where every table is still unanalyzed) the server opens without them, never fails.
+        do {
+            try writeConnection.execute("PRAGMA optimize=0x10002")
+        } catch {
+            Log.debug("planner statistics not refreshed at open: \(error)")
+        }
         writer = WriteQueue(connection: writeConnection, maxBatch: options.maxBatch)
         readers = ReaderPool(connections: readConnections)
     }

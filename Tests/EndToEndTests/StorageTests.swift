@@ -80,7 +80,7 @@ struct StorageTests {
         // SQLite's page cap stands in for a full disk, whichever engine the suite runs on.
         let dir = TemporaryDirectory()
         let server = try ServerProcess(
-            arguments: ["--max-db-pages", "60", "--db", dir.file("db.sqlite")], directory: dir)
+            arguments: ["--max-db-pages", "110", "--db", dir.file("db.sqlite")], directory: dir)
         defer { server.stop() }
         let c = try server.connect()
         let keeper = try c.call("companies.create", ["name": "Kept"])
