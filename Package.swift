@@ -47,7 +47,7 @@ let package = Package(
             name: "exportdesk",
             dependencies: [
                 "ExportDeskServer", "ExportDeskClient", "Storage", "SQLiteStore", "ExportDeskCore", "RPCTransport",
-                "ExportDeskMCP", "ExportDeskReports", "Support",
+                "ExportDeskMCP", "ExportDeskReports", "ExportDeskSchemas", "Support",
             ]),
         .executableTarget(
             name: "exportdesk-bench",

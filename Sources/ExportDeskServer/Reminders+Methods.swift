@@ -12,8 +12,7 @@ struct ReminderMethods {
         registry.register("reminders.list", Params.RemindersList.self, access: .anyRole) { ctx, p in
             let scope = Reminders.Scope(institutionID: ctx.institutionScope, companyID: ctx.companyScope)
             return try await db.read { conn in
-                try TypedRecords.decode(
-                    Results.RemindersList.self, try Reminders.list(conn, params: p.json, scope: scope))
+                try Reminders.list(conn, p, scope: scope)
             }
         }
     }

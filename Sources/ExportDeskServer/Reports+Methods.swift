@@ -37,7 +37,7 @@ struct ReportMethods {
         }
         registry.register("reports.events", Params.ReportsEvents.self, access: Self.readers) { _, p in
             try await db.read { conn in
-                try TypedRecords.decode(Results.ReportsEvents.self, try Reports.events(conn, params: p.json))
+                try Reports.events(conn, p)
             }
         }
     }

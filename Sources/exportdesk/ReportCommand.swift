@@ -1,6 +1,7 @@
 import ExportDeskClient
 import ExportDeskCore
 import ExportDeskReports
+import ExportDeskSchemas
 import Foundation
 import JSON
 import JSONRPC
@@ -70,7 +71,7 @@ enum ReportCommand {
 
     private static func report(_ kind: String, _ db: any SQLDatabase, _ params: JSONValue) throws -> JSONValue {
         switch kind {
-        case "events": return try Reports.events(db, params: params)
+        case "events": return try Reports.events(db, TypedRecords.params(Params.ReportsEvents.self, params.objectValue ?? [:])).json
         case "internships":
             return try Reports.internships(
                 db, params: params, scope: Reports.InternshipScope(today: WallClock.today))

@@ -1,6 +1,7 @@
 import ExportDeskCore
 import ExportDeskSchemas
 import JSON
+import Storage
 
 // The domain takes each create's typed params; these tests write params as JSON, the way a client sends them,
 // and read them into the method's type exactly as the server does after validation.
@@ -72,4 +73,16 @@ extension ListPage {
 
 extension Results.StrategiesProgress {
     subscript(key: String) -> JSONValue? { json[key] }
+}
+
+extension Reminders {
+    static func list(_ db: any SQLDatabase, params: JSONObject, scope: Scope, today: String) throws -> JSONValue {
+        try list(db, TypedRecords.params(Params.RemindersList.self, params), scope: scope, today: today).json
+    }
+}
+
+extension Reports {
+    static func events(_ db: any SQLDatabase, params: JSONObject) throws -> JSONValue {
+        try events(db, TypedRecords.params(Params.ReportsEvents.self, params)).json
+    }
 }

@@ -19,23 +19,23 @@ public enum Reminders {
         var isPartner: Bool { institutionID != nil || companyID != nil }
     }
 
+    public typealias Item = Results.RemindersList.Item
+
     public static func list(
-        _ db: any SQLDatabase, params: JSONValue, scope: Scope, today: String = WallClock.today
-    ) throws -> JSONValue {
-        let within = try TypedRecords.params(Params.RemindersList.self, params.objectValue ?? [:]).withinDays ?? 14
+        _ db: any SQLDatabase, _ p: Params.RemindersList, scope: Scope, today: String = WallClock.today
+    ) throws -> Results.RemindersList {
+        let within = p.withinDays ?? 14
         let until = WallClock.date(Timestamps.millis(fromRFC3339: today + "T12:00:00.000Z")! + within * 86_400_000)
-        var items: [(due: String, id: String, item: JSONObject)] = []
+        var items: [Item] = []
         func item(
-            _ kind: String, _ entity: String, _ id: String?, _ due: String?, _ title: String?, _ extra: JSONObject = [:]
+            _ kind: Item.Kind, _ entity: Item.Entity, _ id: String?, _ due: String?, _ title: String?,
+            placementsPastEnd: [String]? = nil, actionKey: String? = nil
         ) {
             guard let id, let due else { return }
-            var o: JSONObject = [
-                "kind": .string(kind), "entity": .string(entity), "id": .string(id),
-                "due": .string(String(due.prefix(10))),
-                "title": .string(title ?? id),
-            ]
-            for (k, v) in extra { o[k] = v }
-            items.append((String(due.prefix(10)), id, o))
+            items.append(
+                Item(
+                    kind: kind, entity: entity, id: id, due: String(due.prefix(10)), title: title ?? id,
+                    placementsPastEnd: placementsPastEnd, actionKey: actionKey))
         }
         // Application deadlines of open events within the window.
         try db.query(
@@ -43,7 +43,7 @@ public enum Reminders {
             SELECT id, \(db.dialect.json("data", "applicationDeadline")), \(db.dialect.json("data", "title")) FROM events
             WHERE status = 'open' AND \(db.dialect.json("data", "applicationDeadline")) BETWEEN ? AND ?
             """, [.text(today), .text(until)]
-        ) { s in item("event.applicationDeadline", "event", s.text(0), s.text(1), s.text(2)) }
+        ) { s in item(.eventApplicationDeadline, .event, s.text(0), s.text(1), s.text(2)) }
         // Agreements ending within the window, with the live placements that run past their end.
         if scope.companyID == nil {
             var args: [SQLValue] = [.text(today), .text(until)]
@@ -58,16 +58,14 @@ public enum Reminders {
                 ending.append((s.text(0) ?? "", s.text(1) ?? "", s.text(2) ?? "", s.text(3)))
             }
             for (id, ends, institution, number) in ending {
-                var past: [JSONValue] = []
+                var past: [String] = []
                 try db.query(
                     """
                     SELECT id FROM placements WHERE institution_id = ? AND status IN ('proposed', 'confirmed', 'active') AND ends_on > ?
                     ORDER BY starts_on, id
                     """, [.text(institution), .text(ends)]
-                ) { s in if let p = s.text(0) { past.append(.string(p)) } }
-                item(
-                    "agreement.ends", "agreement", id, ends, number.map { "Договор \($0)" },
-                    ["placementsPastEnd": .array(past)])
+                ) { s in if let p = s.text(0) { past.append(p) } }
+                item(.agreementEnds, .agreement, id, ends, number.map { "Договор \($0)" }, placementsPastEnd: past)
             }
         }
         // Placements starting within the window that are not confirmed yet.
@@ -81,7 +79,7 @@ public enum Reminders {
             sql += " AND p.company_id = ?"
             args.append(.text(company))
         }
-        try db.query(sql, args) { s in item("placement.unconfirmed", "placement", s.text(0), s.text(1), nil) }
+        try db.query(sql, args) { s in item(.placementUnconfirmed, .placement, s.text(0), s.text(1), nil) }
         // Requests waiting for a curator (due since they came in), for the programme and the company that asked.
         if scope.institutionID == nil {
             var args: [SQLValue] = []
@@ -90,7 +88,7 @@ public enum Reminders {
                 sql += " AND company_id = ?"
                 args.append(.text(company))
             }
-            try db.query(sql, args) { s in item("request.unassigned", "request", s.text(0), s.text(1), s.text(2)) }
+            try db.query(sql, args) { s in item(.requestUnassigned, .request, s.text(0), s.text(1), s.text(2)) }
             // Actions of approved strategies that are past due and neither done nor dropped.
             args = [.text(today)]
             sql = """
@@ -104,12 +102,10 @@ public enum Reminders {
                 args.append(.text(company))
             }
             try db.query(sql, args) { s in
-                item(
-                    "strategy.actionOverdue", "strategy", s.text(0), s.text(1), s.text(2),
-                    ["actionKey": s.text(3).map { .string($0) } ?? .null])
+                item(.strategyActionOverdue, .strategy, s.text(0), s.text(1), s.text(2), actionKey: s.text(3))
             }
         }
         items.sort { ($0.due, $0.id) < ($1.due, $1.id) }
-        return ["today": .string(today), "until": .string(until), "items": .array(items.map { .object($0.item) })]
+        return Results.RemindersList(today: today, until: until, items: items)
     }
 }

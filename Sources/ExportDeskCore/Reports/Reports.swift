@@ -66,18 +66,17 @@ public enum Reports {
                 ? Int64(String(parts[1]).padding(toLength: 2, withPad: "0", startingAt: 0).prefix(2)) ?? 0 : 0
             cents[currency, default: 0] += (whole * 100 + fraction) * (negative ? -1 : 1)
         }
-        var json: JSONValue {
-            .array(
-                cents.keys.sorted().map { currency in
-                    let c = cents[currency]!
-                    let sign = c < 0 ? "-" : ""
-                    let v = abs(c)
-                    return [
-                        "currency": .string(currency),
-                        "amount": .string("\(sign)\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)"),
-                    ]
-                })
+        /// The sums, one per currency in currency order, amounts with two fraction digits.
+        var money: [Records.Money] {
+            cents.keys.sorted().map { currency in
+                let c = cents[currency]!
+                let v = abs(c)
+                return Records.Money(
+                    amount: "\(c < 0 ? "-" : "")\(v / 100).\(v % 100 < 10 ? "0" : "")\(v % 100)", currency: currency)
+            }
         }
+
+        var json: JSONValue { money.json }
     }
 
     static func counts(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> JSONValue {
@@ -202,9 +201,9 @@ public enum Reports {
     }
 
     /// Per event of the period: its participations by status and the contracts its attendees signed.
-    public static func events(_ db: any SQLDatabase, params: JSONValue) throws -> JSONValue {
-        let p = try Period(params)
-        var items: [JSONValue] = []
+    public static func events(_ db: any SQLDatabase, _ params: Params.ReportsEvents) throws -> Results.ReportsEvents {
+        let p = Period(from: params.from, to: params.to)
+        var items: [Results.ReportsEvents.Item] = []
         var rows: [Records.Event] = []
         try db.query(
             "SELECT data FROM events WHERE starts_on BETWEEN ? AND ? ORDER BY starts_on, id",
@@ -226,21 +225,16 @@ public enum Reports {
                 contracts += s.int64(0)
                 if let amount = s.text(1), let currency = s.text(2) { value.add(amount, currency) }
             }
-            let members: [(String, JSONValue?)] = [
-                ("id", .string(id)), ("kind", .string(event.kind.rawValue)), ("title", .string(event.title)),
-                ("country", .string(event.country)), ("city", event.city.map(JSONValue.string)),
-                ("startsOn", .string(event.startsOn)), ("endsOn", .string(event.endsOn)),
-                ("status", .string(event.status.rawValue)), ("capacity", event.capacity.map { .number(.int($0)) }),
-                (
-                    "participations",
-                    try counts(
-                        db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status",
-                        [.text(id)])
-                ),
-                ("contractsSigned", .number(.int(contracts))), ("contractsValue", value.json),
-            ]
-            items.append(.object(JSONObject(optional: members)))
+            let participations = try counts(
+                db, "SELECT status, count(*) FROM participations WHERE event_id = ? GROUP BY status", [.text(id)])
+            items.append(
+                Results.ReportsEvents.Item(
+                    id: id, kind: event.kind.rawValue, title: event.title, country: event.country, city: event.city,
+                    startsOn: event.startsOn, endsOn: event.endsOn, status: event.status.rawValue,
+                    capacity: event.capacity, participations: participations.objectValue ?? JSONObject(),
+                    contractsSigned: contracts, contractsValue: value.money))
         }
-        return ["period": try p.answered(db, datesSQL: "SELECT starts_on AS d FROM events"), "items": .array(items)]
+        let (from, to) = try p.bounds(db, datesSQL: "SELECT starts_on AS d FROM events")
+        return Results.ReportsEvents(period: .init(from: from, to: to), items: items)
     }
 }
