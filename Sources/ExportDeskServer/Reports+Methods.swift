@@ -5,9 +5,7 @@ import JSONRPC
 import Support
 
 /// reports.summary, reports.events, reports.requests and reports.internships (SPEC §9). A partner's
-/// reports.internships counts only its own data. The report builders count in SQL and write their figures as
-/// JSON; each answer is read into its generated result type here, so a figure the schema does not have is a
-/// bug found at once (INTERNAL, logged), never sent.
+/// reports.internships counts only its own data.
 struct ReportMethods {
     let db: Persistence
 
@@ -17,28 +15,19 @@ struct ReportMethods {
     func register(in registry: inout MethodSet) {
         let db = self.db
         registry.register("reports.summary", Params.ReportsSummary.self, access: Self.readers) { _, p in
-            try await db.read { conn in
-                try TypedRecords.decode(Results.ReportsSummary.self, try Reports.summary(conn, params: p.json))
-            }
+            try await db.read { conn in try Reports.summary(conn, p) }
         }
         registry.register("reports.internships", Params.ReportsInternships.self, access: PlacementMethods.everyone) {
             ctx, p in
             let scope = Reports.InternshipScope(
                 institutionID: ctx.institutionScope, companyID: ctx.companyScope, today: WallClock.today)
-            return try await db.read { conn in
-                try TypedRecords.decode(
-                    Results.ReportsInternships.self, try Reports.internships(conn, params: p.json, scope: scope))
-            }
+            return try await db.read { conn in try Reports.internships(conn, p, scope: scope) }
         }
         registry.register("reports.requests", Params.ReportsRequests.self, access: Self.readers) { _, p in
-            try await db.read { conn in
-                try TypedRecords.decode(Results.ReportsRequests.self, try RequestReport.build(conn, params: p.json))
-            }
+            try await db.read { conn in try RequestReport.build(conn, p) }
         }
         registry.register("reports.events", Params.ReportsEvents.self, access: Self.readers) { _, p in
-            try await db.read { conn in
-                try Reports.events(conn, p)
-            }
+            try await db.read { conn in try Reports.events(conn, p) }
         }
     }
 }

@@ -70,13 +70,17 @@ enum ReportCommand {
     }
 
     private static func report(_ kind: String, _ db: any SQLDatabase, _ params: JSONValue) throws -> JSONValue {
+        let fields = params.objectValue ?? [:]
         switch kind {
-        case "events": return try Reports.events(db, TypedRecords.params(Params.ReportsEvents.self, params.objectValue ?? [:])).json
+        case "events": return try Reports.events(db, TypedRecords.params(Params.ReportsEvents.self, fields)).json
         case "internships":
             return try Reports.internships(
-                db, params: params, scope: Reports.InternshipScope(today: WallClock.today))
-        case "requests": return try RequestReport.build(db, params: params)
-        default: return try Reports.summary(db, params: params)
+                db, TypedRecords.params(Params.ReportsInternships.self, fields),
+                scope: Reports.InternshipScope(today: WallClock.today)
+            ).json
+        case "requests":
+            return try RequestReport.build(db, TypedRecords.params(Params.ReportsRequests.self, fields)).json
+        default: return try Reports.summary(db, TypedRecords.params(Params.ReportsSummary.self, fields)).json
         }
     }
 }

@@ -2,6 +2,7 @@ import ExportDeskCore
 import ExportDeskSchemas
 import JSON
 import Storage
+import Support
 
 // The domain takes each create's typed params; these tests write params as JSON, the way a client sends them,
 // and read them into the method's type exactly as the server does after validation.
@@ -84,5 +85,22 @@ extension Reminders {
 extension Reports {
     static func events(_ db: any SQLDatabase, params: JSONObject) throws -> JSONValue {
         try events(db, TypedRecords.params(Params.ReportsEvents.self, params)).json
+    }
+}
+
+extension Reports {
+    static func summary(_ db: any SQLDatabase, params: JSONObject, today: String = WallClock.today) throws -> JSONValue
+    {
+        try summary(db, TypedRecords.params(Params.ReportsSummary.self, params), today: today).json
+    }
+
+    static func internships(_ db: any SQLDatabase, params: JSONObject, scope: InternshipScope) throws -> JSONValue {
+        try internships(db, TypedRecords.params(Params.ReportsInternships.self, params), scope: scope).json
+    }
+}
+
+extension RequestReport {
+    static func build(_ db: any SQLDatabase, params: JSONObject, now: Int64 = WallClock.nowMillis) throws -> JSONValue {
+        try build(db, TypedRecords.params(Params.ReportsRequests.self, params), now: now).json
     }
 }

@@ -1,3 +1,4 @@
+import ExportDeskSchemas
 import JSON
 import Storage
 
@@ -5,7 +6,11 @@ import Storage
 extension Reports {
     /// Requests of the period by service (topic) and channel, and the days from submission to resolution
     /// (median and 90th percentile, calendar days with one decimal) of those resolved in the period.
-    static func requestDetails(_ db: any SQLDatabase, _ p: Period) throws -> JSONObject {
+    static func requestDetails(
+        _ db: any SQLDatabase, _ p: Period
+    ) throws -> (
+        byService: JSONObject, byChannel: JSONObject, resolutionDays: Results.ReportsSummary.Requests.ResolutionDays
+    ) {
         let window: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
         var days: [Double] = []
         try db.query(
@@ -21,22 +26,22 @@ extension Reports {
             }
         }
         days.sort()
-        func quantile(_ q: Double) -> JSONValue {
-            guard !days.isEmpty else { return .null }
+        func quantile(_ q: Double) -> JSONNumber? {
+            guard !days.isEmpty else { return nil }
             let v = days[min(days.count - 1, max(0, Int((q * Double(days.count)).rounded(.up)) - 1))]
-            return .number(JSONNumber((v * 10).rounded() / 10))
+            return JSONNumber((v * 10).rounded() / 10)
         }
-        return [
-            "byService": try counts(
-                db, "SELECT service, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY service", window),
-            "byChannel": try counts(
+        return (
+            byService: try counts(
+                db, "SELECT service, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY service", window
+            ).objectValue ?? [:],
+            byChannel: try counts(
                 db,
                 "SELECT \(db.dialect.json("data", "channel")), count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY 1",
-                window),
-            "resolutionDays": [
-                "count": .number(.int(Int64(days.count))), "median": quantile(0.5), "p90": quantile(0.9),
-            ],
-        ]
+                window
+            ).objectValue ?? [:],
+            resolutionDays: .init(count: Int64(days.count), median: quantile(0.5), p90: quantile(0.9))
+        )
     }
 
     /// Contracts signed by the attendees of `events` (a query of event ids), and their value per currency.
@@ -64,11 +69,11 @@ extension Reports {
     /// not ten thousand rows of zeros.
     static func years(
         _ db: any SQLDatabase, _ period: (String?, String?), spanned: (String?, String?)
-    ) throws -> JSONValue {
+    ) throws -> [Results.ReportsSummary.ByYearItem] {
         guard let from = period.0, let to = period.1, let dataFrom = spanned.0, let dataTo = spanned.1,
             let first = Int(max(from, dataFrom).prefix(4)), let last = Int(min(to, dataTo).prefix(4)), first <= last
         else { return [] }
-        var rows: [JSONValue] = []
+        var rows: [Results.ReportsSummary.ByYearItem] = []
         for year in first...last {
             let start = max(from, "\(year)-01-01")
             let end = min(to, "\(year)-12-31")
@@ -76,30 +81,28 @@ extension Reports {
             let events = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
             let (contracts, value) = try contractTotals(db, events: events, span)
             let requestSpan: [SQLValue] = [.text(start), .text(end + "T23:59:59.999Z")]
-            func count(_ sql: String, _ args: [SQLValue]) throws -> JSONValue {
-                .number(.int(try db.scalar(sql, args) ?? 0))
-            }
-            rows.append([
-                "year": .number(.int(Int64(year))),
-                "events": try count("SELECT count(*) FROM (\(events)) AS e", span),
-                "participatingCompanies": try count(
-                    "SELECT count(DISTINCT company_id) FROM participations WHERE status IN ('approved', 'attended') AND event_id IN (\(events))",
-                    span),
-                "contractsSigned": .number(.int(contracts)),
-                "contractsValue": value.json,
-                "requestsReceived": try count(
-                    "SELECT count(*) FROM requests WHERE created_at BETWEEN ? AND ?", requestSpan),
-                "requestsResolved": try count(
-                    """
-                    SELECT count(*) FROM requests r WHERE r.status = 'resolved' AND
-                      (SELECT max(at) FROM changes c WHERE c.entity_id = r.id AND c.action = 'requests.resolve') BETWEEN ? AND ?
-                    """, requestSpan),
-                "placements": try count("SELECT count(*) FROM placements WHERE starts_on BETWEEN ? AND ?", span),
-                "studentsPlaced": try count(
-                    "SELECT count(DISTINCT student_id) FROM placements WHERE starts_on BETWEEN ? AND ? AND status IN \(placedStatuses)",
-                    span),
-            ])
+            func count(_ sql: String, _ args: [SQLValue]) throws -> Int64 { try db.scalar(sql, args) ?? 0 }
+            rows.append(
+                Results.ReportsSummary.ByYearItem(
+                    year: Int64(year),
+                    events: try count("SELECT count(*) FROM (\(events)) AS e", span),
+                    participatingCompanies: try count(
+                        "SELECT count(DISTINCT company_id) FROM participations WHERE status IN ('approved', 'attended') AND event_id IN (\(events))",
+                        span),
+                    contractsSigned: contracts,
+                    contractsValue: value.money,
+                    requestsReceived: try count(
+                        "SELECT count(*) FROM requests WHERE created_at BETWEEN ? AND ?", requestSpan),
+                    requestsResolved: try count(
+                        """
+                        SELECT count(*) FROM requests r WHERE r.status = 'resolved' AND
+                          (SELECT max(at) FROM changes c WHERE c.entity_id = r.id AND c.action = 'requests.resolve') BETWEEN ? AND ?
+                        """, requestSpan),
+                    placements: try count("SELECT count(*) FROM placements WHERE starts_on BETWEEN ? AND ?", span),
+                    studentsPlaced: try count(
+                        "SELECT count(DISTINCT student_id) FROM placements WHERE starts_on BETWEEN ? AND ? AND status IN \(placedStatuses)",
+                        span)))
         }
-        return .array(rows)
+        return rows
     }
 }

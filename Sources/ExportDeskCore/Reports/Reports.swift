@@ -13,12 +13,6 @@ public enum Reports {
         let from: String
         let to: String
         let asked: (from: String?, to: String?)
-        /// From any report's params: they all have `from` and `to`.
-        init(_ params: JSONValue) throws {
-            let p = try TypedRecords.params(Params.ReportsSummary.self, params.objectValue ?? [:])
-            self.init(from: p.from, to: p.to)
-        }
-
         init(from: String?, to: String?) {
             asked = (from, to)
             self.from = from ?? "0000-01-01"
@@ -26,13 +20,7 @@ public enum Reports {
         }
 
         /// The period as answered: a bound that was asked for, else the first or last date the report's data
-        /// has (`datesSQL` selects one date column), else null when there is no data.
-        func answered(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> JSONValue {
-            let (from, to) = try bounds(db, datesSQL: datesSQL, args)
-            return ["from": from.map(JSONValue.string) ?? .null, "to": to.map(JSONValue.string) ?? .null]
-        }
-
-        /// The answered period's bounds, nil where there is no data.
+        /// has (`datesSQL` selects one date column), else nil when there is no data.
         func bounds(_ db: any SQLDatabase, datesSQL: String, _ args: [SQLValue] = []) throws -> (String?, String?) {
             var first: String?
             var last: String?
@@ -76,7 +64,6 @@ public enum Reports {
             }
         }
 
-        var json: JSONValue { money.json }
     }
 
     static func counts(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> JSONValue {
@@ -86,9 +73,9 @@ public enum Reports {
     }
 
     public static func summary(
-        _ db: any SQLDatabase, params: JSONValue, today: String = WallClock.today
-    ) throws -> JSONValue {
-        let p = try Period(params)
+        _ db: any SQLDatabase, _ params: Params.ReportsSummary, today: String = WallClock.today
+    ) throws -> Results.ReportsSummary {
+        let p = Period(from: params.from, to: params.to)
         let eventsInPeriod = "SELECT id FROM events WHERE starts_on BETWEEN ? AND ? AND status <> 'cancelled'"
         let period: [SQLValue] = [.text(p.from), .text(p.to)]
         let requestPeriod: [SQLValue] = [.text(p.from), .text(p.to + "T23:59:59.999Z")]
@@ -99,42 +86,44 @@ public enum Reports {
                                       UNION SELECT company_id FROM participations WHERE event_id IN (\(eventsInPeriod))) AS served
                 """, requestPeriod + period) ?? 0
         let (contracts, value) = try contractTotals(db, events: eventsInPeriod, period)
-        let requests = try counts(
-            db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status", requestPeriod)
+        let requests =
+            try counts(
+                db, "SELECT status, count(*) FROM requests WHERE created_at BETWEEN ? AND ? GROUP BY status",
+                requestPeriod
+            ).objectValue ?? [:]
         func n(_ key: String) -> Int64 { requests[key]?.int64Value ?? 0 }
         let answered = try p.bounds(db, datesSQL: summaryDates)
-        var requestFigures: JSONObject = [
-            "total": .number(.int(requests.objectValue?.reduce(0) { $0 + ($1.value.int64Value ?? 0) } ?? 0)),
-            "resolved": .number(.int(n("resolved"))), "rejected": .number(.int(n("rejected"))),
-            "inWork": .number(.int(n("new") + n("assigned") + n("in_progress"))),
-        ]
-        for (k, v) in try requestDetails(db, p) { requestFigures[k] = v }
-        return [
-            "period": [
-                "from": answered.0.map(JSONValue.string) ?? .null, "to": answered.1.map(JSONValue.string) ?? .null,
-            ],
-            "companiesServed": .number(.int(served)),
-            "events": [
-                "total": .number(.int(try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0)),
-                "byKind": try counts(
-                    db, "SELECT kind, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY kind", period),
-                "byCountry": try counts(
-                    db, "SELECT country, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY country", period),
-            ],
-            "participations": [
-                "byStatus": try counts(
-                    db,
+        let details = try requestDetails(db, p)
+        func grouped(_ sql: String, _ args: [SQLValue]) throws -> JSONObject {
+            try counts(db, sql, args).objectValue ?? [:]
+        }
+        let h = try internshipHeadlines(db, p, scope: InternshipScope(today: today))
+        return Results.ReportsSummary(
+            period: .init(from: answered.0, to: answered.1),
+            companiesServed: served,
+            events: .init(
+                total: try db.scalar("SELECT count(*) FROM (\(eventsInPeriod)) AS e", period) ?? 0,
+                byKind: try grouped(
+                    "SELECT kind, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY kind", period),
+                byCountry: try grouped(
+                    "SELECT country, count(*) FROM events WHERE id IN (\(eventsInPeriod)) GROUP BY country", period)),
+            participations: .init(
+                byStatus: try grouped(
                     "SELECT status, count(*) FROM participations WHERE event_id IN (\(eventsInPeriod)) GROUP BY status",
-                    period)
-            ],
-            "contracts": ["signed": .number(.int(contracts)), "value": value.json],
-            "requests": .object(requestFigures),
+                    period)),
+            contracts: .init(signed: contracts, value: value.money),
+            requests: .init(
+                total: requests.reduce(0) { $0 + ($1.value.int64Value ?? 0) }, resolved: n("resolved"),
+                rejected: n("rejected"), inWork: n("new") + n("assigned") + n("in_progress"),
+                byService: details.byService, byChannel: details.byChannel, resolutionDays: details.resolutionDays),
             // Strategies by status as they stand (a strategy has no single date in the period).
-            "strategies": ["byStatus": try counts(db, "SELECT status, count(*) FROM strategies GROUP BY status", [])],
-            "internships": try internshipHeadlines(db, p, scope: InternshipScope(today: today)),
-            "byYear": try years(
-                db, answered, spanned: try Period(from: nil, to: nil).bounds(db, datesSQL: summaryDates)),
-        ]
+            strategies: .init(byStatus: try grouped("SELECT status, count(*) FROM strategies GROUP BY status", [])),
+            internships: .init(
+                agreementsActive: h.agreementsActive, hostCompanies: h.hostCompanies, studentsPlaced: h.studentsPlaced,
+                placementsByStatus: h.placementsByStatus, placementsBySpecialty: h.placementsBySpecialty,
+                agreementsByInstitutionKind: h.agreementsByInstitutionKind),
+            byYear: try years(
+                db, answered, spanned: try Period(from: nil, to: nil).bounds(db, datesSQL: summaryDates)))
     }
 
     /// Whose internship data a report counts: everything, or one partner's own (SPEC §11).
@@ -169,7 +158,7 @@ public enum Reports {
     /// The internship figures of the summary. Placements belong to the period they start in. Agreements are
     /// counted when in force on at least one day of the period; an open end of the period is today for them,
     /// so without a period it is the agreements active today.
-    static func internshipHeadlines(_ db: any SQLDatabase, _ p: Period, scope: InternshipScope) throws -> JSONValue {
+    static func internshipHeadlines(_ db: any SQLDatabase, _ p: Period, scope: InternshipScope) throws -> Headlines {
         var args: [SQLValue] = [.text(p.from), .text(p.to)]
         let scopeSQL = scope.placementClauses(&args)
         let inPeriod = "FROM placements p WHERE p.starts_on BETWEEN ? AND ?" + scopeSQL
@@ -186,18 +175,27 @@ public enum Reports {
         let agreements =
             "FROM agreements a JOIN institutions i ON i.id = a.institution_id WHERE a.valid_from <= ? AND a.ends_on >= ?"
             + agreementScope
-        return [
-            "agreementsActive": .number(.int(try db.scalar("SELECT count(*) \(agreements)", agreementArgs) ?? 0)),
-            "agreementsByInstitutionKind": try counts(
-                db, "SELECT i.kind, count(*) \(agreements) GROUP BY i.kind", agreementArgs),
-            "hostCompanies": .number(.int(try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0)),
-            "studentsPlaced": .number(.int(try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0)),
-            "placementsByStatus": try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args),
-            "placementsBySpecialty": try counts(
+        return Headlines(
+            agreementsActive: try db.scalar("SELECT count(*) \(agreements)", agreementArgs) ?? 0,
+            hostCompanies: try db.scalar("SELECT count(DISTINCT p.company_id) \(placed)", args) ?? 0,
+            studentsPlaced: try db.scalar("SELECT count(DISTINCT p.student_id) \(placed)", args) ?? 0,
+            placementsByStatus: try counts(db, "SELECT p.status, count(*) \(inPeriod) GROUP BY p.status", args)
+                .objectValue ?? [:],
+            placementsBySpecialty: try counts(
                 db,
                 "SELECT s.specialty, count(*) FROM placements p JOIN students s\(db.dialect.indexedBy("students_specialty")) ON s.id = p.student_id WHERE p.starts_on BETWEEN ? AND ?\(scopeSQL) AND p.status IN \(placedStatuses) GROUP BY s.specialty",
-                args),
-        ]
+                args
+            ).objectValue ?? [:],
+            agreementsByInstitutionKind: try counts(
+                db, "SELECT i.kind, count(*) \(agreements) GROUP BY i.kind", agreementArgs
+            ).objectValue ?? [:])
+    }
+
+    /// The internship figures both reports.summary and reports.internships show (each result type has its own
+    /// copy of them, generated from its schema).
+    struct Headlines {
+        let agreementsActive, hostCompanies, studentsPlaced: Int64
+        let placementsByStatus, placementsBySpecialty, agreementsByInstitutionKind: JSONObject
     }
 
     /// Per event of the period: its participations by status and the contracts its attendees signed.

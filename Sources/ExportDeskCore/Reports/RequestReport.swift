@@ -17,11 +17,10 @@ public enum RequestReport {
     }
 
     public static func build(
-        _ db: any SQLDatabase, params: JSONValue, now: Int64 = WallClock.nowMillis
-    ) throws -> JSONValue {
-        let p = try Reports.Period(params)
-        let waitingDays = Int(
-            try TypedRecords.params(Params.ReportsRequests.self, params.objectValue ?? [:]).waitingDays ?? 2)
+        _ db: any SQLDatabase, _ params: Params.ReportsRequests, now: Int64 = WallClock.nowMillis
+    ) throws -> Results.ReportsRequests {
+        let p = Reports.Period(from: params.from, to: params.to)
+        let waitingDays = Int(params.waitingDays ?? 2)
         var courses: [String: Course] = [:]
         try db.query("SELECT id, status, curator_id, company_id, created_at FROM requests") { s in
             let id = s.text(0) ?? ""
@@ -49,68 +48,61 @@ public enum RequestReport {
             let day = WallClock.date(millis)
             return day >= p.from && day <= p.to
         }
-        var rows: [String: JSONObject] = [:]
+        struct Row {
+            var openNow: Int64 = 0, received: Int64 = 0, resolved: Int64 = 0, rejected: Int64 = 0
+        }
+        var rows: [String: Row] = [:]
         var toFirst: [String: [Double]] = [:]
         var toResolution: [String: [Double]] = [:]
         for c in courses.values {
             let key = c.curator ?? ""
-            var row =
-                rows[key] ?? [
-                    "curatorId": c.curator.map { .string($0) } ?? .null, "openNow": 0, "received": 0, "resolved": 0,
-                    "rejected": 0,
-                ]
-            func bump(_ field: String) { row[field] = .number(.int((row[field]?.int64Value ?? 0) + 1)) }
-            if ["new", "assigned", "in_progress"].contains(c.status) { bump("openNow") }
+            var row = rows[key] ?? Row()
+            if ["new", "assigned", "in_progress"].contains(c.status) { row.openNow += 1 }
             if inPeriod(c.submitted) {
-                bump("received")
+                row.received += 1
                 if let first = c.firstAction { toFirst[key, default: []].append(days(first - c.submitted)) }
             }
             if c.status == "resolved", inPeriod(c.resolved), let resolved = c.resolved {
-                bump("resolved")
+                row.resolved += 1
                 toResolution[key, default: []].append(days(resolved - c.submitted))
             }
-            if c.status == "rejected", inPeriod(c.rejected) { bump("rejected") }
+            if c.status == "rejected", inPeriod(c.rejected) { row.rejected += 1 }
             rows[key] = row
         }
         var names: [String: String] = [:]
         try db.query("SELECT id, \(db.dialect.json("data", "name")) FROM staff") { s in
             names[s.text(0) ?? ""] = s.text(1)
         }
-        let curators: [JSONValue] = rows.keys.sorted().map { key in
-            .object(
-                JSONObject(
-                    Array(rows[key]!) + [
-                        ("name", names[key].map { .string($0) } ?? .null),
-                        ("medianDaysToFirstAction", median(toFirst[key])),
-                        ("medianDaysToResolution", median(toResolution[key])),
-                    ]))
+        let curators = rows.keys.sorted().map { key in
+            let row = rows[key]!
+            return Results.ReportsRequests.Curator(
+                curatorId: key.isEmpty ? nil : key, name: names[key], openNow: row.openNow, received: row.received,
+                resolved: row.resolved, rejected: row.rejected, medianDaysToFirstAction: median(toFirst[key]),
+                medianDaysToResolution: median(toResolution[key]))
         }
-        let waiting: [JSONValue] = courses.values
+        let waiting = try courses.values
             .filter { $0.status == "new" || $0.status == "assigned" }
             .map { ($0, WorkingDays.between($0.submitted, now)) }
             .filter { $0.1 > waitingDays }
             .sorted { ($0.0.submitted, $0.0.id) < ($1.0.submitted, $1.0.id) }
             .map { c, age in
-                [
-                    "id": .string(c.id), "companyId": .string(c.company),
-                    "curatorId": c.curator.map { .string($0) } ?? .null,
-                    "status": .string(c.status), "submittedAt": .string(WallClock.rfc3339(c.submitted)),
-                    "workingDays": .number(.int(Int64(age))),
-                ]
+                Results.ReportsRequests.WaitingItem(
+                    id: c.id, companyId: c.company, curatorId: c.curator,
+                    status: try TypedRecords.decode(Results.ReportsRequests.WaitingItem.Status.self, .string(c.status)),
+                    submittedAt: WallClock.rfc3339(c.submitted), workingDays: Int64(age))
             }
-        return [
-            "period": try p.answered(db, datesSQL: "SELECT substr(created_at, 1, 10) AS d FROM requests"),
-            "waitingDays": .number(.int(Int64(waitingDays))), "curators": .array(curators), "waiting": .array(waiting),
-        ]
+        let (from, to) = try p.bounds(db, datesSQL: "SELECT substr(created_at, 1, 10) AS d FROM requests")
+        return Results.ReportsRequests(
+            period: .init(from: from, to: to), waitingDays: Int64(waitingDays), curators: curators, waiting: waiting)
     }
 
     static func days(_ millis: Int64) -> Double { Double(millis) / 86_400_000 }
 
     /// The median, to one decimal; null for no values.
-    static func median(_ values: [Double]?) -> JSONValue {
-        guard let values, !values.isEmpty else { return .null }
+    static func median(_ values: [Double]?) -> JSONNumber? {
+        guard let values, !values.isEmpty else { return nil }
         let s = values.sorted()
         let m = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-        return .number(JSONNumber((m * 10).rounded() / 10))
+        return JSONNumber((m * 10).rounded() / 10)
     }
 }
