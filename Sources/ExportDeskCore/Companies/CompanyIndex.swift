@@ -59,36 +59,7 @@ enum CompanyIndex {
                 "INSERT INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 [.text(company.id), .text(kind), .text(value), .text(status)])
         }
-        try countFacets(db, company, previous: previous)
         try indexText(db, rowid: rowid, company)
-    }
-
-    /// Moves `company_facet_counts`: the company leaves the rows of what it was and joins those of what it is.
-    /// Nothing is written when neither its status, size, export status nor single-valued facets changed.
-    private static func countFacets(
-        _ db: any SQLDatabase, _ company: Records.Company, previous: Records.Company?
-    ) throws {
-        func rows(_ c: Records.Company) -> [[SQLValue]] {
-            facets(c).filter { $0.0 == "targetMarket" || $0.0 == "tag" }.map { kind, value in
-                [
-                    .text(c.status.rawValue), .text(kind), .text(value), .text(c.size?.rawValue ?? ""),
-                    .text(c.exportStatus?.rawValue ?? ""),
-                ]
-            }
-        }
-        let now = rows(company)
-        let before = previous.map(rows) ?? []
-        guard now != before else { return }
-        for key in before {
-            try db.run(
-                "UPDATE company_facet_counts SET n = n - 1 WHERE status = ? AND kind = ? AND value = ? AND size = ? AND export_status = ?",
-                key)
-        }
-        for key in now {
-            try db.run(
-                "INSERT INTO company_facet_counts(status, kind, value, size, export_status, n) VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(status, kind, value, size, export_status) DO UPDATE SET n = company_facet_counts.n + 1",
-                key)
-        }
     }
 
     /// Adds a company to the full-text index (also used to rebuild it after a copy between engines).

@@ -219,23 +219,6 @@ public struct CompanyListQuery: Sendable {
         if onlyFacets && facets.isEmpty {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
         }
-        // One single-valued facet, perhaps with size and export status: a sum over its kept counts.
-        if facets.count == 1, case .value(let value) = facets[0].match, onlyID == nil, updatedSince == nil,
-            q.flatMap({ Self.ftsQuery($0, dialect) }) == nil
-        {
-            var sql =
-                "SELECT coalesce(sum(n), 0) FROM company_facet_counts WHERE status = ? AND kind = ? AND value = ?"
-            var args: [SQLValue] = [.text(status), .text(facets[0].kind), .text(value)]
-            if let size {
-                sql += " AND size = ?"
-                args.append(.text(size))
-            }
-            if let exportStatus {
-                sql += " AND export_status = ?"
-                args.append(.text(exportStatus))
-            }
-            return (sql, args)
-        }
         guard let first = facets.first else {
             let (filter, args) = counting.filterSQL()
             return ("SELECT count(*) FROM companies c WHERE \(filter)", args)

@@ -185,25 +185,7 @@ public enum CoreMigrations {
                 CREATE INDEX companies_facet_join ON companies(id, status, size, export_status);
                 """),
         Migration(version: 12, sql: CoreMigrations.listIndexes),
-        Migration(version: 13, sql: CoreMigrations.facetCounts(tableOptions: " WITHOUT ROWID")),
     ]
-
-    /// Step 13: companies per status, single-valued facet (a target market, a tag), size and export status,
-    /// kept in the write transaction, so that the total of a list filtered by such a facet, with or without a
-    /// size or export-status filter, is a sum over a few rows instead of a count of every match.
-    static func facetCounts(tableOptions: String) -> String {
-        """
-        CREATE TABLE company_facet_counts(
-            status TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, size TEXT NOT NULL,
-            export_status TEXT NOT NULL, n INTEGER NOT NULL,
-            PRIMARY KEY(status, kind, value, size, export_status))\(tableOptions);
-        INSERT INTO company_facet_counts(status, kind, value, size, export_status, n)
-            SELECT f.status, f.kind, f.value, coalesce(c.size, ''), coalesce(c.export_status, ''), count(*)
-            FROM company_facets f JOIN companies c ON c.id = f.company_id
-            WHERE f.kind IN ('targetMarket', 'tag')
-            GROUP BY f.status, f.kind, f.value, coalesce(c.size, ''), coalesce(c.export_status, '');
-        """
-    }
 
     /// Step 12, the same on both engines: a list filtered by one column and sorted by another walks an index of
     /// both instead of the sort's index probing every row (a specialty no student has read all 40,000 of the

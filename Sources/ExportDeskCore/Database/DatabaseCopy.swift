@@ -8,7 +8,6 @@ public enum DatabaseCopy {
     /// The tables that hold data, in an order that satisfies references; the full-text index is rebuilt.
     public static let tables = [
         "changes", "idempotency", "tokens", "staff", "companies", "company_facets", "company_counts",
-        "company_facet_counts",
         "requests", "events", "participations", "strategies", "institutions", "agreements", "offers",
         "students", "placements",
     ]
@@ -56,7 +55,7 @@ public enum DatabaseCopy {
             let key = columns[0]
             // Pages by the first column (a unique key in every table but the facet and idempotency tables,
             // which are read whole: they are small, one row per value or per remembered request).
-            let keyed = !["company_facets", "idempotency", "company_counts", "company_facet_counts"].contains(table)
+            let keyed = !["company_facets", "idempotency", "company_counts"].contains(table)
             repeat {
                 let cursor = after
                 let page: [[SQLValue]] = try await source.read { db in
@@ -138,7 +137,6 @@ public enum DatabaseCopy {
             [
                 "changes": "seq", "company_facets": "company_id, kind, value", "idempotency": "actor, key",
                 "company_counts": "status", "tokens": "id",
-                "company_facet_counts": "status, kind, value, size, export_status",
             ][table] ?? "rowid"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var rows: Int64 = 0
