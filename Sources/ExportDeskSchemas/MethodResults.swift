@@ -90,11 +90,11 @@ public struct ListPage<Record: JSONReadable & Sendable>: MethodResult {
 
     /// The page as the list methods answer it: `nextCursor` is null on the last page.
     public var json: JSONValue {
-        .object(
-            JSONObject(distinct: [
-                ("items", .array(items.map { $0.json })), ("nextCursor", nextCursor.map(JSONValue.string) ?? .null),
-                ("total", total.map { .number(.int($0)) }),
-            ]))
+        var o = JSONObject(reservingCapacity: 3)
+        o.appendNew("items", .array(items.map { $0.json }))
+        o.appendNew("nextCursor", nextCursor.map(JSONValue.string) ?? .null)
+        if let total { o.appendNew("total", .number(.int(total))) }
+        return .object(o)
     }
 
     /// The page written around its records' stored text, when every record still has it.

@@ -21,7 +21,7 @@ struct BackupMethods {
                     path: "/path", keyword: "exists",
                     "already exists; choose a new file (a backup never overwrites)")
             }
-            let token = try p.progressToken.map(TypedRecords.json)
+            let token = p.progressToken?.json
             // Cancelling ($/cancelRequest) stops the copy between steps and leaves no file.
             let cancelled = CancellationFlag()
             // The copy blocks, so it runs on its own thread, not the cooperative pool.

@@ -14,7 +14,7 @@ extension PlacementMethods {
             "sync.push", Params.SyncPush.self, access: Self.programmeAndInstitution, effect: .idempotentWrite
         ) { ctx, push in
             let atomic = push.atomic ?? false
-            let progressToken = try push.progressToken.map(TypedRecords.json)
+            let progressToken = push.progressToken?.json
             // Check every item's data before the transaction: schema problems need no database.
             var prepared: [(entity: String, fields: JSONObject, expectedVersion: Int64?)?] = []
             var early: [Int: Results.SyncPush.Result] = [:]
@@ -22,7 +22,7 @@ extension PlacementMethods {
                 let entity = item.entity.rawValue
                 // The upsert's params are the item's data with its externalRef.
                 let fields = JSONObject(
-                    Array(item.data) + [("externalRef", .object(try TypedRecords.encode(item.externalRef)))])
+                    Array(item.data) + [("externalRef", item.externalRef.json)])
                 let issues = catalog.checkParams(
                     item.entity == .student ? "students.upsert" : "placements.upsert", .object(fields))
                 if !issues.isEmpty {

@@ -21,22 +21,6 @@ public struct JSONObject: Sendable, Sequence {
         self.init(members.compactMap { key, value in value.map { (key, $0) } })
     }
 
-    /// An object of the members that have a value, whose keys the caller knows to be distinct (generated
-    /// writers): appended without looking each key up.
-    public init(distinct members: [(String, JSONValue?)]) {
-        self.init()
-        keys.reserveCapacity(members.count)
-        values.reserveCapacity(members.count)
-        for (key, value) in members {
-            guard let value else { continue }
-            keys.append(key)
-            values.append(value)
-        }
-        if keys.count > Self.indexThreshold {
-            index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
-        }
-    }
-
     /// An empty object with room for `capacity` members (a generated writer knows how many it may write).
     public init(reservingCapacity capacity: Int) {
         keys.reserveCapacity(capacity)

@@ -49,9 +49,11 @@ extension RecordTypes {
                 "        self.\(identifier($0.0)) = try o.\($0.1.hasSuffix("?") ? "optional" : "required")(\"\($0.0)\")\n"
             }.joined()
             + (open
-                ? "        let declared: Set<String> = \(declared == "[]" ? "[]" : declared)\n        self.additionalMembers = JSONObject(o.filter { !declared.contains($0.key) })\n"
+                ? "        self.additionalMembers = JSONObject(o.filter { !Self.declaredMembers.contains($0.key) })\n"
                 : "") + "    }\n"
         if open {
+            lines += "\n    /// The members the schema declares; the others are `additionalMembers`.\n"
+            lines += "    static let declaredMembers: Set<String> = \(declared)\n"
             // Codable sees the declared members only.
             lines +=
                 "\n    enum CodingKeys: String, CodingKey {\n"

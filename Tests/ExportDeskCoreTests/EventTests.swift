@@ -46,7 +46,7 @@ struct EventTests {
                 ? try ParticipationRepository.approve(ctx, id: id, orWaitlist: false, expectedVersion: nil)
                 : try ParticipationRepository.transition(ctx, verb: v, id: id, expectedVersion: nil, attended: attended)
                 { record in
-                    var json = try TypedRecords.encode(record)
+                    var json = record.json.objectValue ?? [:]
                     for (k, value) in changes { json[k] = value }
                     record = try TypedRecords.decode(Records.Participation.self, json)
                 }

@@ -102,7 +102,7 @@ public enum PlacementRepository {
         let record = JSONObject(optional: [
             ("studentId", .string(studentID)), ("offerId", .string(p.offerId)), ("companyId", .string(offer.companyId)),
             ("institutionId", .string(student.institutionId)), ("startsOn", .string(span.startsOn)),
-            ("endsOn", .string(span.endsOn)), ("externalRef", try p.externalRef.map(TypedRecords.json)),
+            ("endsOn", .string(span.endsOn)), ("externalRef", p.externalRef?.json),
             ("status", .string(Records.Placement.Status.proposed.rawValue)),
         ])
         return try records.insert(ctx, record) { placement in

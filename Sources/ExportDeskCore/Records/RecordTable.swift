@@ -204,7 +204,7 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
             try change(&edited)
             // Back to the stored JSON, without what only the typed view carries (an agreement's derived status).
             let derived = Set(typedView(record).map(\.0)).subtracting(record.map(\.0))
-            record = try TypedRecords.encode(edited)
+            record = edited.json.objectValue ?? JSONObject()
             for key in derived { record[key] = nil }
         }
         record.recordStatus = next

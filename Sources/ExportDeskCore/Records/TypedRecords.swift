@@ -42,21 +42,13 @@ public enum TypedRecords {
         }
     }
 
-    /// A value as JSON (a token, a reference: what is not an object), through its generated writer.
-    public static func json<R: JSONWritable>(_ value: R) throws -> JSONValue { value.json }
-
-    /// A typed record (or one of its parts) back to its JSON object, through its generated writer.
-    public static func encode<R: JSONWritable>(_ value: R) throws -> JSONObject {
-        value.json.objectValue ?? JSONObject()
-    }
-
     /// Edits a record's JSON through its type: decoded, changed by `body`, encoded back in place.
     public static func edit<R: JSONReadable & JSONWritable>(
         _ object: inout JSONObject, as type: R.Type, _ body: (inout R) throws -> Void
     ) throws {
         var typed = try decode(R.self, object)
         try body(&typed)
-        object = try encode(typed)
+        object = typed.json.objectValue ?? JSONObject()
     }
 
     /// The members of a create's typed params that a record stores (`fields`), as JSON: what the server adds

@@ -113,7 +113,7 @@ public enum StrategyRepository {
         draft.recordStatus = Records.Strategy.Status.draft.rawValue
         draft["revision"] = .number(.int(original.revision + 1))
         draft["revisionOf"] = .string(id)
-        draft["actuals"] = .array(try original.actuals.map { .object(try TypedRecords.encode($0)) })
+        draft["actuals"] = original.actuals.json
         return .object(try records.insert(ctx, draft))
     }
 
