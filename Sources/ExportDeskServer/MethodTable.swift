@@ -63,7 +63,7 @@ public enum MethodTable {
                 options.validateResults ? checkingResults(entry.handler, name: name, catalog: catalog) : entry.handler
             registry.register(
                 RPCMethod(
-                    name: name, handler: handler, validateParams: { catalog.checkParams(name, $0) },
+                    name: name, handler: handler, validateParams: catalog.paramsCheck(name),
                     authorize: { try access.authorize(rule, $0) }))
         }
         if options.specExamples { SpecExampleMethods.register(in: &registry) }

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import JSONRPC
 import JSONSchema
+import Synchronization
 
 /// The method contract of Schemas/ (embedded in the binary): params and result validators per method, each
 /// compiled on its first use (compiling all of them up front made every start wait about a second), and the
@@ -20,8 +21,10 @@ public final class SchemaCatalog: @unchecked Sendable {
     /// rather than Synchronization's Mutex, whose futex ThreadSanitizer cannot see, so that a TSan build
     /// checks this hand-off too.)
     private let lock = NSLock()
-    nonisolated(unsafe) private var compiled: [String: JSONSchemaValidator] = [:]
-    private let methods: Set<String>
+    nonisolated(unsafe) private var compiledByURI: [String: JSONSchemaValidator] = [:]
+    /// Each method's params and result validators, found on the first call and read without a lock after:
+    /// building the URI and looking it up under the lock cost a ping as much as the rest of its answer.
+    private let slots: [String: MethodSlots]
 
     /// The catalog of the schemas built into this binary.
     public static let embedded: SchemaCatalog = {
@@ -43,7 +46,37 @@ public final class SchemaCatalog: @unchecked Sendable {
             registry.add(documents[path]!, uri: EmbeddedSchemas.baseURI + path)
         }
         self.documents = documents
-        methods = Set(Self.methodNames(documents))
+        slots = Dictionary(uniqueKeysWithValues: Self.methodNames(documents).map { ($0, MethodSlots()) })
+    }
+
+    /// A method's validators once compiled.
+    final class MethodSlots: Sendable {
+        let params = LazySlot()
+        let result = LazySlot()
+    }
+
+    /// A validator set once and read with one atomic load after (a race on the first call compiles twice and
+    /// keeps the first). It holds the validator's address; the validator it keeps is never released, as the
+    /// catalog lives as long as the process. (Synchronization's AtomicLazyReference did the same job at the
+    /// cost of a generic call per read.)
+    final class LazySlot: Sendable {
+        private let address = Atomic<UInt>(0)
+
+        func load() -> JSONSchemaValidator? {
+            let bits = address.load(ordering: .acquiring)
+            guard bits != 0, let pointer = UnsafeRawPointer(bitPattern: bits) else { return nil }
+            return Unmanaged<JSONSchemaValidator>.fromOpaque(pointer).takeUnretainedValue()
+        }
+
+        func storeIfNil(_ validator: JSONSchemaValidator) -> JSONSchemaValidator {
+            let bits = UInt(bitPattern: Unmanaged.passRetained(validator).toOpaque())
+            let (stored, current) = address.compareExchange(
+                expected: 0, desired: bits, successOrdering: .releasing, failureOrdering: .acquiring)
+            if stored { return validator }
+            Unmanaged<JSONSchemaValidator>.fromOpaque(UnsafeRawPointer(bitPattern: bits)!).release()
+            return Unmanaged<JSONSchemaValidator>.fromOpaque(UnsafeRawPointer(bitPattern: current)!)
+                .takeUnretainedValue()
+        }
     }
 
     /// Compiles every method's schemas now; throws for the first that does not compile (tests, `--check`).
@@ -63,16 +96,18 @@ public final class SchemaCatalog: @unchecked Sendable {
     public func validator(uri: String) throws -> JSONSchemaValidator {
         lock.lock()
         defer { lock.unlock() }
-        if let v = compiled[uri] { return v }
+        if let v = compiledByURI[uri] { return v }
         let v = try JSONSchemaValidator(uri: uri, registry: registry, assertFormats: true)
-        compiled[uri] = v
+        compiledByURI[uri] = v
         return v
     }
 
-    private func validator(method: String, uri: String) -> JSONSchemaValidator? {
-        guard methods.contains(method) else { return nil }
+    private func compiled(
+        _ slot: LazySlot, method: String, uri: (String) -> String
+    ) -> JSONSchemaValidator {
+        if let v = slot.load() { return v }
         do {
-            return try validator(uri: uri)
+            return slot.storeIfNil(try validator(uri: uri(method)))
         } catch {
             // The embedded schemas are compiled by the test suite; reaching this is a build defect.
             fatalError("Schemas/ of \(method) do not compile: \(error)")
@@ -87,7 +122,7 @@ public final class SchemaCatalog: @unchecked Sendable {
     }
 
     /// Methods that have both a params and a result schema.
-    public var methodNames: [String] { methods.sorted() }
+    public var methodNames: [String] { slots.keys.sorted() }
 
     private static func methodNames(_ documents: [String: JSONValue]) -> [String] {
         documents.keys.compactMap { path -> String? in
@@ -98,18 +133,29 @@ public final class SchemaCatalog: @unchecked Sendable {
     }
 
     /// Whether `method` has both schema files.
-    public func hasSchemas(_ method: String) -> Bool { methods.contains(method) }
+    public func hasSchemas(_ method: String) -> Bool { slots[method] != nil }
     public func paramsValidator(_ method: String) -> JSONSchemaValidator? {
-        validator(method: method, uri: Self.uri(params: method))
+        slots[method].map { compiled($0.params, method: method, uri: Self.uri(params:)) }
     }
     public func resultValidator(_ method: String) -> JSONSchemaValidator? {
-        validator(method: method, uri: Self.uri(result: method))
+        slots[method].map { compiled($0.result, method: method, uri: Self.uri(result:)) }
     }
 
     /// Params problems in the form of SPEC §2 (empty when valid). The fast check runs first; the full,
     /// every-error validation runs only for invalid params.
     public func checkParams(_ method: String, _ params: JSONValue) -> [RPCError.ParamIssue] {
-        guard let v = paramsValidator(method), !v.isValid(params) else { return [] }
+        paramsValidator(method).map { Self.issues(of: params, $0) } ?? []
+    }
+
+    /// `checkParams` bound to one method, its validator found once: what the method table calls per request.
+    public func paramsCheck(_ method: String) -> @Sendable (JSONValue) -> [RPCError.ParamIssue] {
+        guard let slot = slots[method] else { return { _ in [] } }
+        return { [self] params in Self.issues(of: params, compiled(slot.params, method: method, uri: Self.uri(params:)))
+        }
+    }
+
+    private static func issues(of params: JSONValue, _ v: JSONSchemaValidator) -> [RPCError.ParamIssue] {
+        guard !v.isValid(params) else { return [] }
         return v.validate(params).map {
             RPCError.ParamIssue(instancePath: $0.instancePath, keyword: $0.keyword, message: $0.message)
         }

@@ -68,7 +68,22 @@ public struct JSONWriter {
             bytes.append(UInt8(48 + v))
             return
         }
-        append(String(v))
+        // Digits straight into the output (an id on every answer; String(v) cost more than the rest of it).
+        var magnitude = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits and a sign, on the stack
+        withUnsafeMutableBytes(of: &digits) { raw in
+            var i = raw.count
+            repeat {
+                i -= 1
+                raw[i] = UInt8(48 + magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            if v < 0 {
+                i -= 1
+                raw[i] = UInt8(ascii: "-")
+            }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[i...]))
+        }
     }
 
     private mutating func newline() {

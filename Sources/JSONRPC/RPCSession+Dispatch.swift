@@ -15,7 +15,7 @@ extension RPCSession {
         do {
             value = try JSONParser.parse(bytes, maxDepth: core.limits.maxDepth)
         } catch {
-            core.requestReceived()
+            counters.requestReceived()
             return Self.errorBody(id: .null, .parseError(error.description))
         }
         guard case .array(let entries) = value else {
@@ -54,7 +54,7 @@ extension RPCSession {
     }
 
     func handleSingle(_ message: JSONValue, inBatch: Bool) -> Outcome {
-        core.requestReceived()
+        counters.requestReceived()
         guard case .object(let request) = message else {
             return .done(Self.errorBody(id: .null, .invalidRequest("a request must be an object")))
         }
@@ -119,8 +119,8 @@ extension RPCSession {
 
         switch entry.run {
         case .inline(let handler):
-            core.requestStarted()
-            defer { core.requestFinished() }
+            counters.requestStarted()
+            defer { counters.requestFinished() }
             let body: [UInt8]
             var failure: RPCError?
             do {
@@ -143,7 +143,7 @@ extension RPCSession {
                     "more than \(core.limits.maxInFlightPerConnection) requests running on this connection")
                 return isNotification ? .none : .done(Self.errorBody(id: replyID, error))
             }
-            core.requestStarted()
+            counters.requestStarted()
             let label = self.label
             let send = !inBatch && !isNotification
             let params = params
@@ -166,7 +166,7 @@ extension RPCSession {
                     self.running.withLock { state in
                         if let id { state.tasks[id] = nil } else { state.anonymous -= 1 }
                     }
-                    self.core.requestFinished()
+                    self.counters.requestFinished()
                     if isNotification { return nil }
                     if send {
                         var out: [UInt8] = []

@@ -51,6 +51,7 @@ public final class RPCSession: @unchecked Sendable {
         var count: Int { tasks.count + anonymous }
     }
     let running = Mutex(Running())
+    let counters: RPCServerCore.SessionCounters
     private let framingState = Atomic<Int>(0)  // 0 newline-delimited, 1 content-length
 
     public init(core: RPCServerCore, output: any RPCOutput, label: String, peer: Peer = .stdio) {
@@ -58,6 +59,7 @@ public final class RPCSession: @unchecked Sendable {
         self.output = output
         self.label = label
         self.peer = peer
+        self.counters = core.counters()
         self.framer = MessageFramer(maxMessageBytes: core.limits.maxMessageBytes)
         core.sessionStarted?(self)
     }

@@ -4,6 +4,8 @@ import JSON
 public final class JSONSchemaValidator: @unchecked Sendable {
     let root: SchemaNode
     let dynamicTargets: [String: [Int: SchemaNode]]
+    /// The verdict on `{}`, found once: the params of most calls without arguments (a ping, a first page).
+    private let emptyObjectIsValid: Bool
     /// Validation stops collecting after this many errors (a 4 MiB message could otherwise produce millions).
     public static let maxErrors = 1000
 
@@ -13,6 +15,8 @@ public final class JSONSchemaValidator: @unchecked Sendable {
         let compiler = SchemaCompiler(registry: registry, assertFormats: assertFormats)
         root = try compiler.compile(uri: uri)
         dynamicTargets = compiler.dynamicTargets
+        var evaluator = Evaluator(dynamicTargets: dynamicTargets, collecting: false)
+        emptyObjectIsValid = evaluator.evaluate(root, .object(JSONObject()), report: false, track: false).valid
     }
 
     /// Adds `schema` to `registry` under `uri` (or its `$id`) and compiles it.
@@ -34,6 +38,7 @@ public final class JSONSchemaValidator: @unchecked Sendable {
     }
 
     public func isValid(_ instance: JSONValue) -> Bool {
+        if case .object(let o) = instance, o.isEmpty { return emptyObjectIsValid }
         var evaluator = Evaluator(dynamicTargets: dynamicTargets, collecting: false)
         return evaluator.evaluate(root, instance, report: false, track: false).valid
     }
