@@ -16,16 +16,6 @@ public struct JSONObject: Sendable, Sequence {
         for (k, v) in pairs { self[k] = v }
     }
 
-    /// An object of members whose keys the caller knows are distinct (the parser, which has kept the last
-    /// value of a repeated key): no lookup per member.
-    init(distinctKeys keys: [String], values: [JSONValue]) {
-        self.keys = keys
-        self.values = values
-        if keys.count > Self.indexThreshold {
-            index = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
-        }
-    }
-
     /// An object of the members that have a value: how an answer with optional members is written.
     public init(optional members: [(String, JSONValue?)]) {
         self.init(members.compactMap { key, value in value.map { (key, $0) } })

@@ -146,13 +146,9 @@ public struct JSONParser {
             depth -= 1
             return .object(JSONObject())
         }
-        // The members go into two arrays sized for a small object at once (growing them member by member
-        // cost a request's envelope six allocations); the object takes them as they are.
-        var keys: [String] = []
-        var values: [JSONValue] = []
-        keys.reserveCapacity(4)
-        values.reserveCapacity(4)
-        var seen: [String: Int]?  // a large object's keys, to keep the last value of a repeated one
+        // Room for a small object at once: growing the member arrays one by one cost a request's envelope six
+        // allocations. The subscript keeps the last value of a repeated key.
+        var object = JSONObject(reservingCapacity: 4)
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
@@ -164,12 +160,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if let at = Self.position(of: key, in: keys, seen: &seen) {
-                values[at] = value
-            } else {
-                keys.append(key)
-                values.append(value)
-            }
+            object[key] = value
             skipWhitespace()
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
             let b = bytes[index]
@@ -180,22 +171,7 @@ public struct JSONParser {
             throw fail(.unexpectedCharacter)
         }
         depth -= 1
-        return .object(JSONObject(distinctKeys: keys, values: values))
-    }
-
-    /// Where `key` already is among `keys`, if it is: a linear search for a small object, a hash past that.
-    private static func position(of key: String, in keys: [String], seen: inout [String: Int]?) -> Int? {
-        if keys.count <= JSONObject.indexThreshold {
-            let length = key.utf8.count
-            for i in keys.indices where keys[i].utf8.count == length && keys[i] == key { return i }
-            return nil
-        }
-        if seen == nil {
-            seen = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { _, last in last })
-        }
-        if let at = seen![key] { return at }
-        seen![key] = keys.count
-        return nil
+        return .object(object)
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {
