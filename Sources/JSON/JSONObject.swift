@@ -49,6 +49,9 @@ public struct JSONObject: Sendable, Sequence {
         return nil
     }
 
+    /// Whether the object has a member `key` (without copying its value out).
+    public func contains(_ key: String) -> Bool { position(of: key) != nil }
+
     public subscript(key: String) -> JSONValue? {
         get { position(of: key).map { values[$0] } }
         set {

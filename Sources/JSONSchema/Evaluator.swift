@@ -218,15 +218,23 @@ struct Evaluator {
 
     static func firstDuplicate(_ a: [JSONValue]) -> (Int, Int)? {
         if a.count <= 16 {
-            for i in 0..<a.count { for j in (i + 1)..<a.count where a[i] == a[j] { return (i, j) } }
+            for i in 0..<a.count { for j in (i + 1)..<a.count where same(a[i], a[j]) { return (i, j) } }
             return nil
         }
         var seen: [JSONValue: Int] = [:]
+        seen.reserveCapacity(a.count)
         for (j, v) in a.enumerated() {
             if let i = seen[v] { return (i, j) }
             seen[v] = j
         }
         return nil
+    }
+
+    /// JSON equality, with the usual case of unique items (codes, markets, tags) first: two strings are
+    /// compared as strings, without the general comparison's switch over both values.
+    @inline(__always) private static func same(_ x: JSONValue, _ y: JSONValue) -> Bool {
+        if case .string(let l) = x, case .string(let r) = y { return l == r }
+        return x == y
     }
 }
 

@@ -4,6 +4,8 @@ import JSON
 public final class JSONSchemaValidator: @unchecked Sendable {
     let root: SchemaNode
     let dynamicTargets: [String: [Int: SchemaNode]]
+    /// The yes/no program `isValid` runs; nil when only the tree walker can judge (`$dynamicRef`).
+    private let verdict: VerdictNode?
     /// The verdict on `{}`, found once: the params of most calls without arguments (a ping, a first page).
     private let emptyObjectIsValid: Bool
     /// Validation stops collecting after this many errors (a 4 MiB message could otherwise produce millions).
@@ -15,6 +17,7 @@ public final class JSONSchemaValidator: @unchecked Sendable {
         let compiler = SchemaCompiler(registry: registry, assertFormats: assertFormats)
         root = try compiler.compile(uri: uri)
         dynamicTargets = compiler.dynamicTargets
+        verdict = VerdictBuilder.program(root)
         var evaluator = Evaluator(dynamicTargets: dynamicTargets, collecting: false)
         emptyObjectIsValid = evaluator.evaluate(root, .object(JSONObject()), report: false, track: false).valid
     }
@@ -39,6 +42,7 @@ public final class JSONSchemaValidator: @unchecked Sendable {
 
     public func isValid(_ instance: JSONValue) -> Bool {
         if case .object(let o) = instance, o.isEmpty { return emptyObjectIsValid }
+        if let verdict { return verdict.accepts(instance) }
         var evaluator = Evaluator(dynamicTargets: dynamicTargets, collecting: false)
         return evaluator.evaluate(root, instance, report: false, track: false).valid
     }

@@ -1,12 +1,12 @@
-/// A schema's declared property names → subschemas, with a cheap FNV-1a hash over UTF-8 bytes
-/// (short keys hash in a few instructions, far cheaper than SipHash or comparing against every name).
-struct PropertyTable {
+/// A schema's declared property names → subschemas (or any other payload), with a cheap FNV-1a hash over
+/// UTF-8 bytes (short keys hash in a few instructions, far cheaper than SipHash or comparing against every name).
+struct PropertyTable<Node> {
     let names: [String]
-    let nodes: [SchemaNode]
+    let nodes: [Node]
     private let buckets: [Int32]  // index into names, -1 empty
     private let mask: Int
 
-    init(_ entries: [(String, SchemaNode)]) {
+    init(_ entries: [(String, Node)]) {
         names = entries.map(\.0)
         nodes = entries.map(\.1)
         var size = 8
@@ -22,17 +22,26 @@ struct PropertyTable {
     }
 
     @inline(__always) static func hash(_ s: String) -> Int {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in s.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x100_0000_01b3
+        // Over the contiguous bytes: iterating `utf8` goes through String's index machinery for every byte,
+        // which cost more than the rest of a member's check. `withUTF8` reads a native string in place and
+        // copies a small one to the stack.
+        var s = s
+        return s.withUTF8 { bytes in
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes {
+                h ^= UInt64(byte)
+                h = h &* 0x100_0000_01b3
+            }
+            return Int(truncatingIfNeeded: h ^ (h >> 29))
         }
-        return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
     /// The index of `name`, or nil.
-    @inline(__always) func find(_ name: String) -> Int? {
-        var slot = Self.hash(name) & mask
+    @inline(__always) func find(_ name: String) -> Int? { find(name, hash: Self.hash(name)) }
+
+    /// The index of `name` whose `hash` the caller has computed (one member, looked up in several tables).
+    @inline(__always) func find(_ name: String, hash: Int) -> Int? {
+        var slot = hash & mask
         while true {
             let i = Int(buckets[slot])
             if i < 0 { return nil }

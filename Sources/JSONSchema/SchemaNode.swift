@@ -102,11 +102,11 @@ struct TypeMask: OptionSet {
 
 /// The payload of `Check.members`, boxed so that evaluating it retains one object, not each array.
 final class MemberRules {
-    let properties: PropertyTable
+    let properties: PropertyTable<SchemaNode>
     let patterns: [(Pattern, SchemaNode)]
     let additional: SchemaNode?
 
-    init(properties: PropertyTable, patterns: [(Pattern, SchemaNode)], additional: SchemaNode?) {
+    init(properties: PropertyTable<SchemaNode>, patterns: [(Pattern, SchemaNode)], additional: SchemaNode?) {
         self.properties = properties
         self.patterns = patterns
         self.additional = additional
