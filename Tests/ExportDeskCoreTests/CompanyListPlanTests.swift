@@ -80,3 +80,47 @@ struct DenseSearchTests {
         }
     }
 }
+
+/// A facet (`tag`) or the `size`/`exportStatus` columns answer the same whether they match few companies (the
+/// matches are collected and sorted) or many (the page walks the sort order and tests each company).
+struct DenseFacetAndColumnTests {
+    @Test func denseAndSparseFacetsAndColumnsListTheSameCompaniesInOrder() async throws {
+        let f = try CompanyFixture()
+        let count = CompanyListQuery.denseLimit + 150
+        @Sendable func rare(_ i: Int) -> Bool { i % 60 == 0 }
+        let ids = try await f.store.write { db -> [String] in
+            try (0..<count).map { i in
+                let ctx = WriteContext(
+                    db: db, actor: "tester", action: "companies.create", nowMillis: 1_700_000_000_000 + Int64(i) * 1000)
+                let fields: JSONObject = [
+                    "name": .string("Компания \(i)"), "tags": [.string(rare(i) ? "редкий" : "частый")],
+                    "size": .string(rare(i) ? "large" : "small"), "exportStatus": "active",
+                ]
+                return try CompanyRepository.create(ctx, fields: fields).recordID
+            }
+        }
+        let common = ids.enumerated().filter { !rare($0.offset) }.map(\.element)
+        let few = ids.enumerated().filter { rare($0.offset) }.map(\.element)
+        let cases: [(JSONObject, [String], String)] = [
+            (["tag": "частый"], common, "dense tag"), (["tag": "редкий"], few, "sparse tag"),
+            (["tag": "нет такого"], [], "absent tag"),
+            (["size": "small", "exportStatus": "active"], common, "dense columns"),
+            (["size": "large", "exportStatus": "active"], few, "sparse columns"),
+            (["tag": "частый", "size": "small"], common, "dense tag and column"),
+            (["tag": "редкий", "size": "small"], [], "sparse tag, no company of that size"),
+        ]
+        for (filter, expected, label) in cases {
+            var seen: [String] = []
+            var cursor: JSONValue = .null
+            repeat {
+                var params: JSONObject = ["filter": .object(filter), "limit": 200, "includeTotal": true]
+                if !cursor.isNull { params["cursor"] = cursor }
+                let page = try await f.list(.object(params))
+                #expect(page["total"] == .number(.int(Int64(expected.count))), "\(label) total")
+                seen += (page["items"]?.arrayValue ?? []).map(\.recordID)
+                cursor = page["nextCursor"] ?? .null
+            } while !cursor.isNull
+            #expect(seen == expected, "\(label): every match once, in creation order")
+        }
+    }
+}

@@ -101,6 +101,7 @@ extension CoreMigrations {
                 CREATE INDEX placements_report ON placements(starts_on, status, company_id, institution_id, student_id);
                 """)),
         Migration(version: 12, sql: CoreMigrations.listIndexes),
+        Migration(version: 13, sql: CoreMigrations.sizeAndExportStatus),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;

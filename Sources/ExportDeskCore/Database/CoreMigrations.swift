@@ -185,6 +185,7 @@ public enum CoreMigrations {
                 CREATE INDEX companies_facet_join ON companies(id, status, size, export_status);
                 """),
         Migration(version: 12, sql: CoreMigrations.listIndexes),
+        Migration(version: 13, sql: CoreMigrations.sizeAndExportStatus),
     ]
 
     /// Step 12, the same on both engines: a list filtered by one column and sorted by another walks an index of
@@ -195,5 +196,13 @@ public enum CoreMigrations {
         CREATE INDEX events_by_country_start ON events(country, starts_on, id);
         CREATE INDEX events_by_start_end ON events(starts_on, id, ends_on);
         CREATE INDEX requests_by_status_created ON requests(status, created_at, id);
+        """
+
+    /// Step 13, the same on both engines: `size` and `exportStatus` together count one range of one index
+    /// (21 → 1.1 ms for the total at the 100× demo) instead of checking every company of one size; `size` alone
+    /// still counts a prefix of it.
+    static let sizeAndExportStatus = """
+        DROP INDEX companies_by_size;
+        CREATE INDEX companies_by_size ON companies(status, size, export_status);
         """
 }
