@@ -1,0 +1,82 @@
+import Storage
+
+/// The bounded probes that choose a plan for `companies.list` before its page and total are read: each counts
+/// at most `denseLimit` index entries (microseconds) and tells a filter that matches many companies from one
+/// that matches few, which SQLite's planner cannot tell from its statistics.
+extension CompanyListQuery {
+    /// Turns each prefix filter into the distinct values that exist with it (one index seek per value), so
+    /// that matching a company is a few point lookups instead of a scan of the whole range.
+    public mutating func resolvePrefixes(_ db: any SQLDatabase, limit: Int = 64) throws {
+        dialect = db.dialect
+        if let updatedSince, sortField != "updatedAt" {
+            // Counting at most denseLimit index entries costs microseconds and tells which plan is cheap.
+            let matches =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM companies WHERE status = ? AND updated_at >= ? LIMIT \(Self.denseLimit)) AS m",
+                    [.text(status), .text(updatedSince)]) ?? 0
+            updatedSinceIsDense = matches >= Self.denseLimit
+            updatedSinceIsSparse = !updatedSinceIsDense
+        }
+        if includeTotal, let updatedSince, onlyUpdatedSince {
+            let older =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM companies WHERE status = ? AND updated_at < ? LIMIT \(Self.denseLimit)) AS m",
+                    [.text(status), .text(updatedSince)]) ?? 0
+            updatedSinceMissesFew = older < Self.denseLimit
+        }
+        if size != nil || exportStatus != nil {
+            var probe = "SELECT 1 FROM companies WHERE status = ?"
+            var args: [SQLValue] = [.text(status)]
+            if let size {
+                probe += " AND size = ?"
+                args.append(.text(size))
+            }
+            if let exportStatus {
+                probe += " AND export_status = ?"
+                args.append(.text(exportStatus))
+            }
+            let matches =
+                try db.scalar("SELECT count(*) FROM (\(probe) LIMIT \(Self.denseLimit)) AS m", args) ?? 0
+            columnsAreDense = matches >= Self.denseLimit
+        }
+        if dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) {
+            let matches =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ? LIMIT \(Self.denseLimit)) AS m",
+                    [.text(match)]) ?? 0
+            searchIsDense = matches >= Self.denseLimit
+        }
+        for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
+            guard let prefix else { continue }
+            var values: [String] = []
+            var from = prefix
+            var inclusive = true
+            while values.count <= limit {
+                var next: String?
+                try db.query(
+                    "SELECT min(value) FROM company_facets WHERE kind = ? AND value \(inclusive ? ">=" : ">") ? AND value < ?",
+                    [.text(kind), .text(from), .text(prefix + "\u{10FFFF}")]
+                ) { next = $0.text(0) }
+                guard let value = next else { break }
+                values.append(value)
+                from = value
+                inclusive = false
+            }
+            if values.count <= limit { resolvedPrefixes[kind] = values }
+        }
+        for (i, facet) in facetFilters.enumerated() {
+            let (condition, args) = Self.facetCondition(facet.kind, facet.match, alias: "f")
+            let matches =
+                try db.scalar(
+                    "SELECT count(*) FROM (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = ? LIMIT \(Self.denseLimit)) AS m",
+                    args + [.text(status)]) ?? 0
+            if matches < Self.denseLimit { sparseFacets.insert(i) }
+        }
+    }
+
+    /// Whether `updatedSince` is the only filter besides the status.
+    var onlyUpdatedSince: Bool {
+        onlyID == nil && size == nil && exportStatus == nil && targetMarket == nil && tag == nil
+            && okvedPrefix == nil && hsPrefix == nil && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
+    }
+}
