@@ -137,7 +137,6 @@ struct VerdictRules {
     var oneOf: [[VerdictNode]] = []
     var not: [VerdictNode] = []
     var conditionals: [(if: VerdictNode, then: VerdictNode?, else: VerdictNode?)] = []
-
 }
 
 /// Which rule groups of a `VerdictRules` hold anything.
