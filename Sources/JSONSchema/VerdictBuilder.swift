@@ -88,6 +88,7 @@ struct VerdictBuilder {
             add(check, to: &rules)
             rules.present.formUnion(check.group)
         }
+        rules.absorbObjectSchemas()
         if let unevaluated, !cover.all {
             rules.present.insert(.object)
             rules.object.unevaluated = StaticUnevaluated(

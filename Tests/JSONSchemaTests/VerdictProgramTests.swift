@@ -100,4 +100,37 @@ struct VerdictProgramTests {
         try judge(schema, ["a": "x", "b": 2], true, "the inner keyword evaluated b")
         try judge(schema, ["a": "x", "b": "2"], false, "and judged it")
     }
+
+    @Test func aReferencedObjectSchemaFoldsInOnlyWhereItsMeaningIsKept() throws {
+        // Folded: disjoint names, both schemas' rules still apply.
+        let folded: JSONValue = [
+            "$defs": ["base": ["type": "object", "properties": ["b": ["type": "integer"]], "required": ["b"]]],
+            "$ref": "#/$defs/base", "properties": ["a": ["type": "string"]], "maxProperties": 2,
+        ]
+        try judge(folded, ["a": "x", "b": 1], true, "both schemas' properties")
+        try judge(folded, ["a": "x"], false, "the referenced schema's required")
+        try judge(folded, ["a": 1, "b": 1], false, "this schema's property")
+        try judge(folded, ["a": "x", "b": 1, "c": 1], false, "this schema's maxProperties")
+        // Not folded: the referenced additionalProperties judges `a`, which only this schema declares.
+        let closed: JSONValue = [
+            "$defs": ["base": ["properties": ["b": true], "additionalProperties": false]],
+            "$ref": "#/$defs/base", "properties": ["a": true],
+        ]
+        try judge(closed, ["b": 1], true, "a name the referenced schema declares")
+        try judge(closed, ["a": 1], false, "additionalProperties of the referenced schema still applies")
+        // Not folded: both declare `a`, and both subschemas apply to it.
+        let shared: JSONValue = [
+            "$defs": ["base": ["properties": ["a": ["minimum": 0]]]],
+            "$ref": "#/$defs/base", "properties": ["a": ["maximum": 10]],
+        ]
+        try judge(shared, ["a": 5], true, "within both")
+        try judge(shared, ["a": -1], false, "the referenced minimum")
+        try judge(shared, ["a": 11], false, "this schema's maximum")
+        // Types: an integer-only reference under a number schema keeps integers only.
+        let typed: JSONValue = [
+            "$defs": ["int": ["type": "integer", "minProperties": 0]], "type": "number", "$ref": "#/$defs/int",
+        ]
+        try judge(typed, 2, true, "an integer is a number")
+        try judge(typed, 2.5, false, "the referenced integer type")
+    }
 }
