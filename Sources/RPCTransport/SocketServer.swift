@@ -70,24 +70,40 @@ public final class SocketServer: @unchecked Sendable {
         let fd = try syscall("socket") {
             socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         }
+        // The socket is bound and listening under a temporary name and only then linked to its path, so a client
+        // that waits for the file to appear never finds it refusing connections (between bind and listen it
+        // would). link() fails on an existing path, so a server started at the same moment is never replaced.
+        // A path too long for the temporary name is bound in place.
+        let staging = try? UnixSocketAddress(path: address.path + ".new")
+        let target = staging ?? address
+        if let staging { unlink(staging.path) }  // left by a start that died between bind and link
         // Create the file with no group/other access at all, then widen to the requested mode.
         let oldMask = umask(0o177)
-        let bound = address.withSockAddr { bind(fd, $0, $1) }
+        let bound = target.withSockAddr { bind(fd, $0, $1) }
         let bindErrno = errno
         umask(oldMask)
         if bound != 0 {
             close(fd)
             throw StartError(description: "cannot bind \(address.path): \(SystemError("bind", errno: bindErrno))")
         }
-        chmod(address.path, mode)
+        chmod(target.path, mode)
         var st = stat()
-        if stat(address.path, &st) == 0 { socketInode = st.st_ino }
+        if stat(target.path, &st) == 0 { socketInode = st.st_ino }
         do {
             try syscall("listen") { listen(fd, 4096) }
         } catch {
             close(fd)
-            unlink(address.path)
+            unlink(target.path)
             throw StartError(description: "cannot listen on \(address.path): \(error)")
+        }
+        if staging != nil {
+            let linked = link(target.path, address.path)
+            let linkErrno = errno
+            unlink(target.path)
+            if linked != 0 {
+                close(fd)
+                throw StartError(description: "cannot bind \(address.path): \(SystemError("bind", errno: linkErrno))")
+            }
         }
         return fd
     }
