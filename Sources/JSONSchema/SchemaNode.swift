@@ -64,6 +64,8 @@ struct TypeMask: OptionSet {
     static let string = TypeMask(rawValue: 16)
     static let array = TypeMask(rawValue: 32)
     static let object = TypeMask(rawValue: 64)
+    /// Every type: a schema without `type`.
+    static let any = TypeMask(rawValue: 0x7F)
 
     init(rawValue: UInt8) { self.rawValue = rawValue }
 

@@ -121,7 +121,7 @@ struct VerdictRules {
     var constant: Bool?
     /// Judged by the tree walker instead.
     var walked: SchemaNode?
-    var types = TypeMask(rawValue: 0x7F)
+    var types = TypeMask.any
     var enumValues: [JSONValue]?
     var constValue: JSONValue?
     // The rules by instance type, stored in place and flagged, not optional: binding an optional struct copies

@@ -22,13 +22,13 @@ extension VerdictRules {
         guard node.link == nil, node.constant == nil, node.walked == nil, node.enumValues == nil,
             node.constValue == nil, node.present.isSubset(of: .object), node.anyOf.isEmpty, node.oneOf.isEmpty,
             node.not.isEmpty, node.conditionals.isEmpty,
-            node.types == types || node.types == TypeMask(rawValue: 0x7F) || types == TypeMask(rawValue: 0x7F)
+            node.types == types || node.types == TypeMask.any || types == TypeMask.any
         else { return false }
         let theirs = node.object
         guard Self.combinable(object), Self.combinable(theirs), theirs.unevaluated == nil,
             Set(object.properties.names).isDisjoint(with: theirs.properties.names)
         else { return false }
-        if types == TypeMask(rawValue: 0x7F) { types = node.types }
+        if types == TypeMask.any { types = node.types }
         all += node.all
         object.minProperties = max(object.minProperties, theirs.minProperties)
         if let limit = theirs.maxProperties { object.maxProperties = min(object.maxProperties ?? limit, limit) }

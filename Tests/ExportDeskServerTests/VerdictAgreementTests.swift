@@ -1,6 +1,7 @@
 import ExportDeskSchemas
 import JSON
 import JSONSchema
+import TestSupport
 import Testing
 
 @testable import ExportDeskServer
@@ -12,7 +13,7 @@ struct VerdictAgreementTests {
     let catalog = SchemaCatalog.embedded
 
     @Test func isValidAgreesWithValidateOnMutatedExamplesOfEverySchema() throws {
-        var random = SeededRandom(seed: 0x5eed_2026)
+        var random = SeededRandom(state: 0x5eed_2026)
         var accepted = 0
         var rejected = 0
         for (path, doc) in catalog.documents.sorted(by: { $0.key < $1.key }) {
@@ -36,19 +37,6 @@ struct VerdictAgreementTests {
         // Both verdicts must be well represented, or the comparison proves little.
         #expect(accepted > 500, "only \(accepted) mutated instances were valid")
         #expect(rejected > 2000, "only \(rejected) mutated instances were invalid")
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing instance is the same on every run.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,6 +1,6 @@
 /// SplitMix64 for generated test inputs: the same sequence on every machine, so a failure names a seed that
 /// reproduces it.
-public struct SeededRandom {
+public struct SeededRandom: RandomNumberGenerator {
     public var state: UInt64
     public init(state: UInt64) { self.state = state }
 

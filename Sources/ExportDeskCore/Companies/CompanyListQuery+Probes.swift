@@ -10,19 +10,14 @@ extension CompanyListQuery {
         dialect = db.dialect
         if let updatedSince, sortField != "updatedAt" {
             // Counting at most denseLimit index entries costs microseconds and tells which plan is cheap.
-            let matches =
-                try db.scalar(
-                    "SELECT count(*) FROM (SELECT 1 FROM companies WHERE status = ? AND updated_at >= ? LIMIT \(Self.denseLimit)) AS m",
-                    [.text(status), .text(updatedSince)]) ?? 0
-            updatedSinceIsDense = matches >= Self.denseLimit
+            updatedSinceIsDense = try Self.manyRows(
+                db, "SELECT 1 FROM companies WHERE status = ? AND updated_at >= ?",
+                [.text(status), .text(updatedSince)])
             updatedSinceIsSparse = !updatedSinceIsDense
         }
         if includeTotal, let updatedSince, onlyUpdatedSince {
-            let older =
-                try db.scalar(
-                    "SELECT count(*) FROM (SELECT 1 FROM companies WHERE status = ? AND updated_at < ? LIMIT \(Self.denseLimit)) AS m",
-                    [.text(status), .text(updatedSince)]) ?? 0
-            updatedSinceMissesFew = older < Self.denseLimit
+            updatedSinceMissesFew = try !Self.manyRows(
+                db, "SELECT 1 FROM companies WHERE status = ? AND updated_at < ?", [.text(status), .text(updatedSince)])
         }
         if size != nil || exportStatus != nil {
             var probe = "SELECT 1 FROM companies WHERE status = ?"
@@ -35,16 +30,11 @@ extension CompanyListQuery {
                 probe += " AND export_status = ?"
                 args.append(.text(exportStatus))
             }
-            let matches =
-                try db.scalar("SELECT count(*) FROM (\(probe) LIMIT \(Self.denseLimit)) AS m", args) ?? 0
-            columnsAreDense = matches >= Self.denseLimit
+            columnsAreDense = try Self.manyRows(db, probe, args)
         }
         if dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) {
-            let matches =
-                try db.scalar(
-                    "SELECT count(*) FROM (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ? LIMIT \(Self.denseLimit)) AS m",
-                    [.text(match)]) ?? 0
-            searchIsDense = matches >= Self.denseLimit
+            searchIsDense = try Self.manyRows(
+                db, "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", [.text(match)])
         }
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
@@ -66,12 +56,17 @@ extension CompanyListQuery {
         }
         for (i, facet) in facetFilters.enumerated() {
             let (condition, args) = Self.facetCondition(facet.kind, facet.match, alias: "f")
-            let matches =
-                try db.scalar(
-                    "SELECT count(*) FROM (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = ? LIMIT \(Self.denseLimit)) AS m",
-                    args + [.text(status)]) ?? 0
-            if matches < Self.denseLimit { sparseFacets.insert(i) }
+            let many = try Self.manyRows(
+                db, "SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = ?", args + [.text(status)])
+            if !many { sparseFacets.insert(i) }
         }
+    }
+
+    /// Whether `rows` (a query) has at least `denseLimit` rows, reading no more than that many: the probe that
+    /// tells a dense filter from a sparse one.
+    static func manyRows(_ db: any SQLDatabase, _ rows: String, _ args: [SQLValue]) throws -> Bool {
+        let counted = try db.scalar("SELECT count(*) FROM (\(rows) LIMIT \(denseLimit)) AS m", args) ?? 0
+        return counted >= denseLimit
     }
 
     /// Whether `updatedSince` is the only filter besides the status.
