@@ -24,6 +24,13 @@ public final class Connection: SQLDatabase {
             if let db { sqlite3_close_v2(db) }
             throw SQLiteError(code: rc, message: "\(message): \(path)")
         }
+        // Before the handle is owned: a throw here must close it once, and deinit would close it again.
+        let registered = exportdesk_register_functions(db)
+        guard registered == SQLITE_OK else {
+            let message = String(cString: sqlite3_errmsg(db))
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: registered, message: "\(message): \(path)")
+        }
         handle = db
         self.path = path
         sqlite3_extended_result_codes(db, 1)
@@ -76,6 +83,17 @@ public final class Connection: SQLDatabase {
 
     public func run(_ sql: String, _ values: [SQLValue]) throws {
         try prepare(sql).run(values)
+    }
+
+    /// Steps the statement directly: through `query` each row costs a closure call and a retained row
+    /// (a quarter of reading 21,000 full-text matches).
+    public func integers(_ sql: String, _ values: [SQLValue]) throws -> [Int64] {
+        let s = try prepare(sql)
+        try s.bind(values)
+        defer { sqlite3_reset(s.handle) }
+        var out: [Int64] = []
+        while try s.step() { out.append(sqlite3_column_int64(s.handle, 0)) }
+        return out
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }

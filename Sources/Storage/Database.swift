@@ -70,6 +70,8 @@ public protocol SQLDatabase: AnyObject {
     func query(_ sql: String, _ values: [SQLValue], row: (any SQLRow) throws -> Void) throws
     /// Runs a statement that returns no rows.
     func run(_ sql: String, _ values: [SQLValue]) throws
+    /// The first column of every row, as integers: for reading many keys without a call per row.
+    func integers(_ sql: String, _ values: [SQLValue]) throws -> [Int64]
     /// Rows changed by the last statement.
     var changes: Int { get }
     /// A counter that moves whenever this connection changed rows or failed a statement: the writer uses
@@ -90,6 +92,12 @@ public protocol SQLDatabase: AnyObject {
 extension SQLDatabase {
     public func query(_ sql: String, row: (any SQLRow) throws -> Void) throws { try query(sql, [], row: row) }
     public func run(_ sql: String) throws { try run(sql, []) }
+
+    public func integers(_ sql: String, _ values: [SQLValue]) throws -> [Int64] {
+        var out: [Int64] = []
+        try query(sql, values) { out.append($0.int64(0)) }
+        return out
+    }
 
     /// The first column of the first row as an integer (nil when there is no row or it is null).
     public func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> Int64? {
@@ -114,6 +122,21 @@ extension SQLDatabase {
             return try scalar("SELECT last_insert_rowid()") ?? 0
         case .postgresql:
             return try scalar(sql + " RETURNING rowid", values) ?? 0
+        }
+    }
+
+    /// Runs several reads in one read transaction, so they see one state of the database: a list's page and its
+    /// total agree while writes go on. Inside a transaction already, `body` simply runs in it.
+    public func readSnapshot<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try execute(dialect == .sqlite ? "BEGIN DEFERRED" : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            if inTransaction { try? execute("ROLLBACK") }
+            throw error
         }
     }
 

@@ -32,10 +32,7 @@ extension CompanyListQuery {
             }
             columnsAreDense = try Self.manyRows(db, probe, args)
         }
-        if dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) {
-            searchIsDense = try Self.manyRows(
-                db, "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", [.text(match)])
-        }
+        try collectSearchMatches(db)
         for (kind, prefix) in [("okved", okvedPrefix), ("hsCode", hsPrefix)] {
             guard let prefix else { continue }
             var values: [String] = []

@@ -26,9 +26,14 @@ public struct CompanyListQuery: Sendable {
     /// column: those companies are collected from its index and sorted. Left to the planner, SQLite walked the
     /// sort order and tested every company (85 ms at the 100× demo for a date after every update).
     var updatedSinceIsSparse = false
-    /// Set by `resolvePrefixes` when `q` matches many companies: the page walks the sort order and tests each
-    /// company against the matches, instead of sorting them all (whatever the planner's statistics suggest).
-    var searchIsDense = false
+    /// Set by `collectSearchMatches` when `q` matches many companies (SQLite): the matches as a bitmap. The page
+    /// walks the sort order and tests each company against it, instead of sorting them all (whatever the
+    /// planner's statistics suggest), and the total tests each company it counts.
+    var searchRowSet: [UInt8]?
+    /// How many companies of any status `searchRowSet` holds.
+    var searchMatchCount = 0
+    /// Set when `q` is the only filter and its status holds most companies: see `searchCountSQL`.
+    var searchCountsOthers = false
     /// Set by `resolvePrefixes` when `size` and `exportStatus` match many companies: the page walks the sort
     /// order, whose index carries both columns, instead of sorting every match from their own index.
     var columnsAreDense = false
@@ -175,10 +180,13 @@ public struct CompanyListQuery: Sendable {
                 args += conditionArgs
             }
         }
-        if let q, let match = Self.ftsQuery(q, dialect) {
+        if let set = searchRowSet {
+            clauses.append("rowset_contains(?, c.rowid)")
+            args.append(.blob(set))
+        } else if let q, let match = Self.ftsQuery(q, dialect) {
             clauses.append(
                 dialect == .sqlite
-                    ? "\(searchIsDense ? "+c.rowid" : "c.rowid") IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
+                    ? "c.rowid IN (SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?)"
                     : "c.rowid IN (SELECT rowid FROM companies_fts WHERE doc @@ to_tsquery('simple', ?))")
             args.append(.text(match))
         }
@@ -189,11 +197,11 @@ public struct CompanyListQuery: Sendable {
     /// status when only the status filters; a range of the facet index when one facet filters; otherwise a
     /// join driven from the first facet's rows, or a scan of the status's companies.
     func countSQL() -> (String, [SQLValue]) {
-        // A count reads every match anyway: it drives from updatedSince's index, however many match.
+        // A count reads every match anyway: it drives from updatedSince's index, however many match. A search
+        // keeps its bitmap: the matches are already read, and testing one costs less than joining it.
         var counting = self
         counting.updatedSinceIsDense = false
         counting.updatedSinceIsSparse = false
-        counting.searchIsDense = false
         counting.columnsAreDense = false
         let facets = facetFilters
         let onlyFacets =
@@ -210,6 +218,7 @@ public struct CompanyListQuery: Sendable {
         if onlyFacets && facets.isEmpty {
             return ("SELECT coalesce((SELECT n FROM company_counts WHERE status = ?), 0)", [.text(status)])
         }
+        if let counted = searchCountSQL() { return counted }
         guard let first = facets.first else {
             let (filter, args) = counting.filterSQL()
             return ("SELECT count(*) FROM companies c WHERE \(filter)", args)

@@ -28,6 +28,13 @@ public enum CompanyRepository {
     public static func list(
         _ db: any SQLDatabase, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64
     ) throws -> ListPage<Records.Company> {
+        // The plan's probes, the page and the total read one snapshot: the total counts the page's state.
+        try db.readSnapshot { try listInSnapshot(db, listQuery, prefixValueLimit: prefixValueLimit) }
+    }
+
+    private static func listInSnapshot(
+        _ db: any SQLDatabase, _ listQuery: CompanyListQuery, prefixValueLimit: Int
+    ) throws -> ListPage<Records.Company> {
         var query = listQuery
         try query.resolvePrefixes(db, limit: prefixValueLimit)
         let (filter, filterArgs) = query.filterSQL()

@@ -1,0 +1,37 @@
+import Storage
+import TestSupport
+import Testing
+
+@testable import SQLiteStore
+
+/// `rowset_contains(set, rowid)` answers membership of exactly the rowids `RowSetBitmap` encoded: a list that
+/// binds a full-text search's matches relies on it to keep every match and no other company.
+struct RowSetTests {
+    @Test func everyEncodedRowidIsContainedAndNoOther() throws {
+        let dir = TemporaryDirectory()
+        let c = try Connection(path: dir.file("db.sqlite"))
+        var random = SeededRandom(state: 7)
+        let cases: [[Int64]] = [
+            [], [1], [5, 5, 5], [-3, 0, 2], [64, 7, 130, 8], [Int64.max - 2, Int64.max],
+            (0..<300).map { _ in Int64.random(in: 1_000...5_000, using: &random) },
+        ]
+        for rowids in cases {
+            let set = try #require(RowSetBitmap.encode(rowids))
+            let members = Set(rowids)
+            let low = (rowids.min() ?? 0) - 9
+            let high = (rowids.max() ?? 0)
+            var probes = Set(rowids)
+            // Every rowid from just below the set to just below its top (at most 6,000 of them).
+            let (far, overflows) = low.addingReportingOverflow(6_000)
+            for r in stride(from: low, through: overflows ? high - 1 : min(high - 1, far), by: 1) { probes.insert(r) }
+            probes.formUnion([Int64.min, 0, -1, high &+ 1, high &+ 64])
+            for rowid in probes {
+                let found = try c.scalar("SELECT rowset_contains(?, ?)", [.blob(set), .integer(rowid)])
+                #expect(found == (members.contains(rowid) ? 1 : 0), "rowid \(rowid) of \(rowids.prefix(8))")
+            }
+        }
+        #expect(RowSetBitmap.encode([0, Int64.max]) == nil, "a span past maxSpan is refused, not allocated")
+        #expect(try c.scalar("SELECT rowset_contains(NULL, 1)") == 0, "no set contains nothing")
+        #expect(try c.scalar("SELECT rowset_contains(x'0100', 1)") == 0, "a blob shorter than its base is empty")
+    }
+}
