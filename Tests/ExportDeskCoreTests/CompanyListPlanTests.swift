@@ -94,7 +94,7 @@ struct DenseFacetAndColumnTests {
                     db: db, actor: "tester", action: "companies.create", nowMillis: 1_700_000_000_000 + Int64(i) * 1000)
                 let fields: JSONObject = [
                     "name": .string("Компания \(i)"), "tags": [.string(rare(i) ? "редкий" : "частый")],
-                    "size": .string(rare(i) ? "large" : "small"), "exportStatus": "active",
+                    "size": .string(rare(i) ? "large" : "small"), "exportStatus": "active", "targetMarkets": ["CN"],
                 ]
                 return try CompanyRepository.create(ctx, fields: fields).recordID
             }
@@ -108,6 +108,9 @@ struct DenseFacetAndColumnTests {
             (["size": "large", "exportStatus": "active"], few, "sparse columns"),
             (["tag": "частый", "size": "small"], common, "dense tag and column"),
             (["tag": "редкий", "size": "small"], [], "sparse tag, no company of that size"),
+            (["targetMarket": "CN", "tag": "редкий"], few, "dense facet, sparse facet"),
+            (["targetMarket": "CN", "tag": "частый", "size": "small"], common, "two dense facets and a column"),
+            (["targetMarket": "CN", "tag": "нет такого", "size": "small"], [], "dense facet, absent facet"),
         ]
         for (filter, expected, label) in cases {
             var seen: [String] = []

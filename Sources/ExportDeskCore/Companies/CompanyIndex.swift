@@ -3,7 +3,7 @@ import JSON
 import Storage
 
 /// What a company keeps beside its row, as `RecordTable` hooks: the uniqueness of its INN and externalRef, the
-/// facet rows of its multi-valued filters, the count per status, and its full-text entry.
+/// facet rows of its multi-valued filters (with its size and export status), the count per status, and its full-text entry.
 enum CompanyIndex {
     /// INN is unique among active companies; externalRef is unique per system.
     @Sendable static func checkUnique(_ db: any SQLDatabase, _ company: Records.Company) throws {
@@ -41,10 +41,11 @@ enum CompanyIndex {
                 [.text(status)])
         }
         if let previous {
+            let columns = facetColumns(previous)
             for (kind, value) in facets(previous) {
                 try db.run(
-                    "DELETE FROM company_facets WHERE kind = ? AND value = ? AND status = ? AND company_id = ?",
-                    [.text(kind), .text(value), .text(previous.status.rawValue), .text(company.id)])
+                    "DELETE FROM company_facets WHERE kind = ? AND value = ? AND status = ? AND size = ? AND export_status = ? AND company_id = ?",
+                    [.text(kind), .text(value), .text(previous.status.rawValue)] + columns + [.text(company.id)])
             }
             if db.dialect == .sqlite {
                 try db.run(
@@ -54,10 +55,12 @@ enum CompanyIndex {
                 try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
             }
         }
+        // Each row carries the company's size and export status for the totals that combine them with a facet.
+        let columns = facetColumns(company)
         for (kind, value) in facets(company) {
             try db.run(
-                "INSERT INTO company_facets(company_id, kind, value, status) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [.text(company.id), .text(kind), .text(value), .text(status)])
+                "INSERT INTO company_facets(company_id, kind, value, status, size, export_status) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [.text(company.id), .text(kind), .text(value), .text(status)] + columns)
         }
         try indexText(db, rowid: rowid, company)
     }
@@ -88,6 +91,11 @@ enum CompanyIndex {
             for value in values ?? [] where seen.insert(value).inserted { out.append((kind, value)) }
         }
         return out
+    }
+
+    /// The size and export status as a facet row keys them: '' for none (key columns cannot be null).
+    private static func facetColumns(_ c: Records.Company) -> [SQLValue] {
+        [.text(c.size?.rawValue ?? ""), .text(c.exportStatus?.rawValue ?? "")]
     }
 
     private static func tags(_ c: Records.Company) -> String { (c.tags ?? []).joined(separator: " ") }
