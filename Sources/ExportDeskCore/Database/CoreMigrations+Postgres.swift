@@ -103,6 +103,7 @@ extension CoreMigrations {
         Migration(version: 12, sql: CoreMigrations.listIndexes),
         Migration(version: 13, sql: CoreMigrations.sizeAndExportStatus),
         Migration(version: 14, sql: portable(CoreMigrations.facetColumns(withoutRowID: false))),
+        Migration(version: 15, sql: portable(CoreMigrations.wordIndex(.postgresql))),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;

@@ -3,7 +3,7 @@ import Storage
 
 /// Copies a whole programme from one database to another, on either engine (`exportdesk migrate-db`): every
 /// table's rows with their keys (change-log `seq`s, rowids, tokens, idempotency keys), then the full-text
-/// index rebuilt on the target, then a count and a checksum per table compared on both sides.
+/// and word indexes rebuilt on the target, then a count and a checksum per table compared on both sides.
 public enum DatabaseCopy {
     /// The tables that hold data, in an order that satisfies references; the full-text index is rebuilt.
     public static let tables = [
@@ -96,7 +96,8 @@ public enum DatabaseCopy {
         return verified
     }
 
-    /// The target's full-text index from its companies; its key counters past the copied keys.
+    /// The target's full-text index from its companies, its word index from the records' `text_key`s, and its
+    /// key counters past the copied keys.
     private static func finish(_ db: any SQLDatabase) throws {
         var companies: [(Int64, String)] = []
         try db.query("SELECT rowid, data FROM companies") { row in companies.append((row.int64(0), row.text(1) ?? "{}"))
@@ -105,6 +106,7 @@ public enum DatabaseCopy {
             guard let record = (try? JSONParser.parse(data))?.objectValue else { continue }
             try CompanyIndex.indexText(db, rowid: rowid, try CompanyRepository.records.typed(record))
         }
+        try db.execute(WordIndex.backfillSQL(db.dialect))
         guard db.dialect == .postgresql else { return }
         for table in tables {
             let key = table == "changes" ? "seq" : "rowid"

@@ -22,9 +22,13 @@ public struct ListFilter {
         equal(column, value?.rawValue)
     }
 
-    /// Whole words and word prefixes of `q` in the table's `text_key` (TextIndex).
+    /// The words of `q`, lower-cased: each must start a word of the record (`text_key`, `record_words`).
+    public private(set) var searchWords: [String] = []
+
+    /// Whole words and word prefixes of `q`; `page` turns them into conditions once it can probe the index.
     public mutating func words(_ q: String?) {
-        if let q { TextIndex.clauses(q, into: &clauses, &args) }
+        guard let q else { return }
+        searchWords += q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }).map(String.init)
     }
 
     public mutating func add(_ clause: String, _ values: [SQLValue] = []) {
@@ -39,8 +43,17 @@ extension RecordTable {
         _ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
         list: some ListParams, defaultDescending: Bool = false
     ) throws -> ListPage<Record> {
-        try page(
-            db, where: filter.clauses, filter.args, sortColumn: sortColumn, sortName: sortName, list: list,
-            defaultDescending: defaultDescending)
+        var (clauses, args) = (filter.clauses, filter.args)
+        var (countClauses, countArgs) = (filter.clauses, filter.args)
+        for word in filter.searchWords {
+            let (page, count) = try WordIndex.conditions(db, table: table, word: word)
+            clauses.append(page.0)
+            args += page.1
+            countClauses.append(count.0)
+            countArgs += count.1
+        }
+        return try page(
+            db, where: clauses, args, sortColumn: sortColumn, sortName: sortName, list: list,
+            defaultDescending: defaultDescending, countWhere: (countClauses, countArgs))
     }
 }

@@ -18,6 +18,8 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
     let hooks: RecordHooks<Record>?
     private let insertSQL: String
     private let updateSQL: String
+    /// The position of `text_key` in `columns`: its words are kept in `record_words` (WordIndex).
+    private let wordColumn: Int?
 
     public init(
         table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
@@ -29,6 +31,7 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         self.columns = columns
         self.typedView = typedView
         self.hooks = hooks
+        wordColumn = columns.firstIndex { $0.name == "text_key" }
         // Written once: every insert and save runs the same statement (the connection caches it prepared).
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         insertSQL =
@@ -111,10 +114,12 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
                 .text(id), .integer(1), .text(ctx.now), .text(ctx.now),
                 .text(JSONValue.object(record).serializedString()),
             ] + columnValues(typedRecord)
-        if let hooks {
-            try hooks.index(ctx.db, try ctx.db.insertReturningRowid(insertSQL, values), typedRecord, nil)
-        } else {
+        if hooks == nil && wordColumn == nil {
             try ctx.db.run(insertSQL, values)
+        } else {
+            let rowid = try ctx.db.insertReturningRowid(insertSQL, values)
+            try hooks?.index(ctx.db, rowid, typedRecord, nil)
+            try indexWords(ctx.db, rowid: rowid, typedRecord, old: nil)
         }
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
@@ -149,9 +154,24 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         let values: [SQLValue] =
             [.integer(record.recordVersion), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + columnValues(typedRecord) + [.integer(rowid)]
+        let oldWords = try wordColumn.map { _ in try storedWords(ctx.db, rowid: rowid) }
         try ctx.db.run(updateSQL, values)
         try hooks?.index(ctx.db, rowid, typedRecord, previous)
+        if let oldWords { try indexWords(ctx.db, rowid: rowid, typedRecord, old: oldWords) }
         try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: record.recordVersion)
+    }
+
+    /// The row's `text_key` as stored, before a save replaces it.
+    private func storedWords(_ db: any SQLDatabase, rowid: Int64) throws -> String {
+        var key = ""
+        try db.query("SELECT text_key FROM \(table) WHERE rowid = ?", [.integer(rowid)]) { key = $0.text(0) ?? "" }
+        return key
+    }
+
+    /// Keeps `record_words` in step with the record's `text_key` (nothing for a table without one).
+    private func indexWords(_ db: any SQLDatabase, rowid: Int64, _ record: Record, old: String?) throws {
+        guard let wordColumn, case .text(let key) = columns[wordColumn].value(record) else { return }
+        try WordIndex.update(db, table: table, rowid: rowid, old: old, new: key)
     }
 
     /// The update every simple entity does: load (NOT_FOUND), `before` checks the current record (its state,
@@ -211,51 +231,6 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         try save(ctx, rowid: rowid, &record, op: op, previous: current)
         return record
     }
-
-    /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
-    /// `nextCursor` and optional `total` every list has (SPEC §4). `list` is the page request (sort, limit,
-    /// cursor, includeTotal); the sort is `sortName` or `-sortName`.
-    public func page(
-        _ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
-        list: some ListParams, defaultDescending: Bool = false
-    ) throws -> ListPage<Record> {
-        let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
-        let cmp = descending ? "<" : ">"
-        let dir = descending ? "DESC" : "ASC"
-        let limit = Int(list.limit ?? 50)
-        let filter = clauses.isEmpty ? "1 = 1" : clauses.joined(separator: " AND ")
-        let cursorName = "\(table).\(descending ? "-" : "")\(sortName)"
-        var sql = "SELECT data, \(sortColumn), id FROM \(table) WHERE \(filter)"
-        var pageArgs = args
-        if let text = list.cursor {
-            guard let c = ListCursor.decode(text), c.sort == cursorName else {
-                throw DomainError.invalidParams(
-                    path: "/cursor", keyword: "format", "is not a cursor returned by this list for this sort")
-            }
-            sql += " AND (\(sortColumn) \(cmp) ? OR (\(sortColumn) = ? AND id \(cmp) ?))"
-            pageArgs += [.text(c.value), .text(c.value), .text(c.id)]
-        }
-        sql += " ORDER BY \(sortColumn) \(dir), id \(dir) LIMIT ?"
-        pageArgs.append(.integer(Int64(limit + 1)))
-        var items: [[UInt8]] = []
-        var last: (String, String)?
-        var more = false
-        try db.query(sql, pageArgs) { s in
-            if items.count == limit {
-                more = true
-                return
-            }
-            items.append(s.withBytes(0) { Array($0) })
-            last = (s.text(1) ?? "", s.text(2) ?? "")
-        }
-        let next = more ? last.map { ListCursor(sort: cursorName, value: $0.0, id: $0.1).encoded } : nil
-        var total: Int64?
-        if list.includeTotal == true {
-            total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(filter)", args) ?? 0
-        }
-        return ListPage(rows: items, nextCursor: next, total: total)
-    }
-
 }
 
 /// A table of any record type, as code that works on every entity (the change feed) uses it.

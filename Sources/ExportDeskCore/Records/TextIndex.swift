@@ -9,13 +9,6 @@ public enum TextIndex {
         return " " + text.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ") + " "
     }
 
-    /// `q` as word-prefix conditions on `text_key`: every word must start a word of the record.
-    public static func clauses(_ q: String, into clauses: inout [String], _ args: inout [SQLValue]) {
-        for word in q.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-            clauses.append("text_key LIKE ?")
-            args.append(.text("% " + word + "%"))
-        }
-    }
 }
 
 /// Text folded for search as SQLite's FTS5 `unicode61 remove_diacritics 2` folds it: case (Cyrillic as

@@ -1,0 +1,88 @@
+import ExportDeskCore
+import ExportDeskSchemas
+import Foundation
+import JSON
+import SQLiteStore
+import Storage
+import Support
+import TestSupport
+import Testing
+
+/// `q` on the simple entities reads a rare word's records from `record_words` and walks the sort order for a
+/// common one: both plans, and the total counted from the index, must give the same records; the index must
+/// follow renames and be filled for records written before it existed.
+struct WordIndexTests {
+    func list(_ store: any DataStore, _ params: JSONObject) async throws -> (ids: [String], total: JSONValue?) {
+        var ids: [String] = []
+        var total: JSONValue?
+        var cursor: JSONValue = .null
+        repeat {
+            var p = params
+            p["limit"] = 300
+            p["includeTotal"] = true
+            if !cursor.isNull { p["cursor"] = cursor }
+            let page = try await store.read { [p] db in
+                try InstitutionRepository.list(
+                    db, try TypedRecords.params(Params.InstitutionsList.self, p), only: nil
+                ).json
+            }
+            total = page["total"]
+            ids += (page["items"]?.arrayValue ?? []).map(\.recordID)
+            cursor = page["nextCursor"] ?? .null
+        } while !cursor.isNull
+        return (ids, total)
+    }
+
+    @Test func rareAndCommonWordsFindTheSameRecordsAndFollowRenames() async throws {
+        let f = try CompanyFixture()
+        let count = 1150
+        @Sendable func rare(_ i: Int) -> Bool { i % 60 == 0 }
+        let ids = try await f.store.write { db -> [String] in
+            try (0..<count).map { i in
+                let ctx = WriteContext(db: db, actor: "tester", action: "institutions.create")
+                let name = "Колледж \(rare(i) ? "редкий" : "частый") \(String(format: "%04d", i))"
+                return try InstitutionRepository.create(ctx, fields: ["name": .string(name), "kind": "college"])
+                    .recordID
+            }
+        }
+        let few = ids.enumerated().filter { rare($0.offset) }.map(\.element)
+        let common = ids.enumerated().filter { !rare($0.offset) }.map(\.element)
+        let cases: [(String, [String])] = [
+            ("част", common), ("частый колледж", common), ("ред", few), ("Редкий КОЛЛЕДЖ", few), ("колл", few + common),
+            ("нет", []), ("редкий частый", []),
+        ]
+        for (q, expected) in cases {
+            let (seen, total) = try await list(f.store, ["filter": ["q": .string(q)]])
+            let inNameOrder = seen == expected
+            #expect(inNameOrder, "\(q): every match once, in name order (\(seen.count) of \(expected.count))")
+            #expect(total == .number(.int(Int64(expected.count))), "\(q): total")
+        }
+        let renamed = few[0]
+        _ = try await f.write("institutions.update") {
+            try InstitutionRepository.update($0, id: renamed, patch: ["name": "Особый колледж"], expectedVersion: nil)
+        }
+        #expect(
+            try await list(f.store, ["filter": ["q": "редкий"]]).ids == Array(few.dropFirst()), "the old word is gone")
+        #expect(try await list(f.store, ["filter": ["q": "особ"]]).ids == [renamed], "the new word is found")
+    }
+
+    @Test func migrationFifteenIndexesTheWordsOfExistingRecords() async throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("db.sqlite")
+        let old = try Store(path: path, migrations: Array(CoreMigrations.all.prefix(14)))
+        try await old.write { db in
+            try db.run(
+                """
+                INSERT INTO institutions(id, version, created_at, updated_at, data, status, kind, name_key, text_key)
+                VALUES ('in_old', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z',
+                        '{"id":"in_old","name":"Старый колледж","kind":"college","status":"active"}',
+                        'active', 'college', 'старый колледж', ' старый колледж ')
+                """)
+        }
+        old.close()
+        let store = try Store(path: path, migrations: CoreMigrations.all)
+        defer { store.close() }
+        #expect(try await list(store, ["filter": ["q": "стар"]]).ids == ["in_old"])
+        #expect(try await list(store, ["filter": ["q": "колледж старый"]]).total == .number(.int(1)))
+    }
+}
