@@ -43,6 +43,18 @@ extension RecordTable {
         _ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
         list: some ListParams, defaultDescending: Bool = false
     ) throws -> ListPage<Record> {
+        // The word probes, the page and the total read one snapshot: the total counts the page's state.
+        try db.readSnapshot {
+            try snapshotPage(
+                db, filter, sortColumn: sortColumn, sortName: sortName, list: list,
+                defaultDescending: defaultDescending)
+        }
+    }
+
+    private func snapshotPage(
+        _ db: any SQLDatabase, _ filter: ListFilter, sortColumn: String, sortName: String,
+        list: some ListParams, defaultDescending: Bool
+    ) throws -> ListPage<Record> {
         var (clauses, args) = (filter.clauses, filter.args)
         var (countClauses, countArgs) = (filter.clauses, filter.args)
         for word in filter.searchWords {
