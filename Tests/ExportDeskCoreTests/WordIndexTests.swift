@@ -86,3 +86,32 @@ struct WordIndexTests {
         #expect(try await list(store, ["filter": ["q": "колледж старый"]]).total == .number(.int(1)))
     }
 }
+
+/// A list's page and its total come from one snapshot: while another task writes, every answer's total is the
+/// number of records it lists (each fits on one page).
+struct ListSnapshotTests {
+    @Test func aTotalAlwaysCountsThePageItWasReadWith() async throws {
+        let f = try CompanyFixture()
+        let writer = Task {
+            for i in 0..<300 {
+                _ = try await f.write("institutions.create") {
+                    try InstitutionRepository.create($0, fields: ["name": .string("Колледж \(i)"), "kind": "college"])
+                }
+            }
+        }
+        var disagreements = 0
+        let reads = 400
+        for _ in 0..<reads {
+            let page = try await f.store.read { db in
+                try InstitutionRepository.list(
+                    db,
+                    try TypedRecords.params(Params.InstitutionsList.self, ["limit": 500, "includeTotal": true]),
+                    only: nil
+                ).json
+            }
+            if page["total"] != .number(.int(Int64(page["items"]?.arrayValue?.count ?? -1))) { disagreements += 1 }
+        }
+        try await writer.value
+        #expect(disagreements == 0, "\(disagreements) of \(reads) answers had a total other than their items")
+    }
+}
