@@ -55,12 +55,13 @@ enum CompanyIndex {
                 try db.run("DELETE FROM companies_fts WHERE rowid = ?", [.integer(rowid)])
             }
         }
-        // Each row carries the company's size and export status for the totals that combine them with a facet.
+        // Each row carries the company's size and export status for the totals that combine them with a facet,
+        // and its rowid for a search's bitmap.
         let columns = facetColumns(company)
         for (kind, value) in facets(company) {
             try db.run(
-                "INSERT INTO company_facets(company_id, kind, value, status, size, export_status) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [.text(company.id), .text(kind), .text(value), .text(status)] + columns)
+                "INSERT INTO company_facets(company_id, kind, value, status, size, export_status, company_rowid) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                [.text(company.id), .text(kind), .text(value), .text(status)] + columns + [.integer(rowid)])
         }
         try indexText(db, rowid: rowid, company)
     }

@@ -13,7 +13,8 @@ extension CompanyListQuery {
         counting.updatedSinceIsSparse = false
         counting.columnsAreDense = false
         let facets = facetFilters
-        let facetsAndColumns = onlyID == nil && updatedSince == nil && (q.flatMap { Self.ftsQuery($0, dialect) } == nil)
+        let noSearch = q.flatMap { Self.ftsQuery($0, dialect) } == nil
+        let facetsAndColumns = onlyID == nil && updatedSince == nil && noSearch
         let onlyFacets = facetsAndColumns && size == nil && exportStatus == nil
         if updatedSinceMissesFew, let updatedSince {
             // Counting the few older companies and subtracting reads far fewer index entries than counting
@@ -47,7 +48,8 @@ extension CompanyListQuery {
             columnArgs.append(.text(value))
         }
         let counted = single ? "count(*)" : "count(DISTINCT d.company_id)"
-        if facetsAndColumns {
+        // A search read into a bitmap tests the facet rows' company_rowid: still no join.
+        if onlyID == nil && updatedSince == nil && (noSearch || searchRowSet != nil) {
             return facetsOnlyCount(
                 driver: driver, counted: counted,
                 from: (condition + " AND d.status = ?" + columns, conditionArgs + [.text(status)] + columnArgs))
@@ -59,7 +61,7 @@ extension CompanyListQuery {
         )
     }
 
-    /// Several facets, with or without size and export status: each facet row carries its company's status,
+    /// Facets, with or without size, export status and a search's bitmap: each facet row carries its company's status,
     /// size and export status in its key, so every other facet is one seek of its full key per row of the
     /// driving facet, with no join to companies (two common facets at the 100× demo: 55 ms joined).
     private func facetsOnlyCount(
@@ -80,6 +82,10 @@ extension CompanyListQuery {
                 )
                 args += conditionArgs
             }
+        }
+        if let set = searchRowSet {
+            clauses.append("rowset_contains(?, d.company_rowid)")
+            args.append(.blob(set))
         }
         return ("SELECT \(counted) FROM company_facets d WHERE \(clauses.joined(separator: " AND "))", args)
     }
