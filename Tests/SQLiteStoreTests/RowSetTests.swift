@@ -34,4 +34,29 @@ struct RowSetTests {
         #expect(try c.scalar("SELECT rowset_contains(NULL, 1)") == 0, "no set contains nothing")
         #expect(try c.scalar("SELECT rowset_contains(x'0100', 1)") == 0, "a blob shorter than its base is empty")
     }
+
+    /// A list total of several dense filters is the size of their intersection: it must hold exactly the rowids
+    /// in every set, each once, whatever order, repeats or range the later sets come in.
+    @Test func anIntersectionHoldsExactlyTheRowidsOfEverySet() throws {
+        var random = SeededRandom(state: 11)
+        for _ in 0..<40 {
+            let sets: [[Int64]] = (0..<Int.random(in: 2...4, using: &random)).map { _ in
+                let low = Int64.random(in: -50...2_000, using: &random)
+                return (0..<Int.random(in: 0...600, using: &random)).map { _ in
+                    low + Int64.random(in: 0...3_000, using: &random)
+                }
+            }
+            var set = try #require(RowSet(sets[0]))
+            for other in sets.dropFirst() { set.formIntersection(other) }
+            let expected = sets.dropFirst().reduce(Set(sets[0])) { $0.intersection($1) }
+            #expect(set.count == expected.count)
+            let c = try Connection(path: ":memory:")
+            for rowid in Set(sets.joined()) {
+                let found = try c.scalar("SELECT rowset_contains(?, ?)", [.blob(set.bytes), .integer(rowid)])
+                #expect(found == (expected.contains(rowid) ? 1 : 0), "rowid \(rowid)")
+            }
+        }
+        #expect(RowSet([]).map(\.count) == 0, "an empty set is empty")
+        #expect(RowSet([0, Int64.max]) == nil, "a span past maxSpan is refused")
+    }
 }

@@ -40,13 +40,7 @@ extension CompanyListQuery {
         var single = false
         if case .value = facets[driver].match { single = true }
         // Facet rows carry size and export status in their key (migration 14): they narrow its range.
-        var columns = ""
-        var columnArgs: [SQLValue] = []
-        for (column, value) in [("size", size), ("export_status", exportStatus)] {
-            guard let value else { continue }
-            columns += " AND d.\(column) = ?"
-            columnArgs.append(.text(value))
-        }
+        let (columns, columnArgs) = columnClauses(alias: "d")
         let counted = single ? "count(*)" : "count(DISTINCT d.company_id)"
         // A search read into a bitmap tests the facet rows' company_rowid: still no join.
         if onlyID == nil && updatedSince == nil && (noSearch || searchRowSet != nil) {

@@ -57,6 +57,7 @@ extension CompanyListQuery {
                 db, "SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = ?", args + [.text(status)])
             if !many { sparseFacets.insert(i) }
         }
+        try intersectDenseSources(db)
     }
 
     /// Whether `rows` (a query) has at least `denseLimit` rows, reading no more than that many: the probe that

@@ -30,6 +30,9 @@ public struct CompanyListQuery: Sendable {
     /// walks the sort order and tests each company against it, instead of sorting them all (whatever the
     /// planner's statistics suggest), and the total tests each company it counts.
     var searchRowSet: [UInt8]?
+    /// Set by `intersectDenseSources`: the companies every filter matches, when several filters that each match
+    /// many decide a total. The page tests it instead of each filter, and the total is its size.
+    var intersection: RowSet?
     /// How many companies of any status `searchRowSet` holds.
     var searchMatchCount = 0
     /// Set when `q` is the only filter and its status holds most companies: see `searchCountSQL`.
@@ -163,6 +166,12 @@ public struct CompanyListQuery: Sendable {
             clauses.append(
                 "\(updatedSinceIsDense ? dialect.unindexed("c.updated_at") : "c.updated_at") >= ?")
             args.append(.text(updatedSince))
+        }
+        if let intersection {
+            // Holds every facet's and the search's matches already; status and columns above still drive.
+            clauses.append("rowset_contains(?, c.rowid)")
+            args.append(.blob(intersection.bytes))
+            return (clauses.joined(separator: " AND "), args)
         }
         for (i, facet) in facetFilters.enumerated() where i != skipped {
             let (condition, conditionArgs) = Self.facetCondition(facet.kind, facet.match, alias: "f")

@@ -61,7 +61,9 @@ public enum CompanyRepository {
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         var total: Int64?
-        if query.includeTotal {
+        if let intersection = query.intersection {
+            total = Int64(intersection.count)
+        } else if query.includeTotal {
             let (countSQL, countArgs) = query.countSQL()
             total = try db.scalar(countSQL, countArgs) ?? 0
         }
