@@ -1,5 +1,6 @@
-/// A set of rowids as the bytes SQLite's `rowset_contains(set, rowid)` reads: the smallest rowid (8 bytes,
-/// native order), then one bit per rowid from it to the largest.
+/// A set of rowids as the bytes SQLite's `rowset_contains(set, rowid)` reads: a base rowid (8 bytes, native
+/// order; the smallest rounded down to a multiple of 8, so two sets' bytes line up), then one bit per rowid
+/// from it to the largest.
 public enum RowSetBitmap {
     /// The widest span of rowids encoded: 64 Mi rowids, an 8 MB bitmap.
     public static let maxSpan: UInt64 = 1 << 26
@@ -7,7 +8,8 @@ public enum RowSetBitmap {
     /// The encoded set; rowids need not be sorted or distinct. An empty set is the 8-byte base alone. Nil
     /// when the rowids span more than `maxSpan`: the caller keeps a plan that needs no bitmap.
     public static func encode(_ rowids: [Int64]) -> [UInt8]? {
-        guard let low = rowids.min(), let high = rowids.max() else { return Array(repeating: 0, count: 8) }
+        guard let smallest = rowids.min(), let high = rowids.max() else { return Array(repeating: 0, count: 8) }
+        let low = smallest & ~7
         let span = UInt64(bitPattern: high &- low)
         guard span < maxSpan else { return nil }
         var bytes = [UInt8](repeating: 0, count: 8 + (Int(span) + 8) / 8)
@@ -47,8 +49,7 @@ public struct RowSet: Sendable, Equatable {
     public mutating func formIntersection(_ rowids: [Int64]) {
         let width = bytes.count - 8
         guard width > 0 else { return }
-        var base: Int64 = 0
-        withUnsafeMutableBytes(of: &base) { $0.copyBytes(from: bytes[0..<8]) }
+        let base = self.base
         var kept = [UInt8](repeating: 0, count: width)
         kept.withUnsafeMutableBufferPointer { out in
             for rowid in rowids where rowid >= base {
@@ -60,6 +61,47 @@ public struct RowSet: Sendable, Equatable {
         bytes.withUnsafeMutableBufferPointer { set in
             for i in 0..<width { set[8 + i] &= kept[i] }
         }
+    }
+
+    /// The rowid of the first bit.
+    public var base: Int64 {
+        var base: Int64 = 0
+        withUnsafeMutableBytes(of: &base) { $0.copyBytes(from: bytes[0..<8]) }
+        return base
+    }
+
+    /// Keeps only the members that are also in `other`: a byte-wise AND when the bases line up (as
+    /// `RowSetBitmap.encode` writes them), else by `other`'s members.
+    public mutating func formIntersection(_ other: RowSet) {
+        let (mine, theirs) = (base, other.base)
+        guard (mine &- theirs) % 8 == 0 else { return formIntersection(other.members) }
+        let shift = Int((mine &- theirs) / 8)
+        let otherWidth = other.bytes.count - 8
+        other.bytes.withUnsafeBufferPointer { o in
+            bytes.withUnsafeMutableBufferPointer { set in
+                for i in 8..<set.count {
+                    let j = i - 8 + shift
+                    set[i] &= j >= 0 && j < otherWidth ? o[8 + j] : 0
+                }
+            }
+        }
+    }
+
+    /// The members, ascending.
+    public var members: [Int64] {
+        let first = base
+        var out: [Int64] = []
+        bytes.withUnsafeBufferPointer { set in
+            for i in 8..<set.count where set[i] != 0 {
+                var byte = set[i]
+                while byte != 0 {
+                    let bit = byte.trailingZeroBitCount
+                    out.append(first &+ Int64((i - 8) * 8 + bit))
+                    byte &= byte &- 1
+                }
+            }
+        }
+        return out
     }
 
     /// How many rowids the set holds.

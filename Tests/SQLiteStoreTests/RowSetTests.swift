@@ -59,4 +59,36 @@ struct RowSetTests {
         #expect(RowSet([]).map(\.count) == 0, "an empty set is empty")
         #expect(RowSet([0, Int64.max]) == nil, "a span past maxSpan is refused")
     }
+
+    /// Kept sets are ANDed byte by byte: the result must be the same as intersecting by members, whatever the
+    /// two sets' bases and widths, and `members` must list exactly the set, ascending.
+    @Test func twoSetsIntersectAsTheirMembersDo() throws {
+        var random = SeededRandom(state: 23)
+        for _ in 0..<60 {
+            let sets: [[Int64]] = (0..<2).map { _ in
+                let low = Int64.random(in: -40...3_000, using: &random)
+                return (0..<Int.random(in: 0...500, using: &random)).map { _ in
+                    low + Int64.random(in: 0...Int64.random(in: 1...4_000, using: &random), using: &random)
+                }
+            }
+            let first = try #require(RowSet(sets[0]))
+            let second = try #require(RowSet(sets[1]))
+            #expect(first.members == Set(sets[0]).sorted(), "members of \(sets[0].prefix(6))")
+            var bySet = first
+            bySet.formIntersection(second)
+            let expected = Set(sets[0]).intersection(sets[1]).sorted()
+            #expect(bySet.members == expected)
+            #expect(bySet.count == expected.count)
+            var byMembers = first
+            byMembers.formIntersection(sets[1])
+            #expect(byMembers.members == expected)
+        }
+        // Bases that do not line up (a set made elsewhere) fall back to members.
+        var base9 = [UInt8](repeating: 0, count: 10)
+        withUnsafeBytes(of: Int64(9)) { for i in 0..<8 { base9[i] = $0[i] } }
+        base9[8] = 0b0000_0101  // 9 and 11
+        var odd = RowSet(encoded: base9)
+        odd.formIntersection(try #require(RowSet([8, 11, 12])))
+        #expect(odd.members == [11])
+    }
 }

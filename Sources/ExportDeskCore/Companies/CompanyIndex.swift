@@ -30,6 +30,10 @@ enum CompanyIndex {
     @Sendable static func index(
         _ db: any SQLDatabase, rowid: Int64, _ company: Records.Company, previous: Records.Company?
     ) throws {
+        if db.dialect == .sqlite {
+            // Every company write moves the generation, so no list uses a rowid set read before it (CompanySets).
+            try db.run("UPDATE company_generation SET n = n + 1 WHERE id = 1")
+        }
         let status = company.status.rawValue
         let previousStatus = previous?.status.rawValue
         if previousStatus != status {

@@ -4,54 +4,43 @@ import Storage
 /// its own index and intersected in memory, instead of a seek into each other filter per match of the
 /// driving one (two common facets at the 100× demo: 2,440 of 15,310 rows, 33–53 ms).
 extension CompanyListQuery {
-    /// Sets `intersection` when a total is asked for and at least two dense sources decide it: facets given
-    /// by value, a search read into its bitmap, and `size`/`exportStatus` beside a search. A sparse or range
-    /// facet, `updatedSince` or a single company keeps the SQL plans, which are cheap for them.
+    /// Sets `intersection` when at least two dense sources decide a total (facets given by value, a search read
+    /// into its bitmap, and `size`/`exportStatus` beside a search), or when every source's set is kept from an
+    /// earlier list (`CompanySets`), with or without a total. A sparse or range facet, `updatedSince` or a
+    /// single company keeps the SQL plans, which are cheap for them.
     mutating func intersectDenseSources(_ db: any SQLDatabase) throws {
-        guard includeTotal, dialect == .sqlite, onlyID == nil, updatedSince == nil, sparseFacets.isEmpty else {
-            return
-        }
-        let facets = facetFilters
-        for facet in facets {
+        guard dialect == .sqlite, onlyID == nil, updatedSince == nil, sparseFacets.isEmpty else { return }
+        var sources: [(String, [SQLValue])] = []
+        for facet in facetFilters {
             if case .prefix = facet.match { return }
-        }
-        let searched = q.flatMap { Self.ftsQuery($0, dialect) } != nil
-        // A search with few matches is a subquery the page is driven from: already cheap.
-        if searched && searchRowSet == nil { return }
-        let columns = size != nil || exportStatus != nil
-        guard facets.count + (searched ? 1 : 0) >= 2 || (searched && columns) else { return }
-        var set = searchRowSet.map { RowSet(encoded: $0) }
-        func narrow(_ sql: String, _ args: [SQLValue]) throws -> Bool {
-            let rowids = try db.integers(sql, args)
-            if set == nil {
-                guard let first = RowSet(rowids) else { return false }
-                set = first
-            } else {
-                set?.formIntersection(rowids)
-            }
-            return true
-        }
-        for facet in facets {
             // Facet rows carry the company's status, size and export status in their key (migration 14) and
             // its rowid beside: one range of the key per facet, no join.
             let (condition, conditionArgs) = Self.facetCondition(facet.kind, facet.match, alias: "f")
             let (columnSQL, columnArgs) = columnClauses(alias: "f")
-            guard
-                try narrow(
+            sources.append(
+                (
                     "SELECT f.company_rowid FROM company_facets f WHERE \(condition) AND f.status = ?\(columnSQL)",
-                    conditionArgs + [.text(status)] + columnArgs)
-            else { return }
-            if set?.count == 0 { break }
+                    conditionArgs + [.text(status)] + columnArgs
+                ))
         }
-        if facets.isEmpty {
+        let searched = q.flatMap { Self.ftsQuery($0, dialect) } != nil
+        // A search with few matches is a subquery the page is driven from: already cheap.
+        if searched && searchRowSet == nil { return }
+        if sources.isEmpty && searched && (size != nil || exportStatus != nil) {
             // A search and columns: the companies of the status and columns, from companies_by_size.
             let (columnSQL, columnArgs) = columnClauses(alias: "c")
-            guard
-                try narrow(
-                    "SELECT c.rowid FROM companies c WHERE c.status = ?\(columnSQL)", [.text(status)] + columnArgs)
-            else { return }
+            sources.append(
+                ("SELECT c.rowid FROM companies c WHERE c.status = ?\(columnSQL)", [.text(status)] + columnArgs))
+        }
+        let kept = !sources.isEmpty && sources.allSatisfy { hasRowSet($0.0, $0.1) }
+        guard kept || (includeTotal && sources.count + (searched ? 1 : 0) >= 2) else { return }
+        var set = searchRowSet.map { RowSet(encoded: $0) }
+        for (sql, args) in sources {
+            guard let next = try rowSet(db, sql, args) else { return }
+            if set == nil { set = next } else { set?.formIntersection(next) }
         }
         intersection = set
+        intersectionCount = set?.count ?? 0
     }
 
     /// ` AND a.size = ? AND a.export_status = ?` for the columns given.

@@ -9,10 +9,14 @@ extension CompanyListQuery {
     /// each company in O(1); few stay a subquery that SQLite drives the page from.
     mutating func collectSearchMatches(_ db: any SQLDatabase) throws {
         guard dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) else { return }
-        let rowids = try db.integers("SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", [.text(match)])
-        guard rowids.count >= Self.denseLimit, let set = RowSetBitmap.encode(rowids) else { return }
-        searchRowSet = set
-        searchMatchCount = rowids.count
+        guard
+            let set = try rowSet(db, "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", [.text(match)])
+        else { return }
+        // Full-text rowids are distinct: the set holds as many as were read.
+        let count = set.count
+        guard count >= Self.denseLimit else { return }
+        searchRowSet = set.bytes
+        searchMatchCount = count
         if includeTotal && onlySearch {
             // Every company has one full-text row, whatever its status: when the status asked for holds most
             // companies, the total is every match less the few matches of the other statuses.

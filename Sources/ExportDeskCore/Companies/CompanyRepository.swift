@@ -29,7 +29,14 @@ public enum CompanyRepository {
         _ db: any SQLDatabase, _ listQuery: CompanyListQuery, prefixValueLimit: Int = 64
     ) throws -> ListPage<Records.Company> {
         // The plan's probes, the page and the total read one snapshot: the total counts the page's state.
-        try db.readSnapshot { try listInSnapshot(db, listQuery, prefixValueLimit: prefixValueLimit) }
+        // Kept rowid sets are only for committed states: inside a write transaction the list reads without them.
+        let keepsSets = !db.inTransaction
+        return try db.readSnapshot {
+            var query = listQuery
+            // A database not yet at migration 16 has no generation: it lists without kept sets.
+            if keepsSets { query.stamp = (try? CompanySets.stamp(db)) ?? nil }
+            return try listInSnapshot(db, query, prefixValueLimit: prefixValueLimit)
+        }
     }
 
     private static func listInSnapshot(
@@ -61,8 +68,8 @@ public enum CompanyRepository {
             last = (s.text(1) ?? "", s.text(2) ?? "")
         }
         var total: Int64?
-        if let intersection = query.intersection {
-            total = Int64(intersection.count)
+        if query.intersection != nil, query.includeTotal {
+            total = Int64(query.intersectionCount)
         } else if query.includeTotal {
             let (countSQL, countArgs) = query.countSQL()
             total = try db.scalar(countSQL, countArgs) ?? 0

@@ -188,6 +188,14 @@ public enum CoreMigrations {
         Migration(version: 13, sql: CoreMigrations.sizeAndExportStatus),
         Migration(version: 14, sql: CoreMigrations.facetColumns(withoutRowID: true)),
         Migration(version: 15, sql: CoreMigrations.wordIndex(.sqlite)),
+        Migration(
+            version: 16,
+            sql: """
+                -- The state companies.list's kept rowid sets belong to (CompanySets): a token made with the
+                -- database, and a counter every company write moves in its own transaction.
+                CREATE TABLE company_generation(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, token TEXT NOT NULL);
+                INSERT INTO company_generation(id, n, token) VALUES (1, 0, lower(hex(randomblob(16))));
+                """),
     ]
 
     /// Step 12, the same on both engines: a list filtered by one column and sorted by another walks an index of
