@@ -52,7 +52,7 @@ struct CompanySetsTests {
                     var seen: [String] = []
                     var cursor: JSONValue = .null
                     repeat {
-                        var params: JSONObject = ["filter": .object(filter), "limit": 400]
+                        var params: JSONObject = ["filter": .object(filter), "limit": 70]
                         if includeTotal { params["includeTotal"] = true }
                         if !cursor.isNull { params["cursor"] = cursor }
                         let page = try await f.list(.object(params))

@@ -13,15 +13,7 @@ extension CompanyListQuery {
         var sources: [(String, [SQLValue])] = []
         for facet in facetFilters {
             if case .prefix = facet.match { return }
-            // Facet rows carry the company's status, size and export status in their key (migration 14) and
-            // its rowid beside: one range of the key per facet, no join.
-            let (condition, conditionArgs) = Self.facetCondition(facet.kind, facet.match, alias: "f")
-            let (columnSQL, columnArgs) = columnClauses(alias: "f")
-            sources.append(
-                (
-                    "SELECT f.company_rowid FROM company_facets f WHERE \(condition) AND f.status = ?\(columnSQL)",
-                    conditionArgs + [.text(status)] + columnArgs
-                ))
+            sources.append(facetSource(facet.kind, facet.match))
         }
         let searched = q.flatMap { Self.ftsQuery($0, dialect) } != nil
         // A search with few matches is a subquery the page is driven from: already cheap.
@@ -41,6 +33,18 @@ extension CompanyListQuery {
         }
         intersection = set
         intersectionCount = set?.count ?? 0
+    }
+
+    /// The rowids of the companies a facet keeps, with this list's status and columns. Facet rows carry the
+    /// company's status, size and export status in their key (migration 14) and its rowid beside: one range
+    /// of the key, no join.
+    func facetSource(_ kind: String, _ match: FacetMatch) -> (String, [SQLValue]) {
+        let (condition, conditionArgs) = Self.facetCondition(kind, match, alias: "f")
+        let (columnSQL, columnArgs) = columnClauses(alias: "f")
+        return (
+            "SELECT f.company_rowid FROM company_facets f WHERE \(condition) AND f.status = ?\(columnSQL)",
+            conditionArgs + [.text(status)] + columnArgs
+        )
     }
 
     /// ` AND a.size = ? AND a.export_status = ?` for the columns given.

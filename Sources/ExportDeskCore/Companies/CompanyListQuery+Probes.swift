@@ -52,6 +52,14 @@ extension CompanyListQuery {
             if values.count <= limit { resolvedPrefixes[kind] = values }
         }
         for (i, facet) in facetFilters.enumerated() {
+            if size == nil, exportStatus == nil, let stamp {
+                // A kept set of the facet (CompanySets) is the probe's own question, answered without a read.
+                let (sql, args) = facetSource(facet.kind, facet.match)
+                if let kept = CompanySets.shared.set(stamp, CompanySets.source(sql, args)) {
+                    if kept.count < Self.denseLimit { sparseFacets.insert(i) }
+                    continue
+                }
+            }
             let (condition, args) = Self.facetCondition(facet.kind, facet.match, alias: "f")
             let many = try Self.manyRows(
                 db, "SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = ?", args + [.text(status)])
