@@ -12,14 +12,16 @@ import Testing
 /// common one: both plans, and the total counted from the index, must give the same records; the index must
 /// follow renames and be filled for records written before it existed.
 struct WordIndexTests {
-    func list(_ store: any DataStore, _ params: JSONObject) async throws -> (ids: [String], total: JSONValue?) {
+    func list(
+        _ store: any DataStore, _ params: JSONObject, includeTotal: Bool = true
+    ) async throws -> (ids: [String], total: JSONValue?) {
         var ids: [String] = []
         var total: JSONValue?
         var cursor: JSONValue = .null
         repeat {
             var p = params
             p["limit"] = 300
-            p["includeTotal"] = true
+            if includeTotal { p["includeTotal"] = true }
             if !cursor.isNull { p["cursor"] = cursor }
             let page = try await store.read { [p] db in
                 try InstitutionRepository.list(
@@ -56,6 +58,8 @@ struct WordIndexTests {
             let inNameOrder = seen == expected
             #expect(inNameOrder, "\(q): every match once, in name order (\(seen.count) of \(expected.count))")
             #expect(total == .number(.int(Int64(expected.count))), "\(q): total")
+            let (unCounted, none) = try await list(f.store, ["filter": ["q": .string(q)]], includeTotal: false)
+            #expect(unCounted == expected && none == nil, "\(q): the same without a total")
         }
         let renamed = few[0]
         _ = try await f.write("institutions.update") {
@@ -64,6 +68,61 @@ struct WordIndexTests {
         #expect(
             try await list(f.store, ["filter": ["q": "редкий"]]).ids == Array(few.dropFirst()), "the old word is gone")
         #expect(try await list(f.store, ["filter": ["q": "особ"]]).ids == [renamed], "the new word is found")
+    }
+
+    /// Students have no default filter: a common word's total is the size of its set (SQLite), which must count
+    /// each student once however many of their words the prefix starts, and agree with a filtered list's count.
+    @Test func commonWordsCountEachRecordOnceWithAndWithoutOtherFilters() async throws {
+        let fixture = try await InternshipFixture()
+        let f = fixture.f
+        let college = fixture.college
+        // "иван" starts both "иванов" and "иван" in 2 of 3 names, so a student often has two matching words.
+        @Sendable func name(_ i: Int) -> String {
+            i % 3 == 0 ? "Петров Пётр \(i)" : (i % 3 == 1 ? "Иванов Иван \(i)" : "Иванова Ирина \(i)")
+        }
+        @Sendable func course(_ i: Int) -> Int64 { Int64(i % 4 + 1) }
+        let ids = try await f.store.write { db -> [String] in
+            try (0..<1_800).map { i in
+                let ctx = WriteContext(db: db, actor: "tester", action: "students.create")
+                return try StudentRepository.create(
+                    ctx,
+                    fields: [
+                        "institutionId": .string(college), "fullName": .string(name(i)), "specialty": "15.02.10",
+                        "course": .number(.int(course(i))),
+                    ])["id"]!.stringValue!
+            }
+        }
+        let cases: [(JSONObject, (Int) -> Bool, String)] = [
+            (["q": "иван"], { $0 % 3 != 0 }, "a common prefix of two words of a name"),
+            (["q": "иван ирин"], { $0 % 3 == 2 }, "two common words"),
+            (["q": "иван", "course": 2], { $0 % 3 != 0 && course($0) == 2 }, "a common word and a column"),
+            (["q": "петр"], { $0 % 3 == 0 }, "a word of 600 records, read from the index"),
+        ]
+        for (filter, keep, label) in cases {
+            let expected = Set(ids.enumerated().filter { keep($0.offset) }.map(\.element))
+            for includeTotal in [true, false] {
+                var seen: [String] = []
+                var cursor: JSONValue = .null
+                repeat {
+                    var p: JSONObject = ["filter": .object(filter), "limit": 250]
+                    if includeTotal { p["includeTotal"] = true }
+                    if !cursor.isNull { p["cursor"] = cursor }
+                    let page = try await f.store.read { [p] db in
+                        try StudentRepository.list(
+                            db, try TypedRecords.params(Params.StudentsList.self, p), onlyInstitution: nil,
+                            onlyCompany: nil
+                        ).json
+                    }
+                    if includeTotal {
+                        #expect(page["total"] == .number(.int(Int64(expected.count))), "\(label): total")
+                    }
+                    seen += (page["items"]?.arrayValue ?? []).map(\.recordID)
+                    cursor = page["nextCursor"] ?? .null
+                } while !cursor.isNull
+                let listed = seen.count == expected.count && Set(seen) == expected
+                #expect(listed, "\(label): every match once (\(seen.count) of \(expected.count))")
+            }
+        }
     }
 
     @Test func migrationFifteenIndexesTheWordsOfExistingRecords() async throws {

@@ -57,15 +57,24 @@ extension RecordTable {
     ) throws -> ListPage<Record> {
         var (clauses, args) = (filter.clauses, filter.args)
         var (countClauses, countArgs) = (filter.clauses, filter.args)
+        // With no other filter and every word read into a set, the total is the size of their intersection.
+        var matched: RowSet?
+        var everyWordRead = filter.clauses.isEmpty && !filter.searchWords.isEmpty
         for word in filter.searchWords {
-            let (page, count) = try WordIndex.conditions(db, table: table, word: word)
+            let (page, count, set) = try WordIndex.conditions(db, table: table, word: word)
             clauses.append(page.0)
             args += page.1
             countClauses.append(count.0)
             countArgs += count.1
+            if let set {
+                if matched == nil { matched = set } else { matched?.formIntersection(set) }
+            } else {
+                everyWordRead = false
+            }
         }
         return try page(
             db, where: clauses, args, sortColumn: sortColumn, sortName: sortName, list: list,
-            defaultDescending: defaultDescending, countWhere: (countClauses, countArgs))
+            defaultDescending: defaultDescending, countWhere: (countClauses, countArgs),
+            knownTotal: everyWordRead ? matched.map { Int64($0.count) } : nil)
     }
 }

@@ -6,10 +6,12 @@ extension RecordTable {
     /// One page of records matching `clauses`, sorted by `sortColumn` then id, with the keyset cursor,
     /// `nextCursor` and optional `total` every list has (SPEC §4). `list` is the page request (sort, limit,
     /// cursor, includeTotal); the sort is `sortName` or `-sortName`. `countWhere`, when given, selects the same
-    /// records for the total by cheaper conditions (a common word's index entries instead of its `LIKE`).
+    /// records for the total by cheaper conditions (a common word's index entries instead of its `LIKE`);
+    /// `knownTotal`, when given, is the total already counted in the caller's snapshot.
     public func page(
         _ db: any SQLDatabase, where clauses: [String], _ args: [SQLValue], sortColumn: String, sortName: String,
-        list: some ListParams, defaultDescending: Bool = false, countWhere: ([String], [SQLValue])? = nil
+        list: some ListParams, defaultDescending: Bool = false, countWhere: ([String], [SQLValue])? = nil,
+        knownTotal: Int64? = nil
     ) throws -> ListPage<Record> {
         let descending = list.sortKey.map { $0.hasPrefix("-") } ?? defaultDescending
         let cmp = descending ? "<" : ">"
@@ -42,7 +44,9 @@ extension RecordTable {
         }
         let next = more ? last.map { ListCursor(sort: cursorName, value: $0.0, id: $0.1).encoded } : nil
         var total: Int64?
-        if list.includeTotal == true {
+        if list.includeTotal == true, let knownTotal {
+            total = knownTotal
+        } else if list.includeTotal == true {
             let (countClauses, countArgs) = countWhere ?? (clauses, args)
             let counted = countClauses.isEmpty ? "1 = 1" : countClauses.joined(separator: " AND ")
             total = try db.scalar("SELECT count(*) FROM \(table) WHERE \(counted)", countArgs) ?? 0

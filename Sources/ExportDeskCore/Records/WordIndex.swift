@@ -26,21 +26,35 @@ enum WordIndex {
     }
 
     /// A word of `q` as a condition on the table's rows, for the page and for the total. A word starting fewer
-    /// than `denseLimit` words of the table is read from the index. A more common one walks the page's sort
-    /// order testing `text_key` (the first matches come soon), while its total still counts index entries.
+    /// than `denseLimit` words of the table is read from the index. On SQLite a common one up to `readLimit`
+    /// entries is read once into a bitmap (`rowset_contains`) that the page tests as it walks its sort order;
+    /// `set` then holds those records, which is the total when no other filter is given. Beyond that, or on PostgreSQL, the page
+    /// walks the sort order testing `text_key` (the first matches come soon), while the total counts index
+    /// entries. Testing `text_key` read each row: 7.7 ms for a page of `софья` among 40,000 students.
     static func conditions(
         _ db: any SQLDatabase, table: String, word: String
-    ) throws -> (page: (String, [SQLValue]), count: (String, [SQLValue])) {
+    ) throws -> (page: (String, [SQLValue]), count: (String, [SQLValue]), set: RowSet?) {
         let range: [SQLValue] = [.text(table), .text(word), .text(word + "\u{10FFFF}")]
-        let indexed = (
-            "rowid IN (SELECT record_rowid FROM record_words WHERE entity = ? AND word >= ? AND word < ?)", range
-        )
-        let common =
-            try db.scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM record_words WHERE entity = ? AND word >= ? AND word < ? LIMIT \(denseLimit)) AS m",
-                range) ?? 0 >= denseLimit
-        return (common ? ("text_key LIKE ?", [.text("% " + word + "%")]) : indexed, indexed)
+        let entries = "SELECT record_rowid FROM record_words WHERE entity = ? AND word >= ? AND word < ?"
+        let indexed = ("rowid IN (\(entries))", range)
+        if db.dialect == .sqlite {
+            let rowids = try db.integers("\(entries) LIMIT \(readLimit + 1)", range)
+            if rowids.count < denseLimit { return (indexed, indexed, nil) }
+            if rowids.count <= readLimit, let set = RowSet(rowids) {
+                // A total beside other filters still drives from the index entries: a bitmap would be tested
+                // against every row those filters keep (23 ms for `софья` with a course, from 13 ms).
+                return (("rowset_contains(?, rowid)", [.blob(set.bytes)]), indexed, set)
+            }
+        } else {
+            let common =
+                try db.scalar("SELECT count(*) FROM (\(entries) LIMIT \(denseLimit)) AS m", range) ?? 0 >= denseLimit
+            if !common { return (indexed, indexed, nil) }
+        }
+        return (("text_key LIKE ?", [.text("% " + word + "%")]), indexed, nil)
     }
+
+    /// How many index entries of a common word SQLite reads into a bitmap before it tests `text_key` instead.
+    static let readLimit = 20_000
 
     /// How many index entries make a word common.
     static let denseLimit = 1000
