@@ -196,7 +196,18 @@ public enum CoreMigrations {
                 CREATE TABLE company_generation(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL, token TEXT NOT NULL);
                 INSERT INTO company_generation(id, n, token) VALUES (1, 0, lower(hex(randomblob(16))));
                 """),
+        Migration(version: 17, sql: CoreMigrations.filterIndexes),
     ]
+
+    /// SQLite step 17, PostgreSQL step 16: a list filtered by a column that many rows share and sorted by another
+    /// walks an index of both, and its total counts one range of it. Without them, the 1,832 `applied`
+    /// participations of the 100× demo were found by walking all 123,000 in creation order (84 ms a page, 108 ms
+    /// with the total), and a course's students by reading all 40,000 (22 ms with the total).
+    static let filterIndexes = """
+        CREATE INDEX participations_by_status_created ON participations(status, created_at, id);
+        CREATE INDEX events_by_status_start ON events(status, starts_on, id);
+        CREATE INDEX students_by_course_name ON students(course, name_key, id);
+        """
 
     /// Step 12, the same on both engines: a list filtered by one column and sorted by another walks an index of
     /// both instead of the sort's index probing every row (a specialty no student has read all 40,000 of the
