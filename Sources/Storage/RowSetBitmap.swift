@@ -87,6 +87,34 @@ public struct RowSet: Sendable, Equatable {
         }
     }
 
+    /// Takes `removed` out and puts `inserted` in (a member may be in both: it stays), growing the bitmap for
+    /// rowids past its end. Nil when the result would span more than `RowSetBitmap.maxSpan`.
+    public func updated(removing removed: some Sequence<Int64>, inserting inserted: [Int64]) -> RowSet? {
+        let first = base
+        if let low = inserted.min(), low < first {
+            // A rowid below the base moves every bit: rebuild (new rowids are larger, so this is rare).
+            let kept = Set(removed)
+            return RowSet(members.filter { !kept.contains($0) } + inserted)
+        }
+        var out = bytes
+        if let high = inserted.max() {
+            let span = UInt64(bitPattern: high &- first)
+            guard span < RowSetBitmap.maxSpan else { return nil }
+            let needed = 8 + Int(span) / 8 + 1
+            if needed > out.count { out += [UInt8](repeating: 0, count: needed - out.count) }
+        }
+        let width = UInt64(out.count - 8) * 8
+        for rowid in removed where rowid >= first {
+            let offset = UInt64(bitPattern: rowid &- first)
+            if offset < width { out[8 + Int(offset / 8)] &= ~(UInt8(1) << UInt8(offset % 8)) }
+        }
+        for rowid in inserted {
+            let offset = UInt64(bitPattern: rowid &- first)
+            out[8 + Int(offset / 8)] |= UInt8(1) << UInt8(offset % 8)
+        }
+        return RowSet(encoded: out)
+    }
+
     /// The members, ascending.
     public var members: [Int64] {
         let first = base

@@ -8,8 +8,9 @@ import Testing
 @testable import ExportDeskCore
 
 /// `companies.list` keeps the rowid sets of its dense filters between lists (SQLite): a list at the same state
-/// must answer exactly what reading them again would, and any company write (create, update, archive, restore)
-/// must make the next list read them again, so a user never sees a total or a page of an older state.
+/// must answer exactly what reading them again would, and after any company write (create, update, archive,
+/// restore) the next list patches them from the change log or reads them again, so a user never sees a total
+/// or a page of an older state.
 struct CompanySetsTests {
     /// One company as the lists should see it.
     struct Model {
@@ -44,6 +45,7 @@ struct CompanySetsTests {
         let cases: [(JSONObject, (Model) -> Bool, String)] = [
             (["tag": "станки", "targetMarket": "DE"], { $0.tagged && $0.markets.contains("DE") }, "few in common"),
             (["targetMarket": "CN", "okvedPrefix": "21.20"], { $0.markets.contains("CN") && $0.okved }, "many"),
+            (["q": "компания", "targetMarket": "CN"], { $0.markets.contains("CN") }, "a search and a facet"),
         ]
         func check(_ moment: String) async throws {
             for (filter, keep, label) in cases {
@@ -76,22 +78,33 @@ struct CompanySetsTests {
                 if let kept { #expect(kept, "\(moment), \(label): sets kept after a list") }
             }
         }
-        func keptAfterWrite(_ moment: String) async throws {
-            let kept = try await f.store.read { db -> Bool? in
+        // Right after a write the kept sets are of the state before it: each is patched from the change log,
+        // and must equal the set read afresh.
+        func patchedAfterWrite(_ moment: String) async throws {
+            let answers = try await f.store.read { db -> [(RowSet?, RowSet?)]? in
                 guard db.dialect == .sqlite else { return nil }
                 var query = try CompanyListQuery(params: ["filter": ["tag": "станки", "targetMarket": "DE"]])
+                query.dialect = db.dialect
                 query.stamp = try CompanySets.stamp(db)
-                try query.resolvePrefixes(db)
-                return query.intersection != nil
+                let stamp = try #require(query.stamp)
+                return try [("tag", "станки"), ("targetMarket", "DE")].map { kind, value in
+                    let source = query.facetSource(kind, .value(value))
+                    let fresh = RowSet(try db.integers(source.sql, source.args))
+                    guard let (old, from) = CompanySets.shared.older(stamp, CompanySets.source(source.sql, source.args))
+                    else { return (nil, fresh) }
+                    return (try query.patch(db, old, from: from, source), fresh)
+                }
             }
-            if let kept { #expect(!kept, "\(moment): a write leaves no set kept for the new state") }
+            for (patched, fresh) in answers ?? [] {
+                #expect(patched != nil && patched?.members == fresh?.members, "\(moment): a patched set is the set read afresh")
+            }
         }
         try await check("at first")
         let created = try await f.create([
-            "name": "Новая", "tags": ["станки"], "targetMarkets": ["DE", "CN"], "okved": ["21.20"],
+            "name": "Компания новая", "tags": ["станки"], "targetMarkets": ["DE", "CN"], "okved": ["21.20"],
         ]).recordID
         model.append(Model(id: created, tagged: true, markets: ["DE", "CN"], okved: true))
-        try await keptAfterWrite("after a create")
+        try await patchedAfterWrite("after a create")
         try await check("after a create")
         let untagged = try #require(model.firstIndex { $0.tagged && $0.markets.contains("DE") })
         let untaggedID = model[untagged].id
@@ -99,7 +112,7 @@ struct CompanySetsTests {
             try CompanyRepository.update($0, id: untaggedID, patch: ["tags": ["приборы"]], expectedVersion: nil)
         }
         model[untagged].tagged = false
-        try await keptAfterWrite("after an update")
+        try await patchedAfterWrite("after an update")
         try await check("after an update")
         let archived = try #require(model.lastIndex { $0.markets.contains("CN") && $0.okved && $0.tagged })
         let archivedID = model[archived].id
@@ -107,13 +120,13 @@ struct CompanySetsTests {
             try CompanyRepository.archive($0, id: archivedID, expectedVersion: nil)
         }
         model[archived].archived = true
-        try await keptAfterWrite("after an archive")
+        try await patchedAfterWrite("after an archive")
         try await check("after an archive")
         _ = try await f.write("companies.restore") {
             try CompanyRepository.restore($0, id: archivedID, expectedVersion: nil)
         }
         model[archived].archived = false
-        try await keptAfterWrite("after a restore")
+        try await patchedAfterWrite("after a restore")
         try await check("after a restore")
     }
 

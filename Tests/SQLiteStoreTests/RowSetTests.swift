@@ -91,4 +91,27 @@ struct RowSetTests {
         odd.formIntersection(try #require(RowSet([8, 11, 12])))
         #expect(odd.members == [11])
     }
+
+    /// A kept set is patched in place across company writes: the result must hold exactly the old members less
+    /// the removed plus the inserted, including rowids past its end or below its base.
+    @Test func anUpdatedSetHoldsTheOldMembersLessTheRemovedPlusTheInserted() throws {
+        var random = SeededRandom(state: 31)
+        for _ in 0..<60 {
+            let old = (0..<Int.random(in: 0...400, using: &random)).map { _ in
+                Int64.random(in: 500...3_000, using: &random)
+            }
+            let removed = (0..<Int.random(in: 0...30, using: &random)).map { _ in
+                Int64.random(in: 400...3_100, using: &random)
+            }
+            let inserted = (0..<Int.random(in: 0...30, using: &random)).map { _ in
+                Int64.random(in: 450...6_000, using: &random)
+            }
+            let set = try #require(RowSet(old))
+            let updated = try #require(set.updated(removing: removed, inserting: inserted))
+            let expected = Set(old).subtracting(removed).union(inserted).sorted()
+            #expect(updated.members == expected)
+            #expect(updated.count == expected.count)
+        }
+        #expect(try #require(RowSet([8])).updated(removing: [], inserting: [Int64.max]) == nil, "past maxSpan")
+    }
 }

@@ -10,7 +10,7 @@ extension CompanyListQuery {
     /// single company keeps the SQL plans, which are cheap for them.
     mutating func intersectDenseSources(_ db: any SQLDatabase) throws {
         guard dialect == .sqlite, onlyID == nil, updatedSince == nil, sparseFacets.isEmpty else { return }
-        var sources: [(String, [SQLValue])] = []
+        var sources: [SetSource] = []
         for facet in facetFilters {
             if case .prefix = facet.match { return }
             sources.append(facetSource(facet.kind, facet.match))
@@ -21,14 +21,23 @@ extension CompanyListQuery {
         if sources.isEmpty && searched && (size != nil || exportStatus != nil) {
             // A search and columns: the companies of the status and columns, from companies_by_size.
             let (columnSQL, columnArgs) = columnClauses(alias: "c")
+            let sql = "SELECT c.rowid FROM companies c WHERE c.status = ?\(columnSQL)"
+            let args = [SQLValue.text(status)] + columnArgs
+            // The patch's companies are found by rowid: an indexed status would walk every company of it.
+            let (unindexedColumnSQL, _) = columnClauses(alias: "+c")
             sources.append(
-                ("SELECT c.rowid FROM companies c WHERE c.status = ?\(columnSQL)", [.text(status)] + columnArgs))
+                SetSource(sql: sql, args: args) { rowids in
+                    (
+                        "SELECT c.rowid FROM companies c WHERE c.rowid IN (SELECT value FROM json_each(?)) AND +c.status = ?\(unindexedColumnSQL)",
+                        [.text(rowids)] + args
+                    )
+                })
         }
-        let kept = !sources.isEmpty && sources.allSatisfy { hasRowSet($0.0, $0.1) }
+        let kept = !sources.isEmpty && sources.allSatisfy { hasRowSet($0) }
         guard kept || (includeTotal && sources.count + (searched ? 1 : 0) >= 2) else { return }
         var set = searchRowSet.map { RowSet(encoded: $0) }
-        for (sql, args) in sources {
-            guard let next = try rowSet(db, sql, args) else { return }
+        for source in sources {
+            guard let next = try rowSet(db, source) else { return }
             if set == nil { set = next } else { set?.formIntersection(next) }
         }
         intersection = set
@@ -38,13 +47,22 @@ extension CompanyListQuery {
     /// The rowids of the companies a facet keeps, with this list's status and columns. Facet rows carry the
     /// company's status, size and export status in their key (migration 14) and its rowid beside: one range
     /// of the key, no join.
-    func facetSource(_ kind: String, _ match: FacetMatch) -> (String, [SQLValue]) {
+    func facetSource(_ kind: String, _ match: FacetMatch) -> SetSource {
         let (condition, conditionArgs) = Self.facetCondition(kind, match, alias: "f")
         let (columnSQL, columnArgs) = columnClauses(alias: "f")
-        return (
-            "SELECT f.company_rowid FROM company_facets f WHERE \(condition) AND f.status = ?\(columnSQL)",
-            conditionArgs + [.text(status)] + columnArgs
-        )
+        // The patch's companies are found by rowid: an indexed status would walk every company of it.
+        let (companyColumnSQL, _) = columnClauses(alias: "+c")
+        let status = self.status
+        return SetSource(
+            sql: "SELECT f.company_rowid FROM company_facets f WHERE \(condition) AND f.status = ?\(columnSQL)",
+            args: conditionArgs + [.text(status)] + columnArgs
+        ) { rowids in
+            // Each written company probes its own facet row by the full key, as a page does.
+            (
+                "SELECT c.rowid FROM companies c WHERE c.rowid IN (SELECT value FROM json_each(?)) AND +c.status = ?\(companyColumnSQL) AND EXISTS (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = c.status AND f.size = coalesce(c.size, '') AND f.export_status = coalesce(c.export_status, '') AND f.company_id = c.id)",
+                [.text(rowids), .text(status)] + columnArgs + conditionArgs
+            )
+        }
     }
 
     /// ` AND a.size = ? AND a.export_status = ?` for the columns given.

@@ -54,8 +54,8 @@ extension CompanyListQuery {
         for (i, facet) in facetFilters.enumerated() {
             if size == nil, exportStatus == nil, let stamp {
                 // A kept set of the facet (CompanySets) is the probe's own question, answered without a read.
-                let (sql, args) = facetSource(facet.kind, facet.match)
-                if let kept = CompanySets.shared.set(stamp, CompanySets.source(sql, args)) {
+                let source = facetSource(facet.kind, facet.match)
+                if let kept = CompanySets.shared.set(stamp, CompanySets.source(source.sql, source.args)) {
                     if kept.count < Self.denseLimit { sparseFacets.insert(i) }
                     continue
                 }

@@ -10,7 +10,8 @@ extension CompanyListQuery {
     mutating func collectSearchMatches(_ db: any SQLDatabase) throws {
         guard dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) else { return }
         guard
-            let set = try rowSet(db, "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", [.text(match)])
+            let set = try rowSet(
+                db, SetSource(sql: "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", args: [.text(match)]))
         else { return }
         // Full-text rowids are distinct: the set holds as many as were read.
         let count = set.count

@@ -17,6 +17,8 @@ final class CompanySets: Sendable {
     struct Stamp: Hashable, Sendable {
         let database: String
         let generation: Int64
+        /// The change log's last `seq` at this state: where a kept set's patch starts reading.
+        var seq: Int64 = 0
     }
 
     private struct Key: Hashable {
@@ -25,7 +27,7 @@ final class CompanySets: Sendable {
     }
 
     private struct Entry {
-        let generation: Int64
+        let stamp: Stamp
         let set: RowSet
         var used: UInt64
     }
@@ -47,9 +49,9 @@ final class CompanySets: Sendable {
         guard db.dialect == .sqlite else { return nil }
         var stamp: Stamp?
         try db.query(
-            "SELECT token || ':' || (SELECT file FROM pragma_database_list WHERE name = 'main'), n FROM company_generation WHERE id = 1",
+            "SELECT token || ':' || (SELECT file FROM pragma_database_list WHERE name = 'main'), n, (SELECT coalesce(max(seq), 0) FROM changes) FROM company_generation WHERE id = 1",
             []
-        ) { row in stamp = Stamp(database: row.text(0) ?? "", generation: row.int64(1)) }
+        ) { row in stamp = Stamp(database: row.text(0) ?? "", generation: row.int64(1), seq: row.int64(2)) }
         return stamp
     }
 
@@ -57,13 +59,27 @@ final class CompanySets: Sendable {
     func set(_ stamp: Stamp, _ source: String) -> RowSet? {
         state.withLock { state in
             let key = Key(database: stamp.database, source: source)
-            guard var entry = state.entries[key], entry.generation == stamp.generation else { return nil }
+            guard var entry = state.entries[key], entry.stamp.generation == stamp.generation else { return nil }
             state.clock += 1
             entry.used = state.clock
             state.entries[key] = entry
             return entry.set
         }
     }
+
+    /// The set `source` read at an older state of the same database, with that state, when at most
+    /// `patchLimit` changes were logged since: `CompanyListQuery.patch` brings it up to date.
+    func older(_ stamp: Stamp, _ source: String) -> (set: RowSet, stamp: Stamp)? {
+        state.withLock { state in
+            guard let entry = state.entries[Key(database: stamp.database, source: source)],
+                entry.stamp.generation < stamp.generation, stamp.seq - entry.stamp.seq <= Self.patchLimit
+            else { return nil }
+            return (entry.set, entry.stamp)
+        }
+    }
+
+    /// How many logged changes a kept set is patched across; past it, the set is read again.
+    static let patchLimit: Int64 = 1000
 
     /// Keeps `set`, read by `source` at `stamp`, evicting the least recently used sets past the budget.
     func keep(_ set: RowSet, _ stamp: Stamp, _ source: String) {
@@ -72,11 +88,11 @@ final class CompanySets: Sendable {
             let key = Key(database: stamp.database, source: source)
             if let old = state.entries[key] {
                 // A list still reading an older snapshot must not replace a newer set.
-                guard old.generation < stamp.generation else { return }
+                guard old.stamp.generation < stamp.generation else { return }
                 state.bytes -= old.set.bytes.count
             }
             state.clock += 1
-            state.entries[key] = Entry(generation: stamp.generation, set: set, used: state.clock)
+            state.entries[key] = Entry(stamp: stamp, set: set, used: state.clock)
             state.bytes += set.bytes.count
             while state.bytes > byteBudget, let oldest = state.entries.min(by: { $0.value.used < $1.value.used }) {
                 state.bytes -= oldest.value.set.bytes.count
@@ -103,19 +119,40 @@ final class CompanySets: Sendable {
 }
 
 extension CompanyListQuery {
-    /// The rowids `sql` returns in this list's snapshot as a set: kept from an earlier list at the same
-    /// company generation, or read and kept. Nil past `RowSetBitmap.maxSpan`.
-    mutating func rowSet(_ db: any SQLDatabase, _ sql: String, _ args: [SQLValue]) throws -> RowSet? {
-        let source = CompanySets.source(sql, args)
-        if let stamp, let set = CompanySets.shared.set(stamp, source) { return set }
-        guard let set = RowSet(try db.integers(sql, args)) else { return nil }
-        if let stamp { CompanySets.shared.keep(set, stamp, source) }
+    /// A query whose rowids form a set `CompanySets` keeps: its SQL, and the same question asked only of the
+    /// rowids in a JSON array, which a patch asks of the companies written since. A search has none: FTS5
+    /// expands a prefix over its whole doclist even for one rowid (2–3 ms for `прибор`), about what reading
+    /// every match costs.
+    struct SetSource {
+        let sql: String
+        let args: [SQLValue]
+        var restricted: ((String) -> (String, [SQLValue]))?
+    }
+
+    /// The rowids `source` returns in this list's snapshot as a set: kept from an earlier list at the same
+    /// company generation, patched from one kept a few writes ago, or read and kept. Nil past
+    /// `RowSetBitmap.maxSpan`.
+    mutating func rowSet(_ db: any SQLDatabase, _ source: SetSource) throws -> RowSet? {
+        let key = CompanySets.source(source.sql, source.args)
+        if let stamp {
+            if let set = CompanySets.shared.set(stamp, key) { return set }
+            if let (old, from) = CompanySets.shared.older(stamp, key),
+                let patched = try patch(db, old, from: from, source)
+            {
+                CompanySets.shared.keep(patched, stamp, key)
+                return patched
+            }
+        }
+        guard let set = RowSet(try db.integers(source.sql, source.args)) else { return nil }
+        if let stamp { CompanySets.shared.keep(set, stamp, key) }
         return set
     }
 
-    /// Whether the set `sql` returns is kept for this list's snapshot.
-    func hasRowSet(_ sql: String, _ args: [SQLValue]) -> Bool {
+    /// Whether `source`'s set is kept for this list's snapshot, or can be patched to it.
+    func hasRowSet(_ source: SetSource) -> Bool {
         guard let stamp else { return false }
-        return CompanySets.shared.set(stamp, CompanySets.source(sql, args)) != nil
+        let key = CompanySets.source(source.sql, source.args)
+        return CompanySets.shared.set(stamp, key) != nil
+            || (source.restricted != nil && CompanySets.shared.older(stamp, key) != nil)
     }
 }
