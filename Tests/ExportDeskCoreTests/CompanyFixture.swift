@@ -27,6 +27,25 @@ final class CompanyFixture: @unchecked Sendable {
     func list(_ params: JSONValue) async throws -> JSONValue {
         try await store.read { db in try CompanyRepository.list(db, try CompanyListQuery(params: params)).json }
     }
+    /// Every page of `companies.list` with `filter`, following `nextCursor`: the ids in order, and each page's
+    /// total (nil without `includeTotal`).
+    func listAll(
+        _ filter: JSONObject, limit: Int, includeTotal: Bool = true
+    ) async throws -> (ids: [String], totals: [JSONValue?]) {
+        var ids: [String] = []
+        var totals: [JSONValue?] = []
+        var cursor: JSONValue = .null
+        repeat {
+            var params: JSONObject = ["filter": .object(filter), "limit": .number(.int(Int64(limit)))]
+            if includeTotal { params["includeTotal"] = true }
+            if !cursor.isNull { params["cursor"] = cursor }
+            let page = try await list(.object(params))
+            totals.append(page["total"])
+            ids += (page["items"]?.arrayValue ?? []).map(\.recordID)
+            cursor = page["nextCursor"] ?? .null
+        } while !cursor.isNull
+        return (ids, totals)
+    }
 }
 
 func rpcError(_ body: () async throws -> Any) async -> DomainError? {

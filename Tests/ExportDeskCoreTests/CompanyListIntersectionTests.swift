@@ -72,16 +72,8 @@ struct DenseIntersectionTests {
         ]
         for (filter, keep, label, intersected) in cases {
             let expected = ids.enumerated().filter { keep($0.offset) }.map(\.element)
-            var seen: [String] = []
-            var cursor: JSONValue = .null
-            repeat {
-                var params: JSONObject = ["filter": .object(filter), "limit": 300, "includeTotal": true]
-                if !cursor.isNull { params["cursor"] = cursor }
-                let page = try await f.list(.object(params))
-                #expect(page["total"] == .number(.int(Int64(expected.count))), "\(label) total")
-                seen += (page["items"]?.arrayValue ?? []).map(\.recordID)
-                cursor = page["nextCursor"] ?? .null
-            } while !cursor.isNull
+            let (seen, totals) = try await f.listAll(filter, limit: 300)
+            for total in totals { #expect(total == .number(.int(Int64(expected.count))), "\(label) total") }
             let listed = seen == expected
             #expect(listed, "\(label): every company once, in creation order (\(seen.count) of \(expected.count))")
             let planned = try await f.store.read { db -> (Bool, Bool) in

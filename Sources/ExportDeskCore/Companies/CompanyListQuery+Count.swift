@@ -79,7 +79,7 @@ extension CompanyListQuery {
         }
         if let set = searchRowSet {
             clauses.append("rowset_contains(?, d.company_rowid)")
-            args.append(.blob(set))
+            args.append(.blob(set.bytes))
         }
         return ("SELECT \(counted) FROM company_facets d WHERE \(clauses.joined(separator: " AND "))", args)
     }

@@ -35,7 +35,7 @@ extension CompanyListQuery {
         }
         let kept = !sources.isEmpty && sources.allSatisfy { hasRowSet($0) }
         guard kept || (includeTotal && sources.count + (searched ? 1 : 0) >= 2) else { return }
-        var set = searchRowSet.map { RowSet(encoded: $0) }
+        var set = searchRowSet
         for source in sources {
             guard let next = try rowSet(db, source) else { return }
             if set == nil { set = next } else { set?.formIntersection(next) }

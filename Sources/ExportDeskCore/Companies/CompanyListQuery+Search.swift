@@ -16,7 +16,7 @@ extension CompanyListQuery {
         // Full-text rowids are distinct: the set holds as many as were read.
         let count = set.count
         guard count >= Self.denseLimit else { return }
-        searchRowSet = set.bytes
+        searchRowSet = set
         searchMatchCount = count
         if includeTotal && onlySearch {
             // Every company has one full-text row, whatever its status: when the status asked for holds most
@@ -39,7 +39,7 @@ extension CompanyListQuery {
         guard searchCountsOthers, let set = searchRowSet else { return nil }
         return (
             "SELECT ? - (SELECT count(*) FROM companies c WHERE c.status IN (SELECT status FROM company_counts WHERE status <> ?) AND rowset_contains(?, c.rowid))",
-            [.integer(Int64(searchMatchCount)), .text(status), .blob(set)]
+            [.integer(Int64(searchMatchCount)), .text(status), .blob(set.bytes)]
         )
     }
 }

@@ -29,7 +29,7 @@ public struct CompanyListQuery: Sendable {
     /// Set by `collectSearchMatches` when `q` matches many companies (SQLite): the matches as a bitmap. The page
     /// walks the sort order and tests each company against it, instead of sorting them all (whatever the
     /// planner's statistics suggest), and the total tests each company it counts.
-    var searchRowSet: [UInt8]?
+    var searchRowSet: RowSet?
     /// Set by `intersectDenseSources`: the companies every filter matches, when several filters that each match
     /// many decide a total. The page tests it instead of each filter, and the total is its size.
     var intersection: RowSet?
@@ -208,7 +208,7 @@ public struct CompanyListQuery: Sendable {
         }
         if let set = searchRowSet {
             clauses.append("rowset_contains(?, c.rowid)")
-            args.append(.blob(set))
+            args.append(.blob(set.bytes))
         } else if let q, let match = Self.ftsQuery(q, dialect) {
             clauses.append(
                 dialect == .sqlite

@@ -39,7 +39,14 @@ enum WordIndex {
         let indexed = ("rowid IN (\(entries))", range)
         if db.dialect == .sqlite {
             let rowids = try db.integers("\(entries) LIMIT \(readLimit + 1)", range)
-            if rowids.count < denseLimit { return (indexed, indexed, nil) }
+            if rowids.count < denseLimit {
+                // The few entries just read drive the page and the total, instead of a second read of the index.
+                let listed = (
+                    "rowid IN (SELECT value FROM json_each(?))",
+                    [SQLValue.text("[" + rowids.map(String.init).joined(separator: ",") + "]")]
+                )
+                return (listed, listed, nil)
+            }
             if rowids.count <= readLimit, let set = RowSet(rowids) {
                 // A total beside other filters still drives from the index entries: a bitmap would be tested
                 // against every row those filters keep (23 ms for `софья` with a course, from 13 ms).
