@@ -13,6 +13,14 @@ extension SQLValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Exp
     public init(nilLiteral: ()) { self = .null }
 }
 
+extension SQLValue {
+    /// Integers as the text of a JSON array, for `IN (SELECT value FROM json_each(?))`: a list of keys bound as
+    /// one parameter, whatever its length.
+    public static func jsonArray(_ integers: some Sequence<Int64>) -> SQLValue {
+        .text("[" + integers.map(String.init).joined(separator: ",") + "]")
+    }
+}
+
 extension Optional where Wrapped == String {
     public var sqlValue: SQLValue { map { .text($0) } ?? .null }
 }

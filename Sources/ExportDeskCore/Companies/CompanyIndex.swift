@@ -105,7 +105,8 @@ enum CompanyIndex {
 
     private static func tags(_ c: Records.Company) -> String { (c.tags ?? []).joined(separator: " ") }
 
-    private static func ftsColumns(_ c: Records.Company) -> [SQLValue] {
+    /// The company's text in `companies_fts`'s column order (also what `CompanySearchProbe` indexes).
+    static func ftsColumns(_ c: Records.Company) -> [SQLValue] {
         [.text(c.name), c.shortName.sqlValue, c.nameEn.sqlValue, c.notes.sqlValue, .text(tags(c))]
     }
 }

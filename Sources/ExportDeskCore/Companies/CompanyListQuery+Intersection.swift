@@ -29,7 +29,7 @@ extension CompanyListQuery {
                 SetSource(sql: sql, args: args) { rowids in
                     (
                         "SELECT c.rowid FROM companies c WHERE c.rowid IN (SELECT value FROM json_each(?)) AND +c.status = ?\(unindexedColumnSQL)",
-                        [.text(rowids)] + args
+                        [rowids] + args
                     )
                 })
         }
@@ -60,7 +60,7 @@ extension CompanyListQuery {
             // Each written company probes its own facet row by the full key, as a page does.
             (
                 "SELECT c.rowid FROM companies c WHERE c.rowid IN (SELECT value FROM json_each(?)) AND +c.status = ?\(companyColumnSQL) AND EXISTS (SELECT 1 FROM company_facets f WHERE \(condition) AND f.status = c.status AND f.size = coalesce(c.size, '') AND f.export_status = coalesce(c.export_status, '') AND f.company_id = c.id)",
-                [.text(rowids), .text(status)] + columnArgs + conditionArgs
+                [rowids, .text(status)] + columnArgs + conditionArgs
             )
         }
     }

@@ -9,10 +9,7 @@ extension CompanyListQuery {
     /// each company in O(1); few stay a subquery that SQLite drives the page from.
     mutating func collectSearchMatches(_ db: any SQLDatabase) throws {
         guard dialect == .sqlite, let q, let match = Self.ftsQuery(q, dialect) else { return }
-        guard
-            let set = try rowSet(
-                db, SetSource(sql: "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", args: [.text(match)]))
-        else { return }
+        guard let set = try rowSet(db, Self.searchSource(match)) else { return }
         // Full-text rowids are distinct: the set holds as many as were read.
         let count = set.count
         guard count >= Self.denseLimit else { return }
@@ -25,6 +22,14 @@ extension CompanyListQuery {
                 try db.scalar(
                     "SELECT (SELECT coalesce(sum(n), 0) FROM company_counts WHERE status = ?) * 2 > (SELECT coalesce(sum(n), 0) FROM company_counts)",
                     [.text(status)]) == 1
+        }
+    }
+
+    /// The companies matching `match` (an FTS5 query). Companies written since a kept set was read are asked
+    /// of `CompanySearchProbe`, not of `companies_fts`, which would expand a prefix over its whole doclist.
+    static func searchSource(_ match: String) -> SetSource {
+        SetSource(sql: "SELECT rowid FROM companies_fts WHERE companies_fts MATCH ?", args: [.text(match)]) {
+            db, rowids in try CompanySearchProbe.matches(db, rowids, match)
         }
     }
 

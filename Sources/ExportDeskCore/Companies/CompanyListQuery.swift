@@ -153,11 +153,10 @@ public struct CompanyListQuery: Sendable {
         if let intersection, intersectionCount < Self.denseLimit {
             // Few companies match every filter: the page reads them by rowid and sorts them, instead of walking
             // the sort order past the many that fail.
-            let rowids = "[" + intersection.members.map(String.init).joined(separator: ",") + "]"
             let (columnSQL, columnArgs) = columnClauses(alias: "+c")
             return (
                 "\(dialect.unindexed("c.status")) = ?\(columnSQL) AND c.rowid IN (SELECT value FROM json_each(?))",
-                [.text(status)] + columnArgs + [.text(rowids)]
+                [.text(status)] + columnArgs + [.jsonArray(intersection.members)]
             )
         }
         var clauses = [sparseFacets.isEmpty ? "c.status = ?" : "\(dialect.unindexed("c.status")) = ?"]

@@ -10,7 +10,7 @@ extension CompanyListQuery {
     ) throws
         -> RowSet?
     {
-        guard let stamp, let restricted = source.restricted, stamp.generation > old.generation else { return nil }
+        guard let stamp, stamp.generation > old.generation else { return nil }
         var writes: Int64 = 0
         var changed = Set<Int64>()
         try db.query(
@@ -22,8 +22,7 @@ extension CompanyListQuery {
         }
         // Every company write moves the generation once and logs one change in the same transaction.
         guard writes == stamp.generation - old.generation else { return nil }
-        let (sql, args) = restricted("[" + changed.map(String.init).joined(separator: ",") + "]")
-        let members = try db.integers(sql, args)
+        let members = try source.recheck(db, Array(changed))
         return set.updated(removing: changed, inserting: members)
     }
 }

@@ -119,14 +119,25 @@ final class CompanySets: Sendable {
 }
 
 extension CompanyListQuery {
-    /// A query whose rowids form a set `CompanySets` keeps: its SQL, and the same question asked only of the
-    /// rowids in a JSON array, which a patch asks of the companies written since. A search has none: FTS5
-    /// expands a prefix over its whole doclist even for one rowid (2–3 ms for `прибор`), about what reading
-    /// every match costs.
+    /// A query whose rowids form a set `CompanySets` keeps, and how a patch asks the companies written since
+    /// it was read whether they belong to it now.
     struct SetSource {
         let sql: String
         let args: [SQLValue]
-        var restricted: ((String) -> (String, [SQLValue]))?
+        /// The rowids among those given that belong to the set in the list's snapshot.
+        let recheck: (any SQLDatabase, [Int64]) throws -> [Int64]
+
+        init(sql: String, args: [SQLValue], recheck: @escaping (any SQLDatabase, [Int64]) throws -> [Int64]) {
+            (self.sql, self.args, self.recheck) = (sql, args, recheck)
+        }
+
+        /// A source rechecked in SQL: `restricted` is the same question asked only of the rowids bound to it.
+        init(sql: String, args: [SQLValue], restricted: @escaping (SQLValue) -> (String, [SQLValue])) {
+            self.init(sql: sql, args: args) { db, rowids in
+                let (sql, args) = restricted(.jsonArray(rowids))
+                return try db.integers(sql, args)
+            }
+        }
     }
 
     /// The rowids `source` returns in this list's snapshot as a set: kept from an earlier list at the same
@@ -153,6 +164,6 @@ extension CompanyListQuery {
         guard let stamp else { return false }
         let key = CompanySets.source(source.sql, source.args)
         return CompanySets.shared.set(stamp, key) != nil
-            || (source.restricted != nil && CompanySets.shared.older(stamp, key) != nil)
+            || CompanySets.shared.older(stamp, key) != nil
     }
 }

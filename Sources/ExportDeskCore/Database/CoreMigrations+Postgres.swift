@@ -105,6 +105,7 @@ extension CoreMigrations {
         Migration(version: 14, sql: portable(CoreMigrations.facetColumns(withoutRowID: false))),
         Migration(version: 15, sql: portable(CoreMigrations.wordIndex(.postgresql))),
         Migration(version: 16, sql: CoreMigrations.filterIndexes),
+        Migration(version: 17, sql: CoreMigrations.recordCounts),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;

@@ -197,7 +197,17 @@ public enum CoreMigrations {
                 INSERT INTO company_generation(id, n, token) VALUES (1, 0, lower(hex(randomblob(16))));
                 """),
         Migration(version: 17, sql: CoreMigrations.filterIndexes),
+        Migration(version: 18, sql: CoreMigrations.recordCounts),
     ]
+
+    /// SQLite step 18, PostgreSQL step 17: the count of participations per status (RecordCounts), so that the
+    /// total of a status alone is one read (the 93,000 attended of the 100× demo took 6.3 ms to count).
+    static let recordCounts = """
+        CREATE TABLE record_counts(
+            entity TEXT NOT NULL, value TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY(entity, value));
+        INSERT INTO record_counts(entity, value, n)
+            SELECT 'participation', status, count(*) FROM participations GROUP BY status;
+        """
 
     /// SQLite step 17, PostgreSQL step 16: a list filtered by a column that many rows share and sorted by another
     /// walks an index of both, and its total counts one range of it. Without them, the 1,832 `applied`

@@ -9,7 +9,7 @@ public enum DatabaseCopy {
     public static let tables = [
         "changes", "idempotency", "tokens", "staff", "companies", "company_facets", "company_counts",
         "requests", "events", "participations", "strategies", "institutions", "agreements", "offers",
-        "students", "placements",
+        "students", "placements", "record_counts",
     ]
 
     public struct Refused: Error, CustomStringConvertible {

@@ -12,7 +12,7 @@ public enum ParticipationRepository {
             ("event_id", { .text($0.eventId) }),
             ("company_id", { .text($0.companyId) }),
             ("waitlisted_at", { $0.waitlistedAt.sqlValue }),
-        ])
+        ], counted: "status")
 
     public static func approvedCount(_ db: any SQLDatabase, eventID: String) throws -> Int64 {
         try db.scalar(

@@ -7,15 +7,22 @@ import Storage
 public struct ListFilter {
     public private(set) var clauses: [String] = []
     public private(set) var args: [SQLValue] = []
+    /// The value each `equal` clause asks of its column (a total may be read from `record_counts`).
+    public private(set) var equalities: [String: SQLValue] = [:]
 
     public init() {}
 
     public mutating func equal(_ column: String, _ value: String?) {
-        if let value { add("\(column) = ?", [.text(value)]) }
+        if let value { equal(column, SQLValue.text(value)) }
     }
 
     public mutating func equal(_ column: String, _ value: Int64?) {
-        if let value { add("\(column) = ?", [.integer(value)]) }
+        if let value { equal(column, SQLValue.integer(value)) }
+    }
+
+    private mutating func equal(_ column: String, _ value: SQLValue) {
+        add("\(column) = ?", [value])
+        equalities[column] = value
     }
 
     public mutating func equal<E: RawRepresentable>(_ column: String, _ value: E?) where E.RawValue == String {
@@ -72,9 +79,12 @@ extension RecordTable {
                 everyWordRead = false
             }
         }
+        var known = everyWordRead ? matched.map { Int64($0.count) } : nil
+        if list.includeTotal == true, known == nil, let counted {
+            known = try RecordCounts.total(db, entity: entity, column: counted, filter)
+        }
         return try page(
             db, where: clauses, args, sortColumn: sortColumn, sortName: sortName, list: list,
-            defaultDescending: defaultDescending, countWhere: (countClauses, countArgs),
-            knownTotal: everyWordRead ? matched.map { Int64($0.count) } : nil)
+            defaultDescending: defaultDescending, countWhere: (countClauses, countArgs), knownTotal: known)
     }
 }

@@ -20,10 +20,14 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
     private let updateSQL: String
     /// The position of `text_key` in `columns`: its words are kept in `record_words` (WordIndex).
     private let wordColumn: Int?
+    /// The column of `columns` whose records are counted per value in `record_counts` (RecordCounts).
+    let counted: String?
+    private let countedColumn: Int?
 
     public init(
         table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
-        typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }, hooks: RecordHooks<Record>? = nil
+        typedView: @escaping @Sendable (JSONObject) -> JSONObject = { $0 }, hooks: RecordHooks<Record>? = nil,
+        counted: String? = nil
     ) {
         self.table = table
         self.entity = entity
@@ -32,6 +36,8 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         self.typedView = typedView
         self.hooks = hooks
         wordColumn = columns.firstIndex { $0.name == "text_key" }
+        self.counted = counted
+        countedColumn = counted.flatMap { name in columns.firstIndex { $0.name == name } }
         // Written once: every insert and save runs the same statement (the connection caches it prepared).
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         insertSQL =
@@ -121,6 +127,9 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
             try hooks?.index(ctx.db, rowid, typedRecord, nil)
             try indexWords(ctx.db, rowid: rowid, typedRecord, old: nil)
         }
+        if let countedColumn {
+            try RecordCounts.add(ctx.db, entity: entity, columns[countedColumn].value(typedRecord), 1)
+        }
         try ChangeLog.append(ctx, entity: entity, id: id, op: .created, version: 1)
         return record
     }
@@ -155,7 +164,15 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
             [.integer(record.recordVersion), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + columnValues(typedRecord) + [.integer(rowid)]
         let oldWords = try wordColumn.map { _ in try storedWords(ctx.db, rowid: rowid) }
+        let oldCounted = try counted.map { try storedValue(ctx.db, rowid: rowid, column: $0) }
         try ctx.db.run(updateSQL, values)
+        if let oldCounted, let countedColumn {
+            let newCounted = columns[countedColumn].value(typedRecord)
+            if !RecordCounts.same(oldCounted, newCounted) {
+                try RecordCounts.add(ctx.db, entity: entity, oldCounted, -1)
+                try RecordCounts.add(ctx.db, entity: entity, newCounted, 1)
+            }
+        }
         try hooks?.index(ctx.db, rowid, typedRecord, previous)
         if let oldWords { try indexWords(ctx.db, rowid: rowid, typedRecord, old: oldWords) }
         try ChangeLog.append(ctx, entity: entity, id: record.recordID, op: op, version: record.recordVersion)
@@ -163,9 +180,15 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
 
     /// The row's `text_key` as stored, before a save replaces it.
     private func storedWords(_ db: any SQLDatabase, rowid: Int64) throws -> String {
-        var key = ""
-        try db.query("SELECT text_key FROM \(table) WHERE rowid = ?", [.integer(rowid)]) { key = $0.text(0) ?? "" }
+        guard case .text(let key) = try storedValue(db, rowid: rowid, column: "text_key") else { return "" }
         return key
+    }
+
+    /// One column of the row as stored, before a save replaces it.
+    private func storedValue(_ db: any SQLDatabase, rowid: Int64, column: String) throws -> SQLValue {
+        var value = SQLValue.null
+        try db.query("SELECT \(column) FROM \(table) WHERE rowid = ?", [.integer(rowid)]) { value = $0.value(0) }
+        return value
     }
 
     /// Keeps `record_words` in step with the record's `text_key` (nothing for a table without one).

@@ -43,7 +43,7 @@ enum WordIndex {
                 // The few entries just read drive the page and the total, instead of a second read of the index.
                 let listed = (
                     "rowid IN (SELECT value FROM json_each(?))",
-                    [SQLValue.text("[" + rowids.map(String.init).joined(separator: ",") + "]")]
+                    [SQLValue.jsonArray(rowids)]
                 )
                 return (listed, listed, nil)
             }
