@@ -66,7 +66,7 @@ extension RecordTable {
         var (countClauses, countArgs) = (filter.clauses, filter.args)
         // With no other filter and every word read into a set, the total is the size of their intersection.
         var matched: RowSet?
-        var everyWordRead = filter.clauses.isEmpty && !filter.searchWords.isEmpty
+        var everyWordRead = !filter.searchWords.isEmpty
         for word in filter.searchWords {
             let (page, count, set) = try WordIndex.conditions(db, table: table, word: word)
             clauses.append(page.0)
@@ -79,12 +79,28 @@ extension RecordTable {
                 everyWordRead = false
             }
         }
-        var known = everyWordRead ? matched.map { Int64($0.count) } : nil
+        var known: Int64?
+        if list.includeTotal == true, everyWordRead, var matched {
+            known = try Self.count(db, &matched, besides: filter, in: table)
+        }
         if list.includeTotal == true, known == nil, let counted {
             known = try RecordCounts.total(db, entity: entity, column: counted, filter)
         }
         return try page(
             db, where: clauses, args, sortColumn: sortColumn, sortName: sortName, list: list,
             defaultDescending: defaultDescending, countWhere: (countClauses, countArgs), knownTotal: known)
+    }
+
+    /// The total of `q` beside other filters, once every word was read into `matched` (SQLite): the other
+    /// filters' rowids are read and intersected with it. Counting the word's index entries against a course's
+    /// 13,600 students seeked each one (7.7 ms for `софья` at the 100× demo).
+    static func count(
+        _ db: any SQLDatabase, _ matched: inout RowSet, besides filter: ListFilter, in table: String
+    ) throws -> Int64 {
+        if !filter.clauses.isEmpty {
+            let sql = "SELECT rowid FROM \(table) WHERE \(filter.clauses.joined(separator: " AND "))"
+            matched.formIntersection(try db.integers(sql, filter.args))
+        }
+        return Int64(matched.count)
     }
 }
