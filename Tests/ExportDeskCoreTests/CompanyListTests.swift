@@ -234,7 +234,7 @@ struct CompanyMigrationTests {
             try db.query("SELECT company_id || ':' || status FROM company_facets ORDER BY company_id") {
                 facets.append($0.text(0) ?? "")
             }
-            try db.query("SELECT status || '=' || n FROM company_counts ORDER BY status") {
+            try db.query("SELECT status || '=' || sum(n) FROM company_counts GROUP BY status ORDER BY status") {
                 counts.append($0.text(0) ?? "")
             }
             return (facets, counts)

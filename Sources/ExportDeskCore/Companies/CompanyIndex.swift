@@ -26,7 +26,8 @@ enum CompanyIndex {
 
     /// Rewrites the facet rows and the full-text entry of one company. The contentless FTS5 table needs the
     /// old values to remove the old entry; facet rows are deleted by primary key from the old values too.
-    /// The company count per status (`company_counts`) moves with creates and status changes.
+    /// The company count per status, size and export status (`company_counts`) moves with creates and with
+    /// changes of those three.
     @Sendable static func index(
         _ db: any SQLDatabase, rowid: Int64, _ company: Records.Company, previous: Records.Company?
     ) throws {
@@ -35,14 +36,17 @@ enum CompanyIndex {
             try db.run("UPDATE company_generation SET n = n + 1 WHERE id = 1")
         }
         let status = company.status.rawValue
-        let previousStatus = previous?.status.rawValue
-        if previousStatus != status {
-            if let previousStatus {
-                try db.run("UPDATE company_counts SET n = n - 1 WHERE status = ?", [.text(previousStatus)])
+        let counted = [SQLValue.text(status)] + facetColumns(company)
+        let previousCounted = previous.map { [SQLValue.text($0.status.rawValue)] + facetColumns($0) }
+        if previousCounted != counted {
+            if let previousCounted {
+                try db.run(
+                    "UPDATE company_counts SET n = n - 1 WHERE status = ? AND size = ? AND export_status = ?",
+                    previousCounted)
             }
             try db.run(
-                "INSERT INTO company_counts(status, n) VALUES (?, 1) ON CONFLICT(status) DO UPDATE SET n = company_counts.n + 1",
-                [.text(status)])
+                "INSERT INTO company_counts(status, size, export_status, n) VALUES (?, ?, ?, 1) ON CONFLICT(status, size, export_status) DO UPDATE SET n = company_counts.n + 1",
+                counted)
         }
         if let previous {
             let columns = facetColumns(previous)

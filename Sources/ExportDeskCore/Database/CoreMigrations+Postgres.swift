@@ -106,6 +106,7 @@ extension CoreMigrations {
         Migration(version: 15, sql: portable(CoreMigrations.wordIndex(.postgresql))),
         Migration(version: 16, sql: CoreMigrations.filterIndexes),
         Migration(version: 17, sql: CoreMigrations.recordCounts),
+        Migration(version: 18, sql: portable(CoreMigrations.columnCounts(.postgresql))),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;

@@ -198,7 +198,24 @@ public enum CoreMigrations {
                 """),
         Migration(version: 17, sql: CoreMigrations.filterIndexes),
         Migration(version: 18, sql: CoreMigrations.recordCounts),
+        Migration(version: 19, sql: CoreMigrations.columnCounts(.sqlite)),
     ]
+
+    /// SQLite step 19, PostgreSQL step 18: companies counted per status, size and export status (CompanyIndex),
+    /// so that a total over those columns alone sums a few rows (a size's 30,000 companies at the 100× demo
+    /// took 3.5 ms to count). A list of the status alone sums its rows too.
+    static func columnCounts(_ dialect: SQLDialect) -> String {
+        """
+        CREATE TABLE company_counts_v19(
+            status TEXT NOT NULL, size TEXT NOT NULL, export_status TEXT NOT NULL, n BIGINT NOT NULL,
+            PRIMARY KEY(status, size, export_status))\(dialect == .sqlite ? " WITHOUT ROWID" : "");
+        INSERT INTO company_counts_v19(status, size, export_status, n)
+            SELECT status, coalesce(size, ''), coalesce(export_status, ''), count(*) FROM companies
+            GROUP BY status, coalesce(size, ''), coalesce(export_status, '');
+        DROP TABLE company_counts;
+        ALTER TABLE company_counts_v19 RENAME TO company_counts;
+        """
+    }
 
     /// SQLite step 18, PostgreSQL step 17: the count of participations per status (RecordCounts), so that the
     /// total of a status alone is one read (the 93,000 attended of the 100× demo took 6.3 ms to count).

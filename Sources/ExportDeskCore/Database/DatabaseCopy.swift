@@ -53,9 +53,9 @@ public enum DatabaseCopy {
             var done: Int64 = 0
             var after: SQLValue?
             let key = columns[0]
-            // Pages by the first column (a unique key in every table but the facet and idempotency tables,
-            // which are read whole: they are small, one row per value or per remembered request).
-            let keyed = !["company_facets", "idempotency", "company_counts"].contains(table)
+            // Pages by the first column (a unique key in every table but the facet, idempotency and count
+            // tables, which are read whole: they are small, one row per value or per remembered request).
+            let keyed = !["company_facets", "idempotency", "company_counts", "record_counts"].contains(table)
             repeat {
                 let cursor = after
                 let page: [[SQLValue]] = try await source.read { db in
@@ -138,7 +138,7 @@ public enum DatabaseCopy {
         let lead =
             [
                 "changes": "seq", "company_facets": "company_id, kind, value", "idempotency": "actor, key",
-                "company_counts": "status", "tokens": "id",
+                "company_counts": "status, size, export_status", "tokens": "id", "record_counts": "entity, value",
             ][table] ?? "rowid"
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         var rows: Int64 = 0
