@@ -1,4 +1,5 @@
 import Storage
+import Support
 import Synchronization
 
 /// The rowid sets that `companies.list` reads for its dense filters (a facet value, a word, a status with
@@ -147,11 +148,16 @@ extension CompanyListQuery {
         let key = CompanySets.source(source.sql, source.args)
         if let stamp {
             if let set = CompanySets.shared.set(stamp, key) { return set }
-            if let (old, from) = CompanySets.shared.older(stamp, key),
-                let patched = try patch(db, old, from: from, source)
-            {
-                CompanySets.shared.keep(patched, stamp, key)
-                return patched
+            if let (old, from) = CompanySets.shared.older(stamp, key) {
+                // A patch only saves reading the set: when it fails, the set is read whole below.
+                do {
+                    if let patched = try patch(db, old, from: from, source) {
+                        CompanySets.shared.keep(patched, stamp, key)
+                        return patched
+                    }
+                } catch {
+                    Log.error("a kept company set was not patched, read whole instead: \(error)")
+                }
             }
         }
         guard let set = RowSet(try db.integers(source.sql, source.args)) else { return nil }
