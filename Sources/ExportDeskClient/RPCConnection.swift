@@ -105,24 +105,21 @@ public final class RPCConnection {
 
     /// Sends bytes exactly as given, with no framing added.
     public func sendRaw(_ bytes: [UInt8]) throws {
+        let fd = writeFD
         let failure = bytes.withUnsafeBytes { raw -> SystemError? in
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.send(writeFD, raw.baseAddress! + offset, raw.count - offset, msgNoSignal)
-                if n >= 0 {
-                    offset += n
-                    continue
-                }
-                if errno == EINTR { continue }
-                if errno == ENOTSOCK {
-                    let w = Glibc.write(writeFD, raw.baseAddress! + offset, raw.count - offset)
-                    if w >= 0 {
-                        offset += w
-                        continue
+                let rest = (raw.baseAddress! + offset, raw.count - offset)
+                do throws(SystemError) {
+                    do throws(SystemError) {
+                        offset += try syscall("send") { Glibc.send(fd, rest.0, rest.1, msgNoSignal) }
+                    } catch  where error.errno == ENOTSOCK {
+                        // A pipe (a spawned `serve --stdio`) takes write(), not send().
+                        offset += try syscall("write") { Glibc.write(fd, rest.0, rest.1) }
                     }
-                    if errno == EINTR { continue }
+                } catch {
+                    return error
                 }
-                return SystemError("send", errno: errno)
             }
             return nil
         }
@@ -154,19 +151,20 @@ public final class RPCConnection {
             let remaining = deadline - MonotonicClock.now
             if remaining <= 0 { throw RPCClientError.timedOut(timeout) }
             var pfd = pollfd(fd: readFD, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, Int32(min(remaining * 1000 + 1, 2_000_000_000)))
-            if ready < 0 {
-                if errno == EINTR { continue }
-                throw RPCClientError.io(SystemError("poll", errno: errno))
+            let wait = Int32(min(remaining * 1000 + 1, 2_000_000_000))
+            let read: Int?
+            do throws(SystemError) {
+                guard try syscall("poll", { poll(&pfd, 1, wait) }) > 0 else { continue }
+                read = try nonBlocking("read") {
+                    buffer.withUnsafeMutableBytes { Glibc.read(readFD, $0.baseAddress, $0.count) }
+                }
+            } catch  where error.errno == ECONNRESET {
+                throw RPCClientError.connectionClosed
+            } catch {
+                throw RPCClientError.io(error)
             }
-            if ready == 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(readFD, $0.baseAddress, $0.count) }
+            guard let n = read else { continue }
             if n == 0 { throw RPCClientError.connectionClosed }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                if errno == ECONNRESET { throw RPCClientError.connectionClosed }
-                throw RPCClientError.io(SystemError("read", errno: errno))
-            }
             buffer.withUnsafeBytes { framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
     }

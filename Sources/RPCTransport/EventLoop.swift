@@ -81,19 +81,21 @@ final class EventLoop: @unchecked Sendable {
         while !stopping.load(ordering: .relaxed) {
             // Right after activity, poll without sleeping for a short while: a request/response client's next
             // request usually arrives within microseconds, and a sleeping thread's wake-up costs more than that.
-            var n = Int32(0)
-            if MonotonicClock.now - lastActivity < Self.spinSeconds {
-                n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 0) }
-                if n == 0 { continue }
-            } else {
-                n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 100) }
-            }
-            if n > 0 { lastActivity = MonotonicClock.now }
-            if n < 0 && errno != EINTR {
-                Log.error("\(name): epoll_wait failed: \(SystemError("epoll_wait", errno: errno))")
+            let spinning = MonotonicClock.now - lastActivity < Self.spinSeconds
+            let n: Int32
+            do {
+                n = try syscall("epoll_wait") {
+                    events.withUnsafeMutableBufferPointer {
+                        epoll_wait(epfd, $0.baseAddress, Int32($0.count), spinning ? 0 : 100)
+                    }
+                }
+            } catch {
+                Log.error("\(name): epoll_wait failed: \(error)")
                 break
             }
-            for i in 0..<max(0, Int(n)) {
+            if n == 0 && spinning { continue }
+            if n > 0 { lastActivity = MonotonicClock.now }
+            for i in 0..<Int(n) {
                 let fd = events[i].data.fd
                 let flags = events[i].events
                 if fd == wakeFD {
@@ -136,7 +138,16 @@ final class EventLoop: @unchecked Sendable {
         }
         // A bounded number of reads per wake-up keeps one busy connection from starving the others.
         for _ in 0..<8 {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(connection.fd, $0.baseAddress, $0.count) }
+            let read: Int?
+            do {
+                read = try nonBlocking("read") {
+                    buffer.withUnsafeMutableBytes { Glibc.read(connection.fd, $0.baseAddress, $0.count) }
+                }
+            } catch {
+                close(connection)
+                return
+            }
+            guard let n = read else { return }  // nothing more until the next wake-up
             if n > 0 {
                 let ok = buffer.withUnsafeBytes {
                     connection.session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n]))
@@ -150,14 +161,8 @@ final class EventLoop: @unchecked Sendable {
                 if n < buffer.count { return }
                 continue
             }
-            if n == 0 {
-                connection.markInputEnded()
-                if connection.isDrained { close(connection) }
-                return
-            }
-            if errno == EINTR { continue }
-            if errno == EAGAIN || errno == EWOULDBLOCK { return }
-            close(connection)
+            connection.markInputEnded()
+            if connection.isDrained { close(connection) }
             return
         }
     }

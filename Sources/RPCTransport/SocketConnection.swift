@@ -46,16 +46,19 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
             guard !s.closed && !s.closeRequested else { return false }
             var start = 0
             if s.pendingCount == 0 {
-                while start < bytes.count {
-                    let n = bytes.withUnsafeBytes {
-                        Glibc.send(fd, $0.baseAddress! + start, $0.count - start, msgNoSignal)
-                    }
-                    if n >= 0 {
+                do {
+                    while start < bytes.count,
+                        let n = try nonBlocking(
+                            "send",
+                            {
+                                bytes.withUnsafeBytes {
+                                    Glibc.send(fd, $0.baseAddress! + start, $0.count - start, msgNoSignal)
+                                }
+                            })
+                    {
                         start += n
-                        continue
                     }
-                    if errno == EINTR { continue }
-                    if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                } catch {
                     s.closeRequested = true
                     return true
                 }
@@ -86,16 +89,19 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     func flush() -> Bool {
         state.withLock { s -> Bool in
             guard !s.closed else { return false }
-            while s.offset < s.pending.count {
-                let n = s.pending.withUnsafeBytes {
-                    Glibc.send(fd, $0.baseAddress! + s.offset, $0.count - s.offset, msgNoSignal)
-                }
-                if n >= 0 {
+            do {
+                while s.offset < s.pending.count,
+                    let n = try nonBlocking(
+                        "send",
+                        {
+                            s.pending.withUnsafeBytes {
+                                Glibc.send(fd, $0.baseAddress! + s.offset, $0.count - s.offset, msgNoSignal)
+                            }
+                        })
+                {
                     s.offset += n
-                    continue
                 }
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+            } catch {
                 return false
             }
             if s.offset == s.pending.count {

@@ -131,21 +131,27 @@ public final class SocketServer: @unchecked Sendable {
                 pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&fds, 2, -1)
-            if ready < 0 && errno != EINTR {
-                Log.error("accept: \(SystemError("poll", errno: errno))")
+            let ready: Int32
+            do {
+                ready = try syscall("poll") { poll(&fds, 2, -1) }
+            } catch {
+                Log.error("accept: \(error)")
                 break
             }
             guard ready > 0, fds[0].revents != 0, !stopping.load(ordering: .relaxed) else { continue }
-            let client = exportdesk_accept_nonblocking(fd)
-            if client < 0 {
-                let e = errno
-                if e == EINTR || e == ECONNABORTED || e == EAGAIN || e == EWOULDBLOCK { continue }
-                if e == EINVAL || e == EBADF { break }
-                Log.warn("accept: \(SystemError("accept4", errno: e))")
+            let incoming: Int32?
+            do {
+                incoming = try nonBlocking("accept4") { exportdesk_accept_nonblocking(fd) }
+            } catch  where error.errno == ECONNABORTED {
+                continue  // the peer gave up before it was accepted
+            } catch  where error.errno == EINVAL || error.errno == EBADF {
+                break  // the listening socket is closed
+            } catch {
+                Log.warn("accept: \(error)")
                 usleep(10_000)  // EMFILE and friends: back off instead of spinning
                 continue
             }
+            guard let client = incoming else { continue }
             let number = accepted.add(1, ordering: .relaxed).newValue
             guard core.openConnection() else {
                 let error = RPCError.overloaded(

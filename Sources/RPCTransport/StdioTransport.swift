@@ -54,7 +54,7 @@ public final class StdioTransport: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while !closed.load(ordering: .relaxed) && !core.isShuttingDown {
             var pfd = pollfd(fd: inputFD, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&pfd, 1, 1000)
+            guard let ready = try? syscall("poll", { poll(&pfd, 1, 1000) }) else { break }
             if ready == 0 {
                 if session.incompleteMessageExpired(now: MonotonicClock.now) {
                     Log.warn(
@@ -63,16 +63,17 @@ public final class StdioTransport: @unchecked Sendable {
                 }
                 continue
             }
-            if ready < 0 {
-                if errno == EINTR { continue }
+            // Standard input may be a non-blocking descriptor shared with another process: would-block waits again.
+            let read: Int?
+            do {
+                read = try nonBlocking("read") {
+                    buffer.withUnsafeMutableBytes { Glibc.read(inputFD, $0.baseAddress, $0.count) }
+                }
+            } catch {
                 break
             }
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(inputFD, $0.baseAddress, $0.count) }
+            guard let n = read else { continue }
             if n == 0 { break }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                break
-            }
             let ok = buffer.withUnsafeBytes { session.receive(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             if !ok { break }
         }

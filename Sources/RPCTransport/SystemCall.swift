@@ -27,6 +27,17 @@ public func syscall<T: FixedWidthInteger>(_ name: String, _ body: () -> T) throw
     }
 }
 
+/// Runs a system call on a non-blocking descriptor: its result, or nil when it would block (EAGAIN,
+/// EWOULDBLOCK). EINTR is retried and any other failure thrown, as `syscall` does.
+@discardableResult
+public func nonBlocking<T: FixedWidthInteger>(_ name: String, _ body: () -> T) throws(SystemError) -> T? {
+    do {
+        return try syscall(name, body)
+    } catch  where error.errno == EAGAIN || error.errno == EWOULDBLOCK {
+        return nil
+    }
+}
+
 /// Writes all of `bytes` to a blocking descriptor, retrying short writes and EINTR.
 public func writeFully(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(SystemError) {
     var offset = 0

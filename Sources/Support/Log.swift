@@ -88,6 +88,8 @@ public enum Log {
             var l = line
             l.withUTF8 { buf in
                 var off = 0
+                // Support sits below RPCTransport's `syscall`, so a log line keeps its own EINTR retry; a line that
+                // cannot be written is dropped (there is nowhere left to report it).
                 while off < buf.count {
                     let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
                     if n < 0 {
