@@ -20,9 +20,10 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
     private let updateSQL: String
     /// The position of `text_key` in `columns`: its words are kept in `record_words` (WordIndex).
     private let wordColumn: Int?
-    /// The column of `columns` whose records are counted per value in `record_counts` (RecordCounts).
-    let counted: String?
+    /// The position in `columns` of the column whose records are counted per value in `record_counts`.
     private let countedColumn: Int?
+    /// That column's name (RecordCounts).
+    var counted: String? { countedColumn.map { columns[$0].name } }
 
     public init(
         table: String, entity: String, prefix: String, columns: [(name: String, value: @Sendable (Record) -> SQLValue)],
@@ -36,8 +37,8 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
         self.typedView = typedView
         self.hooks = hooks
         wordColumn = columns.firstIndex { $0.name == "text_key" }
-        self.counted = counted
-        countedColumn = counted.flatMap { name in columns.firstIndex { $0.name == name } }
+        // A name outside `columns` would leave counts that no write keeps, read as totals: a bug, caught here.
+        countedColumn = counted.map { name in columns.firstIndex { $0.name == name }! }
         // Written once: every insert and save runs the same statement (the connection caches it prepared).
         let names = ["id", "version", "created_at", "updated_at", "data"] + columns.map(\.name)
         insertSQL =
@@ -164,7 +165,10 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
             [.integer(record.recordVersion), .text(ctx.now), .text(JSONValue.object(record).serializedString())]
             + columnValues(typedRecord) + [.integer(rowid)]
         let oldWords = try wordColumn.map { _ in try storedWords(ctx.db, rowid: rowid) }
-        let oldCounted = try counted.map { try storedValue(ctx.db, rowid: rowid, column: $0) }
+        // The replaced value, from the record the caller passed when it did, else as stored.
+        let oldCounted = try countedColumn.map { c in
+            try previous.map { columns[c].value($0) } ?? storedValue(ctx.db, rowid: rowid, column: columns[c].name)
+        }
         try ctx.db.run(updateSQL, values)
         if let oldCounted, let countedColumn {
             let newCounted = columns[countedColumn].value(typedRecord)
@@ -180,8 +184,7 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
 
     /// The row's `text_key` as stored, before a save replaces it.
     private func storedWords(_ db: any SQLDatabase, rowid: Int64) throws -> String {
-        guard case .text(let key) = try storedValue(db, rowid: rowid, column: "text_key") else { return "" }
-        return key
+        if case .text(let key) = try storedValue(db, rowid: rowid, column: "text_key") { key } else { "" }
     }
 
     /// One column of the row as stored, before a save replaces it.
