@@ -79,11 +79,14 @@ struct ASCIIDFA {
 
     private var initialMatchesAtEnd = false
 
-    func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// Whether the pattern matches somewhere in `bytes`; nil when a byte past ASCII is reached before the answer
+    /// is known (the caller then runs the scalar engine). One pass: the ASCII check is part of the loop.
+    func search(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
         var state = initial
         if matchesNow[state] { return true }
         if bytes.isEmpty { return initialMatchesAtEnd }
         for b in bytes {
+            if b >= 0x80 { return nil }
             let t = Int(transitions[state &* 128 &+ Int(b)])
             if t < 0 { return false }
             state = t

@@ -16,24 +16,33 @@ public enum Format: String, Sendable, CaseIterable {
         }
     }
 
-    public func accepts(_ s: String) -> Bool {
-        if self == .email { return Self.isEmail(s) }
-        let b = Array(s.utf8)
+    /// Whether `s` is in this format. `readonly` as `VerdictNode.accepts` is: the caller then keeps no copy.
+    @_effects(readonly) public func accepts(_ s: String) -> Bool {
+        // The checks read the string's UTF-8 in place (a small string's copied to the stack): no array per value.
+        if let answer = s.utf8.withContiguousStorageIfAvailable({ accepts(bytes: $0[...]) }) { return answer }
+        var copy = s
+        return copy.withUTF8 { accepts(bytes: $0[...]) }
+    }
+
+    private func accepts(bytes b: Bytes) -> Bool {
         switch self {
-        case .date: return Self.isDate(b[...])
+        case .date: return Self.isDate(b)
         case .dateTime: return Self.isDateTime(b)
-        case .email: return Self.isEmail(s)
+        case .email: return Self.isEmail(b)
         case .uuid: return Self.isUUID(b)
         case .uri: return Self.isURI(b)
         }
     }
 
-    private static func digits(_ b: ArraySlice<UInt8>) -> Int? {
+    /// A value's UTF-8 bytes, or a part of them, borrowed for the length of one check.
+    typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
+
+    private static func digits(_ b: Bytes) -> Int? {
         guard !b.isEmpty, b.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
         return b.reduce(0) { $0 * 10 + Int($1 - 48) }
     }
 
-    static func isDate(_ b: ArraySlice<UInt8>) -> Bool {
+    static func isDate(_ b: Bytes) -> Bool {
         guard b.count == 10 else { return false }
         let s = b.startIndex
         guard b[s + 4] == UInt8(ascii: "-"), b[s + 7] == UInt8(ascii: "-"),
@@ -45,11 +54,11 @@ public enum Format: String, Sendable, CaseIterable {
         return d <= days
     }
 
-    static func isDateTime(_ b: [UInt8]) -> Bool {
-        guard b.count >= 20, b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"), isDate(b[0..<10]) else {
-            return false
-        }
-        var t = b[11...]
+    static func isDateTime(_ b: Bytes) -> Bool {
+        let s = b.startIndex
+        guard b.count >= 20, b[s + 10] == UInt8(ascii: "T") || b[s + 10] == UInt8(ascii: "t"), isDate(b[s..<s + 10])
+        else { return false }
+        var t = b[(s + 11)...]
         guard t.count >= 9, t[t.startIndex + 2] == UInt8(ascii: ":"), t[t.startIndex + 5] == UInt8(ascii: ":"),
             let h = digits(t.prefix(2)), let mi = digits(t.dropFirst(3).prefix(2)),
             let sec = digits(t.dropFirst(6).prefix(2)),
@@ -80,7 +89,7 @@ public enum Format: String, Sendable, CaseIterable {
         return true
     }
 
-    static func isUUID(_ b: [UInt8]) -> Bool {
+    static func isUUID(_ b: Bytes) -> Bool {
         guard b.count == 36 else { return false }
         for (i, c) in b.enumerated() {
             if [8, 13, 18, 23].contains(i) {
@@ -103,8 +112,7 @@ public enum Format: String, Sendable, CaseIterable {
         return table
     }()
 
-    static func isEmail(_ s: String) -> Bool {
-        let b = Array(s.utf8)
+    static func isEmail(_ b: Bytes) -> Bool {
         guard let at = b.lastIndex(of: UInt8(ascii: "@")) else { return false }
         let local = b[..<at]
         let domain = b[(at + 1)...]
@@ -187,19 +195,19 @@ public enum Format: String, Sendable, CaseIterable {
     }
 
     /// RFC 3986 absolute URI (scheme required), checked character class by character class.
-    static func isURI(_ b: [UInt8]) -> Bool {
-        guard let colon = b.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return false }
+    static func isURI(_ b: Bytes) -> Bool {
+        guard let colon = b.firstIndex(of: UInt8(ascii: ":")), colon > b.startIndex else { return false }
         let scheme = b[..<colon]
         guard isAlpha(scheme.first!),
             scheme.allSatisfy({ isAlpha($0) || isDigit($0) || $0 == 43 || $0 == 45 || $0 == 46 })
         else { return false }
         var rest = b[(colon + 1)...]
-        var fragment: ArraySlice<UInt8>?
+        var fragment: Bytes?
         if let hash = rest.firstIndex(of: UInt8(ascii: "#")) {
             fragment = rest[(hash + 1)...]
             rest = rest[..<hash]
         }
-        var query: ArraySlice<UInt8>?
+        var query: Bytes?
         if let q = rest.firstIndex(of: UInt8(ascii: "?")) {
             query = rest[(q + 1)...]
             rest = rest[..<q]
@@ -218,7 +226,7 @@ public enum Format: String, Sendable, CaseIterable {
         return true
     }
 
-    private static func isAuthority(_ a: ArraySlice<UInt8>) -> Bool {
+    private static func isAuthority(_ a: Bytes) -> Bool {
         var hostPort = a
         if let at = a.lastIndex(of: 64) {
             guard validPercent(a[..<at], allowing: { isUnreserved($0) || isSubDelim($0) || $0 == 58 }) else {
@@ -242,7 +250,7 @@ public enum Format: String, Sendable, CaseIterable {
         return validPercent(host, allowing: { isUnreserved($0) || isSubDelim($0) })
     }
 
-    private static func validPercent(_ s: ArraySlice<UInt8>, allowing ok: (UInt8) -> Bool) -> Bool {
+    private static func validPercent(_ s: Bytes, allowing ok: (UInt8) -> Bool) -> Bool {
         var i = s.startIndex
         while i < s.endIndex {
             let c = s[i]

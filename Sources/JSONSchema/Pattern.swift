@@ -140,18 +140,27 @@ struct RegexProgram {
 
     // MARK: matching
 
-    func search(_ s: String) -> Bool {
-        var s = s
-        // withUTF8 also covers small strings stored inline (withContiguousStorageIfAvailable does not).
-        if let result = s.withUTF8({ buf -> Bool? in
-            guard buf.allSatisfy({ $0 < 0x80 }) else { return nil }
-            if let dfa { return dfa.search(buf) }
-            return run(count: buf.count) { UInt32(buf[$0]) }
-        }) {
-            return result
+    /// `readonly` (see `VerdictNode.accepts`): without it the caller retains the pattern around every search.
+    @_effects(readonly) func search(_ s: String) -> Bool {
+        // The view's contiguous bytes (a small string's copied to the stack) are read in place: copying the string
+        // for `withUTF8` would retain it.
+        let answer: Bool?
+        if let inPlace = s.utf8.withContiguousStorageIfAvailable({ searchASCII($0) }) {
+            answer = inPlace
+        } else {
+            var copy = s
+            answer = copy.withUTF8 { searchASCII($0) }
         }
+        if let answer { return answer }
         let scalars = s.unicodeScalars.map(\.value)
         return scalars.withUnsafeBufferPointer { buf in run(count: buf.count) { buf[$0] } }
+    }
+
+    /// The answer for ASCII input, or nil when `bytes` hold more than ASCII.
+    @inline(__always) private func searchASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if let dfa { return dfa.search(bytes) }
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return run(count: bytes.count) { UInt32(bytes[$0]) }
     }
 
     /// Bit-state backtracking over `count` scalars read by `at`.

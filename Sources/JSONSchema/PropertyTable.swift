@@ -23,17 +23,20 @@ struct PropertyTable<Node> {
 
     @inline(__always) static func hash(_ s: String) -> Int {
         // Over the contiguous bytes: iterating `utf8` goes through String's index machinery for every byte,
-        // which cost more than the rest of a member's check. `withUTF8` reads a native string in place and
-        // copies a small one to the stack.
-        var s = s
-        return s.withUTF8 { bytes in
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                h ^= UInt64(byte)
-                h = h &* 0x100_0000_01b3
-            }
-            return Int(truncatingIfNeeded: h ^ (h >> 29))
+        // which cost more than the rest of a member's check. The view's contiguous storage is read in place (a
+        // small string is copied to the stack) without copying the string itself, which would retain it.
+        if let h = s.utf8.withContiguousStorageIfAvailable(hash) { return h }
+        var copy = s
+        return copy.withUTF8(hash)
+    }
+
+    @inline(__always) private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            h ^= UInt64(byte)
+            h = h &* 0x100_0000_01b3
         }
+        return Int(truncatingIfNeeded: h ^ (h >> 29))
     }
 
     /// The index of `name`, or nil.

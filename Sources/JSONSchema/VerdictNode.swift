@@ -55,7 +55,12 @@ final class VerdictNode {
     }
 
     /// Whether `value` is valid against this schema.
-    func accepts(_ value: JSONValue) -> Bool {
+    ///
+    /// `readonly`: judging writes nothing a caller can see (the tree walker's state and the bytes a string check
+    /// reads are its own) and releases nothing it did not retain. Told so, the optimizer passes each member and
+    /// each child node borrowed instead of copying the value out of its array and retaining the node around the
+    /// call, which was two thirds of the retains and half the time of a valid `companies.create`.
+    @_effects(readonly) func accepts(_ value: JSONValue) -> Bool {
         if let link { return link.target!.accepts(value) }
         if let constant { return constant }
         if let walked {
