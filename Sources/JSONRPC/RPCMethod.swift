@@ -62,7 +62,10 @@ public enum RPCAnswer: Sendable {
 }
 
 /// One registered method: its name, handler, and the checks that run before the handler.
-public struct RPCMethod: Sendable {
+///
+/// A class: every request looks its method up, and a struct of five references would be copied out of the
+/// registry (five retains and five releases) each time.
+public final class RPCMethod: Sendable {
     public let name: String
     public let handler: RPCHandler
     let run: RPCHandler.Run

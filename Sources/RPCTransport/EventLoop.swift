@@ -130,8 +130,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private func readAvailable(_ connection: SocketConnection, buffer: inout [UInt8], hangup: Bool) {
-        let paused = connection.state.withLock { $0.readPaused || $0.inputEnded }
-        if paused {
+        if connection.isInputStopped {
             // Output is blocked (or input ended) and the peer hung up: nothing more can be delivered.
             if hangup { close(connection) }
             return
@@ -157,7 +156,7 @@ final class EventLoop: @unchecked Sendable {
                     return
                 }
                 connection.applyBackPressure()
-                if connection.state.withLock({ $0.readPaused }) { return }
+                if connection.isInputStopped { return }
                 if n < buffer.count { return }
                 continue
             }
