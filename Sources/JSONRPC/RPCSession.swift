@@ -25,12 +25,14 @@ public final class RPCSession: @unchecked Sendable {
     }
     public let peer: Peer
 
-    /// The server's notion of who is calling (set by the server's session hook and by authentication).
-    public var identity: (any Sendable)? {
+    /// The server's notion of who is calling (set by the server's session hook and by authentication). An
+    /// object, because every request reads it back: a class cast, where a value in an `any Sendable` was a
+    /// dynamic cast and a copy of its fields.
+    public var identity: (any AnyObject & Sendable)? {
         get { identityBox.withLock { $0 } }
         set { identityBox.withLock { $0 = newValue } }
     }
-    private let identityBox = Mutex<(any Sendable)?>(nil)
+    private let identityBox = Mutex<(any AnyObject & Sendable)?>(nil)
 
     /// Who is acting on this connection, recorded in the change log ("local" until access control binds a token).
     public var actor: String {

@@ -16,6 +16,27 @@ struct JSONParserTests {
         #expect(try JSONParser.parse(text).serializedString() == text)
     }
 
+    /// The envelope's words come back as literals; every other short string, however close, as written.
+    @Test func envelopeWordsAndTheirNeighboursParseAsWritten() throws {
+        let words = [
+            "id", "2.0", "method", "params", "jsonrpc", "ib", "2.1", "metho", "methods", "param", "Params",
+            "jsonrpC", "jsonrp", "i", "d", "", "2.00", "idid", "paramsx", "jsonrpc2",
+        ]
+        // Each word as a key, with the word after it as its value.
+        let text =
+            "{"
+            + words.indices.map { #""\#(words[$0])":"\#(words[($0 + 1) % words.count])""# }
+            .joined(separator: ",") + "}"
+        let parsed = try JSONParser.parse(text)
+        #expect(parsed.objectValue?.keys == words)
+        for (i, word) in words.enumerated() {
+            #expect(parsed[word]?.stringValue == words[(i + 1) % words.count])
+        }
+        let values = try JSONParser.parse("[" + words.map { #""\#($0)""# }.joined(separator: ",") + "]")
+        #expect(values.arrayValue?.compactMap(\.stringValue) == words)
+        #expect(try JSONParser.parse(#"{"id":1}"#)["id"]?.int64Value == 1)
+    }
+
     @Test func trueIsNeverOne() throws {
         let v = try JSONParser.parse("[true, 1, false, 0]")
         #expect(v.arrayValue?[0] == .bool(true))

@@ -4,7 +4,10 @@ public enum Role: String, Sendable, CaseIterable, Codable {
 }
 
 /// Who is calling on a connection: a role, what it is bound to, and the actor name the change log records.
-public struct Principal: Sendable, Equatable {
+///
+/// A class: every request reads its connection's principal back (`RequestContext`), and a struct of four
+/// strings would be unboxed from the session's `any Sendable` and copied, string by string, each time.
+public final class Principal: Sendable, Equatable {
     public let role: Role
     public let tokenID: String?
     public let institutionID: String?
@@ -20,6 +23,11 @@ public struct Principal: Sendable, Equatable {
         self.institutionID = institutionID
         self.companyID = companyID
         self.actor = actor
+    }
+
+    public static func == (a: Principal, b: Principal) -> Bool {
+        a.role == b.role && a.tokenID == b.tokenID && a.institutionID == b.institutionID
+            && a.companyID == b.companyID && a.actor == b.actor
     }
 
     /// Staff and admin see the whole programme (and the actors in change logs).
