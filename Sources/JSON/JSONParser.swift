@@ -41,6 +41,27 @@ public struct JSONParser {
         try parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
+    /// Parses one complete JSON text as `parse` does, except that a top-level object is not built: each of its
+    /// members is handed to `member` in document order, and the answer is nil. Any other value is answered. A
+    /// caller that keeps a few named members (a JSON-RPC request) saves the object's arrays and lookups. On a
+    /// parse error some members may have been handed over already; the caller discards them with the error.
+    public static func parse(
+        _ bytes: [UInt8], maxDepth: Int = defaultMaxDepth, objectMembers member: (String, JSONValue) -> Void
+    ) throws(JSONParseError) -> JSONValue? {
+        let result = bytes.withUnsafeBufferPointer { buffer in
+            var p = JSONParser(buffer, maxDepth: maxDepth)
+            return Result { () throws(JSONParseError) -> JSONValue? in
+                p.skipWhitespace()
+                guard p.index < buffer.count, buffer[p.index] == UInt8(ascii: "{") else { return try p.parseDocument() }
+                try p.parseMembers(member)
+                p.skipWhitespace()
+                if p.index != buffer.count { throw p.fail(.trailingData) }
+                return nil
+            }
+        }
+        return try result.get()
+    }
+
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     let maxDepth: Int
@@ -54,7 +75,7 @@ public struct JSONParser {
 
     func fail(_ kind: JSONParseError.Kind) -> JSONParseError { JSONParseError(kind: kind, offset: index) }
 
-    private mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let value = try parseValue()
         skipWhitespace()
@@ -62,7 +83,7 @@ public struct JSONParser {
         return value
     }
 
-    @inline(__always) private mutating func skipWhitespace() {
+    @inline(__always) mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -138,17 +159,32 @@ public struct JSONParser {
     }
 
     private mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        // Room for a small object at once: growing the member arrays one by one cost a request's envelope six
+        // allocations. The subscript keeps the last value of a repeated key. `{}` allocates nothing.
+        var object = JSONObject()
+        var reserved = false
+        try parseMembers { key, value in
+            if !reserved {
+                object = JSONObject(reservingCapacity: 4)
+                reserved = true
+            }
+            object[key] = value
+        }
+        return .object(object)
+    }
+
+    /// An object's members, each handed to `take` as it is read (the object itself is the caller's to build).
+    @inline(__always) private mutating func parseMembers(
+        _ take: (String, JSONValue) -> Void
+    ) throws(JSONParseError) {
         try enter()
         index += 1
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(JSONObject())
+            return
         }
-        // Room for a small object at once: growing the member arrays one by one cost a request's envelope six
-        // allocations. The subscript keeps the last value of a repeated key.
-        var object = JSONObject(reservingCapacity: 4)
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
@@ -159,8 +195,7 @@ public struct JSONParser {
             guard bytes[index] == UInt8(ascii: ":") else { throw fail(.unexpectedCharacter) }
             index += 1
             skipWhitespace()
-            let value = try parseValue()
-            object[key] = value
+            take(key, try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw fail(.unexpectedEnd) }
             let b = bytes[index]
@@ -171,7 +206,6 @@ public struct JSONParser {
             throw fail(.unexpectedCharacter)
         }
         depth -= 1
-        return .object(object)
     }
 
     private mutating func parseNumber() throws(JSONParseError) -> JSONNumber {

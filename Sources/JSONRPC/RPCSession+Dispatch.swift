@@ -11,12 +11,18 @@ extension RPCSession {
     }
 
     func handleMessage(_ bytes: [UInt8]) -> [UInt8]? {
-        let value: JSONValue
+        // A single request's envelope is read member by member as it is parsed: the object is never built.
+        var request = RequestEnvelope()
+        let value: JSONValue?
         do {
-            value = try JSONParser.parse(bytes, maxDepth: core.limits.maxDepth)
+            value = try JSONParser.parse(bytes, maxDepth: core.limits.maxDepth) { request.take($0, $1) }
         } catch {
             counters.requestReceived()
             return Self.errorBody(id: .null, .parseError(error.description))
+        }
+        guard let value else {
+            if case .done(let body) = handleSingle(request, inBatch: false) { return body }
+            return nil
         }
         guard case .array(let entries) = value else {
             if case .done(let body) = handleSingle(value, inBatch: false) { return body }
@@ -53,12 +59,18 @@ extension RPCSession {
         return nil
     }
 
+    /// One message that is not an object or is a batch's entry.
     func handleSingle(_ message: JSONValue, inBatch: Bool) -> Outcome {
-        counters.requestReceived()
         guard case .object(let request) = message else {
+            counters.requestReceived()
             return .done(Self.errorBody(id: .null, .invalidRequest("a request must be an object")))
         }
-        let id = request["id"]
+        return handleSingle(RequestEnvelope(request), inBatch: inBatch)
+    }
+
+    func handleSingle(_ request: RequestEnvelope, inBatch: Bool) -> Outcome {
+        counters.requestReceived()
+        let id = request.id
         if let id {
             switch id {
             case .string, .number, .null: break
@@ -66,13 +78,13 @@ extension RPCSession {
             }
         }
         let replyID = id ?? .null
-        guard request["jsonrpc"] == .string("2.0") else {
+        guard case .string("2.0")? = request.jsonrpc else {
             return .done(Self.errorBody(id: replyID, .invalidRequest("\"jsonrpc\" must be \"2.0\"")))
         }
-        guard case .string(let method)? = request["method"] else {
+        guard case .string(let method)? = request.method else {
             return .done(Self.errorBody(id: replyID, .invalidRequest("\"method\" must be a string")))
         }
-        var params = request["params"] ?? .object(JSONObject())
+        var params = request.params ?? .object(JSONObject())
         switch params {
         case .object, .array: break
         default: return .done(Self.errorBody(id: replyID, .invalidRequest("\"params\" must be an object or an array")))

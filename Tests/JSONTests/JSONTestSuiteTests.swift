@@ -40,6 +40,32 @@ struct JSONTestSuiteTests {
         print("JSONTestSuite n_: \(names.count - accepted.count)/\(names.count) rejected")
     }
 
+    /// The member-by-member parse of a request (`parse(_:objectMembers:)`) judges every case as `parse` does,
+    /// and hands over exactly a top-level object's members, in document order.
+    @Test func memberByMemberParsingAgreesWithParsingOnEveryCase() throws {
+        let names = Self.files("test_parsing")
+        #expect(names.count > 300)
+        var disagreements: [String] = []
+        for name in names {
+            let text = try bytes("test_parsing", name)
+            let whole = try? JSONParser.parse(text)
+            var members: [(String, JSONValue)] = []
+            let rest: JSONValue??
+            do { rest = .some(try JSONParser.parse(text) { members.append(($0, $1)) }) } catch { rest = .none }
+            switch (whole, rest) {
+            case (nil, nil): break
+            case (.object(let o)?, .some(nil)):
+                // A repeated key is handed over each time; the object keeps its last value.
+                let last = Dictionary(members, uniquingKeysWith: { _, later in later })
+                let keys = members.map(\.0).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+                if keys != o.keys || o.keys.contains(where: { last[$0] != o[$0] }) { disagreements.append(name) }
+            case (let v?, .some(let r?)) where !(v.objectValue != nil) && v == r: break
+            default: disagreements.append(name)
+            }
+        }
+        #expect(disagreements.isEmpty, "member-by-member parsing disagrees on: \(disagreements)")
+    }
+
     @Test func implementationDefinedCasesDoNotCrash() throws {
         var outcomes: [String] = []
         for name in Self.files("test_parsing").filter({ $0.hasPrefix("i_") }) {
