@@ -107,6 +107,7 @@ extension CoreMigrations {
         Migration(version: 16, sql: CoreMigrations.filterIndexes),
         Migration(version: 17, sql: CoreMigrations.recordCounts),
         Migration(version: 18, sql: portable(CoreMigrations.columnCounts(.postgresql))),
+        Migration(version: 19, sql: CoreMigrations.placementCounts),
     ]
 
     /// Expands the shorthands: every record table's rowid and common columns; text compared as bytes;

@@ -199,7 +199,15 @@ public enum CoreMigrations {
         Migration(version: 17, sql: CoreMigrations.filterIndexes),
         Migration(version: 18, sql: CoreMigrations.recordCounts),
         Migration(version: 19, sql: CoreMigrations.columnCounts(.sqlite)),
+        Migration(version: 20, sql: CoreMigrations.placementCounts),
     ]
+
+    /// SQLite step 20, PostgreSQL step 19: placements counted per status as participations are (RecordCounts),
+    /// so that a status's total is one read (the completed placements of the 100× demo took 1.1 ms to count).
+    static let placementCounts = """
+        INSERT INTO record_counts(entity, value, n)
+            SELECT 'placement', status, count(*) FROM placements GROUP BY status;
+        """
 
     /// SQLite step 19, PostgreSQL step 18: companies counted per status, size and export status (CompanyIndex),
     /// so that a total over those columns alone sums a few rows (a size's 30,000 companies at the 100× demo

@@ -20,7 +20,7 @@ public enum PlacementRepository {
             ("institution_id", { .text($0.institutionId) }),
             ("starts_on", { .text($0.startsOn) }),
             ("ends_on", { .text($0.endsOn) }),
-        ])
+        ], counted: "status")
     public static let lifecycle = Lifecycle(
         entity: "placement", verbs: ["confirm", "start", "complete", "cancel", "terminate", "update"],
         transitions: [

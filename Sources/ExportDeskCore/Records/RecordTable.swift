@@ -50,14 +50,14 @@ public struct RecordTable<Record: Sendable & JSONReadable & JSONWritable>: Senda
     /// A synced table also carries `ext_system`/`ext_id` for lookups and uniqueness by externalRef.
     public init(
         table: String, entity: String, prefix: String,
-        synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)], hooks: RecordHooks<Record>? = nil
-    )
-    where Record: SyncedRecord {
+        synced columns: [(name: String, value: @Sendable (Record) -> SQLValue)], hooks: RecordHooks<Record>? = nil,
+        counted: String? = nil
+    ) where Record: SyncedRecord {
         let system: @Sendable (Record) -> SQLValue = { ($0.externalRef?.system).sqlValue }
         let ext: @Sendable (Record) -> SQLValue = { ($0.externalRef?.id).sqlValue }
         self.init(
             table: table, entity: entity, prefix: prefix, columns: columns + [("ext_system", system), ("ext_id", ext)],
-            hooks: hooks)
+            hooks: hooks, counted: counted)
     }
 
     /// The stored record as its type.
