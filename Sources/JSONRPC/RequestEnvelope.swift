@@ -18,11 +18,13 @@ struct RequestEnvelope {
     }
 
     mutating func take(_ key: String, _ value: JSONValue) {
-        switch key {
-        case "jsonrpc": jsonrpc = value
-        case "id": id = value
-        case "method": method = value
-        case "params": params = value
+        // By length first: a string comparison that fails is a call into the standard library, and every
+        // request's key would otherwise be compared with up to four names.
+        switch key.utf8.count {
+        case 2 where key == "id": id = value
+        case 6 where key == "method": method = value
+        case 6 where key == "params": params = value
+        case 7 where key == "jsonrpc": jsonrpc = value
         default: break
         }
     }
