@@ -162,12 +162,8 @@ public struct JSONParser {
         // Room for a small object at once: growing the member arrays one by one cost a request's envelope six
         // allocations. The subscript keeps the last value of a repeated key. `{}` allocates nothing.
         var object = JSONObject()
-        var reserved = false
         try parseMembers { key, value in
-            if !reserved {
-                object = JSONObject(reservingCapacity: 4)
-                reserved = true
-            }
+            if object.isEmpty { object = JSONObject(reservingCapacity: 4) }
             object[key] = value
         }
         return .object(object)

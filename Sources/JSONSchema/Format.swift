@@ -18,10 +18,8 @@ public enum Format: String, Sendable, CaseIterable {
 
     /// Whether `s` is in this format. `readonly` as `VerdictNode.accepts` is: the caller then keeps no copy.
     @_effects(readonly) public func accepts(_ s: String) -> Bool {
-        // The checks read the string's UTF-8 in place (a small string's copied to the stack): no array per value.
-        if let answer = s.utf8.withContiguousStorageIfAvailable({ accepts(bytes: $0[...]) }) { return answer }
-        var copy = s
-        return copy.withUTF8 { accepts(bytes: $0[...]) }
+        // The checks read the string's UTF-8 in place: no array per value.
+        s.withUTF8InPlace { accepts(bytes: $0[...]) }
     }
 
     private func accepts(bytes b: Bytes) -> Bool {

@@ -142,16 +142,7 @@ struct RegexProgram {
 
     /// `readonly` (see `VerdictNode.accepts`): without it the caller retains the pattern around every search.
     @_effects(readonly) func search(_ s: String) -> Bool {
-        // The view's contiguous bytes (a small string's copied to the stack) are read in place: copying the string
-        // for `withUTF8` would retain it.
-        let answer: Bool?
-        if let inPlace = s.utf8.withContiguousStorageIfAvailable({ searchASCII($0) }) {
-            answer = inPlace
-        } else {
-            var copy = s
-            answer = copy.withUTF8 { searchASCII($0) }
-        }
-        if let answer { return answer }
+        if let answer = s.withUTF8InPlace({ searchASCII($0) }) { return answer }
         let scalars = s.unicodeScalars.map(\.value)
         return scalars.withUnsafeBufferPointer { buf in run(count: buf.count) { buf[$0] } }
     }

@@ -23,11 +23,8 @@ struct PropertyTable<Node> {
 
     @inline(__always) static func hash(_ s: String) -> Int {
         // Over the contiguous bytes: iterating `utf8` goes through String's index machinery for every byte,
-        // which cost more than the rest of a member's check. The view's contiguous storage is read in place (a
-        // small string is copied to the stack) without copying the string itself, which would retain it.
-        if let h = s.utf8.withContiguousStorageIfAvailable(hash) { return h }
-        var copy = s
-        return copy.withUTF8(hash)
+        // which cost more than the rest of a member's check.
+        s.withUTF8InPlace(hash)
     }
 
     @inline(__always) private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {

@@ -28,15 +28,15 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
         var closed = false
         var closeRequested = false
         var wantWrite = false
-        var readPaused = false
-        var inputEnded = false
         var pendingCount: Int { pending.count - offset }
     }
     let state = Mutex(OutputState())
-    /// What the loop reads after every read, kept beside `state` so it needs no lock: a sender holds that lock
-    /// across its `send` call, and the loop waiting for it there cost a tenth of the CPU of a create under load.
-    /// Both are written under the lock; `inputStopped` only by the loop thread (`readPaused || inputEnded`).
-    private let inputStopped = Atomic<Bool>(false)
+    // What the loop reads after every read, kept beside `state` so it needs no lock: a sender holds that lock
+    // across its `send` call, and the loop waiting for it there cost a tenth of the CPU of a create under load.
+    // All are written under the lock (so `updateInterest` sees them consistent); the two flags only by the loop
+    // thread. `queued` mirrors `pendingCount`.
+    private let readPaused = Atomic<Bool>(false)
+    private let inputEnded = Atomic<Bool>(false)
     private let queued = Atomic<Int>(0)
 
     init(fd: Int32, loop: EventLoop, label: String, outputHighWater: Int) {
@@ -87,7 +87,7 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     var queuedBytes: Int { queued.load(ordering: .relaxed) }
 
     /// Whether input is paused for back-pressure or has ended (loop thread).
-    var isInputStopped: Bool { inputStopped.load(ordering: .relaxed) }
+    var isInputStopped: Bool { readPaused.load(ordering: .relaxed) || inputEnded.load(ordering: .relaxed) }
 
     func close() {
         state.withLock { $0.closeRequested = true }
@@ -118,13 +118,11 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
                 s.offset = 0
             }
             queued.store(s.pendingCount, ordering: .relaxed)
-            let wasPaused = s.readPaused
+            let wasPaused = readPaused.load(ordering: .relaxed)
             s.wantWrite = s.pendingCount > 0
-            if s.readPaused && s.pendingCount < outputHighWater / 2 {
-                s.readPaused = false
-                inputStopped.store(s.inputEnded, ordering: .relaxed)
-            }
-            if !s.wantWrite || wasPaused != s.readPaused { updateInterest(s) }
+            let resume = wasPaused && s.pendingCount < outputHighWater / 2
+            if resume { readPaused.store(false, ordering: .relaxed) }
+            if !s.wantWrite || resume { updateInterest(s) }
             return true
         }
     }
@@ -133,9 +131,8 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
     func applyBackPressure() {
         guard queued.load(ordering: .relaxed) > outputHighWater else { return }
         state.withLock { s in
-            if !s.readPaused && s.pendingCount > outputHighWater {
-                s.readPaused = true
-                inputStopped.store(true, ordering: .relaxed)
+            if !readPaused.load(ordering: .relaxed) && s.pendingCount > outputHighWater {
+                readPaused.store(true, ordering: .relaxed)
                 Log.debug(
                     "peer is not reading; pausing input",
                     [
@@ -149,21 +146,21 @@ final class SocketConnection: RPCOutput, @unchecked Sendable {
 
     func markInputEnded() {
         state.withLock { s in
-            s.inputEnded = true
-            inputStopped.store(true, ordering: .relaxed)
+            inputEnded.store(true, ordering: .relaxed)
             updateInterest(s)
         }
     }
 
     /// True when the peer has finished sending and every answer has gone out.
     var isDrained: Bool {
-        state.withLock { s in s.inputEnded && s.pendingCount == 0 } && (session?.runningCount ?? 0) == 0
+        inputEnded.load(ordering: .relaxed) && state.withLock { $0.pendingCount == 0 }
+            && (session?.runningCount ?? 0) == 0
     }
 
     private func updateInterest(_ s: OutputState) {
         guard !s.closed else { return }
         var events: UInt32 = 0
-        if !s.readPaused && !s.inputEnded { events |= EPOLLIN.rawValue }
+        if !isInputStopped { events |= EPOLLIN.rawValue }
         if s.wantWrite { events |= EPOLLOUT.rawValue }
         loop.modify(fd: fd, events: events)
     }

@@ -33,11 +33,7 @@ extension EventTests {
                         "SELECT count(*) FROM participations WHERE status = ?",
                         [.text(status == "event+status" ? "approved" : status)])
             }
-            var stored: [String: Int64] = [:]
-            try db.query("SELECT value, n FROM record_counts WHERE entity = 'participation' AND n <> 0", []) {
-                stored[$0.text(0) ?? ""] = $0.int64(1)
-            }
-            return (totals, truth, stored)
+            return (totals, truth, try storedCounts(db, entity: "participation").filter { $0.value != 0 })
         }
         for (status, count) in truth {
             #expect(totals[status] == .number(.int(count)), "\(moment): the total of \(status)")
@@ -81,25 +77,12 @@ extension EventTests {
     }
 
     @Test func theMigrationCountsTheParticipationsAlreadyStored() async throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("db.sqlite")
-        let before = try Store(path: path, migrations: Array(CoreMigrations.all.prefix { $0.version < 18 }))
-        try await before.write { db in
+        let stored = try await countsAfterMigrating(past: 18, entity: "participation") { db in
             for (i, status) in ["attended", "attended", "applied", "no_show", "attended"].enumerated() {
                 try db.run(
                     "INSERT INTO participations(id, version, created_at, updated_at, data, status, event_id, company_id) VALUES (?, 1, '', '', '{}', ?, 'ev', ?)",
                     [.text("pa\(i)"), .text(status), .text("co\(i)")])
             }
-        }
-        before.close()
-        let after = try Store(path: path, migrations: CoreMigrations.all)
-        defer { after.close() }
-        let stored = try await after.read { db in
-            var stored: [String: Int64] = [:]
-            try db.query("SELECT value, n FROM record_counts WHERE entity = 'participation'", []) {
-                stored[$0.text(0) ?? ""] = $0.int64(1)
-            }
-            return stored
         }
         #expect(stored == ["attended": 3, "applied": 1, "no_show": 1])
     }

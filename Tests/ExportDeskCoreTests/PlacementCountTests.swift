@@ -32,11 +32,7 @@ extension PlacementTests {
                         "SELECT count(*) FROM placements WHERE status = ?",
                         [.text(status == "offer+status" ? "confirmed" : status)])
             }
-            var stored: [String: Int64] = [:]
-            try db.query("SELECT value, n FROM record_counts WHERE entity = 'placement' AND n <> 0", []) {
-                stored[$0.text(0) ?? ""] = $0.int64(1)
-            }
-            return (totals, truth, stored)
+            return (totals, truth, try storedCounts(db, entity: "placement").filter { $0.value != 0 })
         }
         for (status, count) in truth {
             #expect(totals[status] == .number(.int(count)), "\(moment): the total of \(status)")
@@ -64,25 +60,12 @@ extension PlacementTests {
     }
 
     @Test func theMigrationCountsThePlacementsAlreadyStored() async throws {
-        let dir = TemporaryDirectory()
-        let path = dir.file("db.sqlite")
-        let before = try Store(path: path, migrations: Array(CoreMigrations.all.prefix { $0.version < 20 }))
-        try await before.write { db in
+        let stored = try await countsAfterMigrating(past: 20, entity: "placement") { db in
             for (i, status) in ["completed", "active", "completed", "cancelled", "completed"].enumerated() {
                 try db.run(
                     "INSERT INTO placements(id, version, created_at, updated_at, data, status, student_id, offer_id, company_id, institution_id, starts_on, ends_on) VALUES (?, 1, '', '', '{}', ?, ?, 'of', 'co', 'in', '2027-02-01', '2027-05-31')",
                     [.text("pl\(i)"), .text(status), .text("st\(i)")])
             }
-        }
-        before.close()
-        let after = try Store(path: path, migrations: CoreMigrations.all)
-        defer { after.close() }
-        let stored = try await after.read { db in
-            var stored: [String: Int64] = [:]
-            try db.query("SELECT value, n FROM record_counts WHERE entity = 'placement'", []) {
-                stored[$0.text(0) ?? ""] = $0.int64(1)
-            }
-            return stored
         }
         #expect(stored == ["completed": 3, "active": 1, "cancelled": 1])
     }
